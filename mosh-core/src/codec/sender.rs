@@ -1,0 +1,93 @@
+//! The send path: instruction → protobuf → zlib → fragments → sealed datagrams.
+
+use std::sync::Arc;
+
+use prost::Message;
+
+use crate::crypto::cipher::SessionCipher;
+use crate::crypto::nonce::{Direction, SeqCounter, SeqExhausted};
+use crate::proto::instruction::Instruction;
+use crate::wire::compression::{MAX_INSTRUCTION_LEN, compress};
+use crate::wire::datagram::{Datagram, DatagramBuildError};
+use crate::wire::fragmenter::{FragmentationError, Fragmenter};
+
+/// Why an instruction could not be turned into datagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The serialized instruction exceeds what a receiver accepts.
+    #[error("instruction of {0} bytes exceeds the 4 MiB protocol limit")]
+    InstructionTooLarge(usize),
+    /// The compressed instruction cannot be fragmented.
+    #[error(transparent)]
+    Fragmentation(#[from] FragmentationError),
+    /// No sequence numbers left under this key.
+    #[error(transparent)]
+    SeqExhausted(#[from] SeqExhausted),
+    /// A datagram could not be sealed.
+    #[error(transparent)]
+    Build(#[from] DatagramBuildError),
+}
+
+/// Turns instructions into UDP payloads for one direction, owning the sequence
+/// counter and the instruction ids so neither can repeat.
+#[derive(Debug)]
+pub struct InstructionSender {
+    cipher: Arc<SessionCipher>,
+    seq: SeqCounter,
+    fragmenter: Fragmenter,
+}
+
+impl InstructionSender {
+    /// A sender for a fresh session: seq from 0, instruction ids from 1.
+    pub fn new(cipher: Arc<SessionCipher>, direction: Direction) -> Self {
+        Self::resuming(cipher, SeqCounter::new(direction), Fragmenter::new())
+    }
+
+    /// A sender that continues from saved counters (snapshot restore).
+    pub fn resuming(cipher: Arc<SessionCipher>, seq: SeqCounter, fragmenter: Fragmenter) -> Self {
+        Self {
+            cipher,
+            seq,
+            fragmenter,
+        }
+    }
+
+    /// The sequence counter, for snapshots.
+    pub fn seq(&self) -> &SeqCounter {
+        &self.seq
+    }
+
+    /// The id the next instruction will get, for snapshots.
+    pub fn next_instruction_id(&self) -> u64 {
+        self.fragmenter.next_id()
+    }
+
+    /// Encodes `instruction` into one sealed datagram per fragment, at most `mtu` bytes
+    /// each. Every datagram carries `timestamp`; only the first carries
+    /// `timestamp_reply`, since a received timestamp is echoed at most once.
+    pub fn encode(
+        &mut self,
+        instruction: &Instruction,
+        mtu: usize,
+        timestamp: Option<u16>,
+        timestamp_reply: Option<u16>,
+    ) -> Result<Vec<Vec<u8>>, SendError> {
+        let serialized = instruction.encode_to_vec();
+        if serialized.len() > MAX_INSTRUCTION_LEN {
+            return Err(SendError::InstructionTooLarge(serialized.len()));
+        }
+        let fragments = self.fragmenter.fragment(&compress(&serialized), mtu)?;
+        let mut reply = timestamp_reply;
+        let mut datagrams = Vec::with_capacity(fragments.len());
+        for fragment in fragments {
+            let datagram = Datagram {
+                nonce: self.seq.next_nonce()?,
+                timestamp,
+                timestamp_reply: reply.take(),
+                fragment,
+            };
+            datagrams.push(datagram.seal(&self.cipher)?);
+        }
+        Ok(datagrams)
+    }
+}

@@ -1,0 +1,9 @@
+//! Session key, nonces and AES-128-OCB3 (protocol.md §2–§4).
+
+pub mod cipher;
+pub mod key;
+pub mod nonce;
+
+pub use cipher::{OpenError, SealError, SessionCipher};
+pub use key::{KeyError, SessionKey};
+pub use nonce::{Direction, Nonce, SeqCounter, SeqExhausted};

@@ -1,0 +1,16 @@
+//! Sans-IO core of a mosh-compatible mobile shell.
+//!
+//! Layers, bottom up, each usable and tested on its own:
+//! - [`crypto`]: the session key, nonces and AES-128-OCB3 sealing;
+//! - [`wire`]: datagram plaintext, fragments, zlib, timestamps and RTT;
+//! - [`proto`]: the protobuf instruction and the two directions' diffs;
+//! - [`codec`]: the complete send and receive pipelines over those layers.
+//!
+//! Nothing here touches sockets, clocks or threads: callers pass bytes and times in
+//! and get bytes and decisions out, which is what lets lossy and roaming networks be
+//! tested deterministically.
+
+pub mod codec;
+pub mod crypto;
+pub mod proto;
+pub mod wire;

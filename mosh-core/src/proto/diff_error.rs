@@ -1,0 +1,14 @@
+//! The error shared by both directions' diff decoders.
+
+use super::resize::BadWindowSize;
+
+/// A diff that cannot be turned into events.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// Not a valid protobuf message of the expected type.
+    #[error("malformed diff: {0}")]
+    Malformed(#[from] prost::DecodeError),
+    /// A resize with a missing or out-of-range size.
+    #[error(transparent)]
+    BadResize(#[from] BadWindowSize),
+}

@@ -1,0 +1,14 @@
+//! The protobuf messages inside instructions (protocol.md §9), as hand-written
+//! `prost` structs, with typed views of their events.
+
+pub mod diff_error;
+pub mod host;
+pub mod instruction;
+pub mod resize;
+pub mod user;
+
+pub use diff_error::DiffError;
+pub use host::{HostEvent, HostMessage};
+pub use instruction::{Instruction, InstructionError, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
+pub use resize::{ResizeMessage, WindowSize};
+pub use user::{UserEvent, UserMessage};

@@ -1,0 +1,160 @@
+//! `ClientBuffers.UserMessage`: keystrokes and resizes, client to server
+//! (protocol.md §9.2).
+
+use prost::Message;
+
+use super::diff_error::DiffError;
+use super::resize::{ResizeMessage, WindowSize};
+
+/// The client's diff: a list of user-stream events.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct UserMessage {
+    /// The events, in order.
+    #[prost(message, repeated, tag = "1")]
+    pub instruction: Vec<UserInstruction>,
+}
+
+/// One event; stock senders set exactly one of the two extensions.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct UserInstruction {
+    /// Key bytes (extension field 2).
+    #[prost(message, optional, tag = "2")]
+    pub keystroke: Option<Keystroke>,
+    /// Window size (extension field 3).
+    #[prost(message, optional, tag = "3")]
+    pub resize: Option<ResizeMessage>,
+}
+
+/// Raw terminal input bytes.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct Keystroke {
+    /// The bytes, as the user's terminal produced them.
+    #[prost(bytes = "vec", optional, tag = "4")]
+    pub keys: Option<Vec<u8>>,
+}
+
+/// A user-stream event in typed form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserEvent {
+    /// Key bytes, to be written to the pty unchanged (apart from cursor-key mode).
+    Keys(Vec<u8>),
+    /// The client's window changed size.
+    Resize(WindowSize),
+}
+
+impl UserMessage {
+    /// Builds the message for `events`, merging consecutive key events into one
+    /// `Keystroke` as the stock client does.
+    pub fn from_events(events: &[UserEvent]) -> Self {
+        let mut instruction: Vec<UserInstruction> = Vec::with_capacity(events.len());
+        for event in events {
+            match event {
+                UserEvent::Keys(bytes) => {
+                    let merged = instruction.last_mut().and_then(|last| match last {
+                        UserInstruction {
+                            keystroke: Some(Keystroke { keys: Some(keys) }),
+                            resize: None,
+                        } => Some(keys),
+                        _ => None,
+                    });
+                    match merged {
+                        Some(keys) => keys.extend_from_slice(bytes),
+                        None => instruction.push(UserInstruction {
+                            keystroke: Some(Keystroke {
+                                keys: Some(bytes.clone()),
+                            }),
+                            resize: None,
+                        }),
+                    }
+                }
+                UserEvent::Resize(size) => instruction.push(UserInstruction {
+                    keystroke: None,
+                    resize: Some((*size).into()),
+                }),
+            }
+        }
+        Self { instruction }
+    }
+
+    /// The events in order. An instruction with neither extension (a newer peer's
+    /// event type) carries nothing for us and is skipped.
+    pub fn events(&self) -> Result<Vec<UserEvent>, DiffError> {
+        let mut events = Vec::with_capacity(self.instruction.len());
+        for instruction in &self.instruction {
+            if let Some(Keystroke { keys: Some(keys) }) = &instruction.keystroke {
+                events.push(UserEvent::Keys(keys.clone()));
+            }
+            if let Some(resize) = &instruction.resize {
+                events.push(UserEvent::Resize(WindowSize::try_from(resize)?));
+            }
+        }
+        Ok(events)
+    }
+
+    /// Parses a serialized diff into events.
+    pub fn decode_events(diff: &[u8]) -> Result<Vec<UserEvent>, DiffError> {
+        Self::decode(diff)?.events()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_stock_byte_examples() {
+        let resize = UserMessage::from_events(&[UserEvent::Resize(WindowSize {
+            width: 80,
+            height: 24,
+        })]);
+        assert_eq!(
+            resize.encode_to_vec(),
+            [0x0a, 0x06, 0x1a, 0x04, 0x28, 0x50, 0x30, 0x18]
+        );
+        let enter = UserMessage::from_events(&[UserEvent::Keys(b"\r".to_vec())]);
+        assert_eq!(
+            enter.encode_to_vec(),
+            [0x0a, 0x05, 0x12, 0x03, 0x22, 0x01, 0x0d]
+        );
+    }
+
+    #[test]
+    fn merges_consecutive_keys_but_not_across_resizes() {
+        let size = WindowSize {
+            width: 100,
+            height: 30,
+        };
+        let message = UserMessage::from_events(&[
+            UserEvent::Keys(b"ec".to_vec()),
+            UserEvent::Keys(b"ho".to_vec()),
+            UserEvent::Resize(size),
+            UserEvent::Keys(b"\r".to_vec()),
+        ]);
+        assert_eq!(
+            UserMessage::decode_events(&message.encode_to_vec()).unwrap(),
+            [
+                UserEvent::Keys(b"echo".to_vec()),
+                UserEvent::Resize(size),
+                UserEvent::Keys(b"\r".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_sizes_and_bad_bytes_are_errors() {
+        let zero = UserMessage {
+            instruction: vec![UserInstruction {
+                keystroke: None,
+                resize: Some(ResizeMessage {
+                    width: Some(0),
+                    height: Some(24),
+                }),
+            }],
+        };
+        assert!(matches!(zero.events(), Err(DiffError::BadResize(_))));
+        assert!(matches!(
+            UserMessage::decode_events(&[0x0a, 0x10]),
+            Err(DiffError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,17 @@
+//! Datagram plaintext, fragments, compression and timing fields
+//! (protocol.md §4.2, §5–§8).
+
+pub mod compression;
+pub mod datagram;
+pub mod fragment;
+pub mod fragmenter;
+pub mod reassembly;
+pub mod rtt;
+pub mod timestamp;
+
+pub use compression::{DecompressError, MAX_INSTRUCTION_LEN, compress, decompress};
+pub use datagram::{Datagram, DatagramError};
+pub use fragment::{Fragment, FragmentError};
+pub use fragmenter::{Fragmenter, MTU_FALLBACK, MTU_IPV4, MTU_IPV6};
+pub use reassembly::{Reassembler, ReassemblyError};
+pub use rtt::RttEstimator;
