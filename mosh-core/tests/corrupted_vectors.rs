@@ -1,0 +1,128 @@
+//! Deliberately damaged vectors: each kind of damage gives its own typed error.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{hex, load};
+use mosh_core::codec::{
+    Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError,
+};
+use mosh_core::crypto::{Direction, OpenError, SessionCipher, SessionKey};
+use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
+use mosh_core::wire::{DecompressError, MAX_INSTRUCTION_LEN, MTU_IPV4};
+use serde_json::Value;
+
+/// The stock client's first datagram under the fixed key (session-fake-server.json#0).
+fn stock_datagram() -> (SessionCipher, Vec<u8>) {
+    let session = load("session-fake-server.json");
+    let key = SessionKey::parse(session["key_base64"].as_str().unwrap()).unwrap();
+    let datagram: &Value = &session["datagrams"][0];
+    (SessionCipher::new(&key), hex(&datagram["udp_payload_hex"]))
+}
+
+#[test]
+fn session_fake_server_json_every_flipped_bit_fails_authentication() {
+    let (cipher, udp) = stock_datagram();
+    assert!(cipher.open(&udp).is_ok());
+    for bit in 0..udp.len() * 8 {
+        let mut damaged = udp.clone();
+        damaged[bit / 8] ^= 1 << (bit % 8);
+        assert_eq!(
+            cipher.open(&damaged),
+            Err(OpenError::Unauthentic),
+            "bit {bit}"
+        );
+    }
+}
+
+#[test]
+fn session_fake_server_json_every_truncation_is_rejected() {
+    let (cipher, udp) = stock_datagram();
+    for len in 0..udp.len() {
+        let expected = if len < 24 {
+            OpenError::TooShort(len)
+        } else {
+            OpenError::Unauthentic
+        };
+        assert_eq!(cipher.open(&udp[..len]), Err(expected), "length {len}");
+    }
+}
+
+#[test]
+fn session_wrong_key_json_and_a_wrong_key_on_good_data_are_unauthentic() {
+    let (_, udp) = stock_datagram();
+    let other = SessionCipher::new(&SessionKey::parse("AAAAAAAAAAAAAAAAAAAAAQ").unwrap());
+    assert_eq!(other.open(&udp), Err(OpenError::Unauthentic));
+
+    let session = load("session-wrong-key.json");
+    let key = SessionKey::parse(session["key_base64"].as_str().unwrap()).unwrap();
+    let mut server =
+        InstructionReceiver::new(Arc::new(SessionCipher::new(&key)), Direction::ToServer);
+    for datagram in session["datagrams"].as_array().unwrap() {
+        let result = server.receive(&hex(&datagram["udp_payload_hex"]));
+        assert_eq!(result, Err(ReceiveError::Open(OpenError::Unauthentic)));
+    }
+    assert_eq!(server.stats().unauthentic, 2);
+    assert_eq!(server.stats().accepted, 0);
+}
+
+#[test]
+fn zlib_bomb_is_refused_without_inflating_it() {
+    let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
+    let cipher = Arc::new(SessionCipher::new(&key));
+    // A well-formed instruction whose diff alone inflates past the 4 MiB limit;
+    // stock senders cannot produce it, but a hostile or buggy one could.
+    let bomb = Instruction {
+        protocol_version: PROTOCOL_VERSION,
+        diff: vec![0u8; MAX_INSTRUCTION_LEN],
+        ..Default::default()
+    };
+    let mut sender = InstructionSender::new(cipher.clone(), Direction::ToClient);
+    let err = sender.encode(&bomb, MTU_IPV4, None, None).unwrap_err();
+    assert!(matches!(
+        err,
+        mosh_core::codec::SendError::InstructionTooLarge(_)
+    ));
+
+    // Build the datagrams by hand: the compressed bomb is only a few KB.
+    let serialized = prost::Message::encode_to_vec(&bomb);
+    let compressed = mosh_core::wire::compress(&serialized);
+    assert!(compressed.len() < 8192, "{}", compressed.len());
+    let fragments = mosh_core::wire::Fragmenter::new()
+        .fragment(&compressed, MTU_IPV4)
+        .unwrap();
+    let mut client = InstructionReceiver::new(cipher.clone(), Direction::ToClient);
+    let mut last = None;
+    for (seq, fragment) in fragments.into_iter().enumerate() {
+        let datagram = mosh_core::wire::Datagram {
+            nonce: mosh_core::crypto::Nonce::new(Direction::ToClient, seq as u64).unwrap(),
+            timestamp: None,
+            timestamp_reply: None,
+            fragment,
+        };
+        last = Some(client.receive(&datagram.seal(&cipher).unwrap()).unwrap());
+    }
+    assert_eq!(
+        last.unwrap().assembly,
+        Assembly::Rejected(AssemblyError::Decompress(DecompressError::TooLarge {
+            limit: MAX_INSTRUCTION_LEN
+        }))
+    );
+    assert_eq!(client.stats().rejected_instructions, 1);
+}
+
+#[test]
+fn session_basic_json_truncated_zlib_and_flipped_protobuf_are_typed_errors() {
+    let session = load("session-basic.json");
+    let instruction = &session["datagrams"][1]["instruction"];
+    let zlib = hex(&instruction["zlib_hex"]);
+    let cut = mosh_core::wire::decompress(&zlib[..zlib.len() - 5], MAX_INSTRUCTION_LEN);
+    assert_eq!(cut, Err(DecompressError::Truncated));
+    let mut protobuf = hex(&instruction["protobuf_hex"]);
+    protobuf[12] = 0x7F; // the diff's length varint now claims 16 KB
+    assert!(matches!(
+        Instruction::decode_checked(&protobuf),
+        Err(mosh_core::proto::InstructionError::Malformed(_))
+    ));
+}
