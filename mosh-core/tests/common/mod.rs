@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod diff_check;
+pub mod stock;
+pub mod udp_peer;
 
 use std::path::PathBuf;
 
