@@ -89,7 +89,7 @@ impl Drop for StockServer {
     }
 }
 
-/// A private tmux server (its own socket), killed on drop.
+/// A private tmux server (its own socket file), killed and removed on drop.
 pub struct Tmux {
     socket: String,
 }
@@ -97,7 +97,10 @@ pub struct Tmux {
 impl Tmux {
     /// Starts a detached session `name` of `cols`×`rows` running `command`.
     pub fn start(name: &str, cols: u16, rows: u16, command: &str) -> Self {
-        let socket = format!("mosh-core-test-{}-{name}", std::process::id());
+        let socket = std::env::temp_dir()
+            .join(format!("mosh-core-test-{}-{name}.tmux", std::process::id()))
+            .to_string_lossy()
+            .into_owned();
         let tmux = Self { socket };
         let status = tmux
             .command()
@@ -111,7 +114,7 @@ impl Tmux {
 
     fn command(&self) -> Command {
         let mut command = Command::new("tmux");
-        command.args(["-L", &self.socket, "-f", "/dev/null"]);
+        command.args(["-S", &self.socket, "-f", "/dev/null"]);
         command
     }
 
@@ -154,5 +157,6 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.command().arg("kill-server").status();
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
