@@ -13,7 +13,7 @@ use common::diff_check::check_diff;
 use common::{hex, load, port_of, session_files, uint};
 use mosh_core::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveError};
 use mosh_core::crypto::{Direction, OpenError, SessionCipher, SessionKey};
-use mosh_core::proto::instruction::InstructionError::{self, VersionMismatch};
+use mosh_core::proto::instruction::InstructionError::VersionMismatch;
 use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
 use mosh_core::wire::fragment::FragmentError;
 use mosh_core::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, compress, decompress};

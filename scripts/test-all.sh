@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test of the project. Works on a fresh Debian machine: it installs the
+# stock peers the interop tests start (Debian's mosh 1.4 and tmux), then checks
+# formatting and lints, and runs the unit, vector, property, interop and fuzz-corpus
+# tests. The test vectors are read from ../shared/testvectors (or $MOSH_TESTVECTORS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v mosh-server >/dev/null 2>&1 || missing+=(mosh)
+command -v mosh-client >/dev/null 2>&1 || missing+=(mosh)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+if ((${#missing[@]})); then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "== installing Debian packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+fi
+echo "== stock peers: $(mosh-server --version 2>&1 | head -n 1); $(tmux -V)"
+
+# mosh-server and mosh-client refuse to run without a UTF-8 locale.
+export LANG=C.UTF-8
+export CARGO_TERM_COLOR=never
+
+echo "== cargo fmt"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
