@@ -96,7 +96,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
     let port = socket.local_addr().unwrap().port();
     let command = format!(
         "env MOSH_KEY={} LANG=C.UTF-8 TERM=xterm-256color MOSH_PREDICTION_DISPLAY=never {} 127.0.0.1 {port}; echo CLIENT_EXIT=$?; sleep 30",
-        key.to_printable(),
+        key.to_printable().as_str(),
         client_bin.display()
     );
     let tmux = Tmux::start("client", 80, 24, &command);

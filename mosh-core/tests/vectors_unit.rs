@@ -27,7 +27,7 @@ fn unit_vectors_json_keys() {
         if case["valid"] == Value::Bool(true) {
             let key = parsed.unwrap_or_else(|e| panic!("{printable}: {e}"));
             assert_eq!(key.as_bytes().as_slice(), hex(&case["hex"]), "{printable}");
-            assert_eq!(key.to_printable(), printable);
+            assert_eq!(key.to_printable().as_str(), printable);
         } else {
             let stock = case["stock_error"].as_str().unwrap();
             let err = parsed.expect_err(printable);

@@ -3,7 +3,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Length of the raw AES-128 key in bytes.
 pub const KEY_LEN: usize = 16;
@@ -58,6 +58,14 @@ impl SessionKey {
 
     /// Parses the 22-character form printed by `mosh-server` (`MOSH CONNECT <port> <key>`)
     /// and passed to `mosh-client` in `MOSH_KEY`.
+    ///
+    /// ```
+    /// use mosh_core::crypto::{KeyError, SessionKey};
+    ///
+    /// let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
+    /// assert_eq!(key.as_bytes()[15], 0x0f);
+    /// assert_eq!(SessionKey::parse("AAECAwQFBgcICQoLDA0ODx"), Err(KeyError::NotCanonical));
+    /// ```
     pub fn parse(printable: &str) -> Result<Self, KeyError> {
         let text = printable.as_bytes();
         if text.len() != PRINTABLE_KEY_LEN {
@@ -87,10 +95,11 @@ impl SessionKey {
         Ok(key)
     }
 
-    /// The 22-character printable form (standard base64 without padding).
-    pub fn to_printable(&self) -> String {
-        let value = u128::from_be_bytes(self.bytes);
-        let mut out = String::with_capacity(PRINTABLE_KEY_LEN);
+    /// The 22-character printable form (standard base64 without padding), wiped
+    /// when the returned value is dropped.
+    pub fn to_printable(&self) -> Zeroizing<String> {
+        let mut value = u128::from_be_bytes(self.bytes);
+        let mut out = Zeroizing::new(String::with_capacity(PRINTABLE_KEY_LEN));
         for index in 0..PRINTABLE_KEY_LEN {
             // Sextet i covers bits [128 + 4 - 6(i+1), 128 + 4 - 6i) of the value padded
             // with 4 zero bits at the end.
@@ -102,6 +111,7 @@ impl SessionKey {
             };
             out.push(BASE64_ALPHABET[sextet as usize] as char);
         }
+        value.zeroize();
         out
     }
 
@@ -145,7 +155,7 @@ mod tests {
         let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
         let expected: [u8; 16] = core::array::from_fn(|i| i as u8);
         assert_eq!(key.as_bytes(), &expected);
-        assert_eq!(key.to_printable(), "AAECAwQFBgcICQoLDA0ODw");
+        assert_eq!(key.to_printable().as_str(), "AAECAwQFBgcICQoLDA0ODw");
     }
 
     #[test]
@@ -154,10 +164,15 @@ mod tests {
             let key = SessionKey::from_bytes(bytes);
             let printed = key.to_printable();
             assert_eq!(printed.len(), PRINTABLE_KEY_LEN);
-            assert_eq!(SessionKey::parse(&printed).unwrap(), key, "{printed}");
+            assert_eq!(
+                SessionKey::parse(&printed).unwrap(),
+                key,
+                "{}",
+                printed.as_str()
+            );
         }
         assert_eq!(
-            SessionKey::from_bytes([0xFF; 16]).to_printable(),
+            SessionKey::from_bytes([0xFF; 16]).to_printable().as_str(),
             "/////////////////////w"
         );
     }
