@@ -10,7 +10,7 @@ command -v openssl >/dev/null || { echo "openssl not found (apt-get install open
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== mosh-core (criterion)"
 cargo bench --bench datagram -- --warm-up-time 2 --measurement-time 5 2>&1 \
-    | grep -E '^(datagram|pipeline)/|time:|thrpt:'
+    | grep -E '^(datagram|pipeline)/|time:|thrpt:' | grep -v '%'
 
 # Sealed sizes: keystroke datagram and a full IPv4-MTU datagram (see benches/datagram.rs).
 echo "== OpenSSL $(openssl version | cut -d' ' -f2) EVP aes-128-ocb (encrypt, includes per-message setup)"

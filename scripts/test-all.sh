@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-command -v mosh-server >/dev/null 2>&1 || missing+=(mosh)
-command -v mosh-client >/dev/null 2>&1 || missing+=(mosh)
+{ command -v mosh-server && command -v mosh-client; } >/dev/null 2>&1 || missing+=(mosh)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 if ((${#missing[@]})); then
@@ -17,7 +16,7 @@ if ((${#missing[@]})); then
     echo "== installing Debian packages: ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-        $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+        "${missing[@]}" >/dev/null
 fi
 echo "== stock peers: $(mosh-server --version 2>&1 | head -n 1); $(tmux -V)"
 

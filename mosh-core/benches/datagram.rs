@@ -72,6 +72,10 @@ fn seal_and_open(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("open", &name), &sealed, |b, s| {
             b.iter(|| cipher.open(s).unwrap())
         });
+        let mut plaintext = Vec::with_capacity(2048);
+        group.bench_with_input(BenchmarkId::new("open_into", &name), &sealed, |b, s| {
+            b.iter(|| cipher.open_into(s, &mut plaintext).unwrap())
+        });
     }
     group.finish();
 }

@@ -15,8 +15,9 @@ use mosh_core::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveErro
 use mosh_core::crypto::{Direction, OpenError, SessionCipher, SessionKey};
 use mosh_core::proto::instruction::InstructionError::VersionMismatch;
 use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
+use mosh_core::wire::compression::Compressor;
 use mosh_core::wire::fragment::FragmentError;
-use mosh_core::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, compress, decompress};
+use mosh_core::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, decompress};
 use prost::Message;
 use serde_json::Value;
 
@@ -57,6 +58,8 @@ fn check_layers(file: &str) -> Tally {
     let mut reassemblers: HashMap<Direction, Reassembler> = HashMap::new();
     let mut members: HashMap<(Direction, u64), Vec<u64>> = HashMap::new();
     let mut tally = Tally::default();
+    // One compressor for the whole session, as a sender keeps one.
+    let mut compressor = Compressor::new();
 
     for datagram in session["datagrams"].as_array().unwrap() {
         let index = uint(&datagram["index"]);
@@ -175,7 +178,7 @@ fn check_layers(file: &str) -> Tally {
                     .map(uint)
                     .collect();
                 assert_eq!(members.remove(&key).unwrap(), from, "{ctx}: fragments used");
-                check_instruction(&ctx, &zlib, instruction);
+                check_instruction(&ctx, &zlib, instruction, &mut compressor);
                 tally.instructions += 1;
             }
             (Some(_), None) => panic!("{ctx}: we completed an instruction the capture did not"),
@@ -185,7 +188,7 @@ fn check_layers(file: &str) -> Tally {
     tally
 }
 
-fn check_instruction(ctx: &str, zlib: &[u8], recorded: &Value) {
+fn check_instruction(ctx: &str, zlib: &[u8], recorded: &Value, compressor: &mut Compressor) {
     assert_eq!(zlib, hex(&recorded["zlib_hex"]), "{ctx}: assembled zlib");
     assert_eq!(zlib.len() as u64, uint(&recorded["zlib_len"]), "{ctx}");
     let protobuf = decompress(zlib, MAX_INSTRUCTION_LEN).expect(ctx);
@@ -196,7 +199,7 @@ fn check_instruction(ctx: &str, zlib: &[u8], recorded: &Value) {
         "{ctx}"
     );
     assert_eq!(
-        compress(&protobuf),
+        compressor.compress(&protobuf),
         zlib,
         "{ctx}: deflate is byte-identical to stock"
     );

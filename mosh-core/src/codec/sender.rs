@@ -7,7 +7,7 @@ use prost::Message;
 use crate::crypto::cipher::SessionCipher;
 use crate::crypto::nonce::{Direction, SeqCounter, SeqExhausted};
 use crate::proto::instruction::Instruction;
-use crate::wire::compression::{MAX_INSTRUCTION_LEN, compress};
+use crate::wire::compression::{Compressor, MAX_INSTRUCTION_LEN};
 use crate::wire::datagram::{Datagram, DatagramBuildError};
 use crate::wire::fragmenter::{FragmentationError, Fragmenter};
 
@@ -35,6 +35,7 @@ pub struct InstructionSender {
     cipher: Arc<SessionCipher>,
     seq: SeqCounter,
     fragmenter: Fragmenter,
+    compressor: Compressor,
 }
 
 impl InstructionSender {
@@ -49,6 +50,7 @@ impl InstructionSender {
             cipher,
             seq,
             fragmenter,
+            compressor: Compressor::new(),
         }
     }
 
@@ -76,7 +78,8 @@ impl InstructionSender {
         if serialized.len() > MAX_INSTRUCTION_LEN {
             return Err(SendError::InstructionTooLarge(serialized.len()));
         }
-        let fragments = self.fragmenter.fragment(&compress(&serialized), mtu)?;
+        let compressed = self.compressor.compress(&serialized);
+        let fragments = self.fragmenter.fragment(&compressed, mtu)?;
         let mut reply = timestamp_reply;
         let mut datagrams = Vec::with_capacity(fragments.len());
         for fragment in fragments {

@@ -96,6 +96,15 @@ impl SessionCipher {
 
     /// Authenticates and decrypts a UDP payload, returning its nonce and plaintext.
     pub fn open(&self, datagram: &[u8]) -> Result<(Nonce, Vec<u8>), OpenError> {
+        let mut plaintext = Vec::new();
+        let nonce = self.open_into(datagram, &mut plaintext)?;
+        Ok((nonce, plaintext))
+    }
+
+    /// Like [`SessionCipher::open`], writing the plaintext into `plaintext` (cleared
+    /// first) so a receiver can reuse one buffer. On error `plaintext` is left empty.
+    pub fn open_into(&self, datagram: &[u8], plaintext: &mut Vec<u8>) -> Result<Nonce, OpenError> {
+        plaintext.clear();
         if datagram.len() < MIN_DATAGRAM_LEN {
             return Err(OpenError::TooShort(datagram.len()));
         }
@@ -106,16 +115,19 @@ impl SessionCipher {
         let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
         let nonce = Nonce::from_wire(wire_nonce.try_into().expect("split at 8 bytes"));
         let tag = Array::try_from(tag).expect("split at 16 bytes");
-        let mut plaintext = ciphertext.to_vec();
-        self.aead
-            .decrypt_inout_detached(
-                &Array::from(nonce.to_ocb()),
-                &[],
-                plaintext.as_mut_slice().into(),
-                &tag,
-            )
-            .map_err(|_| OpenError::Unauthentic)?;
-        Ok((nonce, plaintext))
+        plaintext.extend_from_slice(ciphertext);
+        let verified = self.aead.decrypt_inout_detached(
+            &Array::from(nonce.to_ocb()),
+            &[],
+            plaintext.as_mut_slice().into(),
+            &tag,
+        );
+        if verified.is_err() {
+            // Never hand out bytes decrypted under a tag that did not verify.
+            plaintext.clear();
+            return Err(OpenError::Unauthentic);
+        }
+        Ok(nonce)
     }
 }
 

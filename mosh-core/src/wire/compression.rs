@@ -1,9 +1,7 @@
 //! zlib (RFC 1950) around every serialized instruction, with a hard cap on the
 //! inflated size (protocol.md §8).
 
-use std::io::Write;
-
-use flate2::{Decompress, FlushDecompress, Status};
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
 /// Largest inflated instruction a stock receiver accepts (its 2048·2048-byte buffer).
 pub const MAX_INSTRUCTION_LEN: usize = 4 * 1024 * 1024;
@@ -32,14 +30,55 @@ pub enum DecompressError {
 /// Compresses a serialized instruction the way stock mosh does (zlib, default level,
 /// using the same zlib library, so the bytes match stock output exactly).
 pub fn compress(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 2 + 64),
-        flate2::Compression::default(),
-    );
-    encoder
-        .write_all(data)
-        .expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail")
+    Compressor::new().compress(data)
+}
+
+/// A zlib compressor kept across instructions: setting up a deflate stream (its
+/// window and hash tables) costs more than compressing a keystroke, so a sender
+/// resets one stream instead of creating one per instruction. Each call still emits
+/// a complete, independent zlib stream.
+pub struct Compressor {
+    stream: Compress,
+}
+
+impl Default for Compressor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Debug for Compressor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Compressor")
+    }
+}
+
+impl Compressor {
+    /// A compressor at zlib's default level (6), as stock mosh uses.
+    pub fn new() -> Self {
+        Self {
+            stream: Compress::new(Compression::default(), true),
+        }
+    }
+
+    /// Compresses `data` into one complete zlib stream.
+    pub fn compress(&mut self, data: &[u8]) -> Vec<u8> {
+        self.stream.reset();
+        // Room for incompressible input: deflate adds a few bytes per stored block,
+        // plus the 2-byte header and 4-byte checksum.
+        let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+        loop {
+            let consumed = self.stream.total_in() as usize;
+            let status = self
+                .stream
+                .compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)
+                .expect("deflate with Finish on a reset stream cannot fail");
+            if status == Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    }
 }
 
 /// Inflates one complete zlib stream of at most `limit` bytes of output. Memory use
@@ -86,6 +125,24 @@ mod tests {
         assert_eq!(&compressed[..2], &[0x78, 0x9c]);
         assert_eq!(decompress(&compressed, MAX_INSTRUCTION_LEN).unwrap(), data);
         assert_eq!(decompress(&compress(b""), 0).unwrap(), b"");
+    }
+
+    #[test]
+    fn a_reused_compressor_gives_the_same_streams_as_fresh_ones() {
+        let mut compressor = Compressor::new();
+        let inputs: [&[u8]; 4] = [b"first", &[0u8; 70_000], b"", b"first"];
+        for input in inputs {
+            assert_eq!(compressor.compress(input), compress(input));
+            let expected = flate2_reference(input);
+            assert_eq!(compressor.compress(input), expected);
+        }
+    }
+
+    fn flate2_reference(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
     }
 
     #[test]
