@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mosh_core::codec::{InstructionReceiver, InstructionSender};
-use mosh_core::crypto::{Direction, Nonce, SessionCipher, SessionKey};
+use mosh_core::crypto::{Direction, Nonce, Role, SessionCipher, SessionKey};
 use mosh_core::proto::{Instruction, PROTOCOL_VERSION, UserEvent, UserMessage};
 use mosh_core::wire::{Datagram, Fragment, MTU_IPV4, compress};
 use prost::Message;
@@ -84,7 +84,7 @@ fn pipeline(c: &mut Criterion) {
     let cipher = cipher();
     let instruction = keystroke_instruction();
     let mut group = c.benchmark_group("pipeline");
-    let mut sender = InstructionSender::new(cipher.clone(), Direction::ToServer);
+    let mut sender = InstructionSender::new(cipher.clone(), Role::Client);
     group.bench_function("encode/keystroke", |b| {
         b.iter(|| {
             sender
@@ -96,7 +96,7 @@ fn pipeline(c: &mut Criterion) {
         .encode(&instruction, MTU_IPV4, Some(1), None)
         .unwrap()
         .remove(0);
-    let mut receiver = InstructionReceiver::new(cipher, Direction::ToServer);
+    let mut receiver = InstructionReceiver::new(cipher, Role::Server);
     group.bench_function("decode/keystroke", |b| {
         b.iter(|| receiver.receive(&datagram).unwrap())
     });

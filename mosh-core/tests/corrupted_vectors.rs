@@ -8,8 +8,8 @@ use common::{hex, load};
 use mosh_core::codec::{
     Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError,
 };
-use mosh_core::crypto::{Direction, OpenError, SessionCipher, SessionKey};
-use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
+use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
+use mosh_core::proto::{DiffError, HostMessage, Instruction, PROTOCOL_VERSION, UserMessage};
 use mosh_core::wire::{DecompressError, MAX_INSTRUCTION_LEN, MTU_IPV4};
 use serde_json::Value;
 
@@ -57,8 +57,7 @@ fn session_wrong_key_json_and_a_wrong_key_on_good_data_are_unauthentic() {
 
     let session = load("session-wrong-key.json");
     let key = SessionKey::parse(session["key_base64"].as_str().unwrap()).unwrap();
-    let mut server =
-        InstructionReceiver::new(Arc::new(SessionCipher::new(&key)), Direction::ToServer);
+    let mut server = InstructionReceiver::new(Arc::new(SessionCipher::new(&key)), Role::Server);
     for datagram in session["datagrams"].as_array().unwrap() {
         let result = server.receive(&hex(&datagram["udp_payload_hex"]));
         assert_eq!(result, Err(ReceiveError::Open(OpenError::Unauthentic)));
@@ -67,32 +66,16 @@ fn session_wrong_key_json_and_a_wrong_key_on_good_data_are_unauthentic() {
     assert_eq!(server.stats().accepted, 0);
 }
 
-#[test]
-fn zlib_bomb_is_refused_without_inflating_it() {
+/// Delivers `instruction_bytes` (already serialized) to a client receiver the way a
+/// hostile but authenticated server could: compressed, fragmented and sealed.
+fn deliver_serialized(instruction_bytes: &[u8]) -> (Assembly, InstructionReceiver) {
     let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
     let cipher = Arc::new(SessionCipher::new(&key));
-    // A well-formed instruction whose diff alone inflates past the 4 MiB limit;
-    // stock senders cannot produce it, but a hostile or buggy one could.
-    let bomb = Instruction {
-        protocol_version: PROTOCOL_VERSION,
-        diff: vec![0u8; MAX_INSTRUCTION_LEN],
-        ..Default::default()
-    };
-    let mut sender = InstructionSender::new(cipher.clone(), Direction::ToClient);
-    let err = sender.encode(&bomb, MTU_IPV4, None, None).unwrap_err();
-    assert!(matches!(
-        err,
-        mosh_core::codec::SendError::InstructionTooLarge(_)
-    ));
-
-    // Build the datagrams by hand: the compressed bomb is only a few KB.
-    let serialized = prost::Message::encode_to_vec(&bomb);
-    let compressed = mosh_core::wire::compress(&serialized);
-    assert!(compressed.len() < 8192, "{}", compressed.len());
+    let compressed = mosh_core::wire::compress(instruction_bytes);
     let fragments = mosh_core::wire::Fragmenter::new()
         .fragment(&compressed, MTU_IPV4)
         .unwrap();
-    let mut client = InstructionReceiver::new(cipher.clone(), Direction::ToClient);
+    let mut client = InstructionReceiver::new(cipher.clone(), Role::Client);
     let mut last = None;
     for (seq, fragment) in fragments.into_iter().enumerate() {
         let datagram = mosh_core::wire::Datagram {
@@ -103,13 +86,57 @@ fn zlib_bomb_is_refused_without_inflating_it() {
         };
         last = Some(client.receive(&datagram.seal(&cipher).unwrap()).unwrap());
     }
+    (last.unwrap().assembly, client)
+}
+
+#[test]
+fn zlib_bomb_stops_inflating_at_the_4_mib_limit() {
+    // 16 MiB of zeros compress to ~16 KB; the receiver stops one byte past 4 MiB.
+    let bomb = Instruction {
+        protocol_version: PROTOCOL_VERSION,
+        diff: vec![0u8; 4 * MAX_INSTRUCTION_LEN],
+        ..Default::default()
+    };
+    let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
+    let mut sender = InstructionSender::new(Arc::new(SessionCipher::new(&key)), Role::Server);
+    let err = sender.encode(&bomb, MTU_IPV4, None, None).unwrap_err();
+    assert!(matches!(
+        err,
+        mosh_core::codec::SendError::InstructionTooLarge(_)
+    ));
+
+    let (assembly, client) = deliver_serialized(&prost::Message::encode_to_vec(&bomb));
     assert_eq!(
-        last.unwrap().assembly,
+        assembly,
         Assembly::Rejected(AssemblyError::Decompress(DecompressError::TooLarge {
             limit: MAX_INSTRUCTION_LEN
         }))
     );
     assert_eq!(client.stats().rejected_instructions, 1);
+}
+
+#[test]
+fn diff_with_millions_of_empty_events_is_refused_before_decoding() {
+    // Within the 4 MiB cap, but two million entries would decode to >100 MiB.
+    let entries = (MAX_INSTRUCTION_LEN - 64) / 2;
+    let flood = Instruction {
+        protocol_version: PROTOCOL_VERSION,
+        diff: [0x0a, 0x00].repeat(entries),
+        ..Default::default()
+    };
+    let (assembly, _) = deliver_serialized(&prost::Message::encode_to_vec(&flood));
+    let Assembly::Complete(instruction) = assembly else {
+        panic!("the instruction itself is within limits: {assembly:?}");
+    };
+    let limit = mosh_core::proto::event_limit::MAX_DIFF_EVENTS;
+    assert_eq!(
+        HostMessage::decode_events(&instruction.diff),
+        Err(DiffError::TooManyEvents(limit))
+    );
+    assert_eq!(
+        UserMessage::decode_events(&instruction.diff),
+        Err(DiffError::TooManyEvents(limit))
+    );
 }
 
 #[test]

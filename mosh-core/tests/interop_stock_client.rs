@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::stock::{Tmux, stock_binary};
 use common::udp_peer::UdpPeer;
-use mosh_core::crypto::{Direction, SessionKey};
+use mosh_core::crypto::{Role, SessionKey};
 use mosh_core::proto::instruction::random_chaff;
 use mosh_core::proto::{
     HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM, UserEvent,
@@ -101,7 +101,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
     );
     let tmux = Tmux::start("client", 80, 24, &command);
     let mut server = Server {
-        peer: UdpPeer::new(socket, None, &key, Direction::ToClient),
+        peer: UdpPeer::new(socket, None, &key, Role::Server),
         sent_num: 0,
         client_num: 0,
         events: Vec::new(),

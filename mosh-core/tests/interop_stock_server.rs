@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::stock::{StockServer, wait_for_exit};
 use common::udp_peer::UdpPeer;
-use mosh_core::crypto::Direction;
+use mosh_core::crypto::Role;
 use mosh_core::proto::instruction::random_chaff;
 use mosh_core::proto::{
     HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM, UserEvent,
@@ -123,7 +123,7 @@ fn stock_mosh_server_accepts_our_datagrams_and_we_decode_its_replies() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let remote: SocketAddr = format!("127.0.0.1:{}", server.port).parse().unwrap();
     let mut client = Client {
-        peer: UdpPeer::new(socket, Some(remote), &server.key, Direction::ToServer),
+        peer: UdpPeer::new(socket, Some(remote), &server.key, Role::Client),
         sent_num: 0,
         server_num: 0,
         host_output: Vec::new(),

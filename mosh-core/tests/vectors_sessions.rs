@@ -12,7 +12,7 @@ use std::sync::Arc;
 use common::diff_check::check_diff;
 use common::{hex, load, port_of, session_files, uint};
 use mosh_core::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveError};
-use mosh_core::crypto::{Direction, OpenError, SessionCipher, SessionKey};
+use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
 use mosh_core::proto::instruction::InstructionError::VersionMismatch;
 use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
 use mosh_core::wire::compression::Compressor;
@@ -272,8 +272,8 @@ fn check_pipeline(file: &str) -> BTreeMap<&'static str, u64> {
     let key = SessionKey::parse(session["key_base64"].as_str().unwrap()).unwrap();
     let cipher = Arc::new(SessionCipher::new(&key));
     let server_port = uint(&session["server_port"]) as u16;
-    let mut server = InstructionReceiver::new(cipher.clone(), Direction::ToServer);
-    let mut client = InstructionReceiver::new(cipher, Direction::ToClient);
+    let mut server = InstructionReceiver::new(cipher.clone(), Role::Server);
+    let mut client = InstructionReceiver::new(cipher, Role::Client);
     let mut outcomes = BTreeMap::new();
 
     for datagram in session["datagrams"].as_array().unwrap() {

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use mosh_core::codec::{Assembly, InstructionReceiver};
-use mosh_core::crypto::{Direction, Nonce, SessionCipher, SessionKey};
+use mosh_core::crypto::{Direction, Nonce, Role, SessionCipher, SessionKey};
 use mosh_core::proto::{HostMessage, UserMessage};
 
 /// The fixed key of `session-fake-server.json` (bytes 00..0f), so captured stock
@@ -22,8 +22,8 @@ pub const HARNESS_KEY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
 /// Runs one fuzz input; must never panic, hang or allocate without bound.
 pub fn run(data: &[u8]) {
     let cipher = Arc::new(SessionCipher::new(&SessionKey::from_bytes(HARNESS_KEY)));
-    let mut server = InstructionReceiver::new(cipher.clone(), Direction::ToServer);
-    let mut client = InstructionReceiver::new(cipher.clone(), Direction::ToClient);
+    let mut server = InstructionReceiver::new(cipher.clone(), Role::Server);
+    let mut client = InstructionReceiver::new(cipher.clone(), Role::Client);
     let mut seq: u64 = 0;
     let mut rest = data;
     while let Some((&mode, tail)) = rest.split_first() {

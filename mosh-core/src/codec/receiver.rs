@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::crypto::cipher::{OpenError, SessionCipher};
-use crate::crypto::nonce::Direction;
+use crate::crypto::nonce::{Direction, Role};
 use crate::proto::instruction::{Instruction, InstructionError};
 use crate::wire::compression::{DecompressError, MAX_INSTRUCTION_LEN, decompress};
 use crate::wire::datagram::{Datagram, DatagramError};
@@ -101,12 +101,12 @@ pub struct InstructionReceiver {
 }
 
 impl InstructionReceiver {
-    /// A receiver that accepts datagrams travelling in `peer_direction`
-    /// (`ToServer` on the server, `ToClient` on the client).
-    pub fn new(cipher: Arc<SessionCipher>, peer_direction: Direction) -> Self {
+    /// A receiver for our side of the session: it accepts only datagrams sent by the
+    /// other side.
+    pub fn new(cipher: Arc<SessionCipher>, role: Role) -> Self {
         Self {
             cipher,
-            peer_direction,
+            peer_direction: role.receives(),
             expected_seq: 0,
             reassembler: Reassembler::new(),
             stats: ReceiveStats::default(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use prost::Message;
 
 use crate::crypto::cipher::SessionCipher;
-use crate::crypto::nonce::{Direction, SeqCounter, SeqExhausted};
+use crate::crypto::nonce::{Role, SeqCounter, SeqExhausted, SeqOutOfRange};
 use crate::proto::instruction::Instruction;
 use crate::wire::compression::{Compressor, MAX_INSTRUCTION_LEN};
 use crate::wire::datagram::{Datagram, DatagramBuildError};
@@ -40,23 +40,36 @@ pub struct InstructionSender {
 
 impl InstructionSender {
     /// A sender for a fresh session: seq from 0, instruction ids from 1.
-    pub fn new(cipher: Arc<SessionCipher>, direction: Direction) -> Self {
-        Self::resuming(cipher, SeqCounter::new(direction), Fragmenter::new())
-    }
-
-    /// A sender that continues from saved counters (snapshot restore).
-    pub fn resuming(cipher: Arc<SessionCipher>, seq: SeqCounter, fragmenter: Fragmenter) -> Self {
+    pub fn new(cipher: Arc<SessionCipher>, role: Role) -> Self {
         Self {
             cipher,
-            seq,
-            fragmenter,
+            seq: SeqCounter::new(role.sends()),
+            fragmenter: Fragmenter::new(),
             compressor: Compressor::new(),
         }
     }
 
-    /// The sequence counter, for snapshots.
-    pub fn seq(&self) -> &SeqCounter {
-        &self.seq
+    /// A sender that continues a session from saved counters (snapshot restore).
+    /// `next_seq` must lie above every sequence number any earlier sender of this side
+    /// may have used under this key, or nonces repeat: a snapshot has to store a value
+    /// reserved ahead of what it actually sent, not the counter at the time of saving.
+    pub fn resuming(
+        cipher: Arc<SessionCipher>,
+        role: Role,
+        next_seq: u64,
+        next_instruction_id: u64,
+    ) -> Result<Self, SeqOutOfRange> {
+        Ok(Self {
+            cipher,
+            seq: SeqCounter::starting_at(role.sends(), next_seq)?,
+            fragmenter: Fragmenter::starting_at(next_instruction_id),
+            compressor: Compressor::new(),
+        })
+    }
+
+    /// The sequence number the next datagram will use (`None` once exhausted).
+    pub fn next_seq(&self) -> Option<u64> {
+        self.seq.peek()
     }
 
     /// The id the next instruction will get, for snapshots.

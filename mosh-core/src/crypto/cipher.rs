@@ -5,6 +5,7 @@ use ocb3::Ocb3;
 use ocb3::aead::array::Array;
 use ocb3::aead::consts::{U12, U16};
 use ocb3::aead::{AeadInOut, KeyInit};
+use zeroize::Zeroize;
 
 use super::key::SessionKey;
 use super::nonce::{Nonce, WIRE_NONCE_LEN};
@@ -58,7 +59,10 @@ pub struct SessionCipher {
 impl SessionCipher {
     /// Sets up the cipher for `key`.
     pub fn new(key: &SessionKey) -> Self {
-        let aead = MoshOcb::new(&Array::from(*key.as_bytes()));
+        // Built from the key's own storage (no extra copy of the key on our stack).
+        // The cipher state itself is built before it is boxed, so a stack copy of it
+        // may remain until that stack space is reused; the heap copy is wiped on drop.
+        let aead = MoshOcb::new_from_slice(key.as_bytes()).expect("AES-128 key is 16 bytes");
         Self {
             aead: Box::new(aead),
         }
@@ -86,10 +90,15 @@ impl SessionCipher {
         out.extend_from_slice(&nonce.to_wire());
         out.extend_from_slice(plaintext);
         let body = &mut out[start + WIRE_NONCE_LEN..];
-        let tag = self
-            .aead
-            .encrypt_inout_detached(&Array::from(nonce.to_ocb()), &[], body.into())
-            .map_err(|_| SealError(plaintext.len()))?;
+        let Ok(tag) =
+            self.aead
+                .encrypt_inout_detached(&Array::from(nonce.to_ocb()), &[], body.into())
+        else {
+            // Unreachable given the length check, but never leave plaintext behind.
+            out[start..].zeroize();
+            out.truncate(start);
+            return Err(SealError(plaintext.len()));
+        };
         out.extend_from_slice(&tag);
         Ok(())
     }
@@ -123,8 +132,9 @@ impl SessionCipher {
             &tag,
         );
         if verified.is_err() {
-            // Never hand out bytes decrypted under a tag that did not verify.
-            plaintext.clear();
+            // Never leave bytes decrypted under a tag that did not verify, not even
+            // in the caller's spare capacity.
+            plaintext.zeroize();
             return Err(OpenError::Unauthentic);
         }
         Ok(nonce)

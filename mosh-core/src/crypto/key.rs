@@ -19,7 +19,7 @@ const BASE64_ALPHABET: &[u8; 64] =
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The key is not exactly 22 characters long (padding `==` is not accepted).
-    #[error("session key must be 22 characters long, got {0}")]
+    #[error("session key must be 22 characters long, got {0} bytes")]
     WrongLength(usize),
     /// A character outside the standard base64 alphabet (the offending byte is not
     /// echoed back, so a mistyped key never ends up in a log).

@@ -6,4 +6,4 @@ pub mod nonce;
 
 pub use cipher::{OpenError, SealError, SessionCipher};
 pub use key::{KeyError, SessionKey};
-pub use nonce::{Direction, Nonce, SeqCounter, SeqExhausted};
+pub use nonce::{Direction, Nonce, Role, SeqCounter, SeqExhausted, SeqOutOfRange};

@@ -32,6 +32,31 @@ impl Direction {
     }
 }
 
+/// Which end of the session we are. It fixes both directions at once, so a side
+/// cannot seal with the direction its peer uses (which would repeat the peer's nonces).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Reads the keyboard; sends `ToServer`.
+    Client,
+    /// Owns the pty; sends `ToClient`.
+    Server,
+}
+
+impl Role {
+    /// The direction of the datagrams this side sends.
+    pub fn sends(self) -> Direction {
+        match self {
+            Role::Client => Direction::ToServer,
+            Role::Server => Direction::ToClient,
+        }
+    }
+
+    /// The direction of the datagrams this side accepts.
+    pub fn receives(self) -> Direction {
+        self.sends().reverse()
+    }
+}
+
 /// The datagram nonce: direction plus a 63-bit per-sender sequence number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Nonce {
@@ -100,10 +125,10 @@ impl Nonce {
 #[error("sequence numbers exhausted for this key")]
 pub struct SeqExhausted;
 
-/// Hands out the nonces of one sender. It only ever moves forward, so a nonce is
-/// never issued twice; to resume after a restart, start it above every value the
-/// previous process could have used ([`SeqCounter::starting_at`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Hands out the nonces of one sender. It only ever moves forward and cannot be
+/// cloned, so a nonce is never issued twice; to resume after a restart, start it above
+/// every value the previous process could have used ([`SeqCounter::starting_at`]).
+#[derive(Debug, PartialEq, Eq)]
 pub struct SeqCounter {
     direction: Direction,
     next: Option<u64>,

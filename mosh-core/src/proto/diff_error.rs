@@ -11,4 +11,7 @@ pub enum DiffError {
     /// A resize with a missing or out-of-range size.
     #[error(transparent)]
     BadResize(#[from] BadWindowSize),
+    /// More events than one diff may carry.
+    #[error("diff carries more than {0} events")]
+    TooManyEvents(usize),
 }

@@ -107,8 +107,10 @@ impl HostMessage {
         Ok(events)
     }
 
-    /// Parses a serialized diff into events.
+    /// Parses a serialized diff into events, refusing diffs with more than
+    /// [`MAX_DIFF_EVENTS`](super::event_limit::MAX_DIFF_EVENTS) events before decoding.
     pub fn decode_events(diff: &[u8]) -> Result<Vec<HostEvent>, DiffError> {
+        super::event_limit::check_event_count(diff)?;
         Self::decode(diff)?.events()
     }
 }

@@ -138,9 +138,13 @@ mod tests {
     }
 
     #[test]
-    fn chaff_stays_within_sixteen_bytes() {
-        for _ in 0..200 {
-            assert!(random_chaff().unwrap().len() <= MAX_CHAFF_LEN);
+    fn chaff_covers_every_length_from_zero_to_sixteen() {
+        let mut seen = [false; MAX_CHAFF_LEN + 1];
+        for _ in 0..2000 {
+            let len = random_chaff().unwrap().len();
+            assert!(len <= MAX_CHAFF_LEN);
+            seen[len] = true;
         }
+        assert!(seen.iter().all(|&s| s), "lengths seen: {seen:?}");
     }
 }

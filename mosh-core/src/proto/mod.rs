@@ -2,6 +2,7 @@
 //! `prost` structs, with typed views of their events.
 
 pub mod diff_error;
+pub mod event_limit;
 pub mod host;
 pub mod instruction;
 pub mod resize;

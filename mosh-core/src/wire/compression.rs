@@ -27,8 +27,10 @@ pub enum DecompressError {
     },
 }
 
-/// Compresses a serialized instruction the way stock mosh does (zlib, default level,
-/// using the same zlib library, so the bytes match stock output exactly).
+/// Compresses a serialized instruction the way stock mosh does: zlib format at the
+/// default level, with the C zlib that stock mosh also links. The output matches all
+/// captured stock streams byte for byte (checked against the test vectors); another
+/// zlib version could in principle emit different, equally valid bytes.
 pub fn compress(data: &[u8]) -> Vec<u8> {
     Compressor::new().compress(data)
 }

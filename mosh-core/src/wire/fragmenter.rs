@@ -41,8 +41,9 @@ pub fn chunk_len_for_mtu(mtu: usize) -> Result<usize, FragmentationError> {
 
 /// Splits compressed instructions into fragments, giving each instruction the next id.
 /// Ids start at 1 and are never reused, so no two fragmentations share an id (a stock
-/// receiver aborts on conflicting fragments under one id).
-#[derive(Debug, Clone)]
+/// receiver aborts on conflicting fragments under one id). Not `Clone`, for the same
+/// reason.
+#[derive(Debug)]
 pub struct Fragmenter {
     next_id: u64,
 }

@@ -42,13 +42,27 @@ pub enum ReassemblyError {
 
 /// The single reassembly slot of one receiving direction. A fragment with a new id
 /// replaces whatever was partially collected.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Reassembler {
     id: Option<u64>,
     chunks: BTreeMap<u16, Vec<u8>>,
     last_number: Option<u16>,
     collected: usize,
     limit: usize,
+}
+
+impl core::fmt::Debug for Reassembler {
+    // The chunks are decrypted user data (keystrokes, screen contents): show only
+    // their shape.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Reassembler")
+            .field("id", &self.id)
+            .field("fragments_held", &self.chunks.len())
+            .field("last_number", &self.last_number)
+            .field("collected", &self.collected)
+            .field("limit", &self.limit)
+            .finish()
+    }
 }
 
 impl Default for Reassembler {
@@ -83,11 +97,16 @@ impl Reassembler {
             self.start(id);
         }
         if let Some(held) = self.chunks.get(&number) {
-            if *held == fragment.chunk {
-                return Ok(None);
+            let held_final = self.last_number == Some(number);
+            if *held != fragment.chunk {
+                self.start(id);
+                return Err(ReassemblyError::ConflictingFragment { id, number });
             }
-            self.start(id);
-            return Err(ReassemblyError::ConflictingFragment { id, number });
+            if held_final != fragment.is_final {
+                self.start(id);
+                return Err(ReassemblyError::ConflictingEnd { id, number });
+            }
+            return Ok(None);
         }
         let highest_held = self.chunks.last_key_value().map(|(&n, _)| n);
         let end_conflict = match (fragment.is_final, self.last_number) {
@@ -183,6 +202,19 @@ mod tests {
         assert_eq!(
             slot.add(frag(5, 2, false, b"c")),
             Err(ReassemblyError::ConflictingEnd { id: 5, number: 2 })
+        );
+        slot.add(frag(6, 1, false, b"b")).unwrap();
+        assert_eq!(
+            slot.add(frag(6, 1, true, b"b")),
+            Err(ReassemblyError::ConflictingEnd { id: 6, number: 1 }),
+            "same bytes, different final flag: a second fragmentation under one id"
+        );
+        slot.add(frag(7, 0, true, b"a")).unwrap();
+        assert_eq!(slot.add(frag(8, 0, true, b"a")), Ok(Some(b"a".to_vec())));
+        slot.add(frag(9, 0, false, b"a")).unwrap();
+        assert!(
+            !format!("{slot:?}").contains("97"),
+            "Debug hides chunk bytes"
         );
     }
 

@@ -17,9 +17,15 @@ pub fn decode_timestamp(raw: u16) -> Option<u16> {
     (raw != TIMESTAMP_NONE).then_some(raw)
 }
 
-/// Writes a timestamp field: "none" is 0xFFFF.
+/// Writes a timestamp field: "none" is 0xFFFF. A value that lands on 0xFFFF (an echo
+/// advanced by its hold time can) is sent as 0, like the clock itself, rather than
+/// silently turning into "none"; the peer's RTT sample is then off by 1 ms.
 pub fn encode_timestamp(value: Option<u16>) -> u16 {
-    value.unwrap_or(TIMESTAMP_NONE)
+    match value {
+        None => TIMESTAMP_NONE,
+        Some(TIMESTAMP_NONE) => 0,
+        Some(t) => t,
+    }
 }
 
 #[cfg(test)]
@@ -35,5 +41,6 @@ mod tests {
         assert_eq!(decode_timestamp(0xFFFF), None);
         assert_eq!(encode_timestamp(None), 0xFFFF);
         assert_eq!(decode_timestamp(encode_timestamp(Some(42))), Some(42));
+        assert_eq!(encode_timestamp(Some(0xFFFF)), 0);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_core::codec::{Assembly, InstructionReceiver, InstructionSender};
-use mosh_core::crypto::{Direction, SessionCipher, SessionKey};
+use mosh_core::crypto::{Role, SessionCipher, SessionKey};
 use mosh_core::proto::Instruction;
 use mosh_core::wire::MTU_IPV4;
 use mosh_core::wire::timestamp::timestamp16;
@@ -15,6 +15,7 @@ use mosh_core::wire::timestamp::timestamp16;
 pub struct UdpPeer {
     socket: UdpSocket,
     remote: Option<SocketAddr>,
+    role: Role,
     sender: InstructionSender,
     receiver: InstructionReceiver,
     epoch: Instant,
@@ -32,20 +33,21 @@ pub struct UdpPeer {
 }
 
 impl UdpPeer {
-    /// A peer on `socket`, sending in `direction`. A client knows `remote`; a server
-    /// learns it from the first datagram.
+    /// A peer on `socket` playing `role`. A client knows `remote`; a server learns it
+    /// from the datagrams it receives (and follows the newest one, as stock does).
     pub fn new(
         socket: UdpSocket,
         remote: Option<SocketAddr>,
         key: &SessionKey,
-        direction: Direction,
+        role: Role,
     ) -> Self {
         let cipher = Arc::new(SessionCipher::new(key));
         Self {
             socket,
             remote,
-            sender: InstructionSender::new(cipher.clone(), direction),
-            receiver: InstructionReceiver::new(cipher, direction.reverse()),
+            role,
+            sender: InstructionSender::new(cipher.clone(), role),
+            receiver: InstructionReceiver::new(cipher, role),
             epoch: Instant::now(),
             saved_timestamp: None,
             last_sent_timestamp: 0,
@@ -108,7 +110,7 @@ impl UdpPeer {
             self.datagrams += 1;
             self.largest_datagram = self.largest_datagram.max(len);
             if received.in_order {
-                if self.remote.is_none() || self.sender.seq().direction() == Direction::ToClient {
+                if self.role == Role::Server {
                     self.remote = Some(from);
                 }
                 if let Some(ts) = received.timestamp {
