@@ -70,6 +70,10 @@ impl SessionCipher {
 
     /// Encrypts `plaintext` under `nonce` and returns the UDP payload:
     /// nonce tail ‖ ciphertext ‖ tag.
+    ///
+    /// Low level: sealing two plaintexts under one nonce breaks OCB. Sessions send
+    /// through [`InstructionSender`](crate::codec::InstructionSender), whose
+    /// non-cloneable [`SeqCounter`](super::SeqCounter) makes that impossible.
     pub fn seal(&self, nonce: Nonce, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
         let mut out = Vec::with_capacity(MIN_DATAGRAM_LEN + plaintext.len());
         self.seal_into(nonce, plaintext, &mut out)?;
