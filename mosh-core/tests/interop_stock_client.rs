@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::stock::{Tmux, stock_binary};
 use common::udp_peer::UdpPeer;
+use common::xorshift::XorShift64;
 use mosh_core::crypto::{Role, SessionKey};
 use mosh_core::proto::instruction::random_chaff;
 use mosh_core::proto::{
@@ -143,19 +144,9 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
     });
 
     // 4. A full screen of poorly compressible text needs several fragments.
+    let printable: Vec<u8> = (b'!'..=b'~').collect();
     let rows: Vec<String> = (0..24)
-        .map(|row| {
-            let mut state = 0x2545_F491_4F6C_DD1D_u64 ^ row;
-            let line: String = (0..79)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    char::from(b'!' + (state % 94) as u8)
-                })
-                .collect();
-            line
-        })
+        .map(|row| XorShift64::new(0x2545_F491_4F6C_DD1D ^ row).text(79, &printable))
         .collect();
     let echo_ack = server.client_num;
     let sent = server.send_state(

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::stock::{StockServer, wait_for_exit};
 use common::udp_peer::UdpPeer;
+use common::xorshift::XorShift64;
 use mosh_core::crypto::Role;
 use mosh_core::proto::instruction::random_chaff;
 use mosh_core::proto::{
@@ -105,16 +106,9 @@ impl Client {
 }
 
 /// Deterministic base64-alphabet text that compresses poorly (so it fragments).
-fn noise(len: usize, mut state: u64) -> String {
+fn noise(len: usize, seed: u64) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ALPHABET[(state % 64) as usize] as char
-        })
-        .collect()
+    XorShift64::new(seed).text(len, ALPHABET)
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //! round-trips, any tampering is caught, and the send and receive pipelines invert
 //! each other under reordering and duplication.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::xorshift::XorShift64;
 use mosh_core::codec::{Assembly, InstructionReceiver, InstructionSender};
 use mosh_core::crypto::{Direction, Nonce, OpenError, Role, SessionCipher, SessionKey};
 use mosh_core::proto::{HostMessage, Instruction, UserMessage};
@@ -148,10 +151,9 @@ proptest! {
         let mut datagrams = sender.encode(&instruction, mtu, Some(1234), reply).unwrap();
         prop_assert!(datagrams.iter().all(|d| d.len() <= mtu));
         // A deterministic shuffle from the seed (proptest prints it on failure).
-        let mut state = shuffle_seed | 1;
+        let mut rng = XorShift64::new(shuffle_seed);
         for i in (1..datagrams.len()).rev() {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
-            datagrams.swap(i, (state % (i as u64 + 1)) as usize);
+            datagrams.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
         }
         let mut receiver = InstructionReceiver::new(cipher, Role::Server);
         let mut complete = Vec::new();

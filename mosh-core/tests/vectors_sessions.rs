@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use common::diff_check::check_diff;
-use common::{hex, load, port_of, session_files, uint};
+use common::{direction_of, hex, load, port_of, session_files, uint};
 use mosh_core::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveError};
 use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
 use mosh_core::proto::instruction::InstructionError::VersionMismatch;
@@ -20,14 +20,6 @@ use mosh_core::wire::fragment::FragmentError;
 use mosh_core::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, decompress};
 use prost::Message;
 use serde_json::Value;
-
-fn direction_of(datagram: &Value) -> Direction {
-    match datagram["direction"].as_str().expect("direction") {
-        "to_server" => Direction::ToServer,
-        "to_client" => Direction::ToClient,
-        other => panic!("unknown direction {other}"),
-    }
-}
 
 fn timestamp_field(value: &Value) -> Option<u16> {
     match uint(value) {
@@ -89,7 +81,11 @@ fn check_layers(file: &str) -> Tally {
             hex(&datagram["ocb_nonce_hex"]),
             "{ctx}"
         );
-        assert_eq!(nonce.direction(), direction_of(datagram), "{ctx}");
+        assert_eq!(
+            nonce.direction(),
+            direction_of(&datagram["direction"]),
+            "{ctx}"
+        );
         let bit = u64::from(nonce.direction() == Direction::ToClient);
         assert_eq!(bit, uint(&datagram["direction_bit"]), "{ctx}");
         assert_eq!(nonce.seq(), uint(&datagram["seq"]), "{ctx}");

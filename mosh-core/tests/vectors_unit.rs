@@ -4,8 +4,8 @@
 mod common;
 
 use common::diff_check::check_diff;
-use common::{hex, load, uint};
-use mosh_core::crypto::{Direction, KeyError, Nonce, SessionCipher, SessionKey};
+use common::{direction_of, hex, load, uint};
+use mosh_core::crypto::{KeyError, Nonce, SessionCipher, SessionKey};
 use mosh_core::proto::Instruction;
 use mosh_core::wire::fragmenter::chunk_len_for_mtu;
 use mosh_core::wire::{Fragmenter, MAX_INSTRUCTION_LEN, RttEstimator, compress, decompress};
@@ -53,10 +53,7 @@ fn unit_vectors_json_aead() {
         let source = case["source"].as_str().unwrap();
         let key = SessionKey::from_bytes(hex(&case["key_hex"]).try_into().unwrap());
         let cipher = SessionCipher::new(&key);
-        let direction = match case["direction"].as_str().unwrap() {
-            "to_server" => Direction::ToServer,
-            _ => Direction::ToClient,
-        };
+        let direction = direction_of(&case["direction"]);
         let nonce = Nonce::new(direction, uint(&case["seq"])).unwrap();
         assert_eq!(
             nonce.to_ocb().as_slice(),

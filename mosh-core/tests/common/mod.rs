@@ -4,6 +4,7 @@
 pub mod diff_check;
 pub mod stock;
 pub mod udp_peer;
+pub mod xorshift;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,15 @@ pub fn uint(value: &Value) -> u64 {
     value
         .as_u64()
         .unwrap_or_else(|| panic!("not an unsigned integer: {value}"))
+}
+
+/// The direction named by a datagram's or vector's `direction` field.
+pub fn direction_of(value: &Value) -> mosh_core::crypto::Direction {
+    match value.as_str().expect("direction") {
+        "to_server" => mosh_core::crypto::Direction::ToServer,
+        "to_client" => mosh_core::crypto::Direction::ToClient,
+        other => panic!("unknown direction {other}"),
+    }
 }
 
 /// The port of an `addr:port` or `[v6]:port` string.
