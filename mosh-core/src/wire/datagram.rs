@@ -61,16 +61,22 @@ impl Datagram {
 
     /// Reads a plaintext that arrived under `nonce`.
     pub fn decode_plaintext(nonce: Nonce, plaintext: &[u8]) -> Result<Self, FragmentError> {
+        Self::from_plaintext(nonce, plaintext.to_vec())
+    }
+
+    fn from_plaintext(nonce: Nonce, plaintext: Vec<u8>) -> Result<Self, FragmentError> {
         // A plaintext too short for the timestamps is as malformed as one too short
         // for the fragment header; report the length of what should be the fragment.
-        let Some((stamps, fragment)) = plaintext.split_at_checked(TIMESTAMPS_LEN) else {
+        let Some(stamps) = plaintext.first_chunk::<TIMESTAMPS_LEN>() else {
             return Err(FragmentError::TooShort(0));
         };
+        let timestamp = decode_timestamp(u16::from_be_bytes([stamps[0], stamps[1]]));
+        let timestamp_reply = decode_timestamp(u16::from_be_bytes([stamps[2], stamps[3]]));
         Ok(Self {
             nonce,
-            timestamp: decode_timestamp(u16::from_be_bytes([stamps[0], stamps[1]])),
-            timestamp_reply: decode_timestamp(u16::from_be_bytes([stamps[2], stamps[3]])),
-            fragment: Fragment::decode(fragment)?,
+            timestamp,
+            timestamp_reply,
+            fragment: Fragment::decode_at(plaintext, TIMESTAMPS_LEN)?,
         })
     }
 
@@ -83,6 +89,6 @@ impl Datagram {
     /// Authenticates, decrypts and parses a UDP payload.
     pub fn open(cipher: &SessionCipher, udp_payload: &[u8]) -> Result<Self, DatagramError> {
         let (nonce, plaintext) = cipher.open(udp_payload)?;
-        Ok(Self::decode_plaintext(nonce, &plaintext)?)
+        Ok(Self::from_plaintext(nonce, plaintext)?)
     }
 }

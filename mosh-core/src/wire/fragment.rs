@@ -53,16 +53,26 @@ impl Fragment {
 
     /// Reads a fragment from the plaintext after the two timestamps.
     pub fn decode(bytes: &[u8]) -> Result<Self, FragmentError> {
-        let Some((header, chunk)) = bytes.split_at_checked(FRAGMENT_HEADER_LEN) else {
-            return Err(FragmentError::TooShort(bytes.len()));
+        Self::decode_at(bytes.to_vec(), 0)
+    }
+
+    /// Reads the fragment that starts at `offset` of `buffer`, reusing the buffer's
+    /// allocation for the chunk (the receive path owns the decrypted plaintext, so it
+    /// need not be copied again).
+    pub fn decode_at(mut buffer: Vec<u8>, offset: usize) -> Result<Self, FragmentError> {
+        let available = buffer.len().saturating_sub(offset);
+        let Some(header) = buffer.get(offset..offset + FRAGMENT_HEADER_LEN) else {
+            return Err(FragmentError::TooShort(available));
         };
         let (id, word) = header.split_at(8);
         let word = u16::from_be_bytes([word[0], word[1]]);
+        let instruction_id = u64::from_be_bytes(id.try_into().expect("8-byte split"));
+        buffer.drain(..offset + FRAGMENT_HEADER_LEN);
         Ok(Self {
-            instruction_id: u64::from_be_bytes(id.try_into().expect("8-byte split")),
+            instruction_id,
             number: word & MAX_FRAGMENT_NUMBER,
             is_final: word & FINAL_FLAG != 0,
-            chunk: chunk.to_vec(),
+            chunk: buffer,
         })
     }
 }
