@@ -4,12 +4,15 @@
 //! - [`crypto`]: the session key, nonces and AES-128-OCB3 sealing;
 //! - [`wire`]: datagram plaintext, fragments, zlib, timestamps and RTT;
 //! - [`proto`]: the protobuf instruction and the two directions' diffs;
-//! - [`codec`]: the complete send and receive pipelines over those layers.
+//! - [`codec`]: the complete send and receive pipelines over those layers;
+//! - [`bootstrap`]: the SSH step before a session: the server command line and its
+//!   `MOSH CONNECT` answer.
 //!
 //! Nothing here touches sockets, clocks or threads: callers pass bytes and times in
 //! and get bytes and decisions out, which is what lets lossy and roaming networks be
 //! tested deterministically.
 
+pub mod bootstrap;
 pub mod codec;
 pub mod crypto;
 pub mod proto;
