@@ -5,6 +5,7 @@
 //! - [`wire`]: datagram plaintext, fragments, zlib, timestamps and RTT;
 //! - [`proto`]: the protobuf instruction and the two directions' diffs;
 //! - [`codec`]: the complete send and receive pipelines over those layers;
+//! - [`session`]: client and server session logic;
 //! - [`bootstrap`]: the SSH step before a session: the server command line and its
 //!   `MOSH CONNECT` answer.
 //!
@@ -16,4 +17,5 @@ pub mod bootstrap;
 pub mod codec;
 pub mod crypto;
 pub mod proto;
+pub mod session;
 pub mod wire;
