@@ -43,14 +43,14 @@ pub fn assert_screen(fb: &Framebuffer, expected: &[&str]) {
 /// host bytes), the cursor, and everything else §9 transmits.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Visible {
-    cells: Vec<Vec<(String, usize, Rendition)>>,
-    wraps: Vec<bool>,
-    cursor: (usize, usize),
-    cursor_visible: bool,
-    pen: Rendition,
-    modes: (bool, bool, Option<u16>, bool, Option<u16>),
-    titles: Option<(String, String)>,
-    clipboard: String,
+    pub cells: Vec<Vec<(String, usize, Rendition)>>,
+    pub wraps: Vec<bool>,
+    pub cursor: (usize, usize),
+    pub cursor_visible: bool,
+    pub pen: Rendition,
+    pub modes: (bool, bool, Option<u16>, bool, Option<u16>),
+    pub titles: Option<(String, String)>,
+    pub clipboard: String,
 }
 
 /// Builds [`Visible`].
@@ -66,7 +66,12 @@ pub fn visible(fb: &Framebuffer) -> Visible {
                 let mut x = 0;
                 while x < cells.len() {
                     let c = &cells[x];
-                    out.push((c.grapheme(), c.width(), c.rendition()));
+                    if c.is_wide() && x + 1 == cells.len() {
+                        // A wide cell cut at the last column is sent as a blank.
+                        out.push((" ".to_owned(), 1, c.rendition()));
+                    } else {
+                        out.push((c.grapheme(), c.width(), c.rendition()));
+                    }
                     x += c.width();
                 }
                 out

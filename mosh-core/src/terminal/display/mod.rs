@@ -93,6 +93,7 @@ impl Display {
         if self.caps.titles
             && next.title_initialized
             && (!initialized
+                || !last.title_initialized
                 || last.icon_name != next.icon_name
                 || last.window_title != next.window_title)
         {

@@ -87,16 +87,19 @@ pub(super) fn draw_row(
         x += cell.width();
         t.advance(cell.width());
     }
-    if ctx.initialized && Arc::ptr_eq(new_row, old_row) {
+    // A forced first cell that reaches the row end has reset the row's wrap flag on
+    // the receiver, so even an unchanged row then needs its end handled below.
+    if ctx.initialized && Arc::ptr_eq(new_row, old_row) && x < w {
         return false;
     }
     let wrap_row = new_row.is_wrapped();
     let mut run = 0;
     let mut run_rendition = Rendition::default();
-    let mut wrote_last = false;
+    // A forced first cell may already fill a very narrow row.
+    let mut wrote_last = x >= w;
     while x < w {
         let cell = &cells[x];
-        if ctx.initialized && run == 0 && receiver_has(old, x, cell) {
+        if ctx.initialized && run == 0 && receiver_has(old, x, cell, wrap_row) {
             x += cell.width();
             continue;
         }
@@ -173,9 +176,12 @@ pub(super) fn draw_row(
     false
 }
 
-/// Whether the receiver certainly shows `cell` at column `x`: the old cell is equal
-/// and is not hidden in the shadow of a wide character (where a narrow character
-/// the sender holds was never drawn).
-fn receiver_has(old: &[Cell], x: usize, cell: &Cell) -> bool {
-    old[x] == *cell && (x == 0 || !old[x - 1].is_wide())
+/// Whether the receiver certainly shows `cell` at column `x`: the old cell is equal,
+/// is not hidden in the shadow of a wide character (where a narrow character the
+/// sender holds was never drawn), and, for a wide character whose shadow is the last
+/// cell, the row's wrap flag (kept on that shadow, which is never visited) is equal.
+fn receiver_has(old: &[Cell], x: usize, cell: &Cell, wrap_row: bool) -> bool {
+    old[x] == *cell
+        && (x == 0 || !old[x - 1].is_wide())
+        && (!cell.is_wide() || x + 2 != old.len() || old[x + 1].is_wrap() == wrap_row)
 }
