@@ -7,7 +7,7 @@ impl Framebuffer {
     /// Dispatches a CSI sequence; replies to the host (DA, DSR) go to `replies`.
     pub(crate) fn csi_dispatch(
         &mut self,
-        params: &Params<'_>,
+        params: &Params,
         collected: &[u8],
         final_char: char,
         replies: &mut Vec<u8>,
@@ -122,7 +122,7 @@ impl Framebuffer {
     }
 
     /// DECSTBM; the checks use the raw parameter values (terminal.md §6.5).
-    fn set_scroll_region(&mut self, params: &Params<'_>) {
+    fn set_scroll_region(&mut self, params: &Params) {
         let height = self.ds.height;
         let top = usize::from(params.get(0, 1));
         let bottom = usize::from(params.get(1, height.min(65_535) as u16));

@@ -37,7 +37,7 @@ impl Perform for Target {
         self.fb.esc_dispatch(collected, final_char);
     }
 
-    fn csi_dispatch(&mut self, params: &Params<'_>, collected: &[u8], final_char: char) {
+    fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char) {
         let mut replies = std::mem::take(&mut self.replies);
         self.fb
             .csi_dispatch(params, collected, final_char, &mut replies);
@@ -87,10 +87,23 @@ impl Emulator {
                 }
             }
             let byte = bytes[i];
+            if byte == 0x1B && self.decoder.is_idle() {
+                if let Some(n) = self.parser.try_csi(&bytes[i..], &mut self.target) {
+                    i += n;
+                    continue;
+                }
+            }
             i += 1;
+            if byte < 0x80 && self.decoder.is_idle() {
+                self.parser.advance(char::from(byte), &mut self.target);
+                continue;
+            }
             loop {
                 match self.decoder.push(byte) {
                     Decoded::Pending => {}
+                    Decoded::Char(c) if c >= '\u{a0}' && self.parser.is_ground() => {
+                        self.target.fb.print(c);
+                    }
                     Decoded::Char(c) => self.parser.advance(c, &mut self.target),
                     Decoded::InvalidRetry => {
                         self.parser.advance('\u{FFFD}', &mut self.target);

@@ -6,7 +6,7 @@ use super::state::{MOUSE_ENCODING_MODES, MOUSE_REPORTING_MODES};
 
 impl Framebuffer {
     /// SM / RM: only insert mode (4) exists.
-    pub(crate) fn set_ansi_modes(&mut self, params: &Params<'_>, on: bool) {
+    pub(crate) fn set_ansi_modes(&mut self, params: &Params, on: bool) {
         for mode in params.values() {
             if mode == Some(4) {
                 self.ds.insert = on;
@@ -15,7 +15,7 @@ impl Framebuffer {
     }
 
     /// DECSET / DECRST, every parameter processed in order. Pending wrap is kept.
-    pub(crate) fn set_private_modes(&mut self, params: &Params<'_>, on: bool) {
+    pub(crate) fn set_private_modes(&mut self, params: &Params, on: bool) {
         for mode in params.values().flatten() {
             let ds = &mut self.ds;
             match mode {

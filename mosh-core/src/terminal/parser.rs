@@ -22,7 +22,7 @@ pub trait Perform {
     /// An ESC sequence: collected intermediates and the final code point.
     fn esc_dispatch(&mut self, collected: &[u8], final_char: char);
     /// A CSI sequence.
-    fn csi_dispatch(&mut self, params: &Params<'_>, collected: &[u8], final_char: char);
+    fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char);
     /// A complete OSC string.
     fn osc_dispatch(&mut self, osc: &str);
 }
@@ -46,56 +46,90 @@ enum State {
     SosPmApc,
 }
 
+/// At most this many fields fit in [`MAX_PARAM_CHARS`] characters (all `;`).
+const MAX_FIELDS: usize = MAX_PARAM_CHARS + 1;
+/// Field value meaning "missing": empty, or larger than 65 535.
+const MISSING: u32 = u32::MAX;
+
 /// Parser state carried between calls.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Parser {
     state: State,
-    params: Vec<u8>,
+    params: Params,
     collected: Vec<u8>,
     osc: String,
     osc_chars: usize,
 }
 
-/// CSI parameters (terminal.md §3.4).
-pub struct Params<'a> {
-    raw: &'a [u8],
+impl Default for Parser {
+    fn default() -> Self {
+        Self {
+            state: State::Ground,
+            params: Params::new(),
+            collected: Vec::with_capacity(MAX_COLLECT_CHARS),
+            osc: String::new(),
+            osc_chars: 0,
+        }
+    }
 }
 
-impl Params<'_> {
-    /// Parameter strings split on `;` (an empty buffer is one empty field).
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
-        self.raw.split(|&b| b == b';')
+/// CSI parameters (terminal.md §3.4), parsed as the characters arrive: the text is
+/// split on `;` (an empty text is one empty field), each field is decimal, and an
+/// empty or too large field is missing.
+#[derive(Clone, Debug)]
+pub struct Params {
+    fields: [u32; MAX_FIELDS],
+    len: usize,
+    chars: usize,
+}
+
+impl Params {
+    fn new() -> Self {
+        Self {
+            fields: [MISSING; MAX_FIELDS],
+            len: 1,
+            chars: 0,
+        }
     }
 
-    /// Every field's value; `None` for an empty, non-numeric or too large field.
+    fn clear(&mut self) {
+        self.fields[..self.len].fill(MISSING);
+        self.len = 1;
+        self.chars = 0;
+    }
+
+    /// Appends a digit or `;`; characters beyond the first 100 are dropped.
+    fn push(&mut self, c: u8) {
+        if self.chars >= MAX_PARAM_CHARS {
+            return;
+        }
+        self.chars += 1;
+        if c == b';' {
+            self.len += 1;
+            return;
+        }
+        let field = &mut self.fields[self.len - 1];
+        let value = if *field == MISSING { 0 } else { *field };
+        if value <= 65_535 {
+            let next = value * 10 + u32::from(c - b'0');
+            *field = if next > 65_535 { 65_536 } else { next };
+        }
+    }
+
+    /// Every field's value; `None` for an empty or too large field.
     pub fn values(&self) -> impl Iterator<Item = Option<u16>> + '_ {
-        self.fields().map(parse_field)
+        self.fields[..self.len]
+            .iter()
+            .map(|&v| u16::try_from(v).ok())
     }
 
     /// Parameter `n` (0-based) or `default` when it is absent, missing or below 1.
     pub fn get(&self, n: usize, default: u16) -> u16 {
-        match self.fields().nth(n).and_then(parse_field) {
-            Some(v) if v >= 1 => v,
+        match self.fields[..self.len].get(n).map(|&v| u16::try_from(v)) {
+            Some(Ok(v)) if v >= 1 => v,
             _ => default,
         }
     }
-}
-
-fn parse_field(field: &[u8]) -> Option<u16> {
-    if field.is_empty() {
-        return None;
-    }
-    let mut value: u32 = 0;
-    for &b in field {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + u32::from(b - b'0');
-        if value > 65_535 {
-            return None;
-        }
-    }
-    Some(value as u16)
 }
 
 impl Parser {
@@ -217,6 +251,47 @@ impl Parser {
         }
     }
 
+    /// Fast path for a complete, well-formed CSI sequence at the start of `bytes`
+    /// while in GROUND: `ESC [`, an optional private marker, digits and `;`, up to
+    /// eight intermediates and a final byte, none split across calls. Dispatches it
+    /// exactly as the state machine would and returns the bytes consumed; anything
+    /// else returns `None` and leaves the state machine to do the work.
+    pub fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
+        if self.state != State::Ground || bytes.len() < 3 || bytes[0] != 0x1B || bytes[1] != b'[' {
+            return None;
+        }
+        let mut i = 2;
+        let marker = matches!(bytes[i], 0x3C..=0x3F).then(|| bytes[i]);
+        if marker.is_some() {
+            i += 1;
+        }
+        let params_start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b';') {
+            i += 1;
+        }
+        let params_end = i;
+        while i < bytes.len() && (0x20..=0x2F).contains(&bytes[i]) {
+            i += 1;
+        }
+        let intermediates = params_end..i;
+        let collected_len = usize::from(marker.is_some()) + intermediates.len();
+        if i >= bytes.len()
+            || !(0x40..=0x7E).contains(&bytes[i])
+            || collected_len > MAX_COLLECT_CHARS
+        {
+            return None;
+        }
+        self.params.clear();
+        for &b in &bytes[params_start..params_end] {
+            self.params.push(b);
+        }
+        self.collected.clear();
+        self.collected.extend(marker);
+        self.collected.extend_from_slice(&bytes[intermediates]);
+        perform.csi_dispatch(&self.params, &self.collected, char::from(bytes[i]));
+        Some(i + 1)
+    }
+
     /// Runs the exit action of the current state: leaving OSC_STRING for any reason
     /// dispatches the OSC (so a CAN-cancelled OSC still takes effect, a mosh quirk).
     fn leave<P: Perform>(&mut self, perform: &mut P) {
@@ -249,13 +324,11 @@ impl Parser {
     }
 
     fn param(&mut self, cp: u32) {
-        if self.params.len() < MAX_PARAM_CHARS {
-            self.params.push(cp as u8);
-        }
+        self.params.push(cp as u8);
     }
 
     fn csi<P: Perform>(&mut self, c: char, perform: &mut P) {
-        perform.csi_dispatch(&Params { raw: &self.params }, &self.collected, c);
+        perform.csi_dispatch(&self.params, &self.collected, c);
         self.state = State::Ground;
     }
 }
@@ -266,9 +339,10 @@ mod tests {
 
     #[test]
     fn parameter_defaults() {
-        let p = Params {
-            raw: b"0;70000;;7;x",
-        };
+        let mut p = Params::new();
+        for &c in b"0;70000;;7;" {
+            p.push(c);
+        }
         assert_eq!(p.get(0, 1), 1);
         assert_eq!(p.get(1, 1), 1);
         assert_eq!(p.get(2, 5), 5);
@@ -276,6 +350,16 @@ mod tests {
         assert_eq!(p.get(4, 2), 2);
         assert_eq!(p.get(9, 3), 3);
         assert_eq!(p.values().count(), 5);
-        assert_eq!(Params { raw: b"" }.values().collect::<Vec<_>>(), [None]);
+        p.clear();
+        assert_eq!(p.values().collect::<Vec<_>>(), [None]);
+    }
+
+    #[test]
+    fn parameter_text_is_truncated_at_100_characters() {
+        let mut p = Params::new();
+        for _ in 0..200 {
+            p.push(b';');
+        }
+        assert_eq!(p.values().count(), MAX_PARAM_CHARS + 1);
     }
 }

@@ -4,12 +4,12 @@ use super::framebuffer::Framebuffer;
 use super::parser::Params;
 use super::rendition::{Attributes, Colour};
 
-/// Most values an SGR can hold: the parameter buffer keeps 100 characters.
-const MAX_SGR_VALUES: usize = 64;
+/// Most values an SGR can hold: the parameter text keeps 100 characters.
+const MAX_SGR_VALUES: usize = super::parser::MAX_PARAM_CHARS + 1;
 
 impl Framebuffer {
     /// Applies an SGR sequence to the pen, left to right.
-    pub(crate) fn select_graphic_rendition(&mut self, params: &Params<'_>) {
+    pub(crate) fn select_graphic_rendition(&mut self, params: &Params) {
         let mut values = [0u16; MAX_SGR_VALUES];
         let mut len = 0;
         for v in params.values().take(MAX_SGR_VALUES) {

@@ -6,7 +6,8 @@ use super::width_table::RANGES;
 /// characters that are ignored (controls, unassigned code points, U+2028 …).
 pub fn char_width(c: char) -> i8 {
     let cp = u32::from(c);
-    if (0x20..0x7F).contains(&cp) || (0xA0..=0xFF).contains(&cp) {
+    // Nothing below U+0300 other than the controls is narrower or wider than 1.
+    if (0x20..0x7F).contains(&cp) || (0xA0..0x300).contains(&cp) {
         return 1;
     }
     match RANGES.binary_search_by(|&(first, last, _)| {
