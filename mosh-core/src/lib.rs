@@ -5,6 +5,7 @@
 //! - [`wire`]: datagram plaintext, fragments, zlib, timestamps and RTT;
 //! - [`proto`]: the protobuf instruction and the two directions' diffs;
 //! - [`codec`]: the complete send and receive pipelines over those layers;
+//! - [`terminal`]: the mosh-compatible emulator, frame diffs (host bytes) and key encoding;
 //! - [`session`]: client and server session logic;
 //! - [`bootstrap`]: the SSH step before a session: the server command line and its
 //!   `MOSH CONNECT` answer.
@@ -18,4 +19,5 @@ pub mod codec;
 pub mod crypto;
 pub mod proto;
 pub mod session;
+pub mod terminal;
 pub mod wire;

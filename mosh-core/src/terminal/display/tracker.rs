@@ -1,0 +1,70 @@
+//! What the generator knows about the receiving terminal while it writes a frame
+//! (terminal.md §9.1): cursor position, pen and cursor visibility.
+
+use crate::terminal::rendition::{Rendition, push_decimal};
+
+/// The output buffer plus the tracked receiver state.
+pub(super) struct Tracker<'a> {
+    pub(super) out: &'a mut Vec<u8>,
+    /// Tracked cursor; `None` = unknown. The column may be `width` after a write to
+    /// the last column (the receiver is then waiting to wrap).
+    pub(super) cursor: Option<(usize, usize)>,
+    pub(super) pen: Rendition,
+    pub(super) visible: bool,
+    pub(super) width: usize,
+}
+
+impl Tracker<'_> {
+    /// Moves the receiver's cursor with the cheapest of CR+LFs, BSs or CUP.
+    pub(super) fn move_to(&mut self, row: usize, col: usize) {
+        match self.cursor {
+            Some((tr, tc)) if col == 0 && row >= tr && row - tr < 5 => {
+                if tc != 0 {
+                    self.out.push(b'\r');
+                }
+                self.out.extend(std::iter::repeat_n(b'\n', row - tr));
+            }
+            // A receiver waiting to wrap executes BS from the last column, not from
+            // `width`, so BS is only used from a real column (stock mosh 1.4.0 lands
+            // one column left here; terminal.md §9.1).
+            Some((tr, tc)) if row == tr && tc < self.width && tc > col && tc - col < 5 => {
+                self.out.extend(std::iter::repeat_n(b'\x08', tc - col));
+            }
+            _ => {
+                self.out.extend_from_slice(b"\x1b[");
+                push_decimal(self.out, row as u32 + 1);
+                self.out.push(b';');
+                push_decimal(self.out, col as u32 + 1);
+                self.out.push(b'H');
+            }
+        }
+        self.cursor = Some((row, col));
+    }
+
+    /// Moves without showing the cursor on the way: hides it first if it is visible.
+    pub(super) fn silent_move_to(&mut self, row: usize, col: usize) {
+        if self.cursor == Some((row, col)) {
+            return;
+        }
+        if self.visible {
+            self.out.extend_from_slice(b"\x1b[?25l");
+            self.visible = false;
+        }
+        self.move_to(row, col);
+    }
+
+    /// Sets the receiver's pen (always when `force`).
+    pub(super) fn set_pen(&mut self, pen: Rendition, force: bool) {
+        if force || pen != self.pen {
+            pen.write_sgr(self.out);
+            self.pen = pen;
+        }
+    }
+
+    /// Advances the tracked column after text was written.
+    pub(super) fn advance(&mut self, columns: usize) {
+        if let Some((_, col)) = &mut self.cursor {
+            *col += columns;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The emulator: UTF-8 decoder → parser → framebuffer (terminal.md §1–§8).
+
+use super::framebuffer::Framebuffer;
+use super::parser::{Params, Parser, Perform};
+use super::utf8::{Decoded, Utf8Decoder};
+
+/// Replies (DA/DSR answers) are dropped beyond this many bytes until taken, so a host
+/// that floods queries without reading cannot grow memory without limit.
+pub const MAX_PENDING_REPLY_BYTES: usize = 64 * 1024;
+
+/// A terminal emulator: feed it host output (server) or host bytes (client) and read
+/// the resulting [`Framebuffer`].
+#[derive(Clone, Debug)]
+pub struct Emulator {
+    decoder: Utf8Decoder,
+    parser: Parser,
+    target: Target,
+}
+
+/// The parser's receiver: the framebuffer plus the replies meant for the host.
+#[derive(Clone, Debug)]
+struct Target {
+    fb: Framebuffer,
+    replies: Vec<u8>,
+}
+
+impl Perform for Target {
+    fn print(&mut self, c: char) {
+        self.fb.print(c);
+    }
+
+    fn execute(&mut self, c: char) {
+        self.fb.execute_control(c);
+    }
+
+    fn esc_dispatch(&mut self, collected: &[u8], final_char: char) {
+        self.fb.esc_dispatch(collected, final_char);
+    }
+
+    fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char) {
+        let mut replies = std::mem::take(&mut self.replies);
+        self.fb
+            .csi_dispatch(params, collected, final_char, &mut replies);
+        if replies.len() > MAX_PENDING_REPLY_BYTES {
+            replies.truncate(MAX_PENDING_REPLY_BYTES);
+        }
+        self.replies = replies;
+    }
+
+    fn osc_dispatch(&mut self, osc: &str) {
+        self.fb.osc_dispatch(osc);
+    }
+}
+
+impl Emulator {
+    /// An emulator with a blank `cols` × `rows` screen (zero sizes are raised to 1).
+    pub fn new(cols: usize, rows: usize) -> Self {
+        Self::with_framebuffer(Framebuffer::new(cols, rows))
+    }
+
+    /// An emulator continuing from an existing framebuffer (e.g. a client applying a
+    /// diff to a copy of a stored state), with a fresh decoder and parser.
+    pub fn with_framebuffer(fb: Framebuffer) -> Self {
+        Self {
+            decoder: Utf8Decoder::default(),
+            parser: Parser::default(),
+            target: Target {
+                fb,
+                replies: Vec::new(),
+            },
+        }
+    }
+
+    /// Interprets `bytes`. Sequences may be split across calls.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.decoder.is_idle() && self.parser.is_ground() {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !(0x20..0x7F).contains(b))
+                    .unwrap_or(bytes.len() - i);
+                if run > 0 {
+                    self.target.fb.print_ascii(&bytes[i..i + run]);
+                    i += run;
+                    continue;
+                }
+            }
+            let byte = bytes[i];
+            if byte == 0x1B && self.decoder.is_idle() {
+                if let Some(n) = self.parser.try_csi(&bytes[i..], &mut self.target) {
+                    i += n;
+                    continue;
+                }
+            }
+            i += 1;
+            if byte < 0x80 && self.decoder.is_idle() {
+                self.parser.advance(char::from(byte), &mut self.target);
+                continue;
+            }
+            loop {
+                match self.decoder.push(byte) {
+                    Decoded::Pending => {}
+                    Decoded::Char(c) if c >= '\u{a0}' && self.parser.is_ground() => {
+                        self.target.fb.print(c);
+                    }
+                    Decoded::Char(c) => self.parser.advance(c, &mut self.target),
+                    Decoded::InvalidRetry => {
+                        self.parser.advance('\u{FFFD}', &mut self.target);
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// Resizes the screen (terminal.md §8). Zero sizes are raised to 1.
+    pub fn resize(&mut self, cols: usize, rows: usize) {
+        self.target.fb.resize(cols, rows);
+    }
+
+    /// The current state.
+    pub fn framebuffer(&self) -> &Framebuffer {
+        &self.target.fb
+    }
+
+    /// The current state, writable (for overlays on a client's copy).
+    pub fn framebuffer_mut(&mut self) -> &mut Framebuffer {
+        &mut self.target.fb
+    }
+
+    /// Takes the replies generated for the host (DA/DSR answers) since the last call;
+    /// the server writes them to the pty.
+    pub fn take_replies(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.target.replies)
+    }
+
+    /// Whether the DECCKM mode is on (the server's arrow-key translation needs it).
+    pub fn application_cursor_keys(&self) -> bool {
+        self.target.fb.application_cursor_keys()
+    }
+}

@@ -1,0 +1,365 @@
+//! The escape-sequence state machine of terminal.md §3, over code points.
+//!
+//! This is not the `vte` crate: vte parses bytes and decodes UTF-8 itself, so it
+//! cannot treat UTF-8-encoded C1 code points as controls (behaviour case U11), it
+//! saturates parameters above 65 535 where mosh treats them as missing (C6), and
+//! code points ≥ U+00A0 do not act as final bytes inside sequences. Those are
+//! observable on screen, so the machine is written from the spec's tables.
+
+/// Longest parameter string kept (digits and `;`); the rest is dropped.
+pub const MAX_PARAM_CHARS: usize = 100;
+/// Most private-marker/intermediate characters kept.
+pub const MAX_COLLECT_CHARS: usize = 8;
+/// Most OSC code points kept; the OSC still dispatches with what was kept.
+pub const MAX_OSC_CHARS: usize = 16_384;
+
+/// Receiver of parser actions.
+pub trait Perform {
+    /// A printable code point in GROUND.
+    fn print(&mut self, c: char);
+    /// A C0 or C1 control.
+    fn execute(&mut self, c: char);
+    /// An ESC sequence: collected intermediates and the final code point.
+    fn esc_dispatch(&mut self, collected: &[u8], final_char: char);
+    /// A CSI sequence.
+    fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char);
+    /// A complete OSC string.
+    fn osc_dispatch(&mut self, osc: &str);
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum State {
+    #[default]
+    Ground,
+    Escape,
+    EscIntermediate,
+    CsiEntry,
+    CsiParam,
+    CsiIntermediate,
+    CsiIgnore,
+    DcsEntry,
+    DcsParam,
+    DcsIntermediate,
+    DcsPassthrough,
+    DcsIgnore,
+    OscString,
+    SosPmApc,
+}
+
+/// At most this many fields fit in [`MAX_PARAM_CHARS`] characters (all `;`).
+const MAX_FIELDS: usize = MAX_PARAM_CHARS + 1;
+/// Field value meaning "missing": empty, or larger than 65 535.
+const MISSING: u32 = u32::MAX;
+
+/// Parser state carried between calls.
+#[derive(Clone, Debug)]
+pub struct Parser {
+    state: State,
+    params: Params,
+    collected: Vec<u8>,
+    osc: String,
+    osc_chars: usize,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Self {
+            state: State::Ground,
+            params: Params::new(),
+            collected: Vec::with_capacity(MAX_COLLECT_CHARS),
+            osc: String::new(),
+            osc_chars: 0,
+        }
+    }
+}
+
+/// CSI parameters (terminal.md §3.4), parsed as the characters arrive: the text is
+/// split on `;` (an empty text is one empty field), each field is decimal, and an
+/// empty or too large field is missing.
+#[derive(Clone, Debug)]
+pub struct Params {
+    fields: [u32; MAX_FIELDS],
+    len: usize,
+    chars: usize,
+}
+
+impl Params {
+    fn new() -> Self {
+        Self {
+            fields: [MISSING; MAX_FIELDS],
+            len: 1,
+            chars: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.fields[..self.len].fill(MISSING);
+        self.len = 1;
+        self.chars = 0;
+    }
+
+    /// Appends a digit or `;`; characters beyond the first 100 are dropped.
+    fn push(&mut self, c: u8) {
+        if self.chars >= MAX_PARAM_CHARS {
+            return;
+        }
+        self.chars += 1;
+        if c == b';' {
+            self.len += 1;
+            return;
+        }
+        let field = &mut self.fields[self.len - 1];
+        let value = if *field == MISSING { 0 } else { *field };
+        if value <= 65_535 {
+            let next = value * 10 + u32::from(c - b'0');
+            *field = if next > 65_535 { 65_536 } else { next };
+        }
+    }
+
+    /// Every field's value; `None` for an empty or too large field.
+    pub fn values(&self) -> impl Iterator<Item = Option<u16>> + '_ {
+        self.fields[..self.len]
+            .iter()
+            .map(|&v| u16::try_from(v).ok())
+    }
+
+    /// Parameter `n` (0-based) or `default` when it is absent, missing or below 1.
+    pub fn get(&self, n: usize, default: u16) -> u16 {
+        match self.fields[..self.len].get(n).map(|&v| u16::try_from(v)) {
+            Some(Ok(v)) if v >= 1 => v,
+            _ => default,
+        }
+    }
+}
+
+impl Parser {
+    /// Whether the parser is in GROUND (the next printable character prints).
+    pub fn is_ground(&self) -> bool {
+        self.state == State::Ground
+    }
+
+    /// Feeds one code point.
+    pub fn advance<P: Perform>(&mut self, c: char, perform: &mut P) {
+        let cp = u32::from(c);
+        // Rules that apply in every state (§3.1).
+        let anywhere = match cp {
+            0x18 | 0x1A | 0x80..=0x8F | 0x91..=0x97 | 0x99 | 0x9A => {
+                self.leave(perform);
+                perform.execute(c);
+                Some(State::Ground)
+            }
+            0x9C => Some(State::Ground),
+            0x1B => Some(State::Escape),
+            0x90 => Some(State::DcsEntry),
+            0x9B => Some(State::CsiEntry),
+            0x9D => Some(State::OscString),
+            0x98 | 0x9E | 0x9F => Some(State::SosPmApc),
+            _ => None,
+        };
+        if let Some(next) = anywhere {
+            self.transition(next, perform);
+            return;
+        }
+        // Code points ≥ U+00A0 are classified as 'A' but keep their value.
+        let class = if cp >= 0xA0 { 0x41 } else { cp };
+        let c0_exec = class < 0x20 && class != 0x18 && class != 0x1A && class != 0x1B;
+        match self.state {
+            State::Ground => {
+                if c0_exec {
+                    perform.execute(c);
+                } else {
+                    perform.print(c);
+                }
+            }
+            State::Escape => match class {
+                _ if c0_exec => perform.execute(c),
+                0x20..=0x2F => {
+                    self.collect(cp);
+                    self.state = State::EscIntermediate;
+                }
+                0x5B => self.transition(State::CsiEntry, perform),
+                0x5D => self.transition(State::OscString, perform),
+                0x50 => self.transition(State::DcsEntry, perform),
+                0x58 | 0x5E | 0x5F => self.transition(State::SosPmApc, perform),
+                0x30..=0x7E => {
+                    perform.esc_dispatch(&self.collected, c);
+                    self.state = State::Ground;
+                }
+                _ => {}
+            },
+            State::EscIntermediate => match class {
+                _ if c0_exec => perform.execute(c),
+                0x20..=0x2F => self.collect(cp),
+                0x30..=0x7E => {
+                    perform.esc_dispatch(&self.collected, c);
+                    self.state = State::Ground;
+                }
+                _ => {}
+            },
+            State::CsiEntry | State::CsiParam => match class {
+                _ if c0_exec => perform.execute(c),
+                0x30..=0x39 | 0x3B => {
+                    self.param(cp);
+                    self.state = State::CsiParam;
+                }
+                0x3C..=0x3F if self.state == State::CsiEntry => {
+                    self.collect(cp);
+                    self.state = State::CsiParam;
+                }
+                0x3A..=0x3F => self.state = State::CsiIgnore,
+                0x20..=0x2F => {
+                    self.collect(cp);
+                    self.state = State::CsiIntermediate;
+                }
+                0x40..=0x7E => self.csi(c, perform),
+                _ => {}
+            },
+            State::CsiIntermediate => match class {
+                _ if c0_exec => perform.execute(c),
+                0x20..=0x2F => self.collect(cp),
+                0x30..=0x3F => self.state = State::CsiIgnore,
+                0x40..=0x7E => self.csi(c, perform),
+                _ => {}
+            },
+            State::CsiIgnore => match class {
+                _ if c0_exec => perform.execute(c),
+                0x40..=0x7E => self.state = State::Ground,
+                _ => {}
+            },
+            State::DcsEntry | State::DcsParam => match class {
+                0x30..=0x39 | 0x3B => self.state = State::DcsParam,
+                0x3C..=0x3F if self.state == State::DcsEntry => self.state = State::DcsParam,
+                0x3A..=0x3F => self.state = State::DcsIgnore,
+                0x20..=0x2F => self.state = State::DcsIntermediate,
+                0x40..=0x7E => self.state = State::DcsPassthrough,
+                _ => {}
+            },
+            State::DcsIntermediate => match class {
+                0x30..=0x3F => self.state = State::DcsIgnore,
+                0x40..=0x7E => self.state = State::DcsPassthrough,
+                _ => {}
+            },
+            State::DcsPassthrough | State::DcsIgnore | State::SosPmApc => {}
+            State::OscString => match cp {
+                0x07 => self.transition(State::Ground, perform),
+                0x20..=0x7F | 0xA0.. if self.osc_chars < MAX_OSC_CHARS => {
+                    self.osc.push(c);
+                    self.osc_chars += 1;
+                }
+                _ => {}
+            },
+        }
+    }
+
+    /// Fast path for a complete, well-formed CSI sequence at the start of `bytes`
+    /// while in GROUND: `ESC [`, an optional private marker, digits and `;`, up to
+    /// eight intermediates and a final byte, none split across calls. Dispatches it
+    /// exactly as the state machine would and returns the bytes consumed; anything
+    /// else returns `None` and leaves the state machine to do the work.
+    pub fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
+        if self.state != State::Ground || bytes.len() < 3 || bytes[0] != 0x1B || bytes[1] != b'[' {
+            return None;
+        }
+        let mut i = 2;
+        let marker = matches!(bytes[i], 0x3C..=0x3F).then(|| bytes[i]);
+        if marker.is_some() {
+            i += 1;
+        }
+        let params_start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b';') {
+            i += 1;
+        }
+        let params_end = i;
+        while i < bytes.len() && (0x20..=0x2F).contains(&bytes[i]) {
+            i += 1;
+        }
+        let intermediates = params_end..i;
+        let collected_len = usize::from(marker.is_some()) + intermediates.len();
+        if i >= bytes.len()
+            || !(0x40..=0x7E).contains(&bytes[i])
+            || collected_len > MAX_COLLECT_CHARS
+        {
+            return None;
+        }
+        self.params.clear();
+        for &b in &bytes[params_start..params_end] {
+            self.params.push(b);
+        }
+        self.collected.clear();
+        self.collected.extend(marker);
+        self.collected.extend_from_slice(&bytes[intermediates]);
+        perform.csi_dispatch(&self.params, &self.collected, char::from(bytes[i]));
+        Some(i + 1)
+    }
+
+    /// Runs the exit action of the current state: leaving OSC_STRING for any reason
+    /// dispatches the OSC (so a CAN-cancelled OSC still takes effect, a mosh quirk).
+    fn leave<P: Perform>(&mut self, perform: &mut P) {
+        if self.state == State::OscString {
+            self.state = State::Ground;
+            perform.osc_dispatch(&self.osc);
+        }
+    }
+
+    fn transition<P: Perform>(&mut self, next: State, perform: &mut P) {
+        self.leave(perform);
+        match next {
+            State::Escape | State::CsiEntry | State::DcsEntry => {
+                self.params.clear();
+                self.collected.clear();
+            }
+            State::OscString => {
+                self.osc.clear();
+                self.osc_chars = 0;
+            }
+            _ => {}
+        }
+        self.state = next;
+    }
+
+    fn collect(&mut self, cp: u32) {
+        if cp <= 0xFF && self.collected.len() < MAX_COLLECT_CHARS {
+            self.collected.push(cp as u8);
+        }
+    }
+
+    fn param(&mut self, cp: u32) {
+        self.params.push(cp as u8);
+    }
+
+    fn csi<P: Perform>(&mut self, c: char, perform: &mut P) {
+        perform.csi_dispatch(&self.params, &self.collected, c);
+        self.state = State::Ground;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_defaults() {
+        let mut p = Params::new();
+        for &c in b"0;70000;;7;" {
+            p.push(c);
+        }
+        assert_eq!(p.get(0, 1), 1);
+        assert_eq!(p.get(1, 1), 1);
+        assert_eq!(p.get(2, 5), 5);
+        assert_eq!(p.get(3, 1), 7);
+        assert_eq!(p.get(4, 2), 2);
+        assert_eq!(p.get(9, 3), 3);
+        assert_eq!(p.values().count(), 5);
+        p.clear();
+        assert_eq!(p.values().collect::<Vec<_>>(), [None]);
+    }
+
+    #[test]
+    fn parameter_text_is_truncated_at_100_characters() {
+        let mut p = Params::new();
+        for _ in 0..200 {
+            p.push(b';');
+        }
+        assert_eq!(p.values().count(), MAX_PARAM_CHARS + 1);
+    }
+}

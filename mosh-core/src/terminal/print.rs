@@ -1,0 +1,114 @@
+//! Printing characters (terminal.md §5).
+
+use super::cell::Cell;
+use super::framebuffer::Framebuffer;
+use super::width::char_width;
+
+impl Framebuffer {
+    /// Prints one code point according to its width.
+    pub(crate) fn print(&mut self, c: char) {
+        match char_width(c) {
+            1 => self.print_spacing(c, false),
+            2 => self.print_spacing(c, true),
+            0 => self.print_combining(c),
+            _ => {}
+        }
+    }
+
+    /// Prints a run of printable ASCII bytes (0x20–0x7E): the hot path for plain
+    /// text, which writes whole stretches of a row at once.
+    pub(crate) fn print_ascii(&mut self, mut run: &[u8]) {
+        while !run.is_empty() {
+            let (top, bottom) = self.ds.limits();
+            if self.ds.insert
+                || (self.ds.pending_wrap && self.ds.autowrap)
+                || self.ds.cursor_row < top
+                || self.ds.cursor_row > bottom
+            {
+                self.print_spacing(char::from(run[0]), false);
+                run = &run[1..];
+                continue;
+            }
+            let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
+            let width = self.ds.width;
+            let n = run.len().min(width - col);
+            let rendition = self.ds.pen;
+            let cells = &mut self.row_mut(row).cells_mut()[col..col + n];
+            for (cell, &b) in cells.iter_mut().zip(&run[..n]) {
+                *cell = Cell::with_char(char::from(b), false, rendition);
+            }
+            run = &run[n..];
+            self.ds.combining_target = Some((row, col + n - 1));
+            if col + n >= width {
+                self.ds.cursor_col = width - 1;
+                self.ds.pending_wrap = true;
+            } else {
+                self.ds.cursor_col = col + n;
+                self.ds.pending_wrap = false;
+            }
+        }
+    }
+
+    fn print_spacing(&mut self, c: char, wide: bool) {
+        let w = self.ds.width;
+        if self.ds.autowrap && self.ds.pending_wrap {
+            let row = self.ds.cursor_row;
+            self.row_mut(row).set_wrapped(true);
+            self.ds.cursor_col = 0;
+            self.line_feed(1);
+        } else if self.ds.autowrap && wide && self.ds.cursor_col == w - 1 {
+            let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
+            let pen = self.ds.pen;
+            let r = self.row_mut(row);
+            r.cells_mut()[col].reset(pen);
+            r.set_wrapped(false);
+            self.ds.cursor_col = 0;
+            self.line_feed(1);
+        }
+        let width = if wide { 2 } else { 1 };
+        let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
+        let pen = self.ds.pen;
+        let insert = self.ds.insert;
+        let r = self.row_mut(row);
+        if insert {
+            r.insert_cells(col, width, pen);
+        }
+        r.cells_mut()[col] = Cell::with_char(c, wide, pen);
+        if wide && col + 1 < w {
+            r.cells_mut()[col + 1].reset(pen);
+        }
+        self.advance(width);
+    }
+
+    /// The implicit cursor advance after printing: the printed cell becomes the
+    /// combining target; moving past the last column sets pending wrap instead. The
+    /// row is re-clamped into the current limits (behaviour case C3).
+    fn advance(&mut self, width: usize) {
+        let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
+        self.ds.combining_target = Some((row, col));
+        let new_col = col + width;
+        if new_col >= self.ds.width {
+            self.ds.cursor_col = self.ds.width - 1;
+            self.ds.pending_wrap = true;
+        } else {
+            self.ds.cursor_col = new_col;
+            self.ds.pending_wrap = false;
+        }
+        let (top, bottom) = self.ds.limits();
+        self.ds.cursor_row = row.clamp(top, bottom);
+    }
+
+    fn print_combining(&mut self, c: char) {
+        let Some((row, col)) = self.ds.combining_target else {
+            return;
+        };
+        if row >= self.ds.height || col >= self.ds.width {
+            return;
+        }
+        if self.rows[row].cells()[col].is_empty() {
+            self.row_mut(row).cells_mut()[col].set_fallback(true);
+            self.advance(1);
+        }
+        self.row_mut(row).cells_mut()[col].append(c);
+    }
+}

@@ -1,0 +1,182 @@
+//! Property tests of the frame generator: for random framebuffers A and B built by
+//! random host output (text, wide and combining characters, colours, cursor motion,
+//! erasures, scroll regions, modes, titles, the ignored alternate-screen switch,
+//! resizes), applying the host bytes for A → B to a client's copy of A shows exactly
+//! what B shows; and the parser survives arbitrary bytes.
+
+mod terminal_support;
+
+use mosh_core::terminal::{Emulator, Framebuffer, new_frame};
+use proptest::prelude::*;
+use terminal_support::{client_copy, escape, visible};
+
+/// One piece of host output, chosen by `kind` with arguments `a`, `b`.
+fn token(kind: u8, a: u16, b: u16, out: &mut Vec<u8>) {
+    let small = |v: u16| v % 12;
+    let text = |v: u16| -> String {
+        const WORDS: [&str; 8] = [
+            "x", "hello ", "日本", "🍕", "a\u{301}", "\u{303}", "é", "ab cd",
+        ];
+        WORDS[usize::from(v) % WORDS.len()].to_owned()
+    };
+    let piece: String = match kind % 40 {
+        0..=9 => text(a),
+        10 => "\r\n".into(),
+        11 => "\r".into(),
+        12 => "\n".into(),
+        13 => "\x08".into(),
+        14 => "\t".into(),
+        15 => format!("\x1b[{};{}H", small(a), small(b)),
+        16 => format!(
+            "\x1b[{}{}",
+            small(a),
+            ["A", "B", "C", "D", "G", "d", "I", "Z"][usize::from(b) % 8]
+        ),
+        17 => format!("\x1b[{}J", a % 4),
+        18 => format!("\x1b[{}K", a % 3),
+        19 => format!(
+            "\x1b[{}{}",
+            small(a),
+            ["X", "@", "P", "L", "M", "S", "T"][usize::from(b) % 7]
+        ),
+        20 => format!("\x1b[{};{}r", small(a), small(b)),
+        21 => "\x1b[r".into(),
+        22 => [
+            "\x1bM", "\x1bD", "\x1bE", "\x1bH", "\x1b7", "\x1b8", "\x1b#8", "\x1bc",
+        ][usize::from(a) % 8]
+            .into(),
+        23 => format!(
+            "\x1b[{}m",
+            [0, 1, 3, 4, 5, 7, 8, 22, 24, 27, 39, 49][usize::from(a) % 12]
+        ),
+        24 => format!("\x1b[{}m", 30 + a % 8 + 10 * (b % 2)),
+        25 => format!("\x1b[{};5;{}m", if b % 2 == 0 { 38 } else { 48 }, a % 256),
+        26 => format!(
+            "\x1b[{};2;{};{};{}m",
+            if b % 2 == 0 { 38 } else { 48 },
+            a % 256,
+            b % 256,
+            (a ^ b) % 256
+        ),
+        27 => format!("\x1b[{}m", 90 + a % 8 + 10 * (b % 2)),
+        28 => format!(
+            "\x1b[?{}{}",
+            [
+                25, 5, 2004, 1000, 1002, 1003, 9, 1004, 1006, 1015, 1005, 1049, 47, 6, 7, 1
+            ][usize::from(a) % 16],
+            if b % 2 == 0 { "h" } else { "l" }
+        ),
+        29 => format!("\x1b[4{}", if b % 2 == 0 { "h" } else { "l" }),
+        30 => format!("\x1b]{};t{}\x07", a % 3, b % 3),
+        31 => format!("\x1b]52;c;{}\x07", ["aGk=", "", "Zm9v"][usize::from(a) % 3]),
+        32 => "\x07".into(),
+        33 => format!("\x1b[{}g", [0, 3][usize::from(a) % 2]),
+        34 => "\x1b[2J\x1b[H".into(),
+        35 => "\x1b[!p".into(),
+        36 => "\u{200b}\u{fe0f}".into(),
+        37 => "中文字".into(),
+        38 => "\x1b[38:5:1mZ".into(),
+        _ => "0123456789".into(),
+    };
+    out.extend_from_slice(piece.as_bytes());
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((any::<u8>(), any::<u16>(), any::<u16>()), 0..40).prop_map(|tokens| {
+        let mut out = Vec::new();
+        for (kind, a, b) in tokens {
+            token(kind, a, b, &mut out);
+        }
+        out
+    })
+}
+
+fn size() -> impl Strategy<Value = (usize, usize)> {
+    (2usize..24, 1usize..9)
+}
+
+fn check_diff(a: &Framebuffer, b: &Framebuffer, resized: bool) -> Result<(), TestCaseError> {
+    let bytes = new_frame(true, a, b);
+    let mut client = client_copy(a);
+    prop_assert_eq!(
+        visible(client.framebuffer()),
+        visible(a),
+        "client copy of A"
+    );
+    if resized {
+        client.resize(b.width(), b.height());
+    }
+    client.feed(&bytes);
+    let mut seen = visible(client.framebuffer());
+    if !b.title_initialized() {
+        // Nothing in host bytes can make a receiver forget titles it was sent.
+        seen.titles = None;
+    }
+    prop_assert_eq!(&seen, &visible(b), "host bytes {}", escape(&bytes));
+    // A full repaint over whatever the receiver had gives the same screen (the
+    // clipboard is only sent when it changed, and titles only once initialized).
+    let mut fresh = Emulator::new(b.width(), b.height());
+    fresh.feed(b"garbage\x1b[3;3Hmore\x1b[41m");
+    let repaint = new_frame(false, a, b);
+    fresh.feed(&repaint);
+    let mut seen = visible(fresh.framebuffer());
+    let mut expected = visible(b);
+    seen.clipboard.clear();
+    expected.clipboard.clear();
+    prop_assert_eq!(seen, expected, "repaint {}", escape(&repaint));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// B continues A (so scrolls, small edits and wraps across frames occur).
+    #[test]
+    fn diff_of_continued_state_applies_exactly((w, h) in size(), s1 in stream(), s2 in stream()) {
+        let mut server = Emulator::new(w, h);
+        server.feed(&s1);
+        let a = server.framebuffer().clone();
+        server.feed(&s2);
+        check_diff(&a, server.framebuffer(), false)?;
+    }
+
+    /// A and B are unrelated states of the same size.
+    #[test]
+    fn diff_of_unrelated_states_applies_exactly((w, h) in size(), s1 in stream(), s2 in stream()) {
+        let mut ea = Emulator::new(w, h);
+        ea.feed(&s1);
+        let mut eb = Emulator::new(w, h);
+        eb.feed(&s2);
+        check_diff(ea.framebuffer(), eb.framebuffer(), false)?;
+    }
+
+    /// B is A resized, then more output.
+    #[test]
+    fn diff_across_a_resize_applies_exactly(
+        (w, h) in size(), (w2, h2) in size(), s1 in stream(), s2 in stream()
+    ) {
+        let mut server = Emulator::new(w, h);
+        server.feed(&s1);
+        let a = server.framebuffer().clone();
+        server.resize(w2, h2);
+        server.feed(&s2);
+        check_diff(&a, server.framebuffer(), true)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes, split anywhere, never panic and give the same state as one feed.
+    #[test]
+    fn arbitrary_bytes_split_anywhere(bytes in prop::collection::vec(any::<u8>(), 0..400), split in any::<usize>()) {
+        let mut whole = Emulator::new(20, 6);
+        whole.feed(&bytes);
+        let mut parts = Emulator::new(20, 6);
+        let split = split % (bytes.len() + 1);
+        parts.feed(&bytes[..split]);
+        parts.feed(&bytes[split..]);
+        prop_assert_eq!(visible(whole.framebuffer()), visible(parts.framebuffer()));
+        prop_assert_eq!(whole.framebuffer().pending_wrap(), parts.framebuffer().pending_wrap());
+    }
+}
