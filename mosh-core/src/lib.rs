@@ -4,7 +4,9 @@
 //! - [`crypto`]: the session key, nonces and AES-128-OCB3 sealing;
 //! - [`wire`]: datagram plaintext, fragments, zlib, timestamps and RTT;
 //! - [`proto`]: the protobuf instruction and the two directions' diffs;
-//! - [`codec`]: the complete send and receive pipelines over those layers.
+//! - [`codec`]: the complete send and receive pipelines over those layers;
+//! - [`ssp`]: the State Synchronization Protocol over the codec, as a sans-IO
+//!   state machine.
 //!
 //! Nothing here touches sockets, clocks or threads: callers pass bytes and times in
 //! and get bytes and decisions out, which is what lets lossy and roaming networks be
@@ -13,4 +15,5 @@
 pub mod codec;
 pub mod crypto;
 pub mod proto;
+pub mod ssp;
 pub mod wire;
