@@ -198,13 +198,14 @@ impl Connection {
     }
 
     fn open_socket(&mut self, now: Instant) {
+        // Also capped here, not only after receives as stock does: a phone out of
+        // coverage hears nothing for hours and would otherwise pile up sockets. The
+        // oldest closes before the new one opens, so the driver never holds more.
+        self.close_oldest_beyond(MAX_CLIENT_SOCKETS - 1);
         let id = SocketId(self.next_socket);
         self.next_socket += 1;
         self.sockets.push_back(ClientSocket { id, opened_at: now });
         self.events.push_back(Event::OpenSocket(id));
-        // Also capped here, not only after receives as stock does: a phone out of
-        // coverage hears nothing for hours and would otherwise pile up sockets.
-        self.close_oldest_beyond(MAX_CLIENT_SOCKETS);
     }
 
     fn prune_sockets(&mut self, now: Instant) {

@@ -87,8 +87,15 @@ pub struct TransportStats {
 }
 
 /// What a transport must keep to continue its session in a new process (a snapshot
-/// stores it). Restoring the same point twice is only safe if `next_seq` was reserved
-/// ahead of use; see [`InstructionSender::resuming`].
+/// stores it).
+///
+/// If the process may go on sending after the point was taken, the snapshot must
+/// reserve `next_seq` and `last_num` ahead of use (store values above anything the
+/// process can reach before the next snapshot): a repeated sequence number reuses a
+/// nonce ([`InstructionSender::resuming`]), and a repeated state number makes the
+/// peer drop the new state as a duplicate. The peer must also still hold
+/// `acknowledged_num`, which it does as long as the process sent no instruction
+/// announcing a newer acknowledged state after the point was taken.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResumePoint<L, R> {
     /// Which side.
