@@ -8,12 +8,18 @@
 //! - [`ssp`]: the State Synchronization Protocol over the codec, as a sans-IO
 //!   state machine.
 //!
-//! Nothing here touches sockets, clocks or threads: callers pass bytes and times in
-//! and get bytes and decisions out, which is what lets lossy and roaming networks be
-//! tested deterministically.
+//! Nothing in these layers touches sockets, clocks or threads: callers pass bytes and
+//! times in and get bytes and decisions out, which is what lets lossy and roaming
+//! networks be tested deterministically.
+//!
+//! Around the core, and the only code here that does I/O:
+//! - [`driver`]: runs an SSP transport on tokio UDP sockets;
+//! - [`netem`]: a UDP impairment proxy for loopback tests and benchmarks.
 
 pub mod codec;
 pub mod crypto;
+pub mod driver;
+pub mod netem;
 pub mod proto;
 pub mod ssp;
 pub mod wire;
