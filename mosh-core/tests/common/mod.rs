@@ -1,7 +1,9 @@
 //! Loading the captured mosh 1.4.0 vectors in `../shared/testvectors/`.
 #![allow(dead_code)]
 
+pub mod block_state;
 pub mod diff_check;
+pub mod netsim;
 pub mod stock;
 pub mod udp_peer;
 pub mod xorshift;

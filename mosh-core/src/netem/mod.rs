@@ -1,0 +1,10 @@
+//! Network impairment for tests and benchmarks on one machine: a UDP relay that
+//! delays, jitters, drops and black-holes datagrams and can make the client roam.
+//! Used by the loopback tests and by the `mosh-impair` binary (for the stock mosh
+//! binaries too). Not part of a session.
+
+pub mod impairment;
+pub mod proxy;
+
+pub use impairment::Impairment;
+pub use proxy::{ImpairmentProxy, ProxyConfig, ProxyHandle, ProxyStats, Roam};

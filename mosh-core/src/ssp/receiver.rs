@@ -1,0 +1,275 @@
+//! The SSP receiver: the list of the peer's states we hold, built by applying diffs
+//! to the states they name (protocol.md §10.7).
+
+use std::time::Instant;
+
+use super::constants::{RECEIVED_STATES_FLOOD_INTERVAL, RECEIVED_STATES_FLOOD_LIMIT};
+use super::state::SyncState;
+use crate::proto::Instruction;
+
+#[derive(Debug, Clone)]
+struct ReceivedState<S> {
+    num: u64,
+    state: S,
+}
+
+/// What became of one received instruction's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateOutcome {
+    /// A new newest state: our ack number moved to it.
+    Newest {
+        /// Whether its diff was non-empty (it then gets acknowledged within the ack
+        /// delay rather than with the next heartbeat).
+        changed: bool,
+    },
+    /// A new state older than the newest one (a late arrival), stored as a base.
+    Late,
+    /// A state we already hold.
+    Duplicate,
+    /// Its base state is not held (dropped or never received); the peer will fall
+    /// back to an older base.
+    MissingBase,
+    /// The diff could not be applied; the message is kept for logs.
+    BadDiff(String),
+    /// Refused by the flood guard.
+    Flooded,
+}
+
+/// Counts of received instructions that did not produce a new newest state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateStats {
+    /// New newest states.
+    pub newest: u64,
+    /// Late states stored as bases.
+    pub late: u64,
+    /// Duplicates.
+    pub duplicates: u64,
+    /// Instructions whose base state was missing.
+    pub missing_base: u64,
+    /// Instructions whose diff failed to apply.
+    pub bad_diffs: u64,
+    /// Instructions refused by the flood guard.
+    pub flooded: u64,
+}
+
+/// The receiving half of one direction.
+#[derive(Debug)]
+pub struct StateReceiver<S: SyncState> {
+    /// Sorted by number; never empty.
+    states: Vec<ReceivedState<S>>,
+    last_new_state: Option<Instant>,
+    flood_let_through: Option<Instant>,
+    stats: StateStats,
+}
+
+impl<S: SyncState> StateReceiver<S> {
+    /// A receiver holding only the peer's state 0.
+    pub fn new(initial: S) -> Self {
+        Self::resuming(0, initial)
+    }
+
+    /// A receiver that continues a session holding the peer's state `num`.
+    pub fn resuming(num: u64, state: S) -> Self {
+        Self {
+            states: vec![ReceivedState { num, state }],
+            last_new_state: None,
+            flood_let_through: None,
+            stats: StateStats::default(),
+        }
+    }
+
+    /// The newest state held.
+    pub fn newest(&self) -> &S {
+        &self.newest_entry().state
+    }
+
+    /// The number of the newest state held: the ack number we send.
+    pub fn newest_num(&self) -> u64 {
+        self.newest_entry().num
+    }
+
+    fn newest_entry(&self) -> &ReceivedState<S> {
+        self.states
+            .last()
+            .expect("the received list is never empty")
+    }
+
+    /// How many states are held.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Always false: at least the newest state is held.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// When a new newest state last arrived ("last heard" of §10.3).
+    pub fn last_new_state(&self) -> Option<Instant> {
+        self.last_new_state
+    }
+
+    /// Counters since creation.
+    pub fn stats(&self) -> StateStats {
+        self.stats
+    }
+
+    /// Applies the state part of a received instruction (§10.7 steps 3–8; the ack is
+    /// the sender's business).
+    pub fn receive(&mut self, now: Instant, instruction: &Instruction) -> StateOutcome {
+        let outcome = self.apply(now, instruction);
+        let counter = match &outcome {
+            StateOutcome::Newest { .. } => &mut self.stats.newest,
+            StateOutcome::Late => &mut self.stats.late,
+            StateOutcome::Duplicate => &mut self.stats.duplicates,
+            StateOutcome::MissingBase => &mut self.stats.missing_base,
+            StateOutcome::BadDiff(_) => &mut self.stats.bad_diffs,
+            StateOutcome::Flooded => &mut self.stats.flooded,
+        };
+        *counter += 1;
+        outcome
+    }
+
+    fn find(&self, num: u64) -> Result<usize, usize> {
+        self.states.binary_search_by_key(&num, |entry| entry.num)
+    }
+
+    fn apply(&mut self, now: Instant, instruction: &Instruction) -> StateOutcome {
+        if self.find(instruction.new_num).is_ok() {
+            return StateOutcome::Duplicate;
+        }
+        let Ok(base) = self.find(instruction.old_num) else {
+            return StateOutcome::MissingBase;
+        };
+        let mut state = self.states[base].state.clone();
+        // Never drop the newest state: it is what we show and acknowledge.
+        let below = self
+            .states
+            .partition_point(|entry| entry.num < instruction.throwaway_num)
+            .min(self.states.len() - 1);
+        self.states.drain(..below);
+        if self.states.len() > RECEIVED_STATES_FLOOD_LIMIT {
+            let recently = self.flood_let_through.is_some_and(|at| {
+                now.saturating_duration_since(at) < RECEIVED_STATES_FLOOD_INTERVAL
+            });
+            if recently {
+                return StateOutcome::Flooded;
+            }
+            self.flood_let_through = Some(now);
+        }
+        if let Err(error) = state.apply(&instruction.diff) {
+            return StateOutcome::BadDiff(error.to_string());
+        }
+        let entry = ReceivedState {
+            num: instruction.new_num,
+            state,
+        };
+        match self.find(instruction.new_num) {
+            Err(position) if position < self.states.len() => {
+                self.states.insert(position, entry);
+                StateOutcome::Late
+            }
+            _ => {
+                self.states.push(entry);
+                self.last_new_state = Some(now);
+                StateOutcome::Newest {
+                    changed: !instruction.diff.is_empty(),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::PROTOCOL_VERSION;
+    use crate::ssp::UserStream;
+
+    fn instruction(old_num: u64, new_num: u64, throwaway_num: u64, keys: &[u8]) -> Instruction {
+        let base = UserStream::new();
+        let mut new = base.clone();
+        new.push_keys(keys);
+        Instruction {
+            protocol_version: PROTOCOL_VERSION,
+            old_num,
+            new_num,
+            ack_num: 0,
+            throwaway_num,
+            diff: new.diff_from(&base),
+            chaff: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn applies_in_order_stores_late_states_and_ignores_duplicates() {
+        let now = Instant::now();
+        let mut r = StateReceiver::new(UserStream::new());
+        assert_eq!(
+            r.receive(now, &instruction(0, 2, 0, b"ab")),
+            StateOutcome::Newest { changed: true }
+        );
+        assert_eq!(r.newest().len(), 2);
+        assert_eq!(
+            r.receive(now, &instruction(0, 1, 0, b"a")),
+            StateOutcome::Late
+        );
+        assert_eq!(r.newest_num(), 2);
+        assert_eq!(
+            r.receive(now, &instruction(0, 1, 0, b"a")),
+            StateOutcome::Duplicate
+        );
+        assert_eq!(
+            r.receive(now, &instruction(7, 8, 0, b"")),
+            StateOutcome::MissingBase
+        );
+        // Based on the late state 1, adding "b": three events in total.
+        assert_eq!(
+            r.receive(now, &instruction(1, 3, 1, b"b")),
+            StateOutcome::Newest { changed: true }
+        );
+        assert_eq!(r.newest().len(), 2);
+        assert_eq!(r.len(), 3, "state 0 thrown away");
+        assert_eq!(r.last_new_state(), Some(now));
+        let mut bad = instruction(3, 4, 0, b"");
+        bad.diff = vec![0x0a, 0x10];
+        assert!(matches!(r.receive(now, &bad), StateOutcome::BadDiff(_)));
+        assert_eq!(r.stats().bad_diffs, 1);
+    }
+
+    #[test]
+    fn throwaway_beyond_everything_keeps_the_newest_state() {
+        let now = Instant::now();
+        let mut r = StateReceiver::new(UserStream::new());
+        r.receive(now, &instruction(0, 1, u64::MAX - 1, b"x"));
+        // State 0 was the newest when the throwaway applied, so it stayed.
+        assert_eq!((r.len(), r.newest_num()), (2, 1));
+        r.receive(now, &instruction(1, 2, u64::MAX - 1, b"y"));
+        assert_eq!((r.len(), r.newest_num()), (2, 2));
+    }
+
+    #[test]
+    fn flood_guard_lets_one_state_through_per_interval() {
+        let t0 = Instant::now();
+        let mut r = StateReceiver::new(UserStream::new());
+        // A peer that never lets us throw states away.
+        for num in 1..=RECEIVED_STATES_FLOOD_LIMIT as u64 {
+            r.receive(t0, &instruction(0, num, 0, b""));
+        }
+        assert_eq!(r.len(), RECEIVED_STATES_FLOOD_LIMIT + 1);
+        let next = RECEIVED_STATES_FLOOD_LIMIT as u64 + 1;
+        assert!(matches!(
+            r.receive(t0, &instruction(0, next, 0, b"")),
+            StateOutcome::Newest { .. }
+        ));
+        assert_eq!(
+            r.receive(t0, &instruction(0, next + 1, 0, b"")),
+            StateOutcome::Flooded
+        );
+        let later = t0 + RECEIVED_STATES_FLOOD_INTERVAL;
+        assert!(matches!(
+            r.receive(later, &instruction(0, next + 1, 0, b"")),
+            StateOutcome::Newest { .. }
+        ));
+    }
+}

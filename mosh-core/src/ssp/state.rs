@@ -1,0 +1,34 @@
+//! The object each direction synchronizes (protocol.md §10.1–§10.2).
+
+use std::fmt::Debug;
+
+/// A state that SSP can synchronize: numbered versions of it travel as diffs.
+///
+/// Both stream types implement it: the client's [`UserStream`](super::UserStream)
+/// and the server's complete terminal. The transport keeps many versions at once
+/// (every sent, unacknowledged state; every received state the peer may still diff
+/// against), so cloning must be cheap.
+pub trait SyncState: Clone + PartialEq + Debug {
+    /// Why a diff from the wire could not be applied.
+    type ApplyError: std::error::Error + Send + Sync + 'static;
+
+    /// The diff that turns `base` into `self`, as the serialized message carried in an
+    /// instruction's `diff` field. Must be empty exactly when `self == base`: an empty
+    /// diff is how the transport recognises "nothing to send".
+    ///
+    /// `base` is always a version this sender produced earlier (or the initial state),
+    /// and never one older than the last state passed to [`SyncState::subtract`].
+    fn diff_from(&self, base: &Self) -> Vec<u8>;
+
+    /// Applies a diff received from the peer to a copy of its base state. On error,
+    /// `self` may be partly changed; the transport then discards it.
+    fn apply(&mut self, diff: &[u8]) -> Result<(), Self::ApplyError>;
+
+    /// Forgets what `acknowledged` (an older version of this state that the peer now
+    /// holds) already contains, to bound memory. Only append-only states have
+    /// something to forget; the default does nothing. Equality and later diffs against
+    /// any state not older than `acknowledged` must be unaffected.
+    fn subtract(&mut self, acknowledged: &Self) {
+        let _ = acknowledged;
+    }
+}

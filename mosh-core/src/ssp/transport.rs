@@ -1,0 +1,538 @@
+//! One side of an SSP session as a sans-IO state machine: datagrams and the time come
+//! in, datagrams to send and the next wake-up time go out (protocol.md §4–§13).
+//!
+//! The caller's loop, whatever drives it (tokio, a simulator, an app runtime):
+//! 1. feed every arriving datagram to [`Transport::receive`], and change the local
+//!    state through [`Transport::current_mut`];
+//! 2. call [`Transport::poll_transmit`] until it returns `None`, sending each datagram
+//!    from the socket it names, and handle [`Transport::poll_event`]s (open or close
+//!    a socket);
+//! 3. sleep until [`Transport::poll_timeout`] or the next input, then go to 1.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::clock::PeerClock;
+use super::connection::{Connection, Event, SocketId};
+use super::constants::{ACTIVE_RETRY_TIMEOUT, CLIENT_MIN_DELAY, SERVER_MIN_DELAY};
+use super::receiver::{StateOutcome, StateReceiver, StateStats};
+use super::sender::{SendTiming, StateSender};
+use super::state::SyncState;
+use crate::codec::{
+    Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError, ReceiveStats,
+    SendError,
+};
+use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
+use crate::proto::instruction::random_chaff;
+use crate::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
+
+/// A datagram to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    /// Where to.
+    pub destination: SocketAddr,
+    /// From which of the driver's sockets.
+    pub socket: SocketId,
+    /// The UDP payload.
+    pub payload: Vec<u8>,
+}
+
+/// What a received datagram did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// False for a late or replayed datagram (used for content only).
+    pub in_order: bool,
+    /// What became of the instruction it carried a fragment of.
+    pub incoming: Incoming,
+}
+
+/// The instruction part of a [`Receipt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    /// More fragments are needed.
+    Pending,
+    /// The instruction was complete; this is what its state did.
+    State(StateOutcome),
+    /// The instruction could not be assembled, inflated or parsed.
+    Rejected(AssemblyError),
+}
+
+impl Receipt {
+    /// Whether the peer's newest state changed number (the app should look at
+    /// [`Transport::remote_state`]; on the server, read the new user events now).
+    pub fn new_remote_state(&self) -> bool {
+        matches!(self.incoming, Incoming::State(StateOutcome::Newest { .. }))
+    }
+}
+
+/// Traffic counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransportStats {
+    /// Datagrams handed out by [`Transport::poll_transmit`].
+    pub datagrams_sent: u64,
+    /// Their UDP payload bytes.
+    pub bytes_sent: u64,
+    /// Instructions sent (a multi-fragment one counts once).
+    pub instructions_sent: u64,
+    /// Datagrams given to [`Transport::receive`], authentic or not.
+    pub datagrams_received: u64,
+    /// Their UDP payload bytes.
+    pub bytes_received: u64,
+    /// What the datagram pipeline accepted and dropped.
+    pub datagrams: ReceiveStats,
+    /// What became of the received states.
+    pub states: StateStats,
+}
+
+/// What a transport must keep to continue its session in a new process (a snapshot
+/// stores it).
+///
+/// If the process may go on sending after the point was taken, the snapshot must
+/// reserve `next_seq` and `last_num` ahead of use (store values above anything the
+/// process can reach before the next snapshot): a repeated sequence number reuses a
+/// nonce ([`InstructionSender::resuming`]), and a repeated state number makes the
+/// peer drop the new state as a duplicate. The peer must also still hold
+/// `acknowledged_num`, which it does as long as the process sent no instruction
+/// announcing a newer acknowledged state after the point was taken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumePoint<L, R> {
+    /// Which side.
+    pub role: Role,
+    /// The sequence number the next datagram would use.
+    pub next_seq: u64,
+    /// The id the next instruction would use.
+    pub next_instruction_id: u64,
+    /// Our newest state the peer acknowledged, and its number.
+    pub acknowledged_num: u64,
+    /// Its content.
+    pub acknowledged: L,
+    /// The highest state number we used: new states are numbered above it.
+    pub last_num: u64,
+    /// Our live state.
+    pub current: L,
+    /// The peer's newest state we hold, and its number.
+    pub remote_num: u64,
+    /// Its content.
+    pub remote: R,
+    /// The client: the server's address. The server: the client's last address.
+    pub remote_address: Option<SocketAddr>,
+}
+
+/// One side of a session. `L` is the state we send, `R` the state we receive: the
+/// client is a `Transport<UserStream, Terminal>`, the server the reverse.
+#[derive(Debug)]
+pub struct Transport<L: SyncState, R: SyncState> {
+    role: Role,
+    encoder: InstructionSender,
+    decoder: InstructionReceiver,
+    sender: StateSender<L>,
+    receiver: StateReceiver<R>,
+    clock: PeerClock,
+    connection: Connection,
+    queue: VecDeque<Transmit>,
+    /// When the state machine next wants to run, as of `last_now`; `stale` means an
+    /// input arrived since, so the caller must run it at once.
+    wake: Option<Instant>,
+    stale: bool,
+    last_now: Instant,
+    stats: TransportStats,
+    shutdown_ack_sent: bool,
+}
+
+impl<L: SyncState, R: SyncState> Transport<L, R> {
+    /// The client side of a fresh session with the server at `server`. Its first
+    /// poll sends at once.
+    pub fn client(
+        cipher: Arc<SessionCipher>,
+        local_initial: L,
+        remote_initial: R,
+        server: SocketAddr,
+        now: Instant,
+    ) -> Self {
+        let connection = Connection::client(server, SocketId(0), now);
+        Self::assemble(
+            Role::Client,
+            InstructionSender::new(cipher.clone(), Role::Client),
+            InstructionReceiver::new(cipher, Role::Client),
+            StateSender::new(local_initial, CLIENT_MIN_DELAY, now),
+            StateReceiver::new(remote_initial),
+            connection,
+            now,
+        )
+    }
+
+    /// The server side of a fresh session; it sends nothing until it hears from the
+    /// client. Its socket is [`SocketId::SERVER`].
+    pub fn server(
+        cipher: Arc<SessionCipher>,
+        local_initial: L,
+        remote_initial: R,
+        now: Instant,
+    ) -> Self {
+        Self::assemble(
+            Role::Server,
+            InstructionSender::new(cipher.clone(), Role::Server),
+            InstructionReceiver::new(cipher, Role::Server),
+            StateSender::new(local_initial, SERVER_MIN_DELAY, now),
+            StateReceiver::new(remote_initial),
+            Connection::server(None),
+            now,
+        )
+    }
+
+    /// Continues a session from a [`ResumePoint`] taken earlier (possibly in another
+    /// process). A resumed client sends at once, so the server hears its new address.
+    pub fn resuming(
+        cipher: Arc<SessionCipher>,
+        point: ResumePoint<L, R>,
+        now: Instant,
+    ) -> Result<Self, SeqOutOfRange> {
+        let role = point.role;
+        let encoder = InstructionSender::resuming(
+            cipher.clone(),
+            role,
+            point.next_seq,
+            point.next_instruction_id,
+        )?;
+        let min_delay = match role {
+            Role::Client => CLIENT_MIN_DELAY,
+            Role::Server => SERVER_MIN_DELAY,
+        };
+        let sender = StateSender::resuming(
+            point.acknowledged_num,
+            point.acknowledged,
+            point.last_num,
+            point.current,
+            min_delay,
+            now,
+        );
+        let connection = match (role, point.remote_address) {
+            (Role::Client, Some(server)) => Connection::client(server, SocketId(0), now),
+            (_, remote) => Connection::server(remote),
+        };
+        Ok(Self::assemble(
+            role,
+            encoder,
+            InstructionReceiver::new(cipher, role),
+            sender,
+            StateReceiver::resuming(point.remote_num, point.remote),
+            connection,
+            now,
+        ))
+    }
+
+    fn assemble(
+        role: Role,
+        encoder: InstructionSender,
+        decoder: InstructionReceiver,
+        sender: StateSender<L>,
+        receiver: StateReceiver<R>,
+        connection: Connection,
+        now: Instant,
+    ) -> Self {
+        Self {
+            role,
+            encoder,
+            decoder,
+            sender,
+            receiver,
+            clock: PeerClock::new(now),
+            connection,
+            queue: VecDeque::new(),
+            wake: None,
+            stale: true,
+            last_now: now,
+            stats: TransportStats::default(),
+            shutdown_ack_sent: false,
+        }
+    }
+
+    /// The values a snapshot needs; `None` once sequence numbers are exhausted.
+    pub fn resume_point(&self) -> Option<ResumePoint<L, R>> {
+        let (acknowledged_num, acknowledged) = self.sender.acknowledged();
+        Some(ResumePoint {
+            role: self.role,
+            next_seq: self.encoder.next_seq()?,
+            next_instruction_id: self.encoder.next_instruction_id(),
+            acknowledged_num,
+            acknowledged: acknowledged.clone(),
+            last_num: self.sender.last_num(),
+            current: self.sender.current().clone(),
+            remote_num: self.receiver.newest_num(),
+            remote: self.receiver.newest().clone(),
+            remote_address: self.connection.remote(),
+        })
+    }
+
+    /// Which side this is.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Processes one UDP payload that arrived from `from` on `socket`.
+    ///
+    /// Datagrams that fail authentication or carry our own direction are dropped and
+    /// counted, and change nothing. A late datagram's content is used, but it moves
+    /// neither the clock echo, the RTT, the last-heard time nor the peer address.
+    pub fn receive(
+        &mut self,
+        now: Instant,
+        datagram: &[u8],
+        from: SocketAddr,
+        socket: SocketId,
+    ) -> Result<Receipt, ReceiveError> {
+        self.touch(now);
+        self.stats.datagrams_received += 1;
+        self.stats.bytes_received += datagram.len() as u64;
+        let received = self.decoder.receive(datagram)?;
+        if received.in_order {
+            self.clock
+                .on_in_order(now, received.timestamp, received.timestamp_reply);
+        }
+        self.connection
+            .on_authentic(now, from, socket, received.in_order);
+        let incoming = match received.assembly {
+            Assembly::Pending => Incoming::Pending,
+            Assembly::Rejected(error) => Incoming::Rejected(error),
+            Assembly::Complete(instruction) => {
+                self.sender.process_ack(instruction.ack_num);
+                let outcome = self.receiver.receive(now, &instruction);
+                if outcome == (StateOutcome::Newest { changed: true }) {
+                    self.sender.schedule_data_ack(now);
+                }
+                Incoming::State(outcome)
+            }
+        };
+        Ok(Receipt {
+            in_order: received.in_order,
+            incoming,
+        })
+    }
+
+    /// The next datagram to send at `now`, if any. Call until `None` after every
+    /// input and at every wake-up.
+    pub fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {
+        if self.queue.is_empty() {
+            self.tick(now)?;
+        }
+        Ok(self.queue.pop_front())
+    }
+
+    /// The next socket to open or close, or a change worth logging.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.connection.poll_event()
+    }
+
+    /// When to wake up next if nothing arrives: `None` means only an input can give
+    /// the transport something to do (a server without a client, a finished
+    /// shutdown). After an input not yet followed by [`Transport::poll_transmit`],
+    /// this is the time of that input: run at once.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.stale || !self.queue.is_empty() {
+            Some(self.last_now)
+        } else {
+            self.wake
+        }
+    }
+
+    fn touch(&mut self, now: Instant) {
+        self.stale = true;
+        self.last_now = self.last_now.max(now);
+    }
+
+    fn timing(&self, now: Instant) -> SendTiming {
+        SendTiming {
+            rto: self.clock.rto(),
+            send_interval: self.clock.send_interval(),
+            fresh: self
+                .receiver
+                .last_new_state()
+                .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_RETRY_TIMEOUT),
+            peer_shutting_down: self.receiver.newest_num() == SHUTDOWN_STATE_NUM,
+        }
+    }
+
+    fn tick(&mut self, now: Instant) -> Result<(), SendError> {
+        self.touch(now);
+        self.stale = false;
+        let Some((destination, socket)) = self.connection.path(now) else {
+            self.wake = None;
+            return Ok(());
+        };
+        let timing = self.timing(now);
+        if let Some(outgoing) = self.sender.tick(now, timing) {
+            let instruction = Instruction {
+                protocol_version: PROTOCOL_VERSION,
+                old_num: outgoing.old_num,
+                new_num: outgoing.new_num,
+                ack_num: self.receiver.newest_num(),
+                throwaway_num: outgoing.throwaway_num,
+                diff: outgoing.diff,
+                // Chaff only hides lengths; without randomness we send none.
+                chaff: random_chaff().unwrap_or_default(),
+            };
+            let timestamp = self.clock.now16(now);
+            let reply = self.clock.take_echo(now);
+            let datagrams =
+                self.encoder
+                    .encode(&instruction, self.connection.mtu(), Some(timestamp), reply)?;
+            self.stats.instructions_sent += 1;
+            for payload in datagrams {
+                self.stats.datagrams_sent += 1;
+                self.stats.bytes_sent += payload.len() as u64;
+                self.queue.push_back(Transmit {
+                    destination,
+                    socket,
+                    payload,
+                });
+            }
+            if instruction.ack_num == SHUTDOWN_STATE_NUM {
+                self.shutdown_ack_sent = true;
+            }
+            if self.role == Role::Client {
+                self.connection
+                    .after_send(now, self.sender.last_round_trip_success());
+            }
+        }
+        self.wake = self.sender.next_wakeup(now, timing);
+        Ok(())
+    }
+
+    /// Our live state.
+    pub fn current(&self) -> &L {
+        self.sender.current()
+    }
+
+    /// Our live state, to change it. During our shutdown changes are still sent.
+    pub fn current_mut(&mut self) -> &mut L {
+        self.stale = true;
+        self.sender.current_mut()
+    }
+
+    /// Replaces our live state.
+    pub fn set_current(&mut self, state: L) {
+        *self.current_mut() = state;
+    }
+
+    /// The peer's newest state.
+    pub fn remote_state(&self) -> &R {
+        self.receiver.newest()
+    }
+
+    /// The number of the peer's newest state (u64 max once it shuts down).
+    pub fn remote_state_num(&self) -> u64 {
+        self.receiver.newest_num()
+    }
+
+    /// The number of our newest state the peer acknowledged.
+    pub fn acknowledged_num(&self) -> u64 {
+        self.sender.acknowledged().0
+    }
+
+    /// How many of our sent states are kept (acknowledged one included); bounded.
+    pub fn sent_states_len(&self) -> usize {
+        self.sender.sent_len()
+    }
+
+    /// How many of the peer's states are kept.
+    pub fn received_states_len(&self) -> usize {
+        self.receiver.len()
+    }
+
+    /// The OS network changed (new interface or route, app back from the
+    /// background): the client moves to a fresh socket, and either side sends at once
+    /// instead of waiting for a timer.
+    pub fn network_changed(&mut self, now: Instant) {
+        self.touch(now);
+        self.connection.network_changed(now);
+        self.sender.send_now(now);
+    }
+
+    /// The OS refused a datagram as too large (EMSGSIZE): use the 500-byte MTU.
+    pub fn report_message_too_large(&mut self) {
+        self.connection.message_too_large();
+    }
+
+    /// Starts our shutdown (§13).
+    pub fn start_shutdown(&mut self, now: Instant) {
+        self.touch(now);
+        self.sender.start_shutdown(now);
+    }
+
+    /// Whether our shutdown has started.
+    pub fn shutdown_in_progress(&self) -> bool {
+        self.sender.shutdown_in_progress()
+    }
+
+    /// Whether the peer acknowledged our shutdown: a clean exit.
+    pub fn shutdown_acknowledged(&self) -> bool {
+        self.sender.shutdown_acknowledged()
+    }
+
+    /// Whether our shutdown went unacknowledged for 16 sends or 10 s: exit anyway.
+    pub fn shutdown_gave_up(&self, now: Instant) -> bool {
+        self.sender.shutdown_gave_up(now)
+    }
+
+    /// Whether the peer started its shutdown.
+    pub fn peer_shutdown_requested(&self) -> bool {
+        self.receiver.newest_num() == SHUTDOWN_STATE_NUM
+    }
+
+    /// Whether we acknowledged the peer's shutdown: the peer may now exit, and so
+    /// may we.
+    pub fn shutdown_ack_sent(&self) -> bool {
+        self.shutdown_ack_sent
+    }
+
+    /// Counters since creation.
+    pub fn stats(&self) -> TransportStats {
+        TransportStats {
+            datagrams: self.decoder.stats(),
+            states: self.receiver.stats(),
+            ..self.stats
+        }
+    }
+
+    /// Smoothed round-trip time (1 s before the first sample).
+    pub fn srtt(&self) -> Duration {
+        self.clock.srtt()
+    }
+
+    /// Retransmission timeout.
+    pub fn rto(&self) -> Duration {
+        self.clock.rto()
+    }
+
+    /// Interval between frames.
+    pub fn send_interval(&self) -> Duration {
+        self.clock.send_interval()
+    }
+
+    /// When an in-order authentic datagram last arrived.
+    pub fn last_heard(&self) -> Option<Instant> {
+        self.connection.last_heard()
+    }
+
+    /// When the peer's newest state arrived.
+    pub fn last_new_remote_state(&self) -> Option<Instant> {
+        self.receiver.last_new_state()
+    }
+
+    /// Where datagrams go (the server's idea of the client address).
+    pub fn remote_address(&self) -> Option<SocketAddr> {
+        self.connection.remote()
+    }
+
+    /// Server: whether it stopped sending to a silent client.
+    pub fn is_detached(&self) -> bool {
+        self.connection.is_detached()
+    }
+
+    /// Client: the open sockets, oldest first (the last one sends).
+    pub fn sockets(&self) -> impl Iterator<Item = SocketId> + '_ {
+        self.connection.sockets()
+    }
+}
