@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project. Works on a fresh Debian machine: it installs the
-# stock peers the interop tests start (Debian's mosh 1.4 and tmux), then checks
+# stock peers the interop tests start (Debian's mosh 1.4, tmux, openssh-server for the
+# wrapper test, vim-tiny as a full-screen program), then checks
 # formatting and lints, and runs the unit, vector, property, interop and fuzz-corpus
 # tests. The test vectors are read from ../shared/testvectors (or $MOSH_TESTVECTORS).
 set -euo pipefail
@@ -10,6 +11,9 @@ missing=()
 { command -v mosh-server && command -v mosh-client; } >/dev/null 2>&1 || missing+=(mosh)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+{ command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
+command -v vi >/dev/null 2>&1 || missing+=(vim-tiny)
 if ((${#missing[@]})); then
     sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)

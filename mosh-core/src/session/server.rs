@@ -1,0 +1,331 @@
+//! The server side of a session, sans-IO (`protocol.md` §10.8, §11, §13, §15;
+//! `terminal.md` §13.3, §14): user keystrokes and resizes in, bytes and window sizes
+//! for the pty out; pty output in, screen states to the client out.
+//!
+//! The driver owns the pty and the socket. Its loop: pass datagrams to
+//! [`ServerSession::receive`] and pty output to [`ServerSession::pty_output`]; write
+//! [`ServerSession::take_pty_input`] to the pty and apply
+//! [`ServerSession::take_window_size`]; send every [`ServerSession::poll_transmit`];
+//! sleep until [`ServerSession::poll_timeout`]; stop when [`ServerSession::exit`]
+//! says so.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::codec::{ReceiveError, SendError};
+use crate::crypto::SessionCipher;
+use crate::proto::{UserEvent, WindowSize};
+use crate::ssp::{
+    EchoAckTracker, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream,
+};
+use crate::terminal::Emulator;
+use crate::terminal::keyboard::CursorKeyTranslator;
+
+use super::terminal_state::TerminalState;
+
+/// A server with no client state this long after start gives up (`protocol.md` §15.3).
+pub const FIRST_CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Why the server session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerExit {
+    /// Our shutdown (the program exited, a signal) was acknowledged by the client.
+    ShutdownAcknowledged,
+    /// Our shutdown went unacknowledged for 16 datagrams or 10 s.
+    ShutdownTimedOut,
+    /// The client shut down and we acknowledged it.
+    ClientShutDown,
+    /// No client ever connected within [`FIRST_CLIENT_TIMEOUT`].
+    NoClient,
+    /// The program exited before any client attached: nobody to tell.
+    ProgramExitedUnattached,
+}
+
+/// Configuration from the environment (`protocol.md` §15.4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServerTimeouts {
+    /// `MOSH_SERVER_NETWORK_TMOUT`: shut down once the newest client state is older.
+    pub network: Option<Duration>,
+    /// `MOSH_SERVER_SIGNAL_TMOUT`: SIGUSR1 only ends the session if the newest client
+    /// state is at least this old.
+    pub signal: Option<Duration>,
+}
+
+/// One server session.
+#[derive(Debug)]
+pub struct ServerSession {
+    transport: Transport<TerminalState, UserStream>,
+    emulator: Emulator,
+    translator: CursorKeyTranslator,
+    echo_acks: EchoAckTracker,
+    /// How many user events have been applied.
+    applied: u64,
+    pty_input: Vec<u8>,
+    window_size: Option<WindowSize>,
+    started: Instant,
+    timeouts: ServerTimeouts,
+    program_exited: bool,
+    exit: Option<ServerExit>,
+    /// The client has sent at least one state (the program may be released).
+    attached_once: bool,
+}
+
+impl ServerSession {
+    /// A session whose screen starts `columns` × `rows` (the pty's initial size).
+    pub fn new(
+        cipher: Arc<SessionCipher>,
+        columns: u16,
+        rows: u16,
+        timeouts: ServerTimeouts,
+        now: Instant,
+    ) -> Self {
+        let initial = TerminalState::blank(columns, rows);
+        ServerSession {
+            transport: Transport::server(cipher, initial, UserStream::new(), now),
+            emulator: Emulator::new(columns.into(), rows.into()),
+            translator: CursorKeyTranslator::default(),
+            echo_acks: EchoAckTracker::new(),
+            applied: 0,
+            pty_input: Vec::new(),
+            window_size: None,
+            started: now,
+            timeouts,
+            program_exited: false,
+            exit: None,
+            attached_once: false,
+        }
+    }
+
+    /// Processes one datagram from `from`; unauthentic ones are dropped and counted.
+    pub fn receive(
+        &mut self,
+        now: Instant,
+        datagram: &[u8],
+        from: SocketAddr,
+    ) -> Result<Receipt, ReceiveError> {
+        let receipt = self
+            .transport
+            .receive(now, datagram, from, SocketId::SERVER)?;
+        if receipt.new_remote_state() {
+            self.attached_once = true;
+            self.apply_user_events(now);
+        }
+        Ok(receipt)
+    }
+
+    fn apply_user_events(&mut self, now: Instant) {
+        let stream = self.transport.remote_state();
+        let total = stream.len();
+        if total <= self.applied {
+            return;
+        }
+        // The newest state holds at least the events of the diff that made it, which
+        // start at or before what we applied, because its base was a state we hold.
+        let events = stream
+            .events_since(self.applied)
+            .unwrap_or_else(|forgotten| stream.events_since(forgotten.first).unwrap_or_default());
+        self.applied = total;
+        let num = self.transport.remote_state_num();
+        let mut iter = events.into_iter().peekable();
+        while let Some(event) = iter.next() {
+            match event {
+                UserEvent::Keys(keys) => {
+                    let decckm = self.emulator.application_cursor_keys();
+                    for byte in keys {
+                        self.translator.translate(byte, decckm, &mut self.pty_input);
+                    }
+                }
+                // Of consecutive resizes only the last matters (terminal.md §13.3).
+                UserEvent::Resize(_) if matches!(iter.peek(), Some(UserEvent::Resize(_))) => {}
+                UserEvent::Resize(size) => {
+                    self.emulator.resize(size.width.into(), size.height.into());
+                    self.window_size = Some(size);
+                }
+            }
+        }
+        self.echo_acks.record(num, now);
+    }
+
+    /// The program wrote `bytes` to the pty.
+    pub fn pty_output(&mut self, bytes: &[u8]) {
+        self.emulator.feed(bytes);
+        let replies = self.emulator.take_replies();
+        self.pty_input.extend_from_slice(&replies);
+    }
+
+    /// The pty reached end-of-file: the program is gone. Starts the shutdown.
+    pub fn program_exited(&mut self, now: Instant) {
+        if self.program_exited {
+            return;
+        }
+        self.program_exited = true;
+        self.sync_state(now);
+        if self.attached_once {
+            self.transport.start_shutdown(now);
+        } else {
+            self.exit = Some(ServerExit::ProgramExitedUnattached);
+        }
+    }
+
+    /// SIGTERM or SIGINT: shut down politely if a client is attached, else at once.
+    pub fn terminate(&mut self, now: Instant) {
+        if self.attached_once && !self.transport.is_detached() {
+            self.transport.start_shutdown(now);
+        } else {
+            self.exit = Some(ServerExit::ShutdownTimedOut);
+        }
+    }
+
+    /// SIGUSR1: ends the session if the client has been silent for the signal timeout
+    /// (always, when none is set). Returns whether it did.
+    pub fn user_signal(&mut self, now: Instant) -> bool {
+        let idle = self.client_idle(now);
+        let qualifies = match self.timeouts.signal {
+            None => true,
+            Some(limit) => idle >= limit,
+        };
+        if qualifies {
+            self.terminate(now);
+        }
+        qualifies
+    }
+
+    /// How long since the newest client state arrived (since start if none did).
+    pub fn client_idle(&self, now: Instant) -> Duration {
+        let since = self
+            .transport
+            .last_new_remote_state()
+            .unwrap_or(self.started);
+        now.saturating_duration_since(since)
+    }
+
+    /// Bytes for the pty: translated keystrokes and the emulator's answers to queries.
+    pub fn take_pty_input(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.pty_input)
+    }
+
+    /// A new window size for the pty, if the client resized.
+    pub fn take_window_size(&mut self) -> Option<(u16, u16)> {
+        self.window_size.take().map(|s| (s.width, s.height))
+    }
+
+    /// The screen as the server sees it.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// Makes the transport's live state the current screen and echo ack.
+    fn sync_state(&mut self, now: Instant) {
+        let echo_ack = self.echo_acks.current(now);
+        let current = self.transport.current();
+        if current.echo_ack() != echo_ack || current.framebuffer() != self.emulator.framebuffer() {
+            let state = TerminalState::new(self.emulator.framebuffer().clone(), echo_ack);
+            self.transport.set_current(state);
+        }
+    }
+
+    /// The next datagram to send, if any. Call until `None` after every input and at
+    /// every wake-up.
+    pub fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {
+        self.check_timeouts(now);
+        if self.exit.is_some() {
+            return Ok(None);
+        }
+        // During shutdown the screen is frozen: the final state is what the client gets.
+        if !self.transport.shutdown_in_progress() {
+            self.sync_state(now);
+        }
+        let transmit = self.transport.poll_transmit(now)?;
+        self.check_exit(now);
+        Ok(transmit)
+    }
+
+    fn check_timeouts(&mut self, now: Instant) {
+        if self.exit.is_some() {
+            return;
+        }
+        if !self.attached_once
+            && now.saturating_duration_since(self.started) >= FIRST_CLIENT_TIMEOUT
+        {
+            self.exit = Some(ServerExit::NoClient);
+            return;
+        }
+        if let Some(limit) = self.timeouts.network
+            && self.attached_once
+            && self.client_idle(now) >= limit
+            && !self.transport.shutdown_in_progress()
+        {
+            self.transport.start_shutdown(now);
+        }
+    }
+
+    fn check_exit(&mut self, now: Instant) {
+        if self.exit.is_some() {
+            return;
+        }
+        if self.transport.shutdown_in_progress() {
+            if self.transport.shutdown_acknowledged() {
+                self.exit = Some(ServerExit::ShutdownAcknowledged);
+            } else if self.transport.shutdown_gave_up(now) || self.network_timed_out(now) {
+                self.exit = Some(ServerExit::ShutdownTimedOut);
+            }
+        } else if self.transport.peer_shutdown_requested() && self.transport.shutdown_ack_sent() {
+            self.exit = Some(ServerExit::ClientShutDown);
+        }
+    }
+
+    /// With a network timeout the server leaves right after its first shutdown
+    /// datagram: the client is presumed unreachable (`protocol.md` §15.4).
+    fn network_timed_out(&self, now: Instant) -> bool {
+        self.timeouts.network.is_some_and(|limit| {
+            self.client_idle(now) >= limit && self.transport.stats().datagrams_sent > 0
+        })
+    }
+
+    /// When to call [`ServerSession::poll_transmit`] next if nothing arrives.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.exit.is_some() {
+            return None;
+        }
+        let mut wake = self.transport.poll_timeout();
+        let mut consider = |t: Option<Instant>| {
+            if let Some(t) = t {
+                wake = Some(wake.map_or(t, |w| w.min(t)));
+            }
+        };
+        consider(self.echo_acks.next_wakeup());
+        if !self.attached_once {
+            consider(Some(self.started + FIRST_CLIENT_TIMEOUT));
+        } else if let Some(limit) = self.timeouts.network
+            && !self.transport.shutdown_in_progress()
+        {
+            let since = self
+                .transport
+                .last_new_remote_state()
+                .unwrap_or(self.started);
+            consider(Some(since + limit));
+        }
+        wake
+    }
+
+    /// Why the session ended, once it has.
+    pub fn exit(&self) -> Option<ServerExit> {
+        self.exit
+    }
+
+    /// Whether a client has ever sent a state.
+    pub fn has_attached(&self) -> bool {
+        self.attached_once
+    }
+
+    /// The transport, for addresses and counters.
+    pub fn transport(&self) -> &Transport<TerminalState, UserStream> {
+        &self.transport
+    }
+
+    /// Traffic counters.
+    pub fn stats(&self) -> TransportStats {
+        self.transport.stats()
+    }
+}

@@ -1,0 +1,18 @@
+//! A drop-in `mosh-server` 1.4 replacement built on `mosh-core`.
+//!
+//! The binary keeps stock's command line and startup contract (`protocol.md` §15) so the
+//! `mosh` wrapper and apps' SSH bootstrap code work unchanged; the session itself is
+//! `mosh-core`'s sans-IO server session driven by tokio.
+
+pub mod bind;
+pub mod child;
+pub mod cli;
+pub mod daemon;
+pub mod locale;
+pub mod motd;
+pub mod port_range;
+pub mod pty;
+pub mod pty_io;
+pub mod serve;
+pub mod startup;
+pub mod timeouts;

@@ -1,0 +1,171 @@
+//! The daemon's event loop: the UDP socket, the pty and signals around the sans-IO
+//! [`ServerSession`]. Everything that decides lives in the session; this moves bytes,
+//! reads the clock and sleeps.
+
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use mosh_core::crypto::cipher::MAX_DATAGRAM_LEN;
+use mosh_core::crypto::{SessionCipher, SessionKey};
+use mosh_core::session::{ServerExit, ServerSession, ServerTimeouts};
+use tokio::net::UdpSocket;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::motd;
+use crate::pty::set_window_size;
+use crate::pty_io::spawn_pty_io;
+
+/// What the daemon needs to serve a session.
+#[derive(Debug)]
+pub struct ServeConfig {
+    /// The bound UDP socket.
+    pub socket: std::net::UdpSocket,
+    /// The session key (also printed in `MOSH CONNECT`).
+    pub key: SessionKey,
+    /// Initial screen size.
+    pub window: (u16, u16),
+    /// `-v` count: log attach/detach and exit reasons to stderr.
+    pub verbose: u32,
+    /// Show the message of the day (login shells).
+    pub show_motd: bool,
+    /// `MOSH_SERVER_NETWORK_TMOUT` / `MOSH_SERVER_SIGNAL_TMOUT`.
+    pub timeouts: ServerTimeouts,
+}
+
+/// Runs the session until it ends; the exit code of the daemon.
+pub async fn serve(
+    config: ServeConfig,
+    master: OwnedFd,
+    mut child: tokio::process::Child,
+) -> ExitCode {
+    match run(config, master, &mut child).await {
+        Ok(reason) => {
+            // The program may still be running (the client left): closing the pty
+            // master (dropped in `run`) hangs it up; reap it if it went.
+            let _ = child.try_wait();
+            log_exit(reason);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mosh-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn log_exit(reason: ServerExit) {
+    let text = match reason {
+        ServerExit::ShutdownAcknowledged => "shutdown acknowledged by the client",
+        ServerExit::ShutdownTimedOut => "shutdown not acknowledged; giving up",
+        ServerExit::ClientShutDown => "client shut down",
+        ServerExit::NoClient => "No connection within 60 seconds.",
+        ServerExit::ProgramExitedUnattached => "program exited before a client attached",
+    };
+    eprintln!("mosh-server: {text}");
+    println!("\n[mosh-server is exiting.]");
+}
+
+async fn run(
+    config: ServeConfig,
+    master: OwnedFd,
+    child: &mut tokio::process::Child,
+) -> io::Result<ServerExit> {
+    let verbose = config.verbose > 0;
+    config.socket.set_nonblocking(true)?;
+    let socket = UdpSocket::from_std(config.socket)?;
+    let cipher = Arc::new(SessionCipher::new(&config.key));
+    drop(config.key);
+    let now = Instant::now();
+    let mut session = ServerSession::new(
+        cipher,
+        config.window.0,
+        config.window.1,
+        config.timeouts,
+        now,
+    );
+    if config.show_motd
+        && let Some(text) = motd::message_of_the_day()
+    {
+        session.pty_output(&text);
+    }
+    let mut pty = spawn_pty_io(&master)?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigusr1 = signal(SignalKind::user_defined1())?;
+    // Registering SIGHUP replaces its default action (exit) with a no-op queue: the
+    // daemon outlives the ssh session that started it.
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut buf = vec![0u8; MAX_DATAGRAM_LEN + 1];
+    let mut pty_open = true;
+    let mut child_running = true;
+    let mut attached_to: Option<SocketAddr> = None;
+
+    loop {
+        let now = Instant::now();
+        if let Some((cols, rows)) = session.take_window_size() {
+            let _ = set_window_size(&master, cols, rows);
+        }
+        let input = session.take_pty_input();
+        if !input.is_empty() {
+            // The writer thread is gone only if the program is; input then goes nowhere.
+            let _ = pty.input.send(input);
+        }
+        while let Some(transmit) = session.poll_transmit(now).map_err(io::Error::other)? {
+            // A failed send is a lost datagram; SSP retransmits.
+            let _ = socket.try_send_to(&transmit.payload, transmit.destination);
+        }
+        if verbose {
+            let remote = session.transport().remote_address();
+            if remote != attached_to {
+                if let Some(addr) = remote {
+                    eprintln!("Server now attached to client at {addr}");
+                }
+                attached_to = remote;
+            }
+        }
+        if let Some(reason) = session.exit() {
+            return Ok(reason);
+        }
+        let deadline = session.poll_timeout();
+        let sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            received = socket.recv_from(&mut buf) => {
+                if let Ok((len, from)) = received {
+                    // Unauthentic and malformed datagrams are counted by the session.
+                    let _ = session.receive(Instant::now(), &buf[..len], from);
+                }
+            }
+            output = pty.output.recv(), if pty_open => match output {
+                Some(Some(bytes)) => session.pty_output(&bytes),
+                // End of file: the program (and everything holding the pty) exited.
+                _ => {
+                    pty_open = false;
+                    session.program_exited(Instant::now());
+                }
+            },
+            status = child.wait(), if child_running => {
+                child_running = false;
+                let _ = status;
+            }
+            _ = sigterm.recv() => session.terminate(Instant::now()),
+            _ = sigint.recv() => session.terminate(Instant::now()),
+            _ = sigusr1.recv() => {
+                let idle = session.client_idle(Instant::now());
+                if session.user_signal(Instant::now()) && verbose {
+                    eprintln!("Network idle for {} seconds when SIGUSR1 received", idle.as_secs());
+                }
+            }
+            _ = sighup.recv() => {}
+            _ = sleep => {}
+        }
+    }
+}
