@@ -20,8 +20,8 @@ const ONE_WAY: Duration = Duration::from_millis(250);
 const MARGIN: Duration = Duration::from_millis(100);
 
 struct Pair {
-    client: UdpDriver<UserStream, BlockState>,
-    server: UdpDriver<BlockState, UserStream>,
+    client: UdpDriver<Transport<UserStream, BlockState>>,
+    server: UdpDriver<Transport<BlockState, UserStream>>,
     proxy: ImpairmentProxy,
     typed: Vec<u8>,
     applied: Vec<u8>,

@@ -1,6 +1,9 @@
-//! I/O drivers around the sans-IO core. [`UdpDriver`] runs an SSP
-//! [`Transport`](crate::ssp::Transport) on tokio UDP sockets.
+//! I/O drivers around the sans-IO core. [`UdpDriver`] runs an [`Endpoint`] (an SSP
+//! [`Transport`](crate::ssp::Transport), or a session around one) on tokio UDP
+//! sockets.
 
+pub mod endpoint;
 pub mod udp;
 
+pub use endpoint::Endpoint;
 pub use udp::{DriverStats, Step, UdpDriver};

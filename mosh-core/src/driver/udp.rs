@@ -1,5 +1,6 @@
-//! Runs a [`Transport`] over real UDP sockets with tokio. The transport decides
-//! everything; this only moves bytes, reads the clock and sleeps.
+//! Runs an [`Endpoint`] (an SSP transport or a session wrapping one) over real UDP
+//! sockets with tokio. The endpoint decides everything; this only moves bytes, reads
+//! the clock and sleeps.
 
 use std::future::poll_fn;
 use std::io;
@@ -13,7 +14,9 @@ use tokio::net::UdpSocket;
 use crate::codec::ReceiveError;
 use crate::crypto::Role;
 use crate::crypto::cipher::MAX_DATAGRAM_LEN;
-use crate::ssp::{Event, Receipt, SocketId, SyncState, Transport};
+use crate::ssp::{Event, Receipt, SocketId};
+
+use super::endpoint::Endpoint;
 
 /// What one [`UdpDriver::step`] did.
 #[derive(Debug)]
@@ -47,8 +50,8 @@ struct OpenSocket {
 
 /// One side of a session on tokio UDP sockets.
 #[derive(Debug)]
-pub struct UdpDriver<L: SyncState, R: SyncState> {
-    transport: Transport<L, R>,
+pub struct UdpDriver<E: Endpoint> {
+    transport: E,
     /// Open sockets, oldest first.
     sockets: Vec<OpenSocket>,
     /// The address family client sockets are opened for (the server's).
@@ -80,10 +83,10 @@ fn open_socket(id: SocketId, addr: SocketAddr) -> io::Result<OpenSocket> {
     })
 }
 
-impl<L: SyncState, R: SyncState> UdpDriver<L, R> {
+impl<E: Endpoint> UdpDriver<E> {
     /// Runs a client transport. Its sockets are bound to the unspecified address of
     /// the server's family, on fresh ephemeral ports. Needs a tokio runtime.
-    pub fn client(transport: Transport<L, R>) -> io::Result<Self> {
+    pub fn client(transport: E) -> io::Result<Self> {
         let server = transport
             .remote_address()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "client without server"))?;
@@ -98,16 +101,12 @@ impl<L: SyncState, R: SyncState> UdpDriver<L, R> {
 
     /// Runs a server transport on a socket bound to `bind` (for example `[::]:60001`,
     /// which on most systems also accepts IPv4 clients). Needs a tokio runtime.
-    pub fn server(transport: Transport<L, R>, bind: SocketAddr) -> io::Result<Self> {
+    pub fn server(transport: E, bind: SocketAddr) -> io::Result<Self> {
         let socket = open_socket(SocketId::SERVER, bind)?;
         Ok(Self::new(transport, vec![socket], None))
     }
 
-    fn new(
-        transport: Transport<L, R>,
-        sockets: Vec<OpenSocket>,
-        client_bind: Option<SocketAddr>,
-    ) -> Self {
+    fn new(transport: E, sockets: Vec<OpenSocket>, client_bind: Option<SocketAddr>) -> Self {
         Self {
             transport,
             sockets,
@@ -119,12 +118,12 @@ impl<L: SyncState, R: SyncState> UdpDriver<L, R> {
     }
 
     /// The transport, to read states and counters.
-    pub fn transport(&self) -> &Transport<L, R> {
+    pub fn transport(&self) -> &E {
         &self.transport
     }
 
     /// The transport, to change the local state; call [`UdpDriver::flush`] after.
-    pub fn transport_mut(&mut self) -> &mut Transport<L, R> {
+    pub fn transport_mut(&mut self) -> &mut E {
         &mut self.transport
     }
 

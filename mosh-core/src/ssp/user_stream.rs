@@ -79,6 +79,19 @@ impl UserStream {
         self.first
     }
 
+    /// A version holding `events` from index `first` on (the rest of the log is
+    /// forgotten), as read back from [`UserStream::first_held`] and
+    /// [`UserStream::events_since`]; used to restore a saved session.
+    pub fn from_held(first: u64, events: Vec<UserEvent>) -> Self {
+        let runs: Vec<UserEvent> = events.into_iter().filter(|e| event_len(e) > 0).collect();
+        let held: u64 = runs.iter().map(event_len).sum();
+        UserStream {
+            first,
+            len: first.saturating_add(held),
+            runs: Arc::new(runs),
+        }
+    }
+
     /// Appends key bytes (one event per byte).
     pub fn push_keys(&mut self, keys: &[u8]) {
         if keys.is_empty() {

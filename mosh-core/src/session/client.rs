@@ -1,0 +1,391 @@
+//! The client side of a session, sans-IO (`protocol.md` §16, `mobile-api.md`): the
+//! user stream up, the complete terminal down, and the mobile lifecycle calls.
+//!
+//! Drive it like a [`Transport`] (it implements [`Endpoint`], so the tokio
+//! [`UdpDriver`](crate::driver::UdpDriver) runs it); read the screen with
+//! [`ClientSession::screen`] and what happened with [`ClientSession::poll_client_event`].
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::codec::{ReceiveError, SendError};
+use crate::crypto::{Role, SeqOutOfRange, SessionCipher, SessionKey};
+use crate::driver::Endpoint;
+use crate::proto::WindowSize;
+use crate::ssp::{Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream};
+use crate::terminal::Framebuffer;
+
+use super::terminal_state::TerminalState;
+
+/// The client gives up if no server state arrives this long after connecting
+/// (`protocol.md` §16.2).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What the app passes to connect.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The server's address (numeric; the app resolves names).
+    pub server: SocketAddr,
+    /// The session key from `MOSH CONNECT`.
+    pub key: SessionKey,
+    /// Window width in cells.
+    pub columns: u16,
+    /// Window height in cells.
+    pub rows: u16,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The server ended the session (its program exited) and we acknowledged.
+    ServerExited,
+    /// Our [`ClientSession::close`] was acknowledged by the server.
+    Closed,
+    /// Our close went unacknowledged (16 datagrams or 10 s); the server may still run.
+    CloseUnacknowledged,
+    /// No server state arrived within [`CONNECT_TIMEOUT`]: wrong port or key, or UDP
+    /// blocked.
+    ConnectTimedOut,
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// No server state yet.
+    Connecting,
+    /// A server state arrived recently.
+    Connected,
+    /// Connected before, but the server has not been heard for a while.
+    Waiting,
+    /// Ended.
+    Closed(CloseReason),
+}
+
+/// Connection status for the app's UI.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnectionStatus {
+    /// The state.
+    pub state: ConnectionState,
+    /// Time since the newest server state arrived (`None` before the first).
+    pub last_contact: Option<Duration>,
+    /// Smoothed round-trip time.
+    pub rtt: Duration,
+    /// Traffic counters.
+    pub stats: TransportStats,
+    /// Whether the session is in the background (no timers, no sends).
+    pub background: bool,
+}
+
+/// Something the app may want to react to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    /// A new server screen arrived: redraw.
+    ScreenChanged,
+    /// The window title changed.
+    TitleChanged(String),
+    /// The remote program rang the bell.
+    Bell,
+    /// The remote program wrote to the clipboard (OSC 52; the payload as sent).
+    Clipboard(String),
+    /// The session ended.
+    Closed(CloseReason),
+}
+
+/// A server is "late" once its newest state is this old (`prediction.md` §11.1).
+const SERVER_LATE: Duration = Duration::from_millis(6500);
+
+/// One client session.
+#[derive(Debug)]
+pub struct ClientSession {
+    transport: Transport<UserStream, TerminalState>,
+    /// Kept for snapshots; wiped on drop.
+    key: SessionKey,
+    started: Instant,
+    background: bool,
+    closed: Option<CloseReason>,
+    events: VecDeque<ClientEvent>,
+    /// The screen last reported, to tell what changed.
+    reported: Framebuffer,
+    reported_num: u64,
+    window: WindowSize,
+}
+
+impl ClientSession {
+    /// Starts a session; the first datagram (our window size) leaves at the first poll.
+    pub fn connect(config: ClientConfig, now: Instant) -> Self {
+        let cipher = Arc::new(SessionCipher::new(&config.key));
+        let window = WindowSize {
+            width: config.columns.max(1),
+            height: config.rows.max(1),
+        };
+        let remote = TerminalState::blank(window.width, window.height);
+        let reported = remote.framebuffer().clone();
+        let mut transport =
+            Transport::client(cipher, UserStream::new(), remote, config.server, now);
+        // The server applies the client's size before it ever draws (protocol.md §10.1).
+        transport.current_mut().push_resize(window);
+        Self::assemble(transport, config.key, reported, window, now)
+    }
+
+    pub(crate) fn assemble(
+        transport: Transport<UserStream, TerminalState>,
+        key: SessionKey,
+        reported: Framebuffer,
+        window: WindowSize,
+        now: Instant,
+    ) -> Self {
+        ClientSession {
+            reported_num: transport.remote_state_num(),
+            transport,
+            key,
+            started: now,
+            background: false,
+            closed: None,
+            events: VecDeque::new(),
+            reported,
+            window,
+        }
+    }
+
+    /// Sends bytes typed by the user (already encoded for the terminal).
+    pub fn send_input(&mut self, bytes: &[u8]) {
+        if self.closed.is_some() || self.transport.shutdown_in_progress() {
+            return;
+        }
+        self.transport.current_mut().push_keys(bytes);
+    }
+
+    /// The window changed size.
+    pub fn resize(&mut self, columns: u16, rows: u16) {
+        let size = WindowSize {
+            width: columns.max(1),
+            height: rows.max(1),
+        };
+        if size == self.window || self.closed.is_some() || self.transport.shutdown_in_progress() {
+            return;
+        }
+        self.window = size;
+        self.transport.current_mut().push_resize(size);
+    }
+
+    /// The newest screen from the server.
+    pub fn screen(&self) -> &Framebuffer {
+        self.transport.remote_state().framebuffer()
+    }
+
+    /// The newest server state (screen plus echo ack).
+    pub fn server_state(&self) -> &TerminalState {
+        self.transport.remote_state()
+    }
+
+    /// Our user stream as sent (for the prediction engine's bookkeeping).
+    pub fn user_stream(&self) -> &UserStream {
+        self.transport.current()
+    }
+
+    /// Number of the newest server state.
+    pub fn server_state_num(&self) -> u64 {
+        self.transport.remote_state_num()
+    }
+
+    /// Our window size.
+    pub fn window(&self) -> (u16, u16) {
+        (self.window.width, self.window.height)
+    }
+
+    /// The next event for the app.
+    pub fn poll_client_event(&mut self) -> Option<ClientEvent> {
+        self.events.pop_front()
+    }
+
+    /// The app goes to the background: every timer and send stops until
+    /// [`ClientSession::enter_foreground`]. Take a [`ClientSession::snapshot`] now.
+    pub fn enter_background(&mut self) {
+        self.background = true;
+    }
+
+    /// Back from the background: resynchronize at once, however long the pause was.
+    /// The path may have changed while asleep, so this also moves to a fresh socket.
+    pub fn enter_foreground(&mut self, now: Instant) {
+        self.background = false;
+        if self.closed.is_none() {
+            self.transport.network_changed(now);
+        }
+    }
+
+    /// Whether the session is in the background.
+    pub fn is_background(&self) -> bool {
+        self.background
+    }
+
+    /// Starts the polite shutdown handshake.
+    pub fn close(&mut self, now: Instant) {
+        if self.closed.is_none() && !self.transport.shutdown_in_progress() {
+            self.transport.start_shutdown(now);
+        }
+    }
+
+    /// Why the session ended, once it has.
+    pub fn closed(&self) -> Option<CloseReason> {
+        self.closed
+    }
+
+    /// The connection status at `now`.
+    pub fn status(&self, now: Instant) -> ConnectionStatus {
+        let last_contact = self
+            .transport
+            .last_new_remote_state()
+            .map(|at| now.saturating_duration_since(at));
+        let state = match (self.closed, last_contact) {
+            (Some(reason), _) => ConnectionState::Closed(reason),
+            (None, None) => ConnectionState::Connecting,
+            (None, Some(age)) if age > SERVER_LATE => ConnectionState::Waiting,
+            (None, Some(_)) => ConnectionState::Connected,
+        };
+        ConnectionStatus {
+            state,
+            last_contact,
+            rtt: self.transport.srtt(),
+            stats: self.transport.stats(),
+            background: self.background,
+        }
+    }
+
+    /// The session key (for snapshots).
+    pub(crate) fn key(&self) -> &SessionKey {
+        &self.key
+    }
+
+    /// The transport, for counters and resume points.
+    pub fn transport(&self) -> &Transport<UserStream, TerminalState> {
+        &self.transport
+    }
+
+    fn finish(&mut self, reason: CloseReason) {
+        if self.closed.is_none() {
+            self.closed = Some(reason);
+            self.events.push_back(ClientEvent::Closed(reason));
+        }
+    }
+
+    fn after_receive(&mut self) {
+        let num = self.transport.remote_state_num();
+        if num == self.reported_num {
+            return;
+        }
+        self.reported_num = num;
+        let screen = self.transport.remote_state().framebuffer().clone();
+        if screen.window_title() != self.reported.window_title() && screen.title_initialized() {
+            self.events
+                .push_back(ClientEvent::TitleChanged(screen.window_title().to_owned()));
+        }
+        if screen.bell_count() != self.reported.bell_count() {
+            self.events.push_back(ClientEvent::Bell);
+        }
+        if screen.clipboard() != self.reported.clipboard() && !screen.clipboard().is_empty() {
+            self.events
+                .push_back(ClientEvent::Clipboard(screen.clipboard().to_owned()));
+        }
+        if screen != self.reported {
+            self.events.push_back(ClientEvent::ScreenChanged);
+        }
+        self.reported = screen;
+    }
+
+    fn check_lifecycle(&mut self, now: Instant) {
+        if self.closed.is_some() {
+            return;
+        }
+        if self.transport.shutdown_in_progress() {
+            if self.transport.shutdown_acknowledged() {
+                self.finish(CloseReason::Closed);
+            } else if self.transport.shutdown_gave_up(now) {
+                let reason = if self.transport.last_new_remote_state().is_none() {
+                    CloseReason::ConnectTimedOut
+                } else {
+                    CloseReason::CloseUnacknowledged
+                };
+                self.finish(reason);
+            }
+        } else if self.transport.peer_shutdown_requested() {
+            if self.transport.shutdown_ack_sent() {
+                self.finish(CloseReason::ServerExited);
+            }
+        } else if self.transport.last_new_remote_state().is_none()
+            && now.saturating_duration_since(self.started) >= CONNECT_TIMEOUT
+        {
+            self.transport.start_shutdown(now);
+        }
+    }
+}
+
+impl Endpoint for ClientSession {
+    fn receive(
+        &mut self,
+        now: Instant,
+        datagram: &[u8],
+        from: SocketAddr,
+        socket: SocketId,
+    ) -> Result<Receipt, ReceiveError> {
+        let receipt = self.transport.receive(now, datagram, from, socket)?;
+        if receipt.new_remote_state() {
+            self.after_receive();
+        }
+        Ok(receipt)
+    }
+
+    fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {
+        if self.background || self.closed.is_some() {
+            return Ok(None);
+        }
+        self.check_lifecycle(now);
+        let transmit = self.transport.poll_transmit(now)?;
+        self.check_lifecycle(now);
+        Ok(transmit)
+    }
+
+    fn poll_event(&mut self) -> Option<Event> {
+        self.transport.poll_event()
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        if self.background || self.closed.is_some() {
+            return None;
+        }
+        let wake = self.transport.poll_timeout();
+        if self.transport.last_new_remote_state().is_none() {
+            let give_up = self.started + CONNECT_TIMEOUT;
+            return Some(wake.map_or(give_up, |w| w.min(give_up)));
+        }
+        wake
+    }
+
+    fn network_changed(&mut self, now: Instant) {
+        if self.closed.is_none() {
+            self.transport.network_changed(now);
+        }
+    }
+
+    fn report_message_too_large(&mut self) {
+        self.transport.report_message_too_large();
+    }
+
+    fn remote_address(&self) -> Option<SocketAddr> {
+        self.transport.remote_address()
+    }
+
+    fn role(&self) -> Role {
+        Role::Client
+    }
+}
+
+/// Lets the snapshot module rebuild a session.
+pub(crate) fn resume_transport(
+    cipher: Arc<SessionCipher>,
+    point: crate::ssp::ResumePoint<UserStream, TerminalState>,
+    now: Instant,
+) -> Result<Transport<UserStream, TerminalState>, SeqOutOfRange> {
+    Transport::resuming(cipher, point, now)
+}

@@ -1,0 +1,273 @@
+//! Saving a client session so a new process can resume it (`mobile-api.md`, snapshot
+//! rules; `protocol.md` §4.3, §18.7).
+//!
+//! # Format (version 1)
+//!
+//! `"MOSHSNAP"` ‖ version (u16 BE) ‖ body length (u32 BE) ‖ body ‖ CRC-32 (u32 BE) of
+//! everything before it. The body is a protobuf message (unknown fields are ignored,
+//! so later versions can add fields). Snapshots larger than [`MAX_SNAPSHOT_LEN`] are
+//! refused before anything is allocated. **A snapshot holds the session key**: store
+//! it where the platform keeps secrets (iOS Keychain, Android Keystore-encrypted
+//! storage).
+//!
+//! # Never reusing a nonce
+//!
+//! A nonce is the direction bit and the datagram sequence number, so a resumed
+//! session must send with sequence numbers no process of this session has used, even
+//! when the same snapshot is restored twice (the app was killed again before saving a
+//! newer one), and even though the process that took the snapshot may have gone on
+//! sending after it. A restored session therefore starts its sequence numbers (and its
+//! state numbers, which the server uses to tell new states from duplicates) at the
+//! wall-clock time in microseconds since the Unix epoch, if that is higher than the
+//! saved values. Every process of a session sends fewer than one datagram per
+//! microsecond and starts no higher than the clock, so its numbers stay below the
+//! clock: anything restored later starts above everything sent before. This relies
+//! on the device's wall clock not being set back between two restores by more than
+//! the time between them; as a further guard a restore never starts below the time
+//! the snapshot was taken.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prost::Message;
+use zeroize::Zeroizing;
+
+use crate::crypto::{KeyError, Role, SessionCipher, SessionKey};
+use crate::proto::{DiffError, UserMessage, WindowSize};
+use crate::ssp::{ResumePoint, UserStream};
+use crate::terminal::{Emulator, Framebuffer, new_frame};
+
+use super::client::{ClientSession, resume_transport};
+use super::terminal_state::TerminalState;
+
+/// First bytes of every snapshot.
+pub const SNAPSHOT_MAGIC: &[u8; 8] = b"MOSHSNAP";
+/// The version this library writes and the newest it reads.
+pub const SNAPSHOT_VERSION: u16 = 1;
+/// Largest snapshot accepted (a full 4096×4096 screen fits; nothing real comes close).
+pub const MAX_SNAPSHOT_LEN: usize = 16 * 1024 * 1024;
+
+const HEADER_LEN: usize = 8 + 2 + 4;
+const TRAILER_LEN: usize = 4;
+
+/// Why a snapshot could not be restored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Not a snapshot of this library (wrong magic), or too short to be one.
+    #[error("not a session snapshot")]
+    Foreign,
+    /// Written by a newer version of the library.
+    #[error("snapshot version {0} is newer than this library supports")]
+    NewerVersion(u16),
+    /// The length fields do not match the data (truncated or padded).
+    #[error("snapshot is truncated or has trailing data")]
+    Truncated,
+    /// Larger than [`MAX_SNAPSHOT_LEN`].
+    #[error("snapshot is too large")]
+    TooLarge,
+    /// The checksum does not match: the bytes were damaged.
+    #[error("snapshot is corrupt (checksum mismatch)")]
+    Corrupt,
+    /// The body does not decode, or holds impossible values.
+    #[error("snapshot content is invalid: {0}")]
+    Invalid(&'static str),
+    /// The key inside is not a valid key.
+    #[error("snapshot key is invalid: {0}")]
+    BadKey(#[from] KeyError),
+    /// The saved user input does not decode.
+    #[error("snapshot input is invalid: {0}")]
+    BadInput(#[from] DiffError),
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct SnapshotBody {
+    #[prost(bytes = "vec", tag = "1")]
+    key: Vec<u8>,
+    #[prost(string, tag = "2")]
+    server: String,
+    #[prost(uint64, tag = "3")]
+    next_seq: u64,
+    #[prost(uint64, tag = "4")]
+    next_instruction_id: u64,
+    #[prost(uint64, tag = "5")]
+    acknowledged_num: u64,
+    /// Events in the acknowledged user-stream state (its identity).
+    #[prost(uint64, tag = "6")]
+    acknowledged_len: u64,
+    #[prost(uint64, tag = "7")]
+    last_num: u64,
+    /// Index of the first unacknowledged-or-later event held in `current_events`.
+    #[prost(uint64, tag = "8")]
+    current_first: u64,
+    /// Those events as a `UserMessage`.
+    #[prost(bytes = "vec", tag = "9")]
+    current_events: Vec<u8>,
+    #[prost(uint64, tag = "10")]
+    remote_num: u64,
+    #[prost(uint32, tag = "11")]
+    remote_width: u32,
+    #[prost(uint32, tag = "12")]
+    remote_height: u32,
+    /// The newest server screen as host bytes that draw it on a blank screen.
+    #[prost(bytes = "vec", tag = "13")]
+    remote_frame: Vec<u8>,
+    #[prost(uint64, tag = "14")]
+    echo_ack: u64,
+    #[prost(uint64, tag = "15")]
+    taken_at_unix_us: u64,
+    #[prost(uint32, tag = "16")]
+    columns: u32,
+    #[prost(uint32, tag = "17")]
+    rows: u32,
+}
+
+impl Drop for SnapshotBody {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.key);
+    }
+}
+
+impl ClientSession {
+    /// Serializes what a new process needs to resume this session. `wall_now_us` is
+    /// the wall clock in microseconds since the Unix epoch. `None` once sequence
+    /// numbers are exhausted (after 2^63 datagrams). The bytes hold the key.
+    pub fn snapshot(&self, wall_now_us: u64) -> Option<Zeroizing<Vec<u8>>> {
+        let point = self.transport().resume_point()?;
+        let server = point.remote_address?;
+        let screen = point.remote.framebuffer();
+        let blank = Framebuffer::new(screen.width(), screen.height());
+        let held = point.current.first_held();
+        let events = point.current.events_since(held).unwrap_or_default();
+        let (columns, rows) = self.window();
+        let body = SnapshotBody {
+            key: self.key().as_bytes().to_vec(),
+            server: server.to_string(),
+            next_seq: point.next_seq,
+            next_instruction_id: point.next_instruction_id,
+            acknowledged_num: point.acknowledged_num,
+            acknowledged_len: point.acknowledged.len(),
+            last_num: point.last_num,
+            current_first: held,
+            current_events: UserMessage::from_events(&events).encode_to_vec(),
+            remote_num: point.remote_num,
+            remote_width: screen.width() as u32,
+            remote_height: screen.height() as u32,
+            remote_frame: new_frame(false, &blank, screen),
+            echo_ack: point.remote.echo_ack(),
+            taken_at_unix_us: wall_now_us,
+            columns: columns.into(),
+            rows: rows.into(),
+        };
+        let encoded = Zeroizing::new(body.encode_to_vec());
+        let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + encoded.len() + TRAILER_LEN));
+        out.extend_from_slice(SNAPSHOT_MAGIC);
+        out.extend_from_slice(&SNAPSHOT_VERSION.to_be_bytes());
+        out.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
+        out.extend_from_slice(&encoded);
+        let crc = crc32(&out);
+        out.extend_from_slice(&crc.to_be_bytes());
+        Some(out)
+    }
+
+    /// Resumes a session from [`ClientSession::snapshot`] bytes. `wall_now_us` is the
+    /// wall clock (see the module documentation for why it matters). The resumed
+    /// session sends at once from a fresh socket.
+    pub fn restore(
+        snapshot: &[u8],
+        wall_now_us: u64,
+        now: Instant,
+    ) -> Result<ClientSession, SnapshotError> {
+        let body = decode_envelope(snapshot)?;
+        let key_bytes: [u8; 16] = body
+            .key
+            .as_slice()
+            .try_into()
+            .map_err(|_| SnapshotError::Invalid("key length"))?;
+        let key = SessionKey::from_bytes(key_bytes);
+        let server: SocketAddr = body
+            .server
+            .parse()
+            .map_err(|_| SnapshotError::Invalid("server address"))?;
+        let window = window_size(body.columns, body.rows)?;
+        let remote_size = window_size(body.remote_width, body.remote_height)?;
+        let events = UserMessage::decode_events(&body.current_events)?;
+        let current = UserStream::from_held(body.current_first, events);
+        if body.acknowledged_len < body.current_first || body.acknowledged_len > current.len() {
+            return Err(SnapshotError::Invalid(
+                "acknowledged input outside the held input",
+            ));
+        }
+        let acknowledged = UserStream::from_held(body.acknowledged_len, Vec::new());
+        let mut emulator = Emulator::new(remote_size.width.into(), remote_size.height.into());
+        emulator.feed(&body.remote_frame);
+        let remote = TerminalState::new(emulator.framebuffer().clone(), body.echo_ack);
+        let floor = wall_now_us.max(body.taken_at_unix_us.saturating_add(1));
+        let point = ResumePoint {
+            role: Role::Client,
+            next_seq: body.next_seq.max(floor),
+            next_instruction_id: body.next_instruction_id.max(floor),
+            acknowledged_num: body.acknowledged_num,
+            acknowledged,
+            last_num: body.last_num.max(floor),
+            current,
+            remote_num: body.remote_num,
+            remote: remote.clone(),
+            remote_address: Some(server),
+        };
+        let cipher = Arc::new(SessionCipher::new(&key));
+        let transport = resume_transport(cipher, point, now)
+            .map_err(|_| SnapshotError::Invalid("sequence numbers exhausted"))?;
+        Ok(ClientSession::assemble(
+            transport,
+            key,
+            remote.framebuffer().clone(),
+            window,
+            now,
+        ))
+    }
+}
+
+fn window_size(width: u32, height: u32) -> Result<WindowSize, SnapshotError> {
+    let size = |v: u32| {
+        u16::try_from(v)
+            .ok()
+            .filter(|v| (1..=crate::proto::resize::MAX_DIMENSION).contains(v))
+    };
+    match (size(width), size(height)) {
+        (Some(width), Some(height)) => Ok(WindowSize { width, height }),
+        _ => Err(SnapshotError::Invalid("window size")),
+    }
+}
+
+fn decode_envelope(snapshot: &[u8]) -> Result<SnapshotBody, SnapshotError> {
+    if snapshot.len() < HEADER_LEN + TRAILER_LEN || &snapshot[..8] != SNAPSHOT_MAGIC {
+        return Err(SnapshotError::Foreign);
+    }
+    let version = u16::from_be_bytes([snapshot[8], snapshot[9]]);
+    if version > SNAPSHOT_VERSION {
+        return Err(SnapshotError::NewerVersion(version));
+    }
+    if version == 0 {
+        return Err(SnapshotError::Foreign);
+    }
+    if snapshot.len() > MAX_SNAPSHOT_LEN {
+        return Err(SnapshotError::TooLarge);
+    }
+    let body_len = u32::from_be_bytes(snapshot[10..14].try_into().expect("4 bytes")) as usize;
+    if HEADER_LEN + body_len + TRAILER_LEN != snapshot.len() {
+        return Err(SnapshotError::Truncated);
+    }
+    let (signed, trailer) = snapshot.split_at(HEADER_LEN + body_len);
+    let stored = u32::from_be_bytes(trailer.try_into().expect("4 bytes"));
+    if crc32(signed) != stored {
+        return Err(SnapshotError::Corrupt);
+    }
+    SnapshotBody::decode(&signed[HEADER_LEN..]).map_err(|_| SnapshotError::Invalid("body"))
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
+}
