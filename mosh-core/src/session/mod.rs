@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod escape_key;
+pub mod local_terminal;
 pub mod server;
 pub mod snapshot;
 pub mod terminal_state;

@@ -1,0 +1,8 @@
+//! A desktop terminal client on `mosh-core`: a drop-in `mosh-client` (same command
+//! line and environment) and `mosh-demo`, which starts our own server on loopback and
+//! attaches to it, optionally through a simulated mobile link.
+
+pub mod client_args;
+pub mod link_spec;
+pub mod run;
+pub mod tty;

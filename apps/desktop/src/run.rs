@@ -1,0 +1,153 @@
+//! The interactive client: the local terminal in raw mode, keystrokes up, screens
+//! painted down, until the session ends.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::os::fd::AsFd;
+use std::time::Instant;
+
+use mosh_core::crypto::SessionKey;
+use mosh_core::driver::UdpDriver;
+use mosh_core::session::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
+use mosh_core::session::local_terminal::{
+    LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
+};
+use mosh_core::session::{ClientConfig, ClientSession, CloseReason};
+use tokio::io::AsyncReadExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::tty::{RawMode, window_size};
+
+/// How the local terminal is set up.
+#[derive(Debug, Clone)]
+pub struct TerminalOptions {
+    /// `MOSH_ESCAPE_KEY`.
+    pub escape: EscapeKeyConfig,
+    /// Prefix for window titles (`None`: `MOSH_TITLE_NOPREFIX`).
+    pub title_prefix: Option<String>,
+    /// Use the alternate screen (not with `MOSH_NO_TERM_INIT`).
+    pub alternate_screen: bool,
+}
+
+/// How a session ended, for the exit status and message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Why it ended.
+    pub reason: CloseReason,
+    /// Whether any server state ever arrived.
+    pub connected: bool,
+}
+
+impl Outcome {
+    /// mosh-client's exit status: 0 after a clean shutdown, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self.reason {
+            CloseReason::ServerExited | CloseReason::Closed => 0,
+            CloseReason::CloseUnacknowledged | CloseReason::ConnectTimedOut => 1,
+        }
+    }
+}
+
+/// A read larger than this is a paste (`terminal.md` §13.2).
+const STDIN_CHUNK: usize = 16 * 1024;
+
+/// Runs a session to `server` on the terminal of stdin/stdout. Needs a tokio runtime.
+pub async fn run_interactive(
+    server: SocketAddr,
+    key: SessionKey,
+    options: TerminalOptions,
+) -> io::Result<Outcome> {
+    let stdin_fd = io::stdin();
+    let (columns, rows) = window_size(stdin_fd.as_fd())?;
+    let raw = RawMode::enter(stdin_fd.as_fd())?;
+    let mut stdout = io::stdout();
+    stdout.write_all(&open_sequence(options.alternate_screen))?;
+    stdout.flush()?;
+    let result = session_loop(server, key, &options, columns, rows).await;
+    let _ = stdout.write_all(&close_sequence(options.alternate_screen));
+    let _ = stdout.flush();
+    drop(raw);
+    result
+}
+
+async fn session_loop(
+    server: SocketAddr,
+    key: SessionKey,
+    options: &TerminalOptions,
+    columns: u16,
+    rows: u16,
+) -> io::Result<Outcome> {
+    let config = ClientConfig {
+        server,
+        key,
+        columns,
+        rows,
+    };
+    let session = ClientSession::connect(config, Instant::now());
+    let mut driver = UdpDriver::client(session)?;
+    let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
+    let mut local = LocalTerminal::new(caps, columns, rows, options.title_prefix.clone());
+    let mut escape = EscapeKeyFilter::new(options.escape);
+    let mut stdin = tokio::io::stdin();
+    let mut input = vec![0u8; STDIN_CHUNK];
+    let mut stdin_open = true;
+    let mut winch = signal(SignalKind::window_change())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut stdout = io::stdout();
+    let mut connected = false;
+    loop {
+        let session = driver.transport();
+        if session.transport().last_new_remote_state().is_some() {
+            connected = true;
+        }
+        let frame = local.paint(session.screen());
+        if !frame.is_empty() {
+            stdout.write_all(&frame)?;
+            stdout.flush()?;
+        }
+        if let Some(reason) = session.closed() {
+            return Ok(Outcome { reason, connected });
+        }
+        tokio::select! {
+            step = driver.step() => { step?; }
+            read = stdin.read(&mut input), if stdin_open => {
+                let n = read?;
+                let now = Instant::now();
+                if n == 0 {
+                    stdin_open = false;
+                    driver.transport_mut().close(now);
+                } else {
+                    let mut keys = Vec::with_capacity(n);
+                    for &byte in &input[..n] {
+                        match escape.feed(byte) {
+                            EscapeAction::Send(bytes) => {
+                                if bytes.contains(&0x0c) {
+                                    local.request_repaint();
+                                }
+                                keys.extend_from_slice(&bytes);
+                            }
+                            EscapeAction::Quit => driver.transport_mut().close(now),
+                            // Suspending needs job control of the launching shell;
+                            // the escape is consumed like stock's when it cannot.
+                            EscapeAction::Armed | EscapeAction::Suspend => {}
+                        }
+                    }
+                    driver.transport_mut().send_input(&keys);
+                }
+                driver.flush()?;
+            }
+            _ = winch.recv() => {
+                if let Ok((c, r)) = window_size(io::stdin().as_fd()) {
+                    driver.transport_mut().resize(c, r);
+                    local.request_repaint();
+                    driver.flush()?;
+                }
+            }
+            _ = term.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
+            _ = int.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
+            _ = hup.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
+        }
+    }
+}
