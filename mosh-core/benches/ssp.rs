@@ -3,6 +3,9 @@
 //! (diff, protobuf, zlib, seal), received by the other (open, inflate, apply) and
 //! acknowledged back. Figures: docs/benchmarks.md.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 #[path = "../tests/common/block_state.rs"]
 mod block_state;
 

@@ -6,7 +6,6 @@
 //! Run: `cargo bench -p mosh-core --bench ssp_idle`. Figures: docs/benchmarks.md.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code, unused_imports)]
 mod common;
 
 use std::net::SocketAddr;
