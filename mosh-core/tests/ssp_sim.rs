@@ -478,6 +478,7 @@ fn a_resumed_client_continues_the_same_server_session() {
     sim.run_for(10 * SECOND);
     // A new process resumes from the snapshot, on a new network.
     sim.client = Transport::resuming(sim.cipher.clone(), point, sim.now).unwrap();
+    sim.client.use_seeded_chaff(11);
     sim.move_client();
     sim.type_keys(b"after restore");
     let took = assert_converges(&mut sim, 30 * SECOND);
@@ -486,4 +487,19 @@ fn a_resumed_client_continues_the_same_server_session() {
         sim.client.remote_state().bytes(),
         b"changed while the app was dead"
     );
+}
+
+#[test]
+fn a_seed_reproduces_the_same_run() {
+    let run = || {
+        let mut sim = Sim::new(5, random_link(5, 1), random_link(5, 2));
+        activity(&mut sim, 30 * SECOND);
+        let sends: Vec<Duration> = sim
+            .server_sends
+            .iter()
+            .map(|&(at, _)| at - sim.start)
+            .collect();
+        (sim.datagrams, sends, sim.typed.len(), sim.applied.len())
+    };
+    assert_eq!(run(), run());
 }

@@ -25,7 +25,7 @@ use crate::codec::{
     SendError,
 };
 use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
-use crate::proto::instruction::random_chaff;
+use crate::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
 use crate::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
 
 /// A datagram to send.
@@ -139,6 +139,8 @@ pub struct Transport<L: SyncState, R: SyncState> {
     last_now: Instant,
     stats: TransportStats,
     shutdown_ack_sent: bool,
+    /// State of a seeded chaff generator; `None` draws chaff from the OS.
+    chaff_seed: Option<u64>,
 }
 
 impl<L: SyncState, R: SyncState> Transport<L, R> {
@@ -246,6 +248,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             last_now: now,
             stats: TransportStats::default(),
             shutdown_ack_sent: false,
+            chaff_seed: None,
         }
     }
 
@@ -370,8 +373,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 ack_num: self.receiver.newest_num(),
                 throwaway_num: outgoing.throwaway_num,
                 diff: outgoing.diff,
-                // Chaff only hides lengths; without randomness we send none.
-                chaff: random_chaff().unwrap_or_default(),
+                chaff: self.next_chaff(),
             };
             let timestamp = self.clock.now16(now);
             let reply = self.clock.take_echo(now);
@@ -398,6 +400,28 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         }
         self.wake = self.sender.next_wakeup(now, timing);
         Ok(())
+    }
+
+    /// Makes the chaff deterministic, drawn from `seed`, so that a simulation with
+    /// the same inputs sends datagrams of the same sizes (fragment counts depend on
+    /// them). For tests only: predictable chaff no longer hides lengths.
+    pub fn use_seeded_chaff(&mut self, seed: u64) {
+        self.chaff_seed = Some(seed | 1);
+    }
+
+    fn next_chaff(&mut self) -> Vec<u8> {
+        let Some(state) = &mut self.chaff_seed else {
+            // Chaff only hides lengths; without OS randomness we send none.
+            return random_chaff().unwrap_or_default();
+        };
+        let mut next = || {
+            *state ^= *state << 13;
+            *state ^= *state >> 7;
+            *state ^= *state << 17;
+            *state
+        };
+        let len = (next() % (MAX_CHAFF_LEN as u64 + 1)) as usize;
+        (0..len).map(|_| next() as u8).collect()
     }
 
     /// Our live state.

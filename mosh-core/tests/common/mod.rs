@@ -3,6 +3,7 @@
 
 pub mod block_state;
 pub mod diff_check;
+pub mod host_log;
 pub mod netsim;
 pub mod stock;
 pub mod udp_peer;

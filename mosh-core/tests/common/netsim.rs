@@ -208,7 +208,10 @@ impl Sim {
             server_addr,
             start,
         );
-        let server = Transport::server(cipher.clone(), screen, UserStream::new(), start);
+        let mut server = Transport::server(cipher.clone(), screen, UserStream::new(), start);
+        let mut client = client;
+        client.use_seeded_chaff(rng.next_u64());
+        server.use_seeded_chaff(rng.next_u64());
         Self {
             seed,
             now: start,
