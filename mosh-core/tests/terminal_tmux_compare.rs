@@ -56,8 +56,11 @@ fn tmux_screen(bytes: &[u8]) -> String {
     std::fs::write(&file, bytes).unwrap();
     let socket = format!("mosh-cmp-{}-{}", std::process::id(), bytes.len());
     // Echo off: tmux answers the recorded queries, and the answers must not be echoed.
+    // The title set after the recording tells when tmux has processed all of it
+    // (output is handled in order); the title is not part of the compared cells.
+    let marker = format!("fed-{}", bytes.len());
     let command = format!(
-        "stty -echo; cat {}; tmux -L {socket} wait-for -S fed; sleep 60",
+        "stty -echo; cat {}; printf '\\033]2;{marker}\\007'; sleep 60",
         file.display()
     );
     let started = tmux(
@@ -75,8 +78,18 @@ fn tmux_screen(bytes: &[u8]) -> String {
         ],
     );
     assert!(started.status.success(), "tmux: {started:?}");
-    let waited = tmux(&socket, &["wait-for", "fed"]);
-    assert!(waited.status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let title = tmux(&socket, &["display-message", "-p", "#{pane_title}"]);
+        if String::from_utf8_lossy(&title.stdout).trim() == marker {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tmux never showed the recording"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let captured = tmux(&socket, &["capture-pane", "-p", "-e", "-N"]);
     tmux(&socket, &["kill-server"]);
     let _ = std::fs::remove_dir_all(&dir);

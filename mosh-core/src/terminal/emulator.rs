@@ -87,6 +87,13 @@ impl Emulator {
                 }
             }
             let byte = bytes[i];
+            if byte >= 0xC2 && self.decoder.is_idle() && self.parser.is_ground() {
+                let n = self.print_utf8_run(&bytes[i..]);
+                if n > 0 {
+                    i += n;
+                    continue;
+                }
+            }
             if byte == 0x1B && self.decoder.is_idle() {
                 if let Some(n) = self.parser.try_csi(&bytes[i..], &mut self.target) {
                     i += n;
@@ -113,6 +120,27 @@ impl Emulator {
                 break;
             }
         }
+    }
+
+    /// Prints the complete, valid non-ASCII characters (≥ U+00A0) at the start of
+    /// `bytes` while in GROUND, without the byte-wise decoder; returns the bytes used.
+    /// Anything else (ASCII, C1 controls, invalid or split sequences) is left to the
+    /// general path.
+    fn print_utf8_run(&mut self, bytes: &[u8]) -> usize {
+        let end = bytes.iter().position(|&b| b < 0x80).unwrap_or(bytes.len());
+        let valid = match std::str::from_utf8(&bytes[..end]) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let mut used = 0;
+        for c in valid.chars() {
+            if c < '\u{a0}' {
+                break;
+            }
+            self.target.fb.print(c);
+            used += c.len_utf8();
+        }
+        used
     }
 
     /// Resizes the screen (terminal.md §8). Zero sizes are raised to 1.

@@ -265,25 +265,47 @@ impl Parser {
         if marker.is_some() {
             i += 1;
         }
+        // Parameters are parsed in the same pass; a text longer than the kept 100
+        // characters is left to the state machine, which truncates it.
+        self.params.clear();
         let params_start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b';') {
+        let mut field = MISSING;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_digit() {
+                let digit = u32::from(b - b'0');
+                field = match field {
+                    MISSING => digit,
+                    v => (v * 10 + digit).min(65_536),
+                };
+            } else if b == b';' {
+                if self.params.len == MAX_FIELDS {
+                    self.params.clear();
+                    return None;
+                }
+                self.params.fields[self.params.len - 1] = field;
+                self.params.len += 1;
+                field = MISSING;
+            } else {
+                break;
+            }
             i += 1;
         }
+        self.params.fields[self.params.len - 1] = field;
+        self.params.chars = i - params_start;
         let params_end = i;
         while i < bytes.len() && (0x20..=0x2F).contains(&bytes[i]) {
             i += 1;
         }
         let intermediates = params_end..i;
         let collected_len = usize::from(marker.is_some()) + intermediates.len();
-        if i >= bytes.len()
+        if self.params.chars > MAX_PARAM_CHARS
+            || i >= bytes.len()
             || !(0x40..=0x7E).contains(&bytes[i])
             || collected_len > MAX_COLLECT_CHARS
         {
+            self.params.clear();
             return None;
-        }
-        self.params.clear();
-        for &b in &bytes[params_start..params_end] {
-            self.params.push(b);
         }
         self.collected.clear();
         self.collected.extend(marker);
