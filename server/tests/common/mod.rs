@@ -326,3 +326,28 @@ impl Drop for ProxyThread {
         }
     }
 }
+
+/// Whether `pid` has finished running: gone, or a zombie not yet reaped by whoever
+/// inherited the detached daemon (reaping can lag; the exit is what matters).
+pub fn has_exited(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => true,
+    }
+}
+
+/// Waits until `pid` has exited (see [`has_exited`]); how long that took, or `None`
+/// on timeout.
+pub fn time_exit(pid: u32, timeout: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if has_exited(pid) {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
