@@ -351,3 +351,25 @@ pub fn time_exit(pid: u32, timeout: Duration) -> Option<Duration> {
     }
     None
 }
+
+/// CPU time (user + system) `pid` has used so far, from `/proc/PID/stat`.
+pub fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc stat");
+    let (_, rest) = stat.rsplit_once(')').expect("stat format");
+    // After the command name: state is field 3, utime and stime fields 14 and 15.
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let per_second = clock_ticks_per_second();
+    Duration::from_secs_f64(ticks as f64 / per_second as f64)
+}
+
+fn clock_ticks_per_second() -> u64 {
+    let out = Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .expect("run getconf");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(100)
+}
