@@ -50,6 +50,15 @@ fn stock_client_keeps_working_through_delay_loss_and_a_roam() {
     // Replies to the old address are lost after the roam, so output only appears if
     // the server moved to the new one.
     let again = run_echo(&pane, "still", "working", WAIT);
+    // A second roam, to a new port (as after a NAT rebinding).
+    let before_port = proxy.handle.upstream_addrs();
+    proxy.handle.roam(Roam::NewPort);
+    let after_port = run_echo(&pane, "new", "port", WAIT);
+    assert_ne!(
+        proxy.handle.upstream_addrs(),
+        before_port,
+        "the port roam happened"
+    );
     // Bulk output under loss and delay.
     for round in 0..3 {
         pane.type_text(&format!("seq 1 400; echo done''{round}"));
@@ -58,7 +67,10 @@ fn stock_client_keeps_working_through_delay_loss_and_a_roam() {
         pane.wait_until(&done, WAIT, |s| s.lines().any(|l| l == done));
     }
     let stats = proxy.handle.stats();
-    eprintln!("output took {before:?} before, {after:?} and {again:?} after the roam; {stats:?}");
+    eprintln!(
+        "output took {before:?} before, {after:?} and {again:?} after the address roam, \
+         {after_port:?} after the port roam; {stats:?}"
+    );
     // Loss is random per datagram and a session this short sends a few dozen, so
     // whether any were lost is reported, not asserted (the proxy's own tests check
     // its loss rate).

@@ -31,6 +31,10 @@ struct Pair {
     server_bound: Vec<Vec<u8>>,
     /// While false, the client neither sends nor hears anything (it is stopped).
     client_alive: bool,
+    /// Where the server sees the client's datagrams come from.
+    client_from: SocketAddr,
+    /// Where the server sent its latest datagram.
+    last_destination: Option<SocketAddr>,
 }
 
 impl Pair {
@@ -52,6 +56,8 @@ impl Pair {
             server,
             server_bound: Vec::new(),
             client_alive: true,
+            client_from: client_addr(),
+            last_destination: None,
         }
     }
 
@@ -62,11 +68,12 @@ impl Pair {
             if self.client_alive {
                 while let Some(t) = self.client.poll_transmit(self.now).unwrap() {
                     self.server_bound.push(t.payload.clone());
-                    let _ = self.server.receive(self.now, &t.payload, client_addr());
+                    let _ = self.server.receive(self.now, &t.payload, self.client_from);
                     moved = true;
                 }
             }
             while let Some(t) = self.server.poll_transmit(self.now).unwrap() {
+                self.last_destination = Some(t.destination);
                 if self.client_alive {
                     let _ = self
                         .client
@@ -418,4 +425,32 @@ fn garbage_wrong_keys_and_replays_are_dropped_and_counted() {
     pair.client.current_mut().push_keys(b"again");
     pair.run_for(100 * MS);
     assert_eq!(pair.server.take_pty_input(), b"again");
+}
+
+#[test]
+fn the_server_follows_the_client_across_address_families() {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    // A dual-stack socket reports IPv4 clients as mapped IPv6 addresses.
+    let mapped: SocketAddr = "[::ffff:127.0.0.1]:40000".parse().unwrap();
+    let v6: SocketAddr = "[::1]:40001".parse().unwrap();
+    pair.client_from = mapped;
+    pair.attach();
+    assert_eq!(pair.server.transport().remote_address(), Some(mapped));
+    assert_eq!(pair.last_destination, Some(mapped));
+
+    pair.client_from = v6;
+    pair.client.current_mut().push_keys(b"moved");
+    pair.run_for(200 * MS);
+    assert_eq!(pair.server.take_pty_input(), b"moved");
+    assert_eq!(pair.server.transport().remote_address(), Some(v6));
+    assert_eq!(
+        pair.last_destination,
+        Some(v6),
+        "replies go to the new address"
+    );
+
+    // A replay of an old datagram from the old address does not pull it back.
+    let old = pair.server_bound[0].clone();
+    let _ = pair.server.receive(pair.now, &old, mapped);
+    assert_eq!(pair.server.transport().remote_address(), Some(v6));
 }
