@@ -16,7 +16,7 @@ use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig};
 use mosh_core::proto::WindowSize;
 use mosh_core::ssp::{Transport, UserStream};
 
-type Client = UdpDriver<UserStream, HostLog>;
+type Client = UdpDriver<Transport<UserStream, HostLog>>;
 
 async fn run_until(
     client: &mut Client,

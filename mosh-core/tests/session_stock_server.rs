@@ -1,0 +1,319 @@
+//! Our client session (`ClientSession` on the tokio `UdpDriver`) against a real stock
+//! `mosh-server` (Debian's mosh 1.4), through the impairment proxy: convergence on a
+//! bad link, roaming, `network_changed`, a long background pause, and a snapshot
+//! restored in a fresh session that continues the same shell.
+
+mod common;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::stock::{StockServer, wait_for_exit};
+use mosh_core::driver::{Endpoint, UdpDriver};
+use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, Roam};
+use mosh_core::session::{ClientConfig, ClientSession, CloseReason};
+use mosh_core::terminal::Framebuffer;
+
+type Client = UdpDriver<ClientSession>;
+
+fn screen_text(fb: &Framebuffer) -> String {
+    fb.rows()
+        .iter()
+        .map(|row| {
+            let line: String = row.cells().iter().map(|c| c.grapheme()).collect();
+            line.replace('\0', " ").trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn text(client: &Client) -> String {
+    screen_text(client.transport().screen())
+}
+
+fn wall_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+/// Steps the client until `done`, failing with the screen after `limit`.
+async fn run_until(
+    client: &mut Client,
+    what: &str,
+    limit: Duration,
+    done: impl Fn(&Client) -> bool,
+) {
+    let deadline = Instant::now() + limit;
+    while !done(client) {
+        assert!(
+            Instant::now() < deadline,
+            "{what} not reached within {limit:?}; screen:\n{}",
+            text(client)
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(20), client.step()).await;
+    }
+}
+
+/// Runs the client for `length`, processing whatever arrives.
+async fn run_for(client: &mut Client, length: Duration) {
+    let end = Instant::now() + length;
+    while Instant::now() < end {
+        let _ = tokio::time::timeout_at(end.into(), client.step()).await;
+    }
+}
+
+async fn proxy_to(stock: &StockServer, link: Impairment, seed: u64) -> ImpairmentProxy {
+    ImpairmentProxy::start(ProxyConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        upstream: format!("127.0.0.1:{}", stock.port).parse().unwrap(),
+        up: link,
+        down: link,
+        seed,
+    })
+    .await
+    .unwrap()
+}
+
+fn connect(stock: &StockServer, server: std::net::SocketAddr) -> Client {
+    let session = ClientSession::connect(
+        ClientConfig {
+            server,
+            key: stock.key.clone(),
+            columns: 80,
+            rows: 24,
+        },
+        Instant::now(),
+    );
+    UdpDriver::client(session).unwrap()
+}
+
+fn type_line(client: &mut Client, line: &str) {
+    client.transport_mut().send_input(line.as_bytes());
+    client.transport_mut().send_input(b"\r");
+    client.flush().unwrap();
+}
+
+fn has_line(client: &Client, line: &str) -> bool {
+    text(client).lines().any(|l| l == line)
+}
+
+/// The server keeps the screen changing, so "the screen updates again" is observable.
+const TICKER: &str =
+    "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); printf '\\rtick %d ' $i; sleep 0.1; done";
+
+#[tokio::test(flavor = "current_thread")]
+async fn converges_on_a_slow_lossy_link_and_recovers_from_a_roam_within_a_second() {
+    let stock = StockServer::start();
+    let link = Impairment {
+        delay: Duration::from_millis(250),
+        jitter: Duration::ZERO,
+        loss: 0.1,
+    };
+    let proxy = proxy_to(&stock, link, 11).await;
+    let mut client = connect(&stock, proxy.local_addr());
+    run_until(&mut client, "the prompt", Duration::from_secs(20), |c| {
+        text(c).lines().any(|l| l.starts_with('$'))
+    })
+    .await;
+    type_line(&mut client, "echo conv''erged $((6*7))");
+    run_until(
+        &mut client,
+        "command output",
+        Duration::from_secs(20),
+        |c| has_line(c, "converged 42"),
+    )
+    .await;
+
+    type_line(&mut client, TICKER);
+    run_until(&mut client, "the ticker", Duration::from_secs(20), |c| {
+        text(c).contains("tick ")
+    })
+    .await;
+    // The roam is measured on a clean link so the figure is the protocol's, not luck.
+    proxy.handle().set_up(Impairment { loss: 0.0, ..link });
+    proxy.handle().set_down(Impairment { loss: 0.0, ..link });
+    run_for(&mut client, Duration::from_millis(600)).await;
+    proxy.handle().roam(Roam::NewPort);
+    let roamed = Instant::now();
+    let before = client.transport().server_state_num();
+    let screen_before = text(&client);
+    // The first datagram after the roam moves the server; updates must flow again.
+    run_until(
+        &mut client,
+        "a screen update after the roam",
+        Duration::from_secs(5),
+        |c| c.transport().server_state_num() > before && text(c) != screen_before,
+    )
+    .await;
+    let elapsed = roamed.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(1),
+        "screen updated {elapsed:?} after the roam"
+    );
+    assert_eq!(proxy.handle().upstream_addrs().len(), 1);
+
+    client.transport_mut().close(Instant::now());
+    client.flush().unwrap();
+    run_until(&mut client, "the close", Duration::from_secs(15), |c| {
+        c.transport().closed().is_some()
+    })
+    .await;
+    assert_eq!(client.transport().closed(), Some(CloseReason::Closed));
+    assert!(wait_for_exit(stock.pid, Duration::from_secs(10)));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn network_changed_resynchronizes_within_one_rtt() {
+    let stock = StockServer::start();
+    let link = Impairment {
+        delay: Duration::from_millis(100),
+        jitter: Duration::ZERO,
+        loss: 0.0,
+    };
+    let proxy = proxy_to(&stock, link, 12).await;
+    let mut client = connect(&stock, proxy.local_addr());
+    run_until(&mut client, "the prompt", Duration::from_secs(15), |c| {
+        text(c).lines().any(|l| l.starts_with('$'))
+    })
+    .await;
+    type_line(&mut client, TICKER);
+    run_until(&mut client, "the ticker", Duration::from_secs(10), |c| {
+        text(c).contains("tick ")
+    })
+    .await;
+    // The network goes away long enough for the server to back off.
+    proxy.handle().blackout(Duration::from_secs(4));
+    run_for(&mut client, Duration::from_millis(4200)).await;
+    let sockets_before = client.transport().transport().sockets().count();
+    let before = client.transport().server_state_num();
+    let changed = Instant::now();
+    client.network_changed().unwrap();
+    assert!(client.transport().transport().sockets().count() > sockets_before);
+    run_until(
+        &mut client,
+        "a screen update after network_changed",
+        Duration::from_secs(5),
+        |c| c.transport().server_state_num() > before,
+    )
+    .await;
+    let elapsed = changed.elapsed();
+    let rtt = 2 * link.delay;
+    assert!(
+        elapsed < rtt + Duration::from_millis(150),
+        "first update {elapsed:?} after network_changed (RTT {rtt:?})"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn after_a_minute_in_the_background_the_first_update_arrives_within_one_rtt() {
+    let stock = StockServer::start();
+    let link = Impairment {
+        delay: Duration::from_millis(100),
+        jitter: Duration::ZERO,
+        loss: 0.0,
+    };
+    let proxy = proxy_to(&stock, link, 13).await;
+    let mut client = connect(&stock, proxy.local_addr());
+    run_until(&mut client, "the prompt", Duration::from_secs(15), |c| {
+        text(c).lines().any(|l| l.starts_with('$'))
+    })
+    .await;
+    type_line(&mut client, TICKER);
+    run_until(&mut client, "the ticker", Duration::from_secs(10), |c| {
+        text(c).contains("tick ")
+    })
+    .await;
+
+    client.transport_mut().enter_background();
+    let sent_before = proxy.handle().stats().up_datagrams;
+    assert_eq!(
+        Endpoint::poll_timeout(client.transport()),
+        None,
+        "no timers in the background"
+    );
+    // The app is suspended: nothing runs at all for a minute.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        proxy.handle().stats().up_datagrams,
+        sent_before,
+        "sent while in the background"
+    );
+
+    let before = client.transport().server_state_num();
+    let resumed = Instant::now();
+    client.transport_mut().enter_foreground(resumed);
+    client.flush().unwrap();
+    run_until(
+        &mut client,
+        "a screen update after enter_foreground",
+        Duration::from_secs(5),
+        |c| c.transport().server_state_num() > before,
+    )
+    .await;
+    let elapsed = resumed.elapsed();
+    let rtt = 2 * link.delay;
+    assert!(
+        elapsed < rtt + Duration::from_millis(150),
+        "first update {elapsed:?} after enter_foreground (RTT {rtt:?})"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_restored_snapshot_continues_the_same_shell() {
+    let stock = StockServer::start();
+    let server = format!("127.0.0.1:{}", stock.port).parse().unwrap();
+    let mut first = connect(&stock, server);
+    run_until(&mut first, "the prompt", Duration::from_secs(15), |c| {
+        text(c).lines().any(|l| l.starts_with('$'))
+    })
+    .await;
+    type_line(&mut first, "X=kept-in-the-shell; echo before-snap''shot");
+    run_until(&mut first, "output", Duration::from_secs(10), |c| {
+        has_line(c, "before-snapshot")
+    })
+    .await;
+    // Let the acks settle so the snapshot's acknowledged states are the server's.
+    run_for(&mut first, Duration::from_millis(500)).await;
+    first.transport_mut().enter_background();
+    let snapshot = first.transport().snapshot(wall_us()).expect("snapshot");
+    let first_seq_end = first
+        .transport()
+        .transport()
+        .resume_point()
+        .unwrap()
+        .next_seq;
+    drop(first);
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let restored = ClientSession::restore(&snapshot, wall_us(), Instant::now()).unwrap();
+    let restored_seq_start = restored.transport().resume_point().unwrap().next_seq;
+    assert!(restored_seq_start > first_seq_end);
+    let mut second = UdpDriver::client(restored).unwrap();
+    // The earlier output is on the restored screen at once, before any network traffic.
+    assert!(has_line(&second, "before-snapshot"), "{}", text(&second));
+    type_line(&mut second, "echo $X-again");
+    run_until(
+        &mut second,
+        "the shell's earlier state",
+        Duration::from_secs(10),
+        |c| has_line(c, "kept-in-the-shell-again"),
+    )
+    .await;
+    let second_seq_end = second
+        .transport()
+        .transport()
+        .resume_point()
+        .unwrap()
+        .next_seq;
+    drop(second);
+
+    // The app was killed again before saving a newer snapshot: the same one, again.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let again = ClientSession::restore(&snapshot, wall_us(), Instant::now()).unwrap();
+    let again_seq_start = again.transport().resume_point().unwrap().next_seq;
+    assert!(
+        again_seq_start > second_seq_end,
+        "second restore starts at {again_seq_start}, first restore reached {second_seq_end}"
+    );
+}
