@@ -55,12 +55,12 @@ impl NotificationBar {
 
     /// The newest server state arrived at `at`.
     pub fn server_heard(&mut self, at: Instant) {
-        self.last_heard = at;
+        self.last_heard = self.last_heard.max(at);
     }
 
     /// The newest acknowledged client state was sent at `at`.
     pub fn server_acked(&mut self, at: Instant) {
-        self.last_acked = at;
+        self.last_acked = self.last_acked.max(at);
     }
 
     /// Shows `message`: for 1 s, or until replaced when `permanent`.

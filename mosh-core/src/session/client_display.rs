@@ -130,6 +130,13 @@ impl ClientDisplay {
         }
     }
 
+    /// The session is ending: the last frame shows neither message nor count-up.
+    pub fn shutting_down(&mut self, now: Instant) {
+        self.bar.clear_message();
+        self.bar.server_heard(now);
+        self.bar.server_acked(now);
+    }
+
     /// The frame last built by [`ClientDisplay::frame`].
     pub fn displayed(&self) -> &Framebuffer {
         &self.displayed
