@@ -9,7 +9,7 @@ use std::time::Instant;
 use mosh_core::crypto::SessionKey;
 use mosh_core::driver::UdpDriver;
 use mosh_core::prediction::PredictionDisplay;
-use mosh_core::session::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
+use mosh_core::session::escape_key::{EscapeKeyConfig, EscapeKeyFilter};
 use mosh_core::session::local_terminal::{
     LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
 };
@@ -32,15 +32,6 @@ pub struct TerminalOptions {
     pub prediction: PredictionDisplay,
     /// `MOSH_PREDICTION_OVERWRITE=yes`.
     pub prediction_overwrite: bool,
-}
-
-/// The help line shown while the escape key waits for its second key.
-fn escape_help(escape: &EscapeKeyConfig) -> String {
-    let name = escape.key_name().unwrap_or_default();
-    format!(
-        "Commands: Ctrl-Z suspends, \".\" quits, \"{}\" gives literal {name}",
-        escape.pass as char
-    )
 }
 
 /// How a session ended, for the exit status and message.
@@ -108,7 +99,6 @@ async fn session_loop(
     let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
     let mut local = LocalTerminal::new(caps, columns, rows, options.title_prefix.clone());
     let mut escape = EscapeKeyFilter::new(options.escape);
-    let help = escape_help(&options.escape);
     let mut stdin = tokio::io::stdin();
     let mut input = vec![0u8; STDIN_CHUNK];
     let mut stdin_open = true;
@@ -150,38 +140,16 @@ async fn session_loop(
                     display.notifications().set_message("Exiting...", true, true, now);
                     driver.transport_mut().close(now);
                 } else {
-                    display.user_input(driver.transport(), &input[..n], now);
-                    let mut keys = Vec::with_capacity(n);
-                    for &byte in &input[..n] {
-                        let was_armed = escape.is_armed();
-                        match escape.feed(byte) {
-                            EscapeAction::Send(bytes) => {
-                                if bytes.contains(&0x0c) {
-                                    local.request_repaint();
-                                }
-                                keys.extend_from_slice(&bytes);
-                            }
-                            EscapeAction::Quit => {
-                                display.notifications().set_message(
-                                    "Exiting on user request...",
-                                    true,
-                                    true,
-                                    now,
-                                );
-                                driver.transport_mut().close(now);
-                            }
-                            EscapeAction::Armed => {
-                                display.notifications().set_message(&help, true, false, now);
-                            }
-                            // Suspending needs job control of the launching shell;
-                            // the escape is consumed like stock's when it cannot.
-                            EscapeAction::Suspend => {}
-                        }
-                        if was_armed && display.notifications().message() == help {
-                            display.notifications().clear_message();
-                        }
+                    let typed = display.typed(driver.transport(), &mut escape, &input[..n], now);
+                    if typed.repaint {
+                        local.request_repaint();
                     }
-                    driver.transport_mut().send_input(&keys);
+                    if typed.quit {
+                        driver.transport_mut().close(now);
+                    }
+                    // Suspending needs job control of the launching shell; the
+                    // escape is consumed like stock's when it cannot.
+                    driver.transport_mut().send_input(&typed.send);
                 }
                 driver.flush()?;
             }

@@ -10,6 +10,7 @@ use crate::prediction::{
 use crate::terminal::Framebuffer;
 
 use super::client::{CONNECT_TIMEOUT, ClientSession};
+use super::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
 use super::screen_model::ScreenModel;
 
 /// The connecting message appears this long after start-up.
@@ -24,6 +25,19 @@ pub struct DisplayConfig {
     pub overwrite: bool,
     /// Name of the escape key for the quit hint (`Ctrl-^`); `None` when disabled.
     pub escape_key_name: Option<String>,
+}
+
+/// What one read of typed bytes asks of the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypedKeys {
+    /// Bytes for [`ClientSession::send_input`].
+    pub send: Vec<u8>,
+    /// Escape then `.`: start the shutdown.
+    pub quit: bool,
+    /// Escape then Ctrl-Z: suspend the client.
+    pub suspend: bool,
+    /// Ctrl-L was sent: repaint the local terminal from scratch.
+    pub repaint: bool,
 }
 
 /// The overlays of one client session.
@@ -75,6 +89,41 @@ impl ClientDisplay {
         self.update_link(session);
         self.engine
             .new_user_input(bytes, session.screen(), &self.displayed, now);
+    }
+
+    /// One read of typed bytes, raw: fed to the prediction engine, then through the
+    /// escape key (`prediction.md` §11.4), which shows and clears its help line and
+    /// the quit message here.
+    pub fn typed(
+        &mut self,
+        session: &ClientSession,
+        escape: &mut EscapeKeyFilter,
+        bytes: &[u8],
+        now: Instant,
+    ) -> TypedKeys {
+        self.user_input(session, bytes, now);
+        let help = escape_help(escape.config());
+        let mut out = TypedKeys::default();
+        for &byte in bytes {
+            let was_armed = escape.is_armed();
+            match escape.feed(byte) {
+                EscapeAction::Send(keys) => {
+                    out.repaint |= keys.contains(&0x0c);
+                    out.send.extend_from_slice(&keys);
+                }
+                EscapeAction::Quit => {
+                    out.quit = true;
+                    self.bar
+                        .set_message("Exiting on user request...", true, true, now);
+                }
+                EscapeAction::Suspend => out.suspend = true,
+                EscapeAction::Armed => self.bar.set_message(&help, true, false, now),
+            }
+            if was_armed && self.bar.message() == help {
+                self.bar.clear_message();
+            }
+        }
+        out
     }
 
     /// The local window changed size: predictions are dropped.
@@ -167,6 +216,15 @@ impl ClientDisplay {
     }
 }
 
+/// The help line shown while the escape key waits for its second key.
+fn escape_help(escape: &EscapeKeyConfig) -> String {
+    let name = escape.key_name().unwrap_or_default();
+    format!(
+        "Commands: Ctrl-Z suspends, \".\" quits, \"{}\" gives literal {name}",
+        escape.pass as char
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,9 +241,7 @@ mod tests {
             .to_owned()
     }
 
-    #[test]
-    fn connecting_then_timed_out_messages() {
-        let t0 = Instant::now();
+    fn start(t0: Instant) -> (ClientSession, ClientDisplay) {
         let config = ClientConfig {
             server: "127.0.0.1:60799".parse().unwrap(),
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
@@ -193,7 +249,7 @@ mod tests {
             rows: 5,
         };
         let session = ClientSession::connect(config, t0);
-        let mut display = ClientDisplay::new(
+        let display = ClientDisplay::new(
             DisplayConfig {
                 escape_key_name: Some("Ctrl-^".into()),
                 ..DisplayConfig::default()
@@ -201,6 +257,42 @@ mod tests {
             &session,
             t0,
         );
+        (session, display)
+    }
+
+    #[test]
+    fn escape_key_help_literal_and_quit() {
+        let t0 = Instant::now();
+        let (session, mut display) = start(t0);
+        let mut escape = EscapeKeyFilter::new(EscapeKeyConfig::default());
+        let typed = display.typed(&session, &mut escape, b"ab\x1e", t0);
+        assert_eq!(typed.send, b"ab");
+        assert_eq!(
+            row0(display.frame(&session, t0)),
+            "mosh: Commands: Ctrl-Z suspends, \".\" quits, \"^\" gives literal Ctrl-^"
+        );
+        // The pass key sends the escape key itself and the help line goes.
+        let typed = display.typed(&session, &mut escape, b"^", t0);
+        assert_eq!(typed.send, [0x1e]);
+        assert_eq!(row0(display.frame(&session, t0)), "");
+        // Any other key: the escape key and that key.
+        let typed = display.typed(&session, &mut escape, b"\x1ex\x0c", t0);
+        assert_eq!(typed.send, b"\x1ex\x0c");
+        assert!(typed.repaint && !typed.quit);
+        let typed = display.typed(&session, &mut escape, b"\x1e.", t0);
+        assert!(typed.quit && typed.send.is_empty());
+        assert_eq!(
+            row0(display.frame(&session, t0)),
+            "mosh: Exiting on user request... [To quit: Ctrl-^ .]"
+        );
+        let typed = display.typed(&session, &mut escape, b"\x1e\x1a", t0);
+        assert!(typed.suspend);
+    }
+
+    #[test]
+    fn connecting_then_timed_out_messages() {
+        let t0 = Instant::now();
+        let (session, mut display) = start(t0);
         assert_eq!(
             row0(display.frame(&session, t0 + Duration::from_millis(200))),
             ""

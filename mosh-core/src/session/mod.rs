@@ -12,7 +12,7 @@ pub mod terminal_state;
 pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
 };
-pub use client_display::{ClientDisplay, DisplayConfig};
+pub use client_display::{ClientDisplay, DisplayConfig, TypedKeys};
 pub use screen_model::{ScreenModel, ScreenRow, StyledRun};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};
 pub use snapshot::SnapshotError;
