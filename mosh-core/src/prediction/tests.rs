@@ -378,3 +378,52 @@ fn wake_timer_only_while_predictions_are_outstanding() {
     h.echo(b"a");
     assert_eq!(h.engine.next_wake(h.now), None);
 }
+
+#[test]
+fn full_screen_editor_leaves_no_garbage() {
+    // An editor in insert mode: echoes at the cursor and updates its status line.
+    let mut h = Harness::new(
+        PredictionDisplay::Always,
+        20,
+        4,
+        b"\x1b[4;1H-- INSERT --  1,1\x1b[1;1H",
+    );
+    h.type_keys(b"h");
+    h.echo(b"h\x1b[4;16H1,2\x1b[1;2H");
+    h.type_keys(b"i");
+    assert_eq!(h.row(0), "hi");
+    h.echo(b"i\x1b[4;16H1,3\x1b[1;3H");
+    assert!(h.shows_server_frame());
+    // Escape to normal mode starts a new epoch: `x` (delete a character) and the
+    // arrow are not shown, and the editor's real reaction replaces them cleanly.
+    h.type_keys(b"\x1b");
+    h.echo(b"\x1b[4;1H\x1b[K\x1b[4;16H1,2\x1b[1;2H");
+    h.type_keys(b"x");
+    assert!(h.shows_server_frame());
+    h.echo(b"\x1b[K\x1b[4;16H1,1\x1b[1;1H");
+    assert!(h.shows_server_frame());
+    assert_eq!(h.row(0), "h");
+    assert_eq!(h.row(3), "               1,1");
+}
+
+#[test]
+fn a_shown_cursor_guess_proved_wrong_resets_everything() {
+    let mut h = confirmed(PredictionDisplay::Always, 20, 3, "$ ", "a");
+    h.type_keys(b"b");
+    assert_eq!(h.cursor(), (0, 4));
+    // The host echoes `b` but puts the cursor elsewhere (a redraw).
+    h.echo(b"b\x1b[3;1H");
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+}
+
+#[test]
+fn a_wrong_guess_in_experimental_mode_drops_only_itself() {
+    let mut h = Harness::new(PredictionDisplay::Experimental, 20, 3, b"$ ");
+    h.type_keys(b"ab");
+    assert_eq!(h.row(0), "$ ab");
+    // The host echoes `a` and something else instead of `b`.
+    h.echo(b"aX\x1b[D");
+    assert_eq!(h.row(0), "$ aX");
+    assert!(h.shows_server_frame());
+}
