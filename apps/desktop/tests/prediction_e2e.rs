@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig};
+use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle};
 
 const ONE_WAY: Duration = Duration::from_millis(250);
 const ROUND_TRIP: Duration = Duration::from_millis(500);
@@ -77,6 +77,7 @@ impl Drop for Server {
 /// The proxy on its own runtime thread; stops when dropped.
 struct Proxy {
     port: u16,
+    handle: ProxyHandle,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -104,15 +105,18 @@ impl Proxy {
                 })
                 .await
                 .expect("proxy starts");
-                addr_tx.send(proxy.local_addr().port()).unwrap();
+                addr_tx
+                    .send((proxy.local_addr().port(), proxy.handle()))
+                    .unwrap();
                 let _ = stopped.await;
             });
         });
-        let port = addr_rx
+        let (port, handle) = addr_rx
             .recv_timeout(Duration::from_secs(5))
             .expect("proxy address");
         Proxy {
             port,
+            handle,
             stop: Some(stop),
             thread: Some(thread),
         }
@@ -321,4 +325,34 @@ fn echo_off_leaks_nothing_after_the_repair() {
     pane.enter();
     let (screen, _) = pane.wait(Duration::from_secs(5), |s| s.contains("[abcd]"));
     assert_eq!(screen.matches("bcd").count(), 1, "{screen}");
+}
+
+#[test]
+fn notification_bar_counts_up_while_the_link_is_down() {
+    let (_server, proxy, pane) = session("blackout");
+    let blackout = Duration::from_secs(9);
+    let start = Instant::now();
+    proxy.handle.blackout(blackout);
+    let bar = |s: &str| {
+        s.lines().next().is_some_and(|top| {
+            top.starts_with("mosh: Last contact ")
+                && top
+                    .trim_end()
+                    .ends_with(" seconds ago. [To quit: Ctrl-^ .]")
+        })
+    };
+    let (screen, _) = pane.wait(Duration::from_secs(9), bar);
+    // The last server state may have been in flight when the blackout began.
+    let shown_after = start.elapsed();
+    assert!(
+        shown_after >= Duration::from_millis(6000) && shown_after < Duration::from_millis(8500),
+        "bar after {shown_after:?}:\n{screen}"
+    );
+    let styled = pane.capture_styled();
+    let top = styled.lines().next().unwrap_or_default();
+    assert!(top.contains("\x1b[1m") && top.contains("44m"), "{top:?}");
+    // Contact again: the bar goes and the prompt is back on row 0.
+    pane.wait(blackout + Duration::from_secs(5), |s| {
+        !bar(s) && s.lines().next() == Some("$")
+    });
 }
