@@ -1,6 +1,9 @@
 //! Cost of speculative local echo per keystroke and per paint (`prediction.md`), on
 //! an 80×24 shell screen: the work the client adds to every keystroke and frame.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
