@@ -13,7 +13,7 @@ pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
 };
 pub use client_display::{ClientDisplay, DisplayConfig, TypedKeys};
-pub use screen_model::{ScreenModel, ScreenRow, StyledRun};
+pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};
 pub use snapshot::SnapshotError;
 pub use terminal_state::TerminalState;

@@ -34,6 +34,18 @@ impl ScreenRow {
     }
 }
 
+/// The cursor as shown. (Stock mosh ignores cursor-shape requests, DECSCUSR, so
+/// there is no shape to report.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenCursor {
+    /// Row.
+    pub row: usize,
+    /// Column.
+    pub col: usize,
+    /// Whether it is shown (DECTCEM, or hidden under the notification bar).
+    pub visible: bool,
+}
+
 /// What the app should show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreenModel {
@@ -41,8 +53,8 @@ pub struct ScreenModel {
     pub columns: usize,
     /// Rows, top to bottom.
     pub rows: Vec<ScreenRow>,
-    /// Cursor (row, column), `None` when hidden.
-    pub cursor: Option<(usize, usize)>,
+    /// The cursor.
+    pub cursor: ScreenCursor,
     /// Window title.
     pub title: String,
 }
@@ -88,7 +100,11 @@ impl ScreenModel {
         ScreenModel {
             columns: frame.width(),
             rows,
-            cursor: frame.cursor_visible().then(|| frame.cursor()),
+            cursor: ScreenCursor {
+                row: frame.cursor().0,
+                col: frame.cursor().1,
+                visible: frame.cursor_visible(),
+            },
             title: frame.window_title().to_owned(),
         }
     }
@@ -122,7 +138,14 @@ mod tests {
         );
         assert_eq!((runs[3].text.as_str(), runs[3].width), ("中    ", 6));
         assert_eq!(model.rows[0].text(), "abcd中    ");
-        assert_eq!(model.cursor, Some((0, 6)));
+        assert_eq!(
+            model.cursor,
+            ScreenCursor {
+                row: 0,
+                col: 6,
+                visible: true
+            }
+        );
         assert_eq!(model.title, "t");
     }
 }
