@@ -108,8 +108,19 @@ async fn session_loop(
     let mut hup = signal(SignalKind::hangup())?;
     let mut stdout = io::stdout();
     let mut connected = false;
+    let mut send_errors = 0;
     loop {
         let now = Instant::now();
+        // Failed sends show for one ack interval; a pass without one lets it fade.
+        let errors = driver.stats().send_errors;
+        if errors > send_errors {
+            display
+                .notifications()
+                .set_network_error("Network error: sending to the server failed.", now);
+        } else {
+            display.notifications().clear_network_error(now);
+        }
+        send_errors = errors;
         let session = driver.transport();
         if session.transport().last_new_remote_state().is_some() {
             connected = true;
