@@ -427,3 +427,95 @@ fn a_wrong_guess_in_experimental_mode_drops_only_itself() {
     assert_eq!(h.row(0), "$ aX");
     assert!(h.shows_server_frame());
 }
+
+mod never_leaves_garbage {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Type(Vec<u8>),
+        Host(Vec<u8>),
+        Wait(u64),
+        SlowLink(bool),
+    }
+
+    fn keys() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(b"a".to_vec()),
+                Just(b"xyz".to_vec()),
+                Just(b"\x7f".to_vec()),
+                Just(b"\r".to_vec()),
+                Just(b"\x1bOC".to_vec()),
+                Just(b"\x1bOD".to_vec()),
+                Just(b"\x1bOA".to_vec()),
+                Just("ü中".as_bytes().to_vec()),
+                Just(vec![0xc3]),
+                Just(b"\x1b".to_vec()),
+            ],
+            1..4,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn host() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"a".to_vec()),
+            Just(b"xyz".to_vec()),
+            Just(b"\x08\x1b[P".to_vec()),
+            Just(b"\r\n$ ".to_vec()),
+            Just(b"\x1b[C".to_vec()),
+            Just(b"\x1b[2J\x1b[H".to_vec()),
+            Just(b"\x1b[31mq\x1b[m".to_vec()),
+            Just(b"\x1b[@b".to_vec()),
+            Just(Vec::new()),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => keys().prop_map(Op::Type),
+            2 => host().prop_map(Op::Host),
+            1 => (0u64..6000).prop_map(Op::Wait),
+            1 => any::<bool>().prop_map(Op::SlowLink),
+        ]
+    }
+
+    fn mode() -> impl Strategy<Value = PredictionDisplay> {
+        prop_oneof![
+            Just(PredictionDisplay::Adaptive),
+            Just(PredictionDisplay::Always),
+            Just(PredictionDisplay::Experimental),
+            Just(PredictionDisplay::Never),
+        ]
+    }
+
+    proptest! {
+        /// Whatever was typed and whatever the host did, once the server has
+        /// acknowledged every keystroke the display is exactly the server's frame.
+        #[test]
+        fn display_equals_server_once_everything_is_acknowledged(
+            mode in mode(),
+            width in 4usize..16,
+            height in 2usize..5,
+            ops in prop::collection::vec(op(), 0..40),
+        ) {
+            let mut h = Harness::new(mode, width, height, b"$ ");
+            for op in ops {
+                match op {
+                    Op::Type(bytes) => h.type_keys(&bytes),
+                    Op::Host(bytes) => h.echo(&bytes),
+                    Op::Wait(ms) => {
+                        h.advance(ms);
+                        h.paint();
+                    }
+                    Op::SlowLink(slow) => h.interval = if slow { 125 } else { 20 },
+                }
+            }
+            h.echo(b"");
+            prop_assert!(h.drawn.is_empty(), "drawn {:?}", h.drawn);
+            prop_assert_eq!(&h.displayed, h.server.framebuffer());
+        }
+    }
+}
