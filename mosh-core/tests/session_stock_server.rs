@@ -163,15 +163,16 @@ async fn converges_on_a_slow_lossy_link_and_recovers_from_a_roam_within_a_second
     assert!(wait_for_exit(stock.pid, Duration::from_secs(10)));
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn network_changed_resynchronizes_within_one_rtt() {
+/// A stock server behind a clean 100 ms link, our client attached, with the ticker
+/// running so every new server state is visible.
+async fn ticking_session(seed: u64) -> (StockServer, Impairment, ImpairmentProxy, Client) {
     let stock = StockServer::start();
     let link = Impairment {
         delay: Duration::from_millis(100),
         jitter: Duration::ZERO,
         loss: 0.0,
     };
-    let proxy = proxy_to(&stock, link, 12).await;
+    let proxy = proxy_to(&stock, link, seed).await;
     let mut client = connect(&stock, proxy.local_addr());
     run_until(&mut client, "the prompt", Duration::from_secs(15), |c| {
         text(c).lines().any(|l| l.starts_with('$'))
@@ -182,6 +183,12 @@ async fn network_changed_resynchronizes_within_one_rtt() {
         text(c).contains("tick ")
     })
     .await;
+    (stock, link, proxy, client)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn network_changed_resynchronizes_within_one_rtt() {
+    let (_stock, link, proxy, mut client) = ticking_session(12).await;
     // The network goes away long enough for the server to back off.
     proxy.handle().blackout(Duration::from_secs(4));
     run_for(&mut client, Duration::from_millis(4200)).await;
@@ -207,23 +214,7 @@ async fn network_changed_resynchronizes_within_one_rtt() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn after_a_minute_in_the_background_the_first_update_arrives_within_one_rtt() {
-    let stock = StockServer::start();
-    let link = Impairment {
-        delay: Duration::from_millis(100),
-        jitter: Duration::ZERO,
-        loss: 0.0,
-    };
-    let proxy = proxy_to(&stock, link, 13).await;
-    let mut client = connect(&stock, proxy.local_addr());
-    run_until(&mut client, "the prompt", Duration::from_secs(15), |c| {
-        text(c).lines().any(|l| l.starts_with('$'))
-    })
-    .await;
-    type_line(&mut client, TICKER);
-    run_until(&mut client, "the ticker", Duration::from_secs(10), |c| {
-        text(c).contains("tick ")
-    })
-    .await;
+    let (_stock, link, proxy, mut client) = ticking_session(13).await;
 
     client.transport_mut().enter_background();
     let sent_before = proxy.handle().stats().up_datagrams;

@@ -317,3 +317,20 @@ fn k5_replies_are_collected_for_the_pty() {
     emu.feed(b"\x1b[6n");
     assert_eq!(emu.take_replies(), b"\x1b[3;5R");
 }
+
+/// The receiver never holds a wrap flag on the last row (nothing follows the last
+/// cell to complete the wrap), so a wrapped last row that a scroll brings up must
+/// not be taken as already in place: here the full row wraps onto row 2, SD pushes
+/// it down to the last row, and the LF scrolls it back to the top.
+#[test]
+fn wrapped_last_row_scrolled_up_keeps_its_wrap() {
+    let d = diff(15, 2, "ab cd0123456789中文字\x1b[0T".as_bytes(), b"\n");
+    assert!(d.a.rows()[1].is_wrapped(), "server's last row is wrapped");
+    assert!(
+        !client_copy(&d.a).framebuffer().rows()[1].is_wrapped(),
+        "the receiver's last row is not"
+    );
+    let fb = d.client.framebuffer();
+    assert!(fb.rows()[0].is_wrapped(), "{}", escape(&d.bytes));
+    assert_eq!(visible(fb), visible(&d.b), "{}", escape(&d.bytes));
+}

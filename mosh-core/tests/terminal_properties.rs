@@ -140,6 +140,31 @@ proptest! {
         check_diff(&a, server.framebuffer(), false)?;
     }
 
+    /// A client that follows a server through several frames stays exact: what a
+    /// receiver never got (a wrap flag on the last row, spaces for empty cells) must not
+    /// matter in a later frame either.
+    #[test]
+    fn chain_of_diffs_keeps_the_client_exact(
+        (w, h) in size(), s1 in stream(), steps in prop::collection::vec(stream(), 1..4)
+    ) {
+        let mut server = Emulator::new(w, h);
+        server.feed(&s1);
+        let mut last = server.framebuffer().clone();
+        let mut client = client_copy(&last);
+        for step in &steps {
+            server.feed(step);
+            let next = server.framebuffer().clone();
+            let bytes = new_frame(true, &last, &next);
+            client.feed(&bytes);
+            let mut seen = visible(client.framebuffer());
+            if !next.title_initialized() {
+                seen.titles = None;
+            }
+            prop_assert_eq!(&seen, &visible(&next), "host bytes {}", escape(&bytes));
+            last = next;
+        }
+    }
+
     /// A and B are unrelated states of the same size.
     #[test]
     fn diff_of_unrelated_states_applies_exactly((w, h) in size(), s1 in stream(), s2 in stream()) {

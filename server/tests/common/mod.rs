@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 #[path = "../../../mosh-core/tests/common/stock.rs"]
 pub mod stock;
 
+#[path = "../../../mosh-core/tests/common/tmux_pane.rs"]
+pub mod tmux_pane;
+
+pub use tmux_pane::Pane;
+
 /// Our server binary, built by cargo for this test.
 pub fn our_server() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mosh-server"))
@@ -82,138 +87,158 @@ pub fn start_our_server(args: &[&str], env: &[(&str, &str)]) -> Started {
     }
 }
 
-/// A private tmux server; killed on drop.
-pub struct Pane {
-    socket: String,
+/// The shell command for a tmux pane running the stock client against `ip` `port`.
+/// It writes its pid to `pid_file` (the client `exec`s, so that is the client's pid)
+/// and prints `CLIENT_EXIT=` and its status when it ends.
+pub fn stock_client_command(ip: &str, port: u16, key: &str, pid_file: &std::path::Path) -> String {
+    format!(
+        "sh -c 'echo $$ > {pid}; exec env MOSH_KEY={key} LANG=C.UTF-8 TERM=xterm-256color {client} {ip} {port}'; echo CLIENT_EXIT=$?; sleep 60",
+        pid = pid_file.display(),
+        client = stock::stock_binary("mosh-client").display(),
+    )
 }
 
-impl Pane {
-    /// Starts a detached `cols`×`rows` pane running `command` under `sh -c`.
-    pub fn start(name: &str, cols: u16, rows: u16, command: &str) -> Pane {
-        let socket = std::env::temp_dir()
-            .join(format!(
-                "mosh-server-test-{}-{name}.tmux",
-                std::process::id()
-            ))
-            .to_string_lossy()
-            .into_owned();
-        let pane = Pane { socket };
-        let status = pane
-            .tmux()
-            .args(["new-session", "-d", "-s", name, "-x", &cols.to_string()])
-            .args(["-y", &rows.to_string(), command])
-            .status()
-            .unwrap_or_else(|e| panic!("tmux not runnable ({e}): install Debian's tmux"));
-        assert!(status.success(), "tmux new-session failed");
-        let _ = pane
-            .tmux()
-            .args(["set", "-g", "remain-on-exit", "on"])
-            .status();
-        pane
+/// Reads the pid a [`stock_client_command`] wrote, waiting for it to appear.
+pub fn read_pid_file(path: &std::path::Path) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(pid) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+        {
+            return pid;
+        }
+        assert!(Instant::now() < deadline, "no pid in {}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
     }
+}
 
-    fn tmux(&self) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-S", &self.socket, "-f", "/dev/null"]);
-        command
-    }
+/// A per-test temporary file name.
+pub fn temp_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("mosh-server-test-{}-{name}", std::process::id()))
+}
 
-    /// The pane's text, one line per row.
-    pub fn text(&self) -> String {
-        let out = self.tmux().args(["capture-pane", "-p"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+/// Sends `signal` (a `kill` name such as `STOP` or `USR1`) to `pid`.
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
 
-    /// The pane with SGR attributes (`capture-pane -e`).
-    pub fn text_with_attributes(&self) -> String {
-        let out = self
-            .tmux()
-            .args(["capture-pane", "-p", "-e"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+/// Waits until the pane shows a shell prompt line.
+pub fn wait_for_prompt(pane: &Pane, timeout: Duration) {
+    pane.wait_until("the prompt", timeout, |s| {
+        s.lines().any(|l| l.starts_with('$'))
+    });
+}
 
-    /// Types literal text.
-    pub fn type_text(&self, text: &str) {
-        assert!(
-            self.tmux()
-                .args(["send-keys", "-l", text])
-                .status()
-                .unwrap()
-                .success()
-        );
-    }
+/// Types `echo <a>''<b>` and waits for the line `<a><b>`: the quotes keep the client's
+/// local echo prediction from faking the output. Returns how long the output took.
+pub fn run_echo(pane: &Pane, a: &str, b: &str, timeout: Duration) -> Duration {
+    let started = Instant::now();
+    pane.type_text(&format!("echo {a}''{b}"));
+    pane.keys(&["Enter"]);
+    let line = format!("{a}{b}");
+    pane.wait_until(&line, timeout, |s| s.lines().any(|l| l == line));
+    started.elapsed()
+}
 
-    /// Presses named keys (`Enter`, `Escape`, `C-c`…).
-    pub fn keys(&self, keys: &[&str]) {
-        assert!(
-            self.tmux()
-                .arg("send-keys")
-                .args(keys)
-                .status()
-                .unwrap()
-                .success()
-        );
-    }
+/// An impairment proxy on its own tokio runtime in a background thread.
+pub struct ProxyThread {
+    /// Where clients send to.
+    pub addr: std::net::SocketAddr,
+    /// Control of the running proxy.
+    pub handle: mosh_core::netem::ProxyHandle,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
 
-    /// Sends raw bytes given in hex (`1e 2e` = Ctrl-^ .).
-    pub fn hex(&self, bytes: &[&str]) {
-        assert!(
-            self.tmux()
-                .args(["send-keys", "-H"])
-                .args(bytes)
-                .status()
-                .unwrap()
-                .success()
-        );
-    }
-
-    /// Resizes the window.
-    pub fn resize(&self, cols: u16, rows: u16) {
-        let status = self
-            .tmux()
-            .args([
-                "resize-window",
-                "-x",
-                &cols.to_string(),
-                "-y",
-                &rows.to_string(),
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits until `check` accepts the screen text; panics with the screen on timeout.
-    pub fn wait_until(
-        &self,
-        what: &str,
-        timeout: Duration,
-        check: impl Fn(&str) -> bool,
-    ) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.text();
-            if check(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
+impl ProxyThread {
+    /// Starts a proxy with `config`.
+    pub fn start(config: mosh_core::netem::ProxyConfig) -> ProxyThread {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stop_flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            runtime.block_on(async move {
+                let proxy = mosh_core::netem::ImpairmentProxy::start(config)
+                    .await
+                    .expect("start the impairment proxy");
+                tx.send((proxy.local_addr(), proxy.handle())).unwrap();
+                while !stop_flag.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            });
+        });
+        let (addr, handle) = rx.recv().expect("proxy started");
+        ProxyThread {
+            addr,
+            handle,
+            stop,
+            thread: Some(thread),
         }
     }
+}
 
-    /// Waits until the screen contains `needle`.
-    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        self.wait_until(needle, timeout, |s| s.contains(needle))
+impl Drop for ProxyThread {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = self.tmux().arg("kill-server").status();
-        let _ = std::fs::remove_file(&self.socket);
+/// Whether `pid` has finished running: gone, or a zombie not yet reaped by whoever
+/// inherited the detached daemon (reaping can lag; the exit is what matters).
+pub fn has_exited(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => true,
     }
+}
+
+/// Waits until `pid` has exited (see [`has_exited`]); how long that took, or `None`
+/// on timeout.
+pub fn time_exit(pid: u32, timeout: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if has_exited(pid) {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+/// CPU time (user + system) `pid` has used so far, from `/proc/PID/stat`.
+pub fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc stat");
+    let (_, rest) = stat.rsplit_once(')').expect("stat format");
+    // After the command name: state is field 3, utime and stime fields 14 and 15.
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let per_second = clock_ticks_per_second();
+    Duration::from_secs_f64(ticks as f64 / per_second as f64)
+}
+
+fn clock_ticks_per_second() -> u64 {
+    let out = Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .expect("run getconf");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(100)
 }

@@ -67,6 +67,9 @@ fn main() -> ExitCode {
     };
     let server = std::net::SocketAddr::new(ip, port);
     let outcome = runtime.block_on(run_interactive(server, env.key, options));
+    // The stdin reader is a blocking thread stuck in read(2); waiting for it on drop
+    // would hang the exit until the next key press.
+    runtime.shutdown_background();
     let code = match outcome {
         Ok(outcome) => {
             if !outcome.connected {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::framebuffer::Framebuffer;
 use super::rendition::{Rendition, push_decimal};
 use super::row::Row;
-use rows::{RowContext, draw_row, scroll_shortcut};
+use rows::{RowContext, as_received, draw_row, scroll_shortcut};
 use tracker::Tracker;
 
 /// What the receiving terminal supports (terminal.md §11).
@@ -130,7 +130,7 @@ impl Display {
         let mut first_row = 0;
         let mut old_rows: Vec<Arc<Row>>;
         if initialized {
-            old_rows = last.rows.clone();
+            old_rows = as_received(&last.rows);
             first_row = scroll_shortcut(&mut t, &mut old_rows, &next.rows, height);
         } else {
             // Nothing is compared when redrawing everything.

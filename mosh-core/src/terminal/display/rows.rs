@@ -13,6 +13,20 @@ pub(super) fn rows_match(a: &Arc<Row>, b: &Arc<Row>) -> bool {
     Arc::ptr_eq(a, b) || **a == **b
 }
 
+/// The rows as the receiver holds them. A wrap flag on the last row never reaches it:
+/// the flag is only set by the next character wrapping, and nothing follows the last
+/// row. Comparing against the sender's flag would let a scroll move that row up as if
+/// it were already in place, leaving it unwrapped on the receiver.
+pub(super) fn as_received(rows: &[Arc<Row>]) -> Vec<Arc<Row>> {
+    let mut rows = rows.to_vec();
+    if let Some(last) = rows.last_mut()
+        && last.is_wrapped()
+    {
+        Arc::make_mut(last).set_wrapped(false);
+    }
+    rows
+}
+
 /// Finds a scroll that moves old rows to the top of the new screen and, if there is
 /// one, emits it and updates `old` to what the receiver then shows. Returns the number
 /// of new rows already in place.
@@ -92,7 +106,8 @@ pub(super) fn draw_row(
     if ctx.initialized && Arc::ptr_eq(new_row, old_row) && x < w {
         return false;
     }
-    let wrap_row = new_row.is_wrapped();
+    // The last row cannot be left wrapped on the receiver (see `as_received`).
+    let wrap_row = new_row.is_wrapped() && y + 1 < ctx.height;
     let mut run = 0;
     let mut run_rendition = Rendition::default();
     // A forced first cell may already fill a very narrow row.
@@ -176,12 +191,19 @@ pub(super) fn draw_row(
     false
 }
 
-/// Whether the receiver certainly shows `cell` at column `x`: the old cell is equal,
-/// is not hidden in the shadow of a wide character (where a narrow character the
-/// sender holds was never drawn), and, for a wide character whose shadow is the last
-/// cell, the row's wrap flag (kept on that shadow, which is never visited) is equal.
+/// Whether the receiver certainly shows `cell` at column `x`: the old cell is equal
+/// (on the last cell, with the wrap flag the drawn row ends up with, `wrap_row`), is
+/// not hidden in the shadow of a wide character (where a narrow character the sender
+/// holds was never drawn), and, for a wide character whose shadow is the last cell,
+/// the row's wrap flag (kept on that shadow, which is never visited) is equal.
 fn receiver_has(old: &[Cell], x: usize, cell: &Cell, wrap_row: bool) -> bool {
-    old[x] == *cell
-        && (x == 0 || !old[x - 1].is_wide())
+    let same = if x + 1 == old.len() && cell.is_wrap() != wrap_row {
+        let mut drawn = cell.clone();
+        drawn.set_wrap(wrap_row);
+        old[x] == drawn
+    } else {
+        old[x] == *cell
+    };
+    same && (x == 0 || !old[x - 1].is_wide())
         && (!cell.is_wide() || x + 2 != old.len() || old[x + 1].is_wrap() == wrap_row)
 }
