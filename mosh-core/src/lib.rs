@@ -25,6 +25,7 @@ pub mod codec;
 pub mod crypto;
 pub mod driver;
 pub mod netem;
+pub mod prediction;
 pub mod proto;
 pub mod session;
 pub mod ssp;

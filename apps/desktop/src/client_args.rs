@@ -4,20 +4,8 @@
 use std::net::IpAddr;
 
 use mosh_core::crypto::{KeyError, SessionKey};
+pub use mosh_core::prediction::PredictionDisplay;
 use mosh_core::session::escape_key::EscapeKeyConfig;
-
-/// How predictions are shown (`MOSH_PREDICTION_DISPLAY`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PredictionDisplay {
-    /// Show predictions when the link is slow (the default).
-    Adaptive,
-    /// Always show predictions.
-    Always,
-    /// Never show predictions.
-    Never,
-    /// Show predictions more eagerly.
-    Experimental,
-}
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,13 +104,9 @@ pub fn parse_args(args: &[String]) -> Result<ClientInvocation, ClientArgsError> 
 /// Reads the environment through `lookup`.
 pub fn parse_env(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientEnv, ClientArgsError> {
     let key = SessionKey::parse(&lookup("MOSH_KEY").ok_or(ClientArgsError::NoKey)?)?;
-    let prediction = match lookup("MOSH_PREDICTION_DISPLAY").as_deref() {
-        None | Some("adaptive") => PredictionDisplay::Adaptive,
-        Some("always") => PredictionDisplay::Always,
-        Some("never") => PredictionDisplay::Never,
-        Some("experimental") => PredictionDisplay::Experimental,
-        Some(other) => return Err(ClientArgsError::BadPredictionMode(other.to_owned())),
-    };
+    let prediction =
+        PredictionDisplay::from_env_value(lookup("MOSH_PREDICTION_DISPLAY").as_deref())
+            .map_err(|unknown| ClientArgsError::BadPredictionMode(unknown.0))?;
     Ok(ClientEnv {
         key,
         prediction,

@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use mosh_core::crypto::SessionKey;
 use mosh_core::driver::UdpDriver;
-use mosh_core::session::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
+use mosh_core::prediction::PredictionDisplay;
+use mosh_core::session::escape_key::{EscapeKeyConfig, EscapeKeyFilter};
 use mosh_core::session::local_terminal::{
     LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
 };
-use mosh_core::session::{ClientConfig, ClientSession, CloseReason};
+use mosh_core::session::{ClientConfig, ClientDisplay, ClientSession, CloseReason, DisplayConfig};
 use tokio::io::AsyncReadExt;
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -27,6 +28,10 @@ pub struct TerminalOptions {
     pub title_prefix: Option<String>,
     /// Use the alternate screen (not with `MOSH_NO_TERM_INIT`).
     pub alternate_screen: bool,
+    /// `MOSH_PREDICTION_DISPLAY`.
+    pub prediction: PredictionDisplay,
+    /// `MOSH_PREDICTION_OVERWRITE=yes`.
+    pub prediction_overwrite: bool,
 }
 
 /// How a session ended, for the exit status and message.
@@ -84,6 +89,12 @@ async fn session_loop(
         rows,
     };
     let session = ClientSession::connect(config, Instant::now());
+    let display_config = DisplayConfig {
+        prediction: options.prediction,
+        overwrite: options.prediction_overwrite,
+        escape_key_name: options.escape.key_name(),
+    };
+    let mut display = ClientDisplay::new(display_config, &session, Instant::now());
     let mut driver = UdpDriver::client(session)?;
     let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
     let mut local = LocalTerminal::new(caps, columns, rows, options.title_prefix.clone());
@@ -97,57 +108,93 @@ async fn session_loop(
     let mut hup = signal(SignalKind::hangup())?;
     let mut stdout = io::stdout();
     let mut connected = false;
+    let mut send_errors = 0;
     loop {
+        let now = Instant::now();
+        // Failed sends show for one ack interval; a pass without one lets it fade.
+        let errors = driver.stats().send_errors;
+        if errors > send_errors {
+            display
+                .notifications()
+                .set_network_error("Network error: sending to the server failed.", now);
+        } else {
+            display.notifications().clear_network_error(now);
+        }
+        send_errors = errors;
         let session = driver.transport();
         if session.transport().last_new_remote_state().is_some() {
             connected = true;
         }
-        let frame = local.paint(session.screen());
+        let closed = session.closed();
+        if closed.is_some() {
+            display.shutting_down(now);
+        }
+        let frame = local.paint(display.frame(session, now));
         if !frame.is_empty() {
             stdout.write_all(&frame)?;
             stdout.flush()?;
         }
-        if let Some(reason) = session.closed() {
+        if let Some(reason) = closed {
             return Ok(Outcome { reason, connected });
         }
+        let wake = display
+            .next_wake(session, now)
+            .map(tokio::time::Instant::from_std);
         tokio::select! {
             step = driver.step() => { step?; }
+            _ = sleep_until(wake), if wake.is_some() => {}
             read = stdin.read(&mut input), if stdin_open => {
                 let n = read?;
                 let now = Instant::now();
                 if n == 0 {
                     stdin_open = false;
+                    display.notifications().set_message("Exiting...", true, true, now);
                     driver.transport_mut().close(now);
                 } else {
-                    let mut keys = Vec::with_capacity(n);
-                    for &byte in &input[..n] {
-                        match escape.feed(byte) {
-                            EscapeAction::Send(bytes) => {
-                                if bytes.contains(&0x0c) {
-                                    local.request_repaint();
-                                }
-                                keys.extend_from_slice(&bytes);
-                            }
-                            EscapeAction::Quit => driver.transport_mut().close(now),
-                            // Suspending needs job control of the launching shell;
-                            // the escape is consumed like stock's when it cannot.
-                            EscapeAction::Armed | EscapeAction::Suspend => {}
-                        }
+                    let typed = display.typed(driver.transport(), &mut escape, &input[..n], now);
+                    if typed.repaint {
+                        local.request_repaint();
                     }
-                    driver.transport_mut().send_input(&keys);
+                    if typed.quit {
+                        driver.transport_mut().close(now);
+                    }
+                    // Suspending needs job control of the launching shell; the
+                    // escape is consumed like stock's when it cannot.
+                    driver.transport_mut().send_input(&typed.send);
                 }
                 driver.flush()?;
             }
             _ = winch.recv() => {
                 if let Ok((c, r)) = window_size(io::stdin().as_fd()) {
                     driver.transport_mut().resize(c, r);
+                    display.window_resized();
                     local.request_repaint();
                     driver.flush()?;
                 }
             }
-            _ = term.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
-            _ = int.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
-            _ = hup.recv() => { driver.transport_mut().close(Instant::now()); driver.flush()?; }
+            _ = term.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
+            _ = int.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
+            _ = hup.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
         }
+    }
+}
+
+fn shutdown_on_signal(
+    driver: &mut UdpDriver<ClientSession>,
+    display: &mut ClientDisplay,
+) -> io::Result<()> {
+    let now = Instant::now();
+    display
+        .notifications()
+        .set_message("Signal received, shutting down...", true, true, now);
+    driver.transport_mut().close(now);
+    driver.flush()
+}
+
+/// Sleeps until `wake` (forever when `None`; the branch is disabled then).
+async fn sleep_until(wake: Option<tokio::time::Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

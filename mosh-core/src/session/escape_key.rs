@@ -93,6 +93,11 @@ impl EscapeKeyFilter {
         }
     }
 
+    /// The configuration.
+    pub fn config(&self) -> &EscapeKeyConfig {
+        &self.config
+    }
+
     /// Whether the escape key was typed and the next key is awaited.
     pub fn is_armed(&self) -> bool {
         self.armed

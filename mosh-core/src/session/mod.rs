@@ -1,8 +1,10 @@
 //! Client and server session logic on top of SSP and the terminal (sans-IO).
 
 pub mod client;
+pub mod client_display;
 pub mod escape_key;
 pub mod local_terminal;
+pub mod screen_model;
 pub mod server;
 pub mod snapshot;
 pub mod terminal_state;
@@ -10,6 +12,8 @@ pub mod terminal_state;
 pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
 };
+pub use client_display::{ClientDisplay, DisplayConfig, TypedKeys};
+pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};
 pub use snapshot::SnapshotError;
 pub use terminal_state::TerminalState;

@@ -455,6 +455,17 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.sender.acknowledged().0
     }
 
+    /// The number of our newest state handed out for sending (keystrokes pushed now
+    /// travel in a later one; the prediction engine's "frame sent").
+    pub fn last_sent_state_num(&self) -> u64 {
+        self.sender.last_num()
+    }
+
+    /// When the newest state the peer acknowledged was sent (for "last reply").
+    pub fn last_acknowledged_send(&self) -> Option<Instant> {
+        self.sender.last_round_trip_success()
+    }
+
     /// How many of our sent states are kept (acknowledged one included); bounded.
     pub fn sent_states_len(&self) -> usize {
         self.sender.sent_len()

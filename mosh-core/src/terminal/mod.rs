@@ -19,14 +19,14 @@ mod framebuffer;
 pub mod keyboard;
 mod modes;
 mod osc;
-mod parser;
+pub(crate) mod parser;
 mod print;
 mod rendition;
 mod resize;
 mod row;
 mod sgr;
 mod state;
-mod utf8;
+pub(crate) mod utf8;
 mod width;
 mod width_table;
 

@@ -52,6 +52,8 @@ fn main() -> ExitCode {
         escape: env.escape,
         title_prefix: (!env.title_no_prefix).then(|| "[mosh] ".to_owned()),
         alternate_screen: !env.no_term_init,
+        prediction: env.prediction,
+        prediction_overwrite: env.prediction_overwrite,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -46,6 +46,13 @@ fn main() -> ExitCode {
             _ => return fail(USAGE),
         }
     }
+    // Checked before a server is started: an unknown mode is fatal, as in mosh-client.
+    let prediction = match mosh_core::prediction::PredictionDisplay::from_env_value(
+        std::env::var("MOSH_PREDICTION_DISPLAY").ok().as_deref(),
+    ) {
+        Ok(prediction) => prediction,
+        Err(e) => return fail(&e.to_string()),
+    };
     let server = server.unwrap_or_else(sibling_server);
     let mut cmd = Command::new(&server);
     cmd.args(["new", "-i", "127.0.0.1", "-p", "0", "-c", "256"]);
@@ -77,6 +84,8 @@ fn main() -> ExitCode {
         escape: EscapeKeyConfig::from_env_value(std::env::var("MOSH_ESCAPE_KEY").ok().as_deref()),
         title_prefix: Some("[mosh-demo] ".to_owned()),
         alternate_screen: true,
+        prediction,
+        prediction_overwrite: std::env::var("MOSH_PREDICTION_OVERWRITE").as_deref() == Ok("yes"),
     };
     let outcome = runtime.block_on(async {
         // Keep the proxy alive for the whole session.

@@ -1,0 +1,25 @@
+//! Client-side speculative local echo (`prediction.md`), sans-IO: the
+//! [`PredictionEngine`] guesses what typed bytes will do to the screen, checks the
+//! guesses against the server's frames and draws the surviving ones; the
+//! [`NotificationBar`] draws the connection messages on row 0.
+//!
+//! Per paint: [`PredictionEngine::set_link`], [`PredictionEngine::cull`] against the
+//! server frame, [`PredictionEngine::apply`] onto a copy of it, then
+//! [`NotificationBar::apply`]. Per read of typed bytes:
+//! [`PredictionEngine::new_user_input`] against the frame last painted.
+
+mod apply;
+mod cull;
+mod display;
+mod engine;
+mod input;
+mod model;
+mod notification_bar;
+
+#[cfg(test)]
+mod tests;
+
+pub use apply::PredictedCell;
+pub use display::{PredictionDisplay, UnknownPredictionMode};
+pub use engine::{CULL_INTERVAL, LinkNumbers, PASTE_THRESHOLD, PredictionEngine};
+pub use notification_bar::{NotificationBar, format_duration};

@@ -1,0 +1,521 @@
+//! The prediction cases of `behaviour-cases.md` §D (P1–P14) and the rules of
+//! `prediction.md` §4–§9, on a virtual clock.
+
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::terminal::{Attributes, Emulator, Framebuffer};
+
+/// A client painting before every read, one state sent per keystroke batch.
+struct Harness {
+    server: Emulator,
+    engine: PredictionEngine,
+    now: Instant,
+    frame_sent: u64,
+    late_ack: u64,
+    interval: u64,
+    displayed: Framebuffer,
+    drawn: Vec<PredictedCell>,
+}
+
+impl Harness {
+    fn new(mode: PredictionDisplay, width: usize, height: usize, host: &[u8]) -> Self {
+        let mut server = Emulator::new(width, height);
+        server.feed(host);
+        let displayed = server.framebuffer().clone();
+        let mut h = Harness {
+            server,
+            engine: PredictionEngine::new(mode, false),
+            now: Instant::now(),
+            frame_sent: 0,
+            late_ack: 0,
+            interval: 20,
+            displayed,
+            drawn: Vec::new(),
+        };
+        h.paint();
+        h
+    }
+
+    fn link(&mut self) {
+        self.engine.set_link(LinkNumbers {
+            frame_sent: self.frame_sent,
+            late_ack: self.late_ack,
+            send_interval: Duration::from_millis(self.interval),
+        });
+    }
+
+    fn paint(&mut self) {
+        self.link();
+        self.engine.cull(self.server.framebuffer(), self.now);
+        let mut frame = self.server.framebuffer().clone();
+        self.drawn = self.engine.apply(&mut frame);
+        self.displayed = frame;
+    }
+
+    fn type_keys(&mut self, bytes: &[u8]) {
+        self.paint();
+        self.link();
+        let server = self.server.framebuffer().clone();
+        let displayed = self.displayed.clone();
+        self.engine
+            .new_user_input(bytes, &server, &displayed, self.now);
+        self.frame_sent += 1;
+        self.paint();
+    }
+
+    /// The host writes `bytes` and the server state acknowledges every keystroke.
+    fn echo(&mut self, bytes: &[u8]) {
+        self.advance(60);
+        self.server.feed(bytes);
+        self.late_ack = self.frame_sent;
+        self.paint();
+    }
+
+    fn advance(&mut self, ms: u64) {
+        self.now += Duration::from_millis(ms);
+    }
+
+    fn row(&self, r: usize) -> String {
+        self.displayed.rows()[r]
+            .cells()
+            .iter()
+            .map(|c| c.grapheme())
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    fn cursor(&self) -> (usize, usize) {
+        self.displayed.cursor()
+    }
+
+    fn underlined(&self, row: usize, col: usize) -> bool {
+        self.displayed
+            .cell(row, col)
+            .unwrap()
+            .rendition()
+            .attrs
+            .contains(Attributes::UNDERLINE)
+    }
+
+    fn shows_server_frame(&self) -> bool {
+        self.displayed == *self.server.framebuffer() && self.drawn.is_empty()
+    }
+}
+
+/// Server shows `prompt`; `typed` is typed, echoed and confirmed.
+fn confirmed(mode: PredictionDisplay, w: usize, h: usize, prompt: &str, typed: &str) -> Harness {
+    let mut h = Harness::new(mode, w, h, prompt.as_bytes());
+    h.type_keys(typed.as_bytes());
+    h.echo(typed.as_bytes());
+    h
+}
+
+#[test]
+fn p1_first_keystroke_is_tentative_then_typing_shows_at_once() {
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 3, b"$ ");
+    h.type_keys(b"a");
+    assert!(h.shows_server_frame());
+    assert_eq!(h.row(0), "$");
+    h.echo(b"a");
+    assert_eq!(h.row(0), "$ a");
+    h.type_keys(b"bc");
+    assert_eq!(h.row(0), "$ abc");
+    assert_eq!(h.cursor(), (0, 5));
+    assert!(!h.underlined(0, 3) && !h.underlined(0, 4));
+    assert_eq!(h.drawn.len(), 2);
+    // The echo confirms and the display equals the server's frame again.
+    h.echo(b"bc");
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+}
+
+#[test]
+fn p2_slow_link_underlines_until_confirmed() {
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 3, b"$ ");
+    h.interval = 100;
+    h.type_keys(b"a");
+    h.echo(b"a");
+    h.type_keys(b"bc");
+    assert_eq!(h.row(0), "$ abc");
+    assert!(h.underlined(0, 3) && h.underlined(0, 4));
+    assert!(h.drawn.iter().all(|d| d.underlined));
+    h.echo(b"bc");
+    assert!(!h.underlined(0, 3) && !h.underlined(0, 4));
+}
+
+#[test]
+fn p3_backspace_shifts_the_rest_of_the_line_left() {
+    let mut h = confirmed(PredictionDisplay::Always, 10, 3, "$ abc\x08\x08", "");
+    assert_eq!(h.cursor(), (0, 3));
+    h.type_keys(b"x");
+    h.echo(b"\x1b[@x");
+    assert_eq!(h.row(0), "$ axbc");
+    assert_eq!(h.cursor(), (0, 4));
+    h.type_keys(b"\x7f");
+    assert_eq!(h.row(0), "$ abc");
+    assert_eq!(h.cursor(), (0, 3));
+}
+
+#[test]
+fn p4_arrows_and_insertion_in_the_middle() {
+    let mut h = confirmed(PredictionDisplay::Always, 12, 2, "$ ab", "c");
+    h.type_keys(b"\x1bOD\x1bOD");
+    assert_eq!(h.cursor(), (0, 3));
+    h.type_keys(b"X");
+    assert_eq!(h.row(0), "$ aXbc");
+    assert_eq!(h.cursor(), (0, 4));
+}
+
+#[test]
+fn p6_enter_starts_a_hidden_epoch_and_a_misplaced_guess_is_discarded() {
+    let mut h = confirmed(PredictionDisplay::Always, 10, 3, "$ ax", "z");
+    assert_eq!(h.row(0), "$ axz");
+    h.type_keys(b"\r");
+    assert_eq!(h.cursor(), (0, 5));
+    h.type_keys(b"b");
+    assert!(h.shows_server_frame());
+    h.echo(b"\r\n$ b");
+    assert!(h.shows_server_frame());
+    // The fresh cursor prediction sits at the real cursor, in a new hidden epoch.
+    h.type_keys(b"c");
+    assert!(h.shows_server_frame());
+    assert_eq!(h.cursor(), (1, 3));
+    h.echo(b"c");
+    h.type_keys(b"d");
+    assert_eq!(h.row(1), "$ bcd");
+}
+
+#[test]
+fn p7_last_column_starts_a_new_epoch() {
+    let mut h = confirmed(PredictionDisplay::Always, 8, 3, "$ ", "a");
+    h.type_keys(b"bcde");
+    assert_eq!(h.row(0), "$ abcde");
+    assert_eq!(h.cursor(), (0, 7));
+    h.type_keys(b"f");
+    assert_eq!(h.row(0), "$ abcde");
+    assert_eq!(h.cursor(), (0, 7));
+}
+
+#[test]
+fn p8_cursor_keys() {
+    let mut h = confirmed(PredictionDisplay::Always, 12, 2, "$ ", "a");
+    h.type_keys(b"\x1bOD");
+    assert_eq!(h.cursor(), (0, 2));
+    h.type_keys(b"\x1bOC\x1bOC\x1bOC");
+    assert_eq!(h.cursor(), (0, 5));
+    let before = h.displayed.clone();
+    h.type_keys(b"\x1bOA");
+    assert_eq!(h.displayed, before);
+}
+
+#[test]
+fn p9_non_ascii_is_predicted_but_wide_characters_are_not() {
+    let mut h = confirmed(PredictionDisplay::Always, 10, 2, "$ ", "a");
+    h.type_keys("ü".as_bytes());
+    assert_eq!(h.row(0), "$ aü");
+    assert_eq!(h.cursor(), (0, 4));
+    let before = h.displayed.clone();
+    h.type_keys("中".as_bytes());
+    assert_eq!(h.displayed, before);
+}
+
+#[test]
+fn p11_glitch_trigger_in_adaptive_mode() {
+    let mut h = confirmed(PredictionDisplay::Adaptive, 20, 3, "$ ", "a");
+    assert!(h.shows_server_frame());
+    h.type_keys(b"b");
+    assert!(h.engine.next_wake(h.now).is_some());
+    h.advance(100);
+    h.paint();
+    assert!(h.shows_server_frame());
+    h.advance(150);
+    h.paint();
+    assert_eq!(h.row(0), "$ ab");
+    assert!(!h.underlined(0, 3));
+    h.advance(4750);
+    h.paint();
+    // Pending 5 s: glitch trigger 20 (flagging comes at the next cull).
+    h.paint();
+    assert!(h.underlined(0, 3));
+    // Once both glitch and flagging hold, the 50 ms timer stops.
+    assert_eq!(h.engine.next_wake(h.now), None);
+    h.echo(b"b");
+    // Ten quick confirmations, 150 ms apart, end the underlining.
+    for i in 0..10 {
+        h.advance(200);
+        h.type_keys(b"x");
+        assert!(h.underlined(0, 4 + i), "confirmation {i}");
+        h.echo(b"x");
+    }
+    h.advance(200);
+    h.type_keys(b"y");
+    assert_eq!(h.row(0), "$ abxxxxxxxxxxy");
+    assert!(!h.underlined(0, 14));
+}
+
+#[test]
+fn p12_srtt_triggers_with_hysteresis() {
+    let mut h = Harness::new(PredictionDisplay::Adaptive, 20, 3, b"$ ");
+    h.interval = 40;
+    h.type_keys(b"a");
+    h.echo(b"a");
+    h.type_keys(b"b");
+    assert_eq!(h.row(0), "$ ab");
+    assert!(!h.underlined(0, 3));
+    h.interval = 90;
+    h.paint();
+    assert!(h.underlined(0, 3));
+    h.interval = 50;
+    h.paint();
+    assert!(!h.underlined(0, 3));
+    // Down to 20 with a prediction outstanding: still shown.
+    h.interval = 20;
+    h.type_keys(b"c");
+    assert_eq!(h.row(0), "$ abc");
+    h.echo(b"bc");
+    h.paint();
+    h.type_keys(b"d");
+    assert_eq!(h.row(0), "$ abc");
+}
+
+#[test]
+fn p13_experimental_shows_everything_at_once() {
+    let mut h = Harness::new(PredictionDisplay::Experimental, 8, 3, b"\r\n\r\n$ ls");
+    h.type_keys(b"\r");
+    assert_eq!(h.row(2), "");
+    assert_eq!(h.cursor(), (2, 0));
+    h.type_keys(b"x");
+    assert_eq!(h.row(2), "x");
+}
+
+#[test]
+fn p14_never_mode_paste_and_resize() {
+    let mut h = confirmed(PredictionDisplay::Never, 12, 3, "$ ", "a");
+    h.type_keys(b"bc");
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+
+    let mut h = confirmed(PredictionDisplay::Always, 12, 3, "$ ", "a");
+    h.type_keys(b"b");
+    assert_eq!(h.row(0), "$ ab");
+    h.type_keys(&[b'x'; PASTE_THRESHOLD + 1]);
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+
+    h.type_keys(b"b");
+    h.engine.reset();
+    h.paint();
+    assert!(h.shows_server_frame());
+    // A server-side size change resets too.
+    h.type_keys(b"c");
+    h.server.resize(10, 3);
+    h.paint();
+    assert!(!h.engine.has_active());
+}
+
+#[test]
+fn echo_off_wrong_displayed_guess_is_repaired_within_one_round_trip() {
+    // A password prompt after confirmed typing: the guesses are shown, the host
+    // echoes nothing, and the acknowledgement removes them all.
+    let mut h = confirmed(PredictionDisplay::Always, 20, 3, "$ ", "a");
+    h.type_keys(b"secret");
+    assert_eq!(h.row(0), "$ asecret");
+    h.echo(b"");
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+    // Further typing is hidden again until an echo proves itself.
+    h.type_keys(b"x");
+    assert!(h.shows_server_frame());
+}
+
+#[test]
+fn confirmation_adopts_the_real_colours() {
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 2, b"$ ");
+    h.type_keys(b"a");
+    h.type_keys(b"b");
+    // The host echoes `a` in red: `b`, still predicted, turns red as well.
+    h.advance(60);
+    h.server.feed(b"\x1b[31ma");
+    h.late_ack = 1;
+    h.paint();
+    assert_eq!(h.row(0), "$ ab");
+    let red = h.server.framebuffer().cell(0, 2).unwrap().rendition();
+    assert_eq!(h.displayed.cell(0, 3).unwrap().rendition(), red);
+}
+
+#[test]
+fn retyping_what_the_screen_showed_earns_no_credit() {
+    // The screen already shows `a` where `a` is typed: the epoch stays hidden.
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 2, b"$ a\x08");
+    h.type_keys(b"a");
+    h.echo(b"a");
+    h.type_keys(b"b");
+    assert!(h.shows_server_frame());
+}
+
+#[test]
+fn overwrite_mode_does_not_shift() {
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 2, b"$ xyz\x08\x08\x08");
+    h.engine = PredictionEngine::new(PredictionDisplay::Always, true);
+    h.paint();
+    h.type_keys(b"a");
+    h.echo(b"a");
+    h.type_keys(b"b");
+    assert_eq!(h.row(0), "$ abz");
+    h.type_keys(b"\x7f");
+    assert_eq!(h.row(0), "$ a z");
+    assert_eq!(h.cursor(), (0, 3));
+}
+
+#[test]
+fn wake_timer_only_while_predictions_are_outstanding() {
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 2, b"$ ");
+    assert_eq!(h.engine.next_wake(h.now), None);
+    h.type_keys(b"a");
+    assert_eq!(h.engine.next_wake(h.now), Some(h.now + CULL_INTERVAL));
+    h.echo(b"a");
+    assert_eq!(h.engine.next_wake(h.now), None);
+}
+
+#[test]
+fn full_screen_editor_leaves_no_garbage() {
+    // An editor in insert mode: echoes at the cursor and updates its status line.
+    let mut h = Harness::new(
+        PredictionDisplay::Always,
+        20,
+        4,
+        b"\x1b[4;1H-- INSERT --  1,1\x1b[1;1H",
+    );
+    h.type_keys(b"h");
+    h.echo(b"h\x1b[4;16H1,2\x1b[1;2H");
+    h.type_keys(b"i");
+    assert_eq!(h.row(0), "hi");
+    h.echo(b"i\x1b[4;16H1,3\x1b[1;3H");
+    assert!(h.shows_server_frame());
+    // Escape to normal mode starts a new epoch: `x` (delete a character) and the
+    // arrow are not shown, and the editor's real reaction replaces them cleanly.
+    h.type_keys(b"\x1b");
+    h.echo(b"\x1b[4;1H\x1b[K\x1b[4;16H1,2\x1b[1;2H");
+    h.type_keys(b"x");
+    assert!(h.shows_server_frame());
+    h.echo(b"\x1b[K\x1b[4;16H1,1\x1b[1;1H");
+    assert!(h.shows_server_frame());
+    assert_eq!(h.row(0), "h");
+    assert_eq!(h.row(3), "               1,1");
+}
+
+#[test]
+fn a_shown_cursor_guess_proved_wrong_resets_everything() {
+    let mut h = confirmed(PredictionDisplay::Always, 20, 3, "$ ", "a");
+    h.type_keys(b"b");
+    assert_eq!(h.cursor(), (0, 4));
+    // The host echoes `b` but puts the cursor elsewhere (a redraw).
+    h.echo(b"b\x1b[3;1H");
+    assert!(h.shows_server_frame());
+    assert!(!h.engine.has_active());
+}
+
+#[test]
+fn a_wrong_guess_in_experimental_mode_drops_only_itself() {
+    let mut h = Harness::new(PredictionDisplay::Experimental, 20, 3, b"$ ");
+    h.type_keys(b"ab");
+    assert_eq!(h.row(0), "$ ab");
+    // The host echoes `a` and something else instead of `b`.
+    h.echo(b"aX\x1b[D");
+    assert_eq!(h.row(0), "$ aX");
+    assert!(h.shows_server_frame());
+}
+
+mod never_leaves_garbage {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Type(Vec<u8>),
+        Host(Vec<u8>),
+        Wait(u64),
+        SlowLink(bool),
+    }
+
+    fn keys() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(b"a".to_vec()),
+                Just(b"xyz".to_vec()),
+                Just(b"\x7f".to_vec()),
+                Just(b"\r".to_vec()),
+                Just(b"\x1bOC".to_vec()),
+                Just(b"\x1bOD".to_vec()),
+                Just(b"\x1bOA".to_vec()),
+                Just("ü中".as_bytes().to_vec()),
+                Just(vec![0xc3]),
+                Just(b"\x1b".to_vec()),
+            ],
+            1..4,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn host() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"a".to_vec()),
+            Just(b"xyz".to_vec()),
+            Just(b"\x08\x1b[P".to_vec()),
+            Just(b"\r\n$ ".to_vec()),
+            Just(b"\x1b[C".to_vec()),
+            Just(b"\x1b[2J\x1b[H".to_vec()),
+            Just(b"\x1b[31mq\x1b[m".to_vec()),
+            Just(b"\x1b[@b".to_vec()),
+            Just(Vec::new()),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => keys().prop_map(Op::Type),
+            2 => host().prop_map(Op::Host),
+            1 => (0u64..6000).prop_map(Op::Wait),
+            1 => any::<bool>().prop_map(Op::SlowLink),
+        ]
+    }
+
+    fn mode() -> impl Strategy<Value = PredictionDisplay> {
+        prop_oneof![
+            Just(PredictionDisplay::Adaptive),
+            Just(PredictionDisplay::Always),
+            Just(PredictionDisplay::Experimental),
+            Just(PredictionDisplay::Never),
+        ]
+    }
+
+    proptest! {
+        /// Whatever was typed and whatever the host did, once the server has
+        /// acknowledged every keystroke the display is exactly the server's frame.
+        #[test]
+        fn display_equals_server_once_everything_is_acknowledged(
+            mode in mode(),
+            width in 4usize..16,
+            height in 2usize..5,
+            ops in prop::collection::vec(op(), 0..40),
+        ) {
+            let mut h = Harness::new(mode, width, height, b"$ ");
+            for op in ops {
+                match op {
+                    Op::Type(bytes) => h.type_keys(&bytes),
+                    Op::Host(bytes) => h.echo(&bytes),
+                    Op::Wait(ms) => {
+                        h.advance(ms);
+                        h.paint();
+                    }
+                    Op::SlowLink(slow) => h.interval = if slow { 125 } else { 20 },
+                }
+            }
+            h.echo(b"");
+            prop_assert!(h.drawn.is_empty(), "drawn {:?}", h.drawn);
+            prop_assert_eq!(&h.displayed, h.server.framebuffer());
+        }
+    }
+}

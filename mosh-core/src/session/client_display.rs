@@ -1,0 +1,318 @@
+//! What a client shows (`prediction.md` §1): the newest server frame with the
+//! prediction overlays and the notification bar drawn over it, for the desktop
+//! client's painter and for apps that draw a [`ScreenModel`].
+
+use std::time::{Duration, Instant};
+
+use crate::prediction::{
+    LinkNumbers, NotificationBar, PredictedCell, PredictionDisplay, PredictionEngine,
+};
+use crate::terminal::Framebuffer;
+
+use super::client::{CONNECT_TIMEOUT, ClientSession};
+use super::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
+use super::screen_model::ScreenModel;
+
+/// The connecting message appears this long after start-up.
+const CONNECTING_GRACE: Duration = Duration::from_millis(250);
+
+/// How predictions and notifications are configured.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DisplayConfig {
+    /// `MOSH_PREDICTION_DISPLAY`.
+    pub prediction: PredictionDisplay,
+    /// `MOSH_PREDICTION_OVERWRITE=yes`.
+    pub overwrite: bool,
+    /// Name of the escape key for the quit hint (`Ctrl-^`); `None` when disabled.
+    pub escape_key_name: Option<String>,
+}
+
+/// What one read of typed bytes asks of the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypedKeys {
+    /// Bytes for [`ClientSession::send_input`].
+    pub send: Vec<u8>,
+    /// Escape then `.`: start the shutdown.
+    pub quit: bool,
+    /// Escape then Ctrl-Z: suspend the client.
+    pub suspend: bool,
+    /// Ctrl-L was sent: repaint the local terminal from scratch.
+    pub repaint: bool,
+}
+
+/// The overlays of one client session.
+#[derive(Debug)]
+pub struct ClientDisplay {
+    engine: PredictionEngine,
+    bar: NotificationBar,
+    displayed: Framebuffer,
+    predicted: Vec<PredictedCell>,
+    started: Instant,
+    connecting_message: Option<String>,
+}
+
+impl ClientDisplay {
+    /// Overlays for `session`, started at `now`.
+    pub fn new(config: DisplayConfig, session: &ClientSession, now: Instant) -> Self {
+        ClientDisplay {
+            engine: PredictionEngine::new(config.prediction, config.overwrite),
+            bar: NotificationBar::new(config.escape_key_name, now),
+            displayed: session.screen().clone(),
+            predicted: Vec::new(),
+            started: now,
+            connecting_message: None,
+        }
+    }
+
+    /// The prediction engine.
+    pub fn engine(&self) -> &PredictionEngine {
+        &self.engine
+    }
+
+    /// The notification bar, to set messages.
+    pub fn notifications(&mut self) -> &mut NotificationBar {
+        &mut self.bar
+    }
+
+    fn update_link(&mut self, session: &ClientSession) {
+        let transport = session.transport();
+        self.engine.set_link(LinkNumbers {
+            frame_sent: transport.last_sent_state_num(),
+            late_ack: session.server_state().echo_ack(),
+            send_interval: transport.send_interval(),
+        });
+    }
+
+    /// Bytes the user typed, before they are handed to
+    /// [`ClientSession::send_input`].
+    pub fn user_input(&mut self, session: &ClientSession, bytes: &[u8], now: Instant) {
+        self.update_link(session);
+        self.engine
+            .new_user_input(bytes, session.screen(), &self.displayed, now);
+    }
+
+    /// One read of typed bytes, raw: fed to the prediction engine, then through the
+    /// escape key (`prediction.md` §11.4), which shows and clears its help line and
+    /// the quit message here.
+    pub fn typed(
+        &mut self,
+        session: &ClientSession,
+        escape: &mut EscapeKeyFilter,
+        bytes: &[u8],
+        now: Instant,
+    ) -> TypedKeys {
+        self.user_input(session, bytes, now);
+        let help = escape_help(escape.config());
+        let mut out = TypedKeys::default();
+        for &byte in bytes {
+            let was_armed = escape.is_armed();
+            match escape.feed(byte) {
+                EscapeAction::Send(keys) => {
+                    out.repaint |= keys.contains(&0x0c);
+                    out.send.extend_from_slice(&keys);
+                }
+                EscapeAction::Quit => {
+                    out.quit = true;
+                    self.bar
+                        .set_message("Exiting on user request...", true, true, now);
+                }
+                EscapeAction::Suspend => out.suspend = true,
+                EscapeAction::Armed => self.bar.set_message(&help, true, false, now),
+            }
+            if was_armed && self.bar.message() == help {
+                self.bar.clear_message();
+            }
+        }
+        out
+    }
+
+    /// The local window changed size: predictions are dropped.
+    pub fn window_resized(&mut self) {
+        self.engine.reset();
+    }
+
+    /// Builds the frame to show at `now`: server frame, predictions, notification bar.
+    pub fn frame(&mut self, session: &ClientSession, now: Instant) -> &Framebuffer {
+        let transport = session.transport();
+        if let Some(at) = transport.last_new_remote_state() {
+            self.bar.server_heard(at);
+        }
+        if let Some(at) = transport.last_acknowledged_send() {
+            self.bar.server_acked(at);
+        }
+        self.update_connecting_message(session, now);
+        self.update_link(session);
+        let server = session.screen();
+        self.engine.cull(server, now);
+        let mut frame = server.clone();
+        self.predicted = self.engine.apply(&mut frame);
+        if self.bar.apply(&mut frame, now) {
+            self.predicted.retain(|p| p.row != 0);
+        }
+        self.displayed = frame;
+        &self.displayed
+    }
+
+    fn update_connecting_message(&mut self, session: &ClientSession, now: Instant) {
+        let connected = session.transport().last_new_remote_state().is_some();
+        if connected {
+            if let Some(message) = self.connecting_message.take()
+                && self.bar.message() == message
+            {
+                self.bar.clear_message();
+            }
+            return;
+        }
+        let waited = now.saturating_duration_since(self.started);
+        if waited >= CONNECT_TIMEOUT {
+            let message = "Timed out waiting for server...";
+            self.bar.set_message(message, true, true, now);
+            self.connecting_message = Some(message.to_owned());
+        } else if waited > CONNECTING_GRACE {
+            let port = session
+                .transport()
+                .remote_address()
+                .map_or(0, |address| address.port());
+            let message = format!("Nothing received from server on UDP port {port}.");
+            self.bar.set_message(&message, false, true, now);
+            self.connecting_message = Some(message);
+        }
+    }
+
+    /// The session is ending: the last frame shows neither message nor count-up.
+    pub fn shutting_down(&mut self, now: Instant) {
+        self.bar.clear_message();
+        self.bar.server_heard(now);
+        self.bar.server_acked(now);
+    }
+
+    /// The frame last built by [`ClientDisplay::frame`].
+    pub fn displayed(&self) -> &Framebuffer {
+        &self.displayed
+    }
+
+    /// The cells of the displayed frame that are predictions.
+    pub fn predicted_cells(&self) -> &[PredictedCell] {
+        &self.predicted
+    }
+
+    /// The displayed frame as styled runs, predicted cells marked.
+    pub fn screen_model(&self) -> ScreenModel {
+        ScreenModel::from_frame(&self.displayed, &self.predicted)
+    }
+
+    /// When the display must be rebuilt even if nothing arrives or is typed.
+    pub fn next_wake(&self, session: &ClientSession, now: Instant) -> Option<Instant> {
+        let mut wake = [self.engine.next_wake(now), self.bar.next_wake(now)]
+            .into_iter()
+            .flatten()
+            .min();
+        if session.transport().last_new_remote_state().is_none() {
+            // Connecting: the message is re-set at least every 250 ms.
+            let poll = now + CONNECTING_GRACE;
+            wake = Some(wake.map_or(poll, |w| w.min(poll)));
+        }
+        wake
+    }
+}
+
+/// The help line shown while the escape key waits for its second key.
+fn escape_help(escape: &EscapeKeyConfig) -> String {
+    let name = escape.key_name().unwrap_or_default();
+    format!(
+        "Commands: Ctrl-Z suspends, \".\" quits, \"{}\" gives literal {name}",
+        escape.pass as char
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SessionKey;
+    use crate::session::ClientConfig;
+
+    fn row0(fb: &Framebuffer) -> String {
+        fb.rows()[0]
+            .cells()
+            .iter()
+            .map(|c| c.grapheme())
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    fn start(t0: Instant) -> (ClientSession, ClientDisplay) {
+        let config = ClientConfig {
+            server: "127.0.0.1:60799".parse().unwrap(),
+            key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+            columns: 80,
+            rows: 5,
+        };
+        let session = ClientSession::connect(config, t0);
+        let display = ClientDisplay::new(
+            DisplayConfig {
+                escape_key_name: Some("Ctrl-^".into()),
+                ..DisplayConfig::default()
+            },
+            &session,
+            t0,
+        );
+        (session, display)
+    }
+
+    #[test]
+    fn escape_key_help_literal_and_quit() {
+        let t0 = Instant::now();
+        let (session, mut display) = start(t0);
+        let mut escape = EscapeKeyFilter::new(EscapeKeyConfig::default());
+        let typed = display.typed(&session, &mut escape, b"ab\x1e", t0);
+        assert_eq!(typed.send, b"ab");
+        assert_eq!(
+            row0(display.frame(&session, t0)),
+            "mosh: Commands: Ctrl-Z suspends, \".\" quits, \"^\" gives literal Ctrl-^"
+        );
+        // The pass key sends the escape key itself and the help line goes.
+        let typed = display.typed(&session, &mut escape, b"^", t0);
+        assert_eq!(typed.send, [0x1e]);
+        assert_eq!(row0(display.frame(&session, t0)), "");
+        // Any other key: the escape key and that key.
+        let typed = display.typed(&session, &mut escape, b"\x1ex\x0c", t0);
+        assert_eq!(typed.send, b"\x1ex\x0c");
+        assert!(typed.repaint && !typed.quit);
+        let typed = display.typed(&session, &mut escape, b"\x1e.", t0);
+        assert!(typed.quit && typed.send.is_empty());
+        assert_eq!(
+            row0(display.frame(&session, t0)),
+            "mosh: Exiting on user request... [To quit: Ctrl-^ .]"
+        );
+        let typed = display.typed(&session, &mut escape, b"\x1e\x1a", t0);
+        assert!(typed.suspend);
+    }
+
+    #[test]
+    fn connecting_then_timed_out_messages() {
+        let t0 = Instant::now();
+        let (session, mut display) = start(t0);
+        assert_eq!(
+            row0(display.frame(&session, t0 + Duration::from_millis(200))),
+            ""
+        );
+        assert_eq!(display.next_wake(&session, t0), Some(t0 + CONNECTING_GRACE));
+        let now = t0 + Duration::from_millis(300);
+        assert_eq!(
+            row0(display.frame(&session, now)),
+            "mosh: Nothing received from server on UDP port 60799. [To quit: Ctrl-^ .]"
+        );
+        let now = t0 + Duration::from_millis(15_200);
+        assert_eq!(
+            row0(display.frame(&session, now)),
+            // Truncated at 80 columns.
+            "mosh: Timed out waiting for server... (15 s without contact.) [To quit: Ctrl-^ ."
+        );
+        assert!(
+            display.screen_model().rows[0]
+                .text()
+                .starts_with("mosh: Timed out")
+        );
+    }
+}

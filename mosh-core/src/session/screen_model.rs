@@ -1,0 +1,151 @@
+//! A structured screen for apps that draw text themselves (`mobile-api.md`): rows of
+//! styled runs, each run marked when it is a prediction not yet confirmed by the
+//! server, so the app can style predicted text its own way.
+
+use crate::prediction::PredictedCell;
+use crate::terminal::{Framebuffer, Rendition};
+
+/// Consecutive cells of one row with the same rendition and prediction status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StyledRun {
+    /// First column of the run.
+    pub column: usize,
+    /// Columns covered (wide characters count two).
+    pub width: usize,
+    /// The text; blank cells are spaces.
+    pub text: String,
+    /// Colours and attributes.
+    pub rendition: Rendition,
+    /// Whether the cells are local predictions (speculative echo).
+    pub predicted: bool,
+}
+
+/// One screen row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScreenRow {
+    /// The runs, left to right, covering the whole row.
+    pub runs: Vec<StyledRun>,
+}
+
+impl ScreenRow {
+    /// The row's text.
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// The cursor as shown. (Stock mosh ignores cursor-shape requests, DECSCUSR, so
+/// there is no shape to report.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenCursor {
+    /// Row.
+    pub row: usize,
+    /// Column.
+    pub col: usize,
+    /// Whether it is shown (DECTCEM, or hidden under the notification bar).
+    pub visible: bool,
+}
+
+/// What the app should show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenModel {
+    /// Columns.
+    pub columns: usize,
+    /// Rows, top to bottom.
+    pub rows: Vec<ScreenRow>,
+    /// The cursor.
+    pub cursor: ScreenCursor,
+    /// Window title.
+    pub title: String,
+}
+
+impl ScreenModel {
+    /// Builds the model of `frame` (the displayed frame), with `predicted` cells marked.
+    pub fn from_frame(frame: &Framebuffer, predicted: &[PredictedCell]) -> Self {
+        let is_predicted =
+            |row: usize, col: usize| predicted.iter().any(|p| p.row == row && p.col == col);
+        let rows = frame
+            .rows()
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let mut runs: Vec<StyledRun> = Vec::new();
+                let cells = row.cells();
+                let mut col = 0;
+                while col < cells.len() {
+                    let cell = &cells[col];
+                    let width = cell.width().min(cells.len() - col);
+                    let predicted = is_predicted(r, col);
+                    let grapheme = cell.grapheme();
+                    match runs.last_mut() {
+                        Some(run)
+                            if run.rendition == cell.rendition() && run.predicted == predicted =>
+                        {
+                            run.text.push_str(&grapheme);
+                            run.width += width;
+                        }
+                        _ => runs.push(StyledRun {
+                            column: col,
+                            width,
+                            text: grapheme,
+                            rendition: cell.rendition(),
+                            predicted,
+                        }),
+                    }
+                    col += width;
+                }
+                ScreenRow { runs }
+            })
+            .collect();
+        ScreenModel {
+            columns: frame.width(),
+            rows,
+            cursor: ScreenCursor {
+                row: frame.cursor().0,
+                col: frame.cursor().1,
+                visible: frame.cursor_visible(),
+            },
+            title: frame.window_title().to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::Emulator;
+
+    #[test]
+    fn runs_split_on_style_and_prediction() {
+        let mut e = Emulator::new(10, 2);
+        e.feed("ab\x1b[1mcd\x1b[m中\x1b]0;t\x07".as_bytes());
+        let marks = [PredictedCell {
+            row: 0,
+            col: 1,
+            underlined: false,
+        }];
+        let model = ScreenModel::from_frame(e.framebuffer(), &marks);
+        let runs = &model.rows[0].runs;
+        assert_eq!(runs.len(), 4);
+        assert_eq!((runs[0].text.as_str(), runs[0].predicted), ("a", false));
+        assert_eq!((runs[1].text.as_str(), runs[1].predicted), ("b", true));
+        assert_eq!(runs[2].text, "cd");
+        assert!(
+            runs[2]
+                .rendition
+                .attrs
+                .contains(crate::terminal::Attributes::BOLD)
+        );
+        assert_eq!((runs[3].text.as_str(), runs[3].width), ("中    ", 6));
+        assert_eq!(model.rows[0].text(), "abcd中    ");
+        assert_eq!(
+            model.cursor,
+            ScreenCursor {
+                row: 0,
+                col: 6,
+                visible: true
+            }
+        );
+        assert_eq!(model.title, "t");
+    }
+}
