@@ -50,7 +50,12 @@ fn tmux(socket: &str, args: &[&str]) -> std::process::Output {
 
 /// Shows `bytes` in a fresh 80×24 tmux pane and returns `capture-pane -p -e -N`.
 fn tmux_screen(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("mosh-tmux-compare-{}", std::process::id()));
+    // One directory per recording: the tests run in parallel, and each removes its own.
+    let dir = std::env::temp_dir().join(format!(
+        "mosh-tmux-compare-{}-{}",
+        std::process::id(),
+        bytes.len()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("feed-{}", bytes.len()));
     std::fs::write(&file, bytes).unwrap();
