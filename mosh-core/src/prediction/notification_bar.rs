@@ -227,13 +227,7 @@ mod tests {
     use super::*;
 
     fn row0(fb: &Framebuffer) -> String {
-        fb.rows()[0]
-            .cells()
-            .iter()
-            .map(|c| c.grapheme())
-            .collect::<String>()
-            .trim_end()
-            .to_owned()
+        fb.rows()[0].text()
     }
 
     #[test]

@@ -77,13 +77,7 @@ impl Harness {
     }
 
     fn row(&self, r: usize) -> String {
-        self.displayed.rows()[r]
-            .cells()
-            .iter()
-            .map(|c| c.grapheme())
-            .collect::<String>()
-            .trim_end()
-            .to_owned()
+        self.displayed.rows()[r].text()
     }
 
     fn cursor(&self) -> (usize, usize) {

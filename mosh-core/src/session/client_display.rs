@@ -232,13 +232,7 @@ mod tests {
     use crate::session::ClientConfig;
 
     fn row0(fb: &Framebuffer) -> String {
-        fb.rows()[0]
-            .cells()
-            .iter()
-            .map(|c| c.grapheme())
-            .collect::<String>()
-            .trim_end()
-            .to_owned()
+        fb.rows()[0].text()
     }
 
     fn start(t0: Instant) -> (ClientSession, ClientDisplay) {

@@ -116,13 +116,7 @@ mod tests {
         let mut screen = Emulator::new(20, 4);
         screen.feed(&first);
         assert_eq!(screen.framebuffer().window_title(), "[mosh] vim");
-        let row = |e: &Emulator, r: usize| -> String {
-            e.framebuffer().rows()[r]
-                .cells()
-                .iter()
-                .map(|c| c.grapheme())
-                .collect::<String>()
-        };
+        let row = |e: &Emulator, r: usize| e.framebuffer().rows()[r].text();
         assert!(row(&screen, 0).starts_with("hello"));
         assert!(local.paint(remote.framebuffer()).is_empty());
         remote.feed(b"!");

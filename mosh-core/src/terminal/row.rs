@@ -51,6 +51,17 @@ impl Row {
         &self.cells
     }
 
+    /// The row as text: every cell's grapheme (blank cells as spaces), with the
+    /// trailing blanks removed, as `tmux capture-pane` prints a row.
+    pub fn text(&self) -> String {
+        let mut out = Vec::with_capacity(self.cells.len());
+        for cell in self.cells.iter() {
+            cell.write_grapheme(&mut out);
+        }
+        let text = String::from_utf8(out).unwrap_or_default();
+        text.trim_end().to_owned()
+    }
+
     /// The cells, mutable.
     pub fn cells_mut(&mut self) -> &mut [Cell] {
         &mut self.cells
