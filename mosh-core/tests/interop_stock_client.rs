@@ -7,7 +7,8 @@ mod common;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use common::stock::{Tmux, stock_binary};
+use common::stock::stock_binary;
+use common::tmux_pane::Pane;
 use common::udp_peer::UdpPeer;
 use common::xorshift::XorShift64;
 use mosh_core::crypto::{Role, SessionKey};
@@ -100,7 +101,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
         key.to_printable().as_str(),
         client_bin.display()
     );
-    let tmux = Tmux::start("client", 80, 24, &command);
+    let tmux = Pane::start("client", 80, 24, &command);
     let mut server = Server {
         peer: UdpPeer::new(socket, None, &key, Role::Server),
         sent_num: 0,
@@ -125,9 +126,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
             "Hello from mosh-core".into()
         ]))],
     );
-    let screen = tmux
-        .wait_for("Hello from mosh-core", Duration::from_secs(10))
-        .unwrap_or_else(|screen| panic!("stock client did not draw our state:\n{screen}"));
+    let screen = tmux.wait_for("Hello from mosh-core", Duration::from_secs(10));
     assert!(
         screen
             .lines()
@@ -157,9 +156,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
         ],
     );
     assert!(sent >= 2, "full screen went out in {sent} datagram(s)");
-    let screen = tmux
-        .wait_for(&rows[23], Duration::from_secs(10))
-        .unwrap_or_else(|screen| panic!("multi-fragment state not drawn:\n{screen}"));
+    let screen = tmux.wait_for(&rows[23], Duration::from_secs(10));
     eprintln!("stock mosh-client screen:\n{screen}");
     let shown: Vec<&str> = screen.lines().collect();
     for (row, expected) in rows.iter().enumerate() {
@@ -169,9 +166,7 @@ fn stock_mosh_client_draws_what_our_datagrams_carry() {
     // 5. Server-initiated shutdown: the client acks u64 max and exits 0.
     server.send_state(SHUTDOWN_STATE_NUM, &[]);
     server.pump_until("the shutdown ack", |_, i| i.acks_shutdown());
-    let screen = tmux
-        .wait_for("CLIENT_EXIT=", Duration::from_secs(10))
-        .unwrap_or_else(|screen| panic!("stock client did not exit:\n{screen}"));
+    let screen = tmux.wait_for("CLIENT_EXIT=", Duration::from_secs(10));
     assert!(screen.contains("CLIENT_EXIT=0"), "{screen}");
     let stats = server.peer.stats();
     assert_eq!(

@@ -7,6 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::drive::drive_until;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::driver::{Endpoint, UdpDriver};
 use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, Roam};
@@ -18,10 +19,7 @@ type Client = UdpDriver<ClientSession>;
 fn screen_text(fb: &Framebuffer) -> String {
     fb.rows()
         .iter()
-        .map(|row| {
-            let line: String = row.cells().iter().map(|c| c.grapheme()).collect();
-            line.replace('\0', " ").trim_end().to_owned()
-        })
+        .map(|row| row.text())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -44,15 +42,7 @@ async fn run_until(
     limit: Duration,
     done: impl Fn(&Client) -> bool,
 ) {
-    let deadline = Instant::now() + limit;
-    while !done(client) {
-        assert!(
-            Instant::now() < deadline,
-            "{what} not reached within {limit:?}; screen:\n{}",
-            text(client)
-        );
-        let _ = tokio::time::timeout(Duration::from_millis(20), client.step()).await;
-    }
+    drive_until(client, what, limit, done, text).await
 }
 
 /// Runs the client for `length`, processing whatever arrives.

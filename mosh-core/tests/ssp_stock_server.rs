@@ -8,6 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::drive::drive_until;
 use common::host_log::HostLog;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::crypto::SessionCipher;
@@ -24,15 +25,10 @@ async fn run_until(
     limit: Duration,
     done: impl Fn(&Client) -> bool,
 ) {
-    let deadline = Instant::now() + limit;
-    while !done(client) {
-        assert!(
-            Instant::now() < deadline,
-            "{what} not reached within {limit:?}; host bytes so far: {:?}",
-            client.transport().remote_state().text()
-        );
-        let _ = tokio::time::timeout(Duration::from_millis(50), client.step()).await;
-    }
+    drive_until(client, what, limit, done, |c| {
+        format!("{:?}", c.transport().remote_state().text())
+    })
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::{
-    Pane, Started, read_pid_file, run_echo, send_signal, start_our_server, stock,
+    Pane, ServerProcess, read_pid_file, run_echo, send_signal, start_our_server, stock,
     stock_client_command, temp_path, time_exit, wait_for_prompt,
 };
 
@@ -15,7 +15,7 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// Our server with `env`, and the stock client attached to it in a pane.
 struct Session {
-    server: Started,
+    server: ServerProcess,
     pane: Pane,
     client_pid: u32,
     pid_file: PathBuf,

@@ -21,7 +21,9 @@ fn one_keystroke(pane: &Pane, typed: &mut usize) -> Duration {
     let expected = format!("$ e{}", "x".repeat(*typed));
     let start = Instant::now();
     pane.type_text("x");
-    let (_, _) = pane.wait(ROUND_TRIP * 4, |s| s.lines().any(|l| l == expected));
+    let (_, _) = pane.wait_timed("the expected screen", ROUND_TRIP * 4, |s| {
+        s.lines().any(|l| l == expected)
+    });
     start.elapsed()
 }
 
@@ -29,7 +31,9 @@ fn latency(c: &mut Criterion, name: &str, client: &Path) {
     let (_server, _proxy, pane) = session(name, client);
     // Confirm the first epoch so later keystrokes are shown at once.
     pane.type_text("e");
-    pane.wait(Duration::from_secs(5), |s| s.lines().any(|l| l == "$ e"));
+    pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
+        s.lines().any(|l| l == "$ e")
+    });
     std::thread::sleep(ROUND_TRIP);
     let mut group = c.benchmark_group("local echo at 250 ms each way");
     group.sample_size(10);
@@ -45,7 +49,9 @@ fn latency(c: &mut Criterion, name: &str, client: &Path) {
             // Erase what was typed (Backspace stays in the confirmed epoch) and let
             // the server catch up before the next sample.
             pane.type_text(&"\x7f".repeat(typed));
-            pane.wait(Duration::from_secs(5), |s| s.lines().any(|l| l == "$ e"));
+            pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
+                s.lines().any(|l| l == "$ e")
+            });
             std::thread::sleep(ROUND_TRIP * 2);
             total
         })

@@ -18,13 +18,17 @@ fn typing_shows_at_once_underlined_then_confirmed() {
     let (_server, _proxy, pane) = session("typing", our_client());
     // The first keystroke's epoch must be confirmed by an echo first.
     pane.type_text("e");
-    pane.wait(Duration::from_secs(5), |s| s.contains("$ e"));
+    pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
+        s.contains("$ e")
+    });
     std::thread::sleep(Duration::from_millis(200));
 
     pane.type_text("cho hello world");
-    let (_, shown_after) = pane.wait(ROUND_TRIP, |s| s.contains("$ echo hello world"));
+    let (_, shown_after) = pane.wait_timed("the expected screen", ROUND_TRIP, |s| {
+        s.contains("$ echo hello world")
+    });
     assert!(shown_after < ROUND_TRIP, "shown after {shown_after:?}");
-    let styled = pane.capture_styled();
+    let styled = pane.text_with_attributes();
     let line = styled_line(&styled, "hello");
     assert!(
         line.contains("\x1b[4m"),
@@ -34,10 +38,10 @@ fn typing_shows_at_once_underlined_then_confirmed() {
     // Once the echo is back the text stays and the underline goes.
     let start = Instant::now();
     loop {
-        let styled = pane.capture_styled();
+        let styled = pane.text_with_attributes();
         let line = styled_line(&styled, "hello");
         if !line.contains("\x1b[4m") {
-            assert!(pane.capture().contains("$ echo hello world"));
+            assert!(pane.text().contains("$ echo hello world"));
             break;
         }
         assert!(
@@ -46,8 +50,8 @@ fn typing_shows_at_once_underlined_then_confirmed() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    pane.enter();
-    pane.wait(Duration::from_secs(5), |s| {
+    pane.keys(&["Enter"]);
+    pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
         s.lines().any(|line| line.trim_end() == "hello world")
     });
 }
@@ -56,28 +60,34 @@ fn typing_shows_at_once_underlined_then_confirmed() {
 fn echo_off_leaks_nothing_after_the_repair() {
     let (_server, _proxy, pane) = session("secret", our_client());
     pane.type_text("sleep 2; read -s x; echo \"[$x]\"");
-    pane.wait(Duration::from_secs(5), |s| s.contains("echo \"[$x]\""));
-    pane.enter();
+    pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
+        s.contains("echo \"[$x]\"")
+    });
+    pane.keys(&["Enter"]);
     let entered = Instant::now();
     // Typed while `sleep` runs (once bash has taken the line): the terminal still
     // echoes it, which confirms the new epoch.
     std::thread::sleep(Duration::from_millis(800));
     pane.type_text("a");
-    pane.wait(Duration::from_secs(5), |s| {
+    pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
         s.lines().any(|line| line.trim_end() == "a")
     });
     // Wait for `read -s` to switch echo off.
     std::thread::sleep(Duration::from_millis(2800).saturating_sub(entered.elapsed()));
     pane.type_text("bcd");
-    let (_, shown_after) = pane.wait(ROUND_TRIP, |s| s.lines().any(|l| l.trim_end() == "abcd"));
+    let (_, shown_after) = pane.wait_timed("the expected screen", ROUND_TRIP, |s| {
+        s.lines().any(|l| l.trim_end() == "abcd")
+    });
     assert!(shown_after < ROUND_TRIP);
     // The server's acknowledgement without an echo removes the guesses.
-    let (screen, _) = pane.wait(Duration::from_secs(3), |s| {
+    let (screen, _) = pane.wait_timed("the expected screen", Duration::from_secs(3), |s| {
         s.lines().any(|l| l.trim_end() == "a") && !s.contains("abcd")
     });
     assert!(!screen.contains("bcd"), "{screen}");
-    pane.enter();
-    let (screen, _) = pane.wait(Duration::from_secs(5), |s| s.contains("[abcd]"));
+    pane.keys(&["Enter"]);
+    let (screen, _) = pane.wait_timed("the expected screen", Duration::from_secs(5), |s| {
+        s.contains("[abcd]")
+    });
     assert_eq!(screen.matches("bcd").count(), 1, "{screen}");
 }
 
@@ -95,18 +105,20 @@ fn notification_bar_counts_up_while_the_link_is_down() {
                     .ends_with(" seconds ago. [To quit: Ctrl-^ .]")
         })
     };
-    let (screen, _) = pane.wait(Duration::from_secs(9), bar);
+    let (screen, _) = pane.wait_timed("the expected screen", Duration::from_secs(9), bar);
     // The last server state may have been in flight when the blackout began.
     let shown_after = start.elapsed();
     assert!(
         shown_after >= Duration::from_millis(6000) && shown_after < Duration::from_millis(8500),
         "bar after {shown_after:?}:\n{screen}"
     );
-    let styled = pane.capture_styled();
+    let styled = pane.text_with_attributes();
     let top = styled.lines().next().unwrap_or_default();
     assert!(top.contains("\x1b[1m") && top.contains("44m"), "{top:?}");
     // Contact again: the bar goes and the prompt is back on row 0.
-    pane.wait(blackout + Duration::from_secs(5), |s| {
-        !bar(s) && s.lines().next() == Some("$")
-    });
+    pane.wait_timed(
+        "the expected screen",
+        blackout + Duration::from_secs(5),
+        |s| !bar(s) && s.lines().next() == Some("$"),
+    );
 }

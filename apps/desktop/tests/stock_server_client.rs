@@ -3,6 +3,8 @@
 //! server output, cell by cell with colours; and `mosh-demo` runs a session on our
 //! own server.
 
+#[path = "../../../mosh-core/tests/common/server_process.rs"]
+mod server_process;
 #[path = "../../../mosh-core/tests/common/stock.rs"]
 #[allow(dead_code)]
 mod stock;
@@ -10,31 +12,19 @@ mod stock;
 mod tmux_pane;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+
 use std::time::Duration;
 
+use server_process::{ServerProcess, start_server};
 use stock::stock_binary;
 use tmux_pane::Pane;
 
 const WAIT: Duration = Duration::from_secs(15);
 
-struct StockSession {
-    port: u16,
-    key: String,
-    pid: u32,
-}
-
-impl Drop for StockSession {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-KILL", &self.pid.to_string()])
-            .status();
-    }
-}
-
-fn start_stock_server() -> StockSession {
-    let out = Command::new(stock_binary("mosh-server"))
-        .args([
+fn start_stock_server() -> ServerProcess {
+    start_server(
+        &stock_binary("mosh-server"),
+        &[
             "new",
             "-i",
             "127.0.0.1",
@@ -44,40 +34,16 @@ fn start_stock_server() -> StockSession {
             "256",
             "--",
             "/bin/sh",
-        ])
-        .env("LANG", "C.UTF-8")
-        .env("PS1", "$ ")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run mosh-server");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let connect = mosh_core::bootstrap::parse_connect(&stdout).expect("MOSH CONNECT");
-    let pid = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("[mosh-server detached, pid = "))
-        .and_then(|r| r.strip_suffix(']'))
-        .expect("pid")
-        .parse()
-        .unwrap();
-    let key = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("MOSH CONNECT "))
-        .and_then(|r| r.split_whitespace().nth(1))
-        .unwrap()
-        .to_owned();
-    StockSession {
-        port: connect.port,
-        key,
-        pid,
-    }
+        ],
+        &[],
+    )
 }
 
 fn our_client() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mosh-client"))
 }
 
-fn attach(name: &str, client: &std::path::Path, server: &StockSession) -> Pane {
+fn attach(name: &str, client: &std::path::Path, server: &ServerProcess) -> Pane {
     let command = format!(
         "env MOSH_KEY={} LANG=C.UTF-8 TERM=xterm-256color {} 127.0.0.1 {}; echo CLIENT_EXIT=$?; sleep 60",
         server.key,

@@ -3,9 +3,13 @@
 
 pub mod block_state;
 pub mod diff_check;
+pub mod drive;
 pub mod host_log;
 pub mod netsim;
+pub mod proxy_thread;
+pub mod server_process;
 pub mod stock;
+pub mod tmux_pane;
 pub mod udp_peer;
 pub mod xorshift;
 

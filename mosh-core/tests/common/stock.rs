@@ -2,10 +2,12 @@
 //! A missing binary fails the test: `scripts/test-all.sh` installs the package.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::SessionKey;
+
+use super::server_process::{ServerProcess, start_server};
 
 /// Finds a stock binary on `PATH`, or fails the test.
 pub fn stock_binary(name: &str) -> PathBuf {
@@ -45,118 +47,23 @@ pub struct StockServer {
     pub key: SessionKey,
     /// The daemon's pid from `[mosh-server detached, pid = N]`.
     pub pid: u32,
+    /// Owns the daemon (kills it on drop).
+    _process: ServerProcess,
 }
 
 impl StockServer {
     /// Runs `mosh-server new -i 127.0.0.1 -p 0 -- /bin/sh` and parses its output.
     pub fn start() -> Self {
-        let output = Command::new(stock_binary("mosh-server"))
-            .args(["new", "-i", "127.0.0.1", "-p", "0", "--", "/bin/sh"])
-            .env("LANG", "C.UTF-8")
-            .env("SHELL", "/bin/sh")
-            .env("PS1", "$ ")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run mosh-server");
-        assert!(output.status.success(), "mosh-server failed: {output:?}");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let connect = stdout
-            .lines()
-            .find_map(|line| line.trim_end().strip_prefix("MOSH CONNECT "))
-            .unwrap_or_else(|| panic!("no MOSH CONNECT line in {stdout:?}"));
-        let (port, key) = connect.split_once(' ').expect("port and key");
-        let pid = stderr
-            .lines()
-            .find_map(|line| line.strip_prefix("[mosh-server detached, pid = "))
-            .and_then(|rest| rest.strip_suffix(']'))
-            .unwrap_or_else(|| panic!("no detached pid in {stderr:?}"));
+        let process = start_server(
+            &stock_binary("mosh-server"),
+            &["new", "-i", "127.0.0.1", "-p", "0", "--", "/bin/sh"],
+            &[],
+        );
         Self {
-            port: port.parse().expect("port"),
-            key: SessionKey::parse(key).expect("stock key parses"),
-            pid: pid.parse().expect("pid"),
+            port: process.port,
+            key: SessionKey::parse(&process.key).expect("stock key parses"),
+            pid: process.pid,
+            _process: process,
         }
-    }
-}
-
-impl Drop for StockServer {
-    fn drop(&mut self) {
-        if process_alive(self.pid) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &self.pid.to_string()])
-                .status();
-        }
-    }
-}
-
-/// A private tmux server (its own socket file), killed and removed on drop.
-pub struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// Starts a detached session `name` of `cols`×`rows` running `command`.
-    pub fn start(name: &str, cols: u16, rows: u16, command: &str) -> Self {
-        let socket = std::env::temp_dir()
-            .join(format!("mosh-core-test-{}-{name}.tmux", std::process::id()))
-            .to_string_lossy()
-            .into_owned();
-        let tmux = Self { socket };
-        let status = tmux
-            .command()
-            .args(["new-session", "-d", "-s", name, "-x", &cols.to_string()])
-            .args(["-y", &rows.to_string(), command])
-            .status()
-            .unwrap_or_else(|e| panic!("tmux not runnable ({e}): install Debian's tmux package"));
-        assert!(status.success(), "tmux new-session failed");
-        tmux
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-S", &self.socket, "-f", "/dev/null"]);
-        command
-    }
-
-    /// The visible text of the pane.
-    pub fn capture(&self) -> String {
-        let output = self
-            .command()
-            .args(["capture-pane", "-p"])
-            .output()
-            .expect("capture-pane");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Types literal text into the pane.
-    pub fn type_text(&self, text: &str) {
-        let status = self
-            .command()
-            .args(["send-keys", "-l", text])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits until the pane shows `needle`; returns the last capture either way.
-    pub fn wait_for(&self, needle: &str, timeout: Duration) -> Result<String, String> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture();
-            if screen.contains(needle) {
-                return Ok(screen);
-            }
-            if Instant::now() > deadline {
-                return Err(screen);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command().arg("kill-server").status();
-        let _ = std::fs::remove_file(&self.socket);
     }
 }

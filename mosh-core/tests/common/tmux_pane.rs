@@ -113,16 +113,27 @@ impl Pane {
         timeout: Duration,
         check: impl Fn(&str) -> bool,
     ) -> String {
-        let deadline = Instant::now() + timeout;
+        self.wait_timed(what, timeout, check).0
+    }
+
+    /// Like [`Pane::wait_until`], also returning how long the wait took (polled every
+    /// 10 ms, so latencies read from it are that coarse).
+    pub fn wait_timed(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
+        let start = Instant::now();
         loop {
             let screen = self.text();
             if check(&screen) {
-                return screen;
+                return (screen, start.elapsed());
             }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

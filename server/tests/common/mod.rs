@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[path = "../../../mosh-core/tests/common/stock.rs"]
@@ -13,78 +13,29 @@ pub mod stock;
 #[path = "../../../mosh-core/tests/common/tmux_pane.rs"]
 pub mod tmux_pane;
 
+#[allow(unused_imports)] // not every test binary uses every helper
 pub use tmux_pane::Pane;
+
+#[path = "../../../mosh-core/tests/common/server_process.rs"]
+pub mod server_process;
+
+#[allow(unused_imports)] // not every test binary uses every helper
+pub use server_process::ServerProcess;
+
+#[path = "../../../mosh-core/tests/common/proxy_thread.rs"]
+pub mod proxy_thread;
+
+#[allow(unused_imports)] // not every test binary uses every helper
+pub use proxy_thread::ProxyThread;
 
 /// Our server binary, built by cargo for this test.
 pub fn our_server() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mosh-server"))
 }
 
-/// What `mosh-server new` printed.
-#[derive(Debug)]
-pub struct Started {
-    /// UDP port.
-    pub port: u16,
-    /// Printable key.
-    pub key: String,
-    /// Daemon pid.
-    pub pid: u32,
-    /// Full stdout.
-    pub stdout: String,
-    /// Full stderr.
-    pub stderr: String,
-}
-
-impl Drop for Started {
-    fn drop(&mut self) {
-        if stock::process_alive(self.pid) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &self.pid.to_string()])
-                .status();
-        }
-    }
-}
-
-/// Runs our `mosh-server new ARGS` with `/bin/sh` conventions and parses its output.
-pub fn start_our_server(args: &[&str], env: &[(&str, &str)]) -> Started {
-    let mut cmd = Command::new(our_server());
-    cmd.args(args)
-        .env("LANG", "C.UTF-8")
-        .env("SHELL", "/bin/sh")
-        .env("PS1", "$ ")
-        .stdin(Stdio::null());
-    for (name, value) in env {
-        cmd.env(name, value);
-    }
-    let started = Instant::now();
-    let output = cmd.output().expect("run our mosh-server");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "the parent must return promptly (daemon released stdout)"
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        output.status.success(),
-        "mosh-server failed: {stdout} {stderr}"
-    );
-    let connect = stdout
-        .lines()
-        .find_map(|line| line.trim_end().strip_prefix("MOSH CONNECT "))
-        .unwrap_or_else(|| panic!("no MOSH CONNECT line in {stdout:?}"));
-    let (port, key) = connect.split_once(' ').expect("port and key");
-    let pid = stderr
-        .lines()
-        .find_map(|line| line.strip_prefix("[mosh-server detached, pid = "))
-        .and_then(|rest| rest.strip_suffix(']'))
-        .unwrap_or_else(|| panic!("no detached pid in {stderr:?}"));
-    Started {
-        port: port.parse().expect("port"),
-        key: key.to_owned(),
-        pid: pid.parse().expect("pid"),
-        stdout,
-        stderr,
-    }
+/// Runs our `mosh-server ARGS` with `/bin/sh` conventions and parses its output.
+pub fn start_our_server(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
+    server_process::start_server(&our_server(), args, env)
 }
 
 /// The shell command for a tmux pane running the stock client against `ip` `port`.
@@ -143,57 +94,6 @@ pub fn run_echo(pane: &Pane, a: &str, b: &str, timeout: Duration) -> Duration {
     let line = format!("{a}{b}");
     pane.wait_until(&line, timeout, |s| s.lines().any(|l| l == line));
     started.elapsed()
-}
-
-/// An impairment proxy on its own tokio runtime in a background thread.
-pub struct ProxyThread {
-    /// Where clients send to.
-    pub addr: std::net::SocketAddr,
-    /// Control of the running proxy.
-    pub handle: mosh_core::netem::ProxyHandle,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl ProxyThread {
-    /// Starts a proxy with `config`.
-    pub fn start(config: mosh_core::netem::ProxyConfig) -> ProxyThread {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        let stop = std::sync::Arc::new(AtomicBool::new(false));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stop_flag = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            runtime.block_on(async move {
-                let proxy = mosh_core::netem::ImpairmentProxy::start(config)
-                    .await
-                    .expect("start the impairment proxy");
-                tx.send((proxy.local_addr(), proxy.handle())).unwrap();
-                while !stop_flag.load(Ordering::Relaxed) {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            });
-        });
-        let (addr, handle) = rx.recv().expect("proxy started");
-        ProxyThread {
-            addr,
-            handle,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for ProxyThread {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 /// Whether `pid` has finished running: gone, or a zombie not yet reaped by whoever
