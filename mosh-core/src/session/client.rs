@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::codec::{ReceiveError, SendError};
-use crate::crypto::{Role, SeqOutOfRange, SessionCipher, SessionKey};
+use crate::crypto::{Role, SessionCipher, SessionKey};
 use crate::driver::Endpoint;
 use crate::proto::WindowSize;
 use crate::ssp::{Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream};
@@ -379,13 +379,4 @@ impl Endpoint for ClientSession {
     fn role(&self) -> Role {
         Role::Client
     }
-}
-
-/// Lets the snapshot module rebuild a session.
-pub(crate) fn resume_transport(
-    cipher: Arc<SessionCipher>,
-    point: crate::ssp::ResumePoint<UserStream, TerminalState>,
-    now: Instant,
-) -> Result<Transport<UserStream, TerminalState>, SeqOutOfRange> {
-    Transport::resuming(cipher, point, now)
 }

@@ -35,10 +35,10 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{KeyError, Role, SessionCipher, SessionKey};
 use crate::proto::{DiffError, UserMessage, WindowSize};
-use crate::ssp::{ResumePoint, UserStream};
+use crate::ssp::{ResumePoint, Transport, UserStream};
 use crate::terminal::{Emulator, Framebuffer, new_frame};
 
-use super::client::{ClientSession, resume_transport};
+use super::client::ClientSession;
 use super::terminal_state::TerminalState;
 
 /// First bytes of every snapshot.
@@ -216,7 +216,7 @@ impl ClientSession {
             remote_address: Some(server),
         };
         let cipher = Arc::new(SessionCipher::new(&key));
-        let transport = resume_transport(cipher, point, now)
+        let transport = Transport::resuming(cipher, point, now)
             .map_err(|_| SnapshotError::Invalid("sequence numbers exhausted"))?;
         Ok(ClientSession::assemble(
             transport,
