@@ -27,7 +27,7 @@ pub fn run(args: &[OsString]) -> ExitCode {
     let _ = rustix::process::setsid();
     let mut pipe = io::stdout();
     let mut report = |line: StartupLine| {
-        let _ = writeln!(pipe, "{}", line.encode());
+        let _ = writeln!(pipe, "{}", line.encode().as_str());
         let _ = pipe.flush();
     };
     match prepare(args, &mut report) {
@@ -135,7 +135,7 @@ async fn start_and_serve(prepared: Prepared, mut report: impl FnMut(StartupLine)
     };
     report(StartupLine::Ready {
         port,
-        key: config.key.to_printable().to_string(),
+        key: config.key.to_printable(),
     });
     release_stdout();
     serve(config, pty.master, child).await

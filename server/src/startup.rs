@@ -12,6 +12,8 @@
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
+use zeroize::Zeroizing;
+
 use crate::child::ROLE_VARIABLE;
 
 /// [`ROLE_VARIABLE`] value of the daemon.
@@ -28,21 +30,22 @@ pub enum StartupLine {
     Ready {
         /// Bound UDP port.
         port: u16,
-        /// The 22-character key.
-        key: String,
+        /// The 22-character key, wiped when dropped.
+        key: Zeroizing<String>,
     },
     /// Startup failed; the message says why.
     Failed(String),
 }
 
 impl StartupLine {
-    /// The line as written on the pipe (without the newline).
-    pub fn encode(&self) -> String {
-        match self {
+    /// The line as written on the pipe (without the newline); wiped when dropped,
+    /// since a ready line holds the key.
+    pub fn encode(&self) -> Zeroizing<String> {
+        Zeroizing::new(match self {
             StartupLine::Warning(text) => format!("WARN {}", one_line(text)),
-            StartupLine::Ready { port, key } => format!("READY {port} {key}"),
+            StartupLine::Ready { port, key } => format!("READY {port} {}", key.as_str()),
             StartupLine::Failed(text) => format!("FAIL {}", one_line(text)),
-        }
+        })
     }
 
     /// Parses one line; `None` for anything else.
@@ -56,7 +59,7 @@ impl StartupLine {
                 let (port, key) = rest.split_once(' ')?;
                 Some(StartupLine::Ready {
                     port: port.parse().ok()?,
-                    key: key.to_owned(),
+                    key: Zeroizing::new(key.to_owned()),
                 })
             }
             _ => None,
@@ -130,7 +133,7 @@ pub fn launch_daemon(
                     // the line wrappers parse.
                     stdout.write_all(b"\r\n\n")?;
                 }
-                writeln!(stdout, "MOSH CONNECT {port} {key}")?;
+                writeln!(stdout, "MOSH CONNECT {port} {}", key.as_str())?;
                 stdout.flush()?;
                 write!(stderr, "{}", banner())?;
                 writeln!(stderr, "[mosh-server detached, pid = {pid}]")?;
@@ -164,7 +167,7 @@ mod tests {
             StartupLine::Warning("could not bind 10.0.0.1\nusing wildcard".into()),
             StartupLine::Ready {
                 port: 60001,
-                key: "AAECAwQFBgcICQoLDA0ODw".into(),
+                key: Zeroizing::new("AAECAwQFBgcICQoLDA0ODw".into()),
             },
             StartupLine::Failed("no free port".into()),
         ] {
