@@ -13,7 +13,9 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
-command -v vi >/dev/null 2>&1 || missing+=(vim-tiny)
+command -v vim.tiny >/dev/null 2>&1 || missing+=(vim-tiny)
+# Tests signal the daemons they start with /usr/bin/kill (procps), not a shell builtin.
+{ [ -x /usr/bin/kill ] || [ -x /bin/kill ]; } || missing+=(procps)
 if ((${#missing[@]})); then
     sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
