@@ -20,50 +20,10 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 OUR_CLIENT="$target/release/mosh-client"
 STOCK_CLIENT=$(command -v mosh-client)
 
-work=$(mktemp -d)
-TMUX_SOCKET="$work/tmux.sock"
-pids_to_kill=()
-cleanup() {
-    tmux -S "$TMUX_SOCKET" kill-server 2>/dev/null || true
-    for pid in "${pids_to_kill[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+make_corpus "$CORPUS_MB"
 
-# The same seeded corpus generator idea as bench-server.sh: words, colours, cursor
-# moves, wrapping lines, wide and combining characters.
-python3 - "$work/corpus" "$CORPUS_MB" <<'PY'
-import random, sys
-path, mb = sys.argv[1], int(sys.argv[2])
-rng = random.Random(20261121)
-words = ["mosh", "state", "sync", "été", "日本語", "e\u0301", "0123456789", "fox"]
-out, size = [], 0
-while size < mb * 1_000_000:
-    r = rng.random()
-    if r < 0.6:
-        line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
-    elif r < 0.8:
-        line = f"\x1b[3{rng.randint(1,7)}m{rng.choice(words)}\x1b[0m \x1b[38;5;{rng.randint(0,255)}m{rng.choice(words)}\x1b[0m"
-    elif r < 0.9:
-        line = f"\x1b[{rng.randint(1, 24)};{rng.randint(1, 80)}H{rng.choice(words)}\x1b[K"
-    else:
-        line = "".join(rng.choice(words) for _ in range(rng.randint(20, 60)))
-    chunk = (line + "\r\n").encode()
-    out.append(chunk)
-    size += len(chunk)
-open(path, "wb").write(b"".join(out) + b"\x1b[0m\r\n")
-PY
-corpus_bytes=$(stat -c %s "$work/corpus")
-
-wait_for_line() {
-    local deadline=$((SECONDS + $3))
-    until tmux -S "$TMUX_SOCKET" capture-pane -p -t "bench:$1" | grep -qE "$2"; do
-        ((SECONDS < deadline)) || { echo "$1: timed out waiting for $2" >&2; exit 1; }
-        sleep 0.05
-    done
-}
-cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # Starts a stock server and client $2 in window $1; sets CLIENT_PID_$1.
 start_session() {
@@ -74,11 +34,7 @@ start_session() {
     spid=$(sed -n 's/.*detached, pid = \([0-9]*\)\].*/\1/p' "$work/$name.err")
     pids_to_kill+=("$spid")
     local cmd="env MOSH_KEY=$key LANG=C.UTF-8 TERM=xterm-256color $client 127.0.0.1 $port"
-    if tmux -S "$TMUX_SOCKET" has-session 2>/dev/null; then
-        tmux -S "$TMUX_SOCKET" new-window -d -n "$name" "$cmd"
-    else
-        tmux -S "$TMUX_SOCKET" -f /dev/null new-session -d -s bench -n "$name" -x 80 -y 24 "$cmd"
-    fi
+    open_window "$name" "$cmd"
     wait_for_line "$name" '^\$' 20
     pid=$(pgrep -f "$client 127.0.0.1 $port\$" | head -n 1)
     [[ -n $pid ]] || { echo "$name: client pid not found" >&2; exit 1; }
@@ -102,7 +58,9 @@ for name in ours stock; do
     pid_var="CLIENT_PID_$name"
     before=$(cpu_ticks "${!pid_var}")
     start=$(date +%s.%N)
-    tmux -S "$TMUX_SOCKET" send-keys -t "bench:$name" "timeout $FLOOD_SECS sh -c 'while :; do cat $work/corpus; done'; echo FLOOD-DO''NE" Enter
+    # timeout cuts the corpus anywhere, even inside an escape sequence: ESC ends it
+    # and CR LF starts the marker's line.
+    tmux -S "$TMUX_SOCKET" send-keys -t "bench:$name" "timeout $FLOOD_SECS sh -c 'while :; do cat $work/corpus; done'; printf '\\033[0m\\r\\n'; echo FLOOD-DO''NE" Enter
     wait_for_line "$name" '^FLOOD-DONE' 300
     end=$(date +%s.%N)
     printf -v "flood_ticks_$name" %s "$(( $(cpu_ticks "${!pid_var}") - before ))"

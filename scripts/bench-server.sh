@@ -20,47 +20,9 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 OUR_SERVER="$target/release/mosh-server"
 IMPAIR="$target/release/mosh-impair"
 
-work=$(mktemp -d)
-TMUX_SOCKET="$work/tmux.sock"
-pids_to_kill=()
-cleanup() {
-    tmux -S "$TMUX_SOCKET" kill-server 2>/dev/null || true
-    for pid in "${pids_to_kill[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A seeded mixed corpus: words, SGR 8/256/true colours, cursor positioning, erase in
-# line, long wrapping lines, UTF-8 (accented, CJK wide, combining), tabs. No mode
-# changes, so the terminal ends where it started.
-python3 - "$work/corpus" "$CORPUS_MB" <<'EOF'
-import random, sys
-path, mb = sys.argv[1], int(sys.argv[2])
-rng = random.Random(20261121)
-words = ["mosh", "state", "sync", "datagram", "roam", "terminal", "été", "naïve",
-         "日本語", "漢字", "e\u0301", "tab\tstop", "0123456789", "the", "quick", "fox"]
-out, size = [], 0
-while size < mb * 1_000_000:
-    r = rng.random()
-    if r < 0.55:
-        line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14)))
-    elif r < 0.75:
-        line = "".join(
-            f"\x1b[{rng.choice([31, 32, 33, 34, 35, 36, 1, 4, 7])}m{rng.choice(words)}\x1b[0m "
-            f"\x1b[38;5;{rng.randint(0, 255)}m{rng.choice(words)}\x1b[0m "
-            f"\x1b[48;2;{rng.randint(0,255)};{rng.randint(0,255)};{rng.randint(0,255)}m{rng.choice(words)}\x1b[0m"
-            for _ in range(rng.randint(1, 4)))
-    elif r < 0.85:
-        line = f"\x1b[{rng.randint(1, 24)};{rng.randint(1, 80)}H{rng.choice(words)}\x1b[K"
-    else:
-        line = "".join(rng.choice(words) for _ in range(rng.randint(20, 60)))  # wraps
-    chunk = (line + "\r\n").encode()
-    out.append(chunk)
-    size += len(chunk)
-out.append(b"\x1b[0m\r\n")
-open(path, "wb").write(b"".join(out))
-EOF
-corpus_bytes=$(stat -c %s "$work/corpus")
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+make_corpus "$CORPUS_MB"
 
 # Starts server $2 as session $1 behind a pass-through proxy, with the stock client
 # in a tmux window named $1. Sets SERVER_PID_$1 and PROXY_LOG_$1.
@@ -76,24 +38,12 @@ start_session() {
     pids_to_kill+=($!)
     until listen=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/$name.proxy") && [[ -n $listen ]]; do sleep 0.05; done
     local client="env MOSH_KEY=$key LANG=C.UTF-8 TERM=xterm-256color mosh-client 127.0.0.1 $listen"
-    if tmux -S "$TMUX_SOCKET" has-session 2>/dev/null; then
-        tmux -S "$TMUX_SOCKET" new-window -d -n "$name" "$client"
-    else
-        tmux -S "$TMUX_SOCKET" -f /dev/null new-session -d -s bench -n "$name" -x 80 -y 24 "$client"
-    fi
+    open_window "$name" "$client"
     wait_for_line "$name" '^\$' 20
     printf -v "SERVER_PID_$name" %s "$pid"
     printf -v "PROXY_LOG_$name" %s "$work/$name.proxy"
 }
 
-# Waits until window $1 shows a line matching regex $2, at most $3 seconds.
-wait_for_line() {
-    local deadline=$((SECONDS + $3))
-    until tmux -S "$TMUX_SOCKET" capture-pane -p -t "bench:$1" | grep -qE "$2"; do
-        ((SECONDS < deadline)) || { echo "$1: timed out waiting for $2" >&2; exit 1; }
-        sleep 0.05
-    done
-}
 
 # Total bytes both ways so far, from the proxy's newest report line.
 proxy_bytes() {
@@ -101,8 +51,6 @@ proxy_bytes() {
         | awk '{ print $1 + $2 }'
 }
 
-cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 start_session ours "$OUR_SERVER"
 start_session stock "$STOCK_SERVER"
