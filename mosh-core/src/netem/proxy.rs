@@ -83,7 +83,51 @@ pub struct ProxyHandle {
     shared: Arc<Mutex<Shared>>,
 }
 
+/// Which way a datagram travels through the proxy.
+#[derive(Debug, Clone, Copy)]
+enum Direction {
+    /// Client → server.
+    Up,
+    /// Server → client.
+    Down,
+}
+
 impl ProxyHandle {
+    /// Counts a datagram of `len` bytes travelling `direction` and decides when it
+    /// arrives (`None`: lost, and counted as dropped).
+    fn admit(&self, direction: Direction, len: usize) -> Option<Instant> {
+        let mut shared = self.lock();
+        let Shared {
+            up,
+            down,
+            blackout_until,
+            rng,
+            stats,
+            ..
+        } = &mut *shared;
+        let (impairment, datagrams, bytes, dropped) = match direction {
+            Direction::Up => (
+                up,
+                &mut stats.up_datagrams,
+                &mut stats.up_bytes,
+                &mut stats.up_dropped,
+            ),
+            Direction::Down => (
+                down,
+                &mut stats.down_datagrams,
+                &mut stats.down_bytes,
+                &mut stats.down_dropped,
+            ),
+        };
+        *datagrams += 1;
+        *bytes += len as u64;
+        let at = delivery_time(impairment, *blackout_until, rng, Instant::now());
+        if at.is_none() {
+            *dropped += 1;
+        }
+        at
+    }
+
     fn lock(&self) -> MutexGuard<'_, Shared> {
         // A panic while holding the lock cannot leave the counters inconsistent in a
         // way that matters for a test tool.
@@ -237,22 +281,7 @@ async fn relay_up(front: Arc<UdpSocket>, upstream: SocketAddr, handle: ProxyHand
                 old.reader.abort();
             }
         }
-        let deliver_at = {
-            let mut shared = handle.lock();
-            shared.stats.up_datagrams += 1;
-            shared.stats.up_bytes += len as u64;
-            let Shared {
-                up,
-                blackout_until,
-                rng,
-                ..
-            } = &mut *shared;
-            let at = delivery_time(up, *blackout_until, rng, Instant::now());
-            if at.is_none() {
-                shared.stats.up_dropped += 1;
-            }
-            at
-        };
+        let deliver_at = handle.admit(Direction::Up, len);
         if let Some(at) = deliver_at {
             let socket = mappings[&client].socket.clone();
             send_later(socket, buf[..len].to_vec(), upstream, at);
@@ -271,22 +300,7 @@ async fn relay_down(
         let Ok((len, _server)) = upstream_socket.recv_from(&mut buf).await else {
             continue;
         };
-        let deliver_at = {
-            let mut shared = handle.lock();
-            shared.stats.down_datagrams += 1;
-            shared.stats.down_bytes += len as u64;
-            let Shared {
-                down,
-                blackout_until,
-                rng,
-                ..
-            } = &mut *shared;
-            let at = delivery_time(down, *blackout_until, rng, Instant::now());
-            if at.is_none() {
-                shared.stats.down_dropped += 1;
-            }
-            at
-        };
+        let deliver_at = handle.admit(Direction::Down, len);
         if let Some(at) = deliver_at {
             send_later(front.clone(), buf[..len].to_vec(), client, at);
         }
