@@ -8,6 +8,7 @@ mod common;
 #[path = "../fuzz/fuzz_targets/receive_path_harness.rs"]
 mod harness;
 
+use common::fuzz_seeds::{replay_corpus, run_seeds};
 use common::{hex, load, session_files};
 
 /// One seed per session file: its datagrams as the harness sees them. The fixed-key
@@ -37,26 +38,11 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 fn fuzz_harness_runs_every_vector_seed() {
     let seeds = seeds();
     assert_eq!(seeds.len(), session_files().len());
-    if let Some(dir) = std::env::var_os("MOSH_FUZZ_WRITE_SEEDS") {
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, input) in &seeds {
-            std::fs::write(std::path::Path::new(&dir).join(name), input).unwrap();
-        }
-    }
-    for (_, input) in &seeds {
-        harness::run(input);
-    }
+    run_seeds(&seeds, harness::run);
 }
 
 #[test]
 fn fuzz_harness_replays_the_checked_in_corpus() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/receive_path");
-    let entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    assert!(!entries.is_empty(), "empty corpus at {}", dir.display());
-    for path in entries {
-        harness::run(&std::fs::read(&path).unwrap());
-    }
+    replay_corpus(&dir, harness::run);
 }

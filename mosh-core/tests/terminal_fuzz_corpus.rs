@@ -4,8 +4,12 @@
 //! the fuzzer explores. With `MOSH_FUZZ_WRITE_SEEDS=<dir>` it also writes the built
 //! seeds there, to start a `cargo fuzz run`.
 
+mod common;
+
 #[path = "../fuzz/fuzz_targets/terminal_parser_harness.rs"]
 mod harness;
+
+use common::fuzz_seeds::{replay_corpus, run_seeds};
 
 use std::path::PathBuf;
 
@@ -82,25 +86,10 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn fuzz_harness_runs_every_seed() {
-    let seeds = seeds();
-    if let Some(dir) = std::env::var_os("MOSH_FUZZ_WRITE_SEEDS") {
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, input) in &seeds {
-            std::fs::write(std::path::Path::new(&dir).join(name), input).unwrap();
-        }
-    }
-    for (_, input) in &seeds {
-        harness::run(input);
-    }
+    run_seeds(&seeds(), harness::run);
 }
 
 #[test]
 fn fuzz_harness_runs_the_checked_in_corpus() {
-    let dir = manifest().join("fuzz/seeds/terminal_parser");
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("checked-in corpus missing") {
-        harness::run(&std::fs::read(entry.unwrap().path()).unwrap());
-        count += 1;
-    }
-    assert!(count > 0, "corpus {} is empty", dir.display());
+    replay_corpus(&manifest().join("fuzz/seeds/terminal_parser"), harness::run);
 }
