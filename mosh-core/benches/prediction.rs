@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mosh_core::prediction::{LinkNumbers, NotificationBar, PredictionDisplay, PredictionEngine};
+use mosh_core::prediction::{NotificationBar, PredictionDisplay, PredictionEngine};
 use mosh_core::terminal::Emulator;
 
 fn shell_screen() -> Emulator {
@@ -24,17 +24,13 @@ fn bench(c: &mut Criterion) {
     let server = shell_screen();
     let frame = server.framebuffer().clone();
     let now = Instant::now();
-    let link = LinkNumbers {
-        frame_sent: 10,
-        late_ack: 10,
-        send_interval: Duration::from_millis(125),
-    };
     let mut group = c.benchmark_group("prediction");
     group.measurement_time(Duration::from_secs(3));
 
     // A fresh engine with one confirmed epoch, then one keystroke and one paint.
     let mut primed = PredictionEngine::new(PredictionDisplay::Always, false);
-    primed.set_link(link);
+    primed.set_frame_sent(10);
+    primed.set_server_feedback(10, Duration::from_millis(125));
     primed.cull(&frame, now);
     group.bench_function("keystroke then paint (80x24, 1 outstanding)", |b| {
         b.iter(|| {

@@ -60,10 +60,11 @@ pub fn window_size_of(fd: impl AsFd) -> Option<(u16, u16)> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn pty_has_size_and_iutf8() {
+        // Imported here, not at module level: the keystroke-trace benchmark includes
+        // this file in a bench build, where the test functions are compiled out.
+        use super::*;
         let pair = open_pty(100, 30).unwrap();
         assert_eq!(window_size_of(&pair.slave), Some((100, 30)));
         let attrs = termios::tcgetattr(&pair.slave).unwrap();

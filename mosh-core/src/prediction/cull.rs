@@ -41,10 +41,12 @@ impl PredictionEngine {
         }
         self.update_triggers();
         self.overlays.retain(|o| o.row < height);
-        if !self.cull_cells(server, now) {
-            return;
+        if self.cull_cells(server, now) {
+            self.cull_cursors(server);
         }
-        self.cull_cursors(server);
+        if std::mem::take(&mut self.rebase_pending) {
+            self.replay_in_flight(server, now);
+        }
     }
 
     fn update_triggers(&mut self) {
@@ -102,6 +104,7 @@ impl PredictionEngine {
                     }
                     Verdict::Wrong => {
                         self.reset();
+                        self.rebase_pending = true;
                         return false;
                     }
                     Verdict::Correct => {
@@ -164,6 +167,7 @@ impl PredictionEngine {
                 self.cursors.clear();
             } else {
                 self.reset();
+                self.rebase_pending = true;
                 return;
             }
         }
@@ -171,7 +175,8 @@ impl PredictionEngine {
     }
 
     /// A wrong guess in a hidden epoch: drop that epoch and later ones, and predict
-    /// from where the cursor really is.
+    /// from where the cursor really is (the keystrokes still in flight are then
+    /// predicted again from there, see `in_flight.rs`).
     fn kill_epoch(&mut self, epoch: u64, server: &Framebuffer, now: Instant) {
         self.cursors.retain(|c| c.epoch < epoch);
         let (row, col) = server.cursor();
@@ -184,5 +189,6 @@ impl PredictionEngine {
             }
         }
         self.become_tentative();
+        self.rebase_pending = true;
     }
 }

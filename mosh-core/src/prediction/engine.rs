@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::terminal::{Cell, Framebuffer};
 
 use super::display::PredictionDisplay;
+use super::in_flight::InFlightInput;
 use super::input::{InputParser, Keystroke};
 use super::model::{CellPrediction, CursorPrediction, RowOverlay};
 
@@ -19,7 +20,7 @@ const MAX_CURSORS: usize = 256;
 
 /// What the engine needs to know about the link (`prediction.md` §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LinkNumbers {
+pub(crate) struct LinkNumbers {
     /// Number of the newest client state handed to the transport.
     pub frame_sent: u64,
     /// Echo ack of the newest server state.
@@ -54,6 +55,9 @@ pub struct PredictionEngine {
     pub(crate) cursors: Vec<CursorPrediction>,
     pub(crate) overlays: Vec<RowOverlay>,
     input: InputParser,
+    in_flight: InFlightInput,
+    /// A cull threw guesses away: rebuild them from the keystrokes still in flight.
+    pub(crate) rebase_pending: bool,
 }
 
 impl PredictionEngine {
@@ -74,6 +78,8 @@ impl PredictionEngine {
             cursors: Vec::new(),
             overlays: Vec::new(),
             input: InputParser::default(),
+            in_flight: InFlightInput::default(),
+            rebase_pending: false,
         }
     }
 
@@ -82,10 +88,23 @@ impl PredictionEngine {
         self.display
     }
 
-    /// Updates the link numbers (before each read of typed bytes and after each
-    /// received packet).
-    pub fn set_link(&mut self, link: LinkNumbers) {
-        self.link = link;
+    /// The newest client state handed to the transport; call before each read of
+    /// typed bytes is processed, and only then (`prediction.md` §2). The value stays
+    /// that of the last read while painting: a cursor placed by a killed epoch then
+    /// expires with the state carrying the last keystroke, not with a later
+    /// heartbeat state the server may not acknowledge until it has output to send.
+    /// Refreshing it at paint time leaves such a cursor pending, and the next
+    /// keystrokes are predicted from its stale position, wrong, one epoch after
+    /// another.
+    pub fn set_frame_sent(&mut self, frame_sent: u64) {
+        self.link.frame_sent = frame_sent;
+    }
+
+    /// What the newest server state says: its echo ack, and the transport's frame
+    /// interval. Call after each received packet (or before each paint).
+    pub fn set_server_feedback(&mut self, late_ack: u64, send_interval: Duration) {
+        self.link.late_ack = late_ack;
+        self.link.send_interval = send_interval;
     }
 
     /// Whether predictions are underlined (slow link or a long glitch).
@@ -128,11 +147,14 @@ impl PredictionEngine {
         if self.display == PredictionDisplay::Never {
             return;
         }
+        let frame = self.link.frame_sent + 1;
         if bytes.len() > PASTE_THRESHOLD {
             self.reset();
+            self.in_flight.mark_gap(frame);
             return;
         }
         for &byte in bytes {
+            self.in_flight.record(frame, byte);
             self.new_user_byte(byte, server, displayed, now);
         }
     }
@@ -151,32 +173,56 @@ impl PredictionEngine {
         // confirming a drawn prediction against itself.
         self.cull(server, now);
         for key in self.input.feed(byte) {
-            match key {
-                Keystroke::Char(c) => self.predict_char(c, displayed, now),
-                Keystroke::Backspace => self.predict_backspace(displayed, now),
-                Keystroke::Enter => {
-                    self.become_tentative();
-                    self.predict_newline(displayed, now);
-                }
-                Keystroke::Right => {
-                    let width = displayed.width();
-                    let frame = self.link.frame_sent;
-                    let cur = self.current_cursor(displayed, now);
-                    if cur.col + 1 < width {
-                        cur.col += 1;
-                        refresh_cursor(cur, frame, now);
-                    }
-                }
-                Keystroke::Left => {
-                    let frame = self.link.frame_sent;
-                    let cur = self.current_cursor(displayed, now);
-                    if cur.col > 0 {
-                        cur.col -= 1;
-                        refresh_cursor(cur, frame, now);
-                    }
-                }
-                Keystroke::Unpredictable => self.become_tentative(),
+            self.predict_key(key, displayed, now);
+        }
+    }
+
+    /// Rebuilds predictions for the keystrokes the server has not acknowledged, on
+    /// top of `server` (after a cull dropped guesses; see `in_flight.rs`). Each
+    /// keeps the expiration frame of the state that carries it.
+    pub(crate) fn replay_in_flight(&mut self, server: &Framebuffer, now: Instant) {
+        let Some(bytes) = self.in_flight.unacknowledged(self.link.late_ack) else {
+            return;
+        };
+        let frame_sent = self.link.frame_sent;
+        // A fresh parser: the bytes start after an acknowledged state, which in
+        // practice is a keystroke boundary.
+        let mut parser = InputParser::default();
+        for (frame, byte) in bytes {
+            self.link.frame_sent = frame - 1;
+            for key in parser.feed(byte) {
+                self.predict_key(key, server, now);
             }
+        }
+        self.link.frame_sent = frame_sent;
+    }
+
+    fn predict_key(&mut self, key: Keystroke, displayed: &Framebuffer, now: Instant) {
+        match key {
+            Keystroke::Char(c) => self.predict_char(c, displayed, now),
+            Keystroke::Backspace => self.predict_backspace(displayed, now),
+            Keystroke::Enter => {
+                self.become_tentative();
+                self.predict_newline(displayed, now);
+            }
+            Keystroke::Right => {
+                let width = displayed.width();
+                let frame = self.link.frame_sent;
+                let cur = self.current_cursor(displayed, now);
+                if cur.col + 1 < width {
+                    cur.col += 1;
+                    refresh_cursor(cur, frame, now);
+                }
+            }
+            Keystroke::Left => {
+                let frame = self.link.frame_sent;
+                let cur = self.current_cursor(displayed, now);
+                if cur.col > 0 {
+                    cur.col -= 1;
+                    refresh_cursor(cur, frame, now);
+                }
+            }
+            Keystroke::Unpredictable => self.become_tentative(),
         }
     }
 

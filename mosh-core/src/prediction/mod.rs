@@ -3,15 +3,17 @@
 //! guesses against the server's frames and draws the surviving ones; the
 //! [`NotificationBar`] draws the connection messages on row 0.
 //!
-//! Per paint: [`PredictionEngine::set_link`], [`PredictionEngine::cull`] against the
-//! server frame, [`PredictionEngine::apply`] onto a copy of it, then
+//! Per paint: [`PredictionEngine::set_server_feedback`], [`PredictionEngine::cull`]
+//! against the server frame, [`PredictionEngine::apply`] onto a copy of it, then
 //! [`NotificationBar::apply`]. Per read of typed bytes:
-//! [`PredictionEngine::new_user_input`] against the frame last painted.
+//! [`PredictionEngine::set_frame_sent`], then [`PredictionEngine::new_user_input`]
+//! against the frame last painted.
 
 mod apply;
 mod cull;
 mod display;
 mod engine;
+mod in_flight;
 mod input;
 mod model;
 mod notification_bar;
@@ -21,5 +23,5 @@ mod tests;
 
 pub use apply::PredictedCell;
 pub use display::{PredictionDisplay, UnknownPredictionMode};
-pub use engine::{CULL_INTERVAL, LinkNumbers, PASTE_THRESHOLD, PredictionEngine};
+pub use engine::{CULL_INTERVAL, PASTE_THRESHOLD, PredictionEngine};
 pub use notification_bar::{NotificationBar, format_duration};

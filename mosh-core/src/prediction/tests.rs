@@ -37,16 +37,9 @@ impl Harness {
         h
     }
 
-    fn link(&mut self) {
-        self.engine.set_link(LinkNumbers {
-            frame_sent: self.frame_sent,
-            late_ack: self.late_ack,
-            send_interval: Duration::from_millis(self.interval),
-        });
-    }
-
     fn paint(&mut self) {
-        self.link();
+        self.engine
+            .set_server_feedback(self.late_ack, Duration::from_millis(self.interval));
         self.engine.cull(self.server.framebuffer(), self.now);
         let mut frame = self.server.framebuffer().clone();
         self.drawn = self.engine.apply(&mut frame);
@@ -55,7 +48,7 @@ impl Harness {
 
     fn type_keys(&mut self, bytes: &[u8]) {
         self.paint();
-        self.link();
+        self.engine.set_frame_sent(self.frame_sent);
         let server = self.server.framebuffer().clone();
         let displayed = self.displayed.clone();
         self.engine
@@ -512,4 +505,62 @@ mod never_leaves_garbage {
             prop_assert_eq!(&h.displayed, h.server.framebuffer());
         }
     }
+}
+
+/// A wrong guess in a hidden epoch places a cursor where the host's cursor is. That
+/// cursor expires with the state of the last keystroke: a heartbeat state the
+/// client sent afterwards, which the server acknowledges only once it has output
+/// to send, must not keep it pending. Otherwise the next line is predicted from
+/// that old position, wrong, and typing never shows at once again.
+#[test]
+fn kill_epoch_cursor_expires_with_the_last_keystroke_not_a_later_heartbeat() {
+    let mut h = Harness::new(PredictionDisplay::Always, 20, 4, b"$ ");
+    // The host does not echo what was typed (an editor command, say).
+    h.type_keys(b"a");
+    // A heartbeat: a new client state without input.
+    h.frame_sent += 1;
+    h.advance(60);
+    h.server.feed(b"b");
+    h.late_ack = 1;
+    h.paint();
+    // The host then moves on (a new prompt) before the heartbeat is acknowledged.
+    h.server.feed(b"\r\n$ ");
+    h.paint();
+    assert_eq!(h.server.framebuffer().cursor(), (1, 2));
+    // The next line is predicted where the host's cursor is, and shows once confirmed.
+    h.type_keys(b"c");
+    h.echo(b"c");
+    assert_eq!(h.row(1), "$ c");
+    h.type_keys(b"d");
+    assert_eq!(h.row(1), "$ cd", "typing must show at once again");
+    assert_eq!(h.cursor(), (1, 4));
+}
+
+/// After a wrong hidden guess, the keystrokes still on their way are predicted again
+/// on the real screen, so typing that goes on faster than the round trip shows at
+/// once as soon as the first of them is confirmed. The spec alone would predict the
+/// next keystroke at the host's lagging cursor, wrong, and keep failing.
+#[test]
+fn keystrokes_in_flight_are_predicted_again_after_a_wrong_hidden_guess() {
+    let mut h = confirmed(PredictionDisplay::Always, 20, 3, "$ ", "a");
+    // A key that starts a new epoch, then one the host does not echo (a command).
+    h.type_keys(b"\t");
+    h.type_keys(b"X");
+    // Typing goes on before the host's answer arrives.
+    h.type_keys(b"b");
+    h.type_keys(b"c");
+    // The server has had the Tab and the X (states 2 and 3) and shows no X.
+    h.advance(60);
+    h.late_ack = 3;
+    h.paint();
+    h.type_keys(b"d");
+    // The echo of "b" confirms the rebuilt epoch: "c" and "d" show at once.
+    h.advance(60);
+    h.server.feed(b"b");
+    h.late_ack = 4;
+    h.paint();
+    assert_eq!(h.row(0), "$ abcd");
+    assert_eq!(h.cursor(), (0, 6));
+    h.echo(b"cd");
+    assert!(h.shows_server_frame());
 }

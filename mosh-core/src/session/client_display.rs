@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::prediction::{
-    LinkNumbers, NotificationBar, PredictedCell, PredictionDisplay, PredictionEngine,
-};
+use crate::prediction::{NotificationBar, PredictedCell, PredictionDisplay, PredictionEngine};
 use crate::terminal::Framebuffer;
 
 use super::client::{CONNECT_TIMEOUT, ClientSession};
@@ -74,19 +72,19 @@ impl ClientDisplay {
         &mut self.bar
     }
 
-    fn update_link(&mut self, session: &ClientSession) {
-        let transport = session.transport();
-        self.engine.set_link(LinkNumbers {
-            frame_sent: transport.last_sent_state_num(),
-            late_ack: session.server_state().echo_ack(),
-            send_interval: transport.send_interval(),
-        });
+    fn update_server_feedback(&mut self, session: &ClientSession) {
+        self.engine.set_server_feedback(
+            session.server_state().echo_ack(),
+            session.transport().send_interval(),
+        );
     }
 
     /// Bytes the user typed, before they are handed to
     /// [`ClientSession::send_input`].
     pub fn user_input(&mut self, session: &ClientSession, bytes: &[u8], now: Instant) {
-        self.update_link(session);
+        self.update_server_feedback(session);
+        self.engine
+            .set_frame_sent(session.transport().last_sent_state_num());
         self.engine
             .new_user_input(bytes, session.screen(), &self.displayed, now);
     }
@@ -141,7 +139,7 @@ impl ClientDisplay {
             self.bar.server_acked(at);
         }
         self.update_connecting_message(session, now);
-        self.update_link(session);
+        self.update_server_feedback(session);
         let server = session.screen();
         self.engine.cull(server, now);
         let mut frame = server.clone();
