@@ -5,4 +5,5 @@
 pub mod client_args;
 pub mod link_spec;
 pub mod run;
+pub mod suspend;
 pub mod tty;

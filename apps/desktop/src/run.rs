@@ -17,6 +17,7 @@ use mosh_core::session::{ClientConfig, ClientDisplay, ClientSession, CloseReason
 use tokio::io::AsyncReadExt;
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::suspend::suspend_until_continued;
 use crate::tty::{RawMode, window_size};
 
 /// How the local terminal is set up.
@@ -68,7 +69,7 @@ pub async fn run_interactive(
     let mut stdout = io::stdout();
     stdout.write_all(&open_sequence(options.alternate_screen))?;
     stdout.flush()?;
-    let result = session_loop(server, key, &options, columns, rows).await;
+    let result = session_loop(server, key, &options, &raw, columns, rows).await;
     let _ = stdout.write_all(&close_sequence(options.alternate_screen));
     let _ = stdout.flush();
     drop(raw);
@@ -79,6 +80,7 @@ async fn session_loop(
     server: SocketAddr,
     key: SessionKey,
     options: &TerminalOptions,
+    raw: &RawMode<'_>,
     columns: u16,
     rows: u16,
 ) -> io::Result<Outcome> {
@@ -109,6 +111,7 @@ async fn session_loop(
     let mut stdout = io::stdout();
     let mut connected = false;
     let mut send_errors = 0;
+    let mut window = (columns, rows);
     loop {
         let now = Instant::now();
         // Failed sends show for one ack interval; a pass without one lets it fade.
@@ -128,6 +131,7 @@ async fn session_loop(
         let closed = session.closed();
         if closed.is_some() {
             display.shutting_down(now);
+            local.drop_title_prefix();
         }
         let frame = local.paint(display.frame(session, now));
         if !frame.is_empty() {
@@ -158,25 +162,44 @@ async fn session_loop(
                     if typed.quit {
                         driver.transport_mut().close(now);
                     }
-                    // Suspending needs job control of the launching shell; the
-                    // escape is consumed like stock's when it cannot.
                     driver.transport_mut().send_input(&typed.send);
+                    if typed.suspend {
+                        suspend_until_continued(raw, options.alternate_screen)?;
+                        local.request_repaint();
+                        // The window may have changed while we were stopped.
+                        follow_window_size(&mut window, &mut driver, &mut display, &mut local);
+                    }
                 }
                 driver.flush()?;
             }
             _ = winch.recv() => {
-                if let Ok((c, r)) = window_size(io::stdin().as_fd()) {
-                    driver.transport_mut().resize(c, r);
-                    display.window_resized();
-                    local.request_repaint();
-                    driver.flush()?;
-                }
+                follow_window_size(&mut window, &mut driver, &mut display, &mut local);
+                driver.flush()?;
             }
             _ = term.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
             _ = int.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
             _ = hup.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
         }
     }
+}
+
+/// Tells the server the local window's size if it changed (`SIGWINCH`, resume).
+fn follow_window_size(
+    window: &mut (u16, u16),
+    driver: &mut UdpDriver<ClientSession>,
+    display: &mut ClientDisplay,
+    local: &mut LocalTerminal,
+) {
+    let Ok((columns, rows)) = window_size(io::stdin().as_fd()) else {
+        return;
+    };
+    if *window == (columns, rows) {
+        return;
+    }
+    *window = (columns, rows);
+    driver.transport_mut().resize(columns, rows);
+    display.window_resized();
+    local.request_repaint();
 }
 
 fn shutdown_on_signal(

@@ -93,6 +93,11 @@ impl NotificationBar {
         }
     }
 
+    /// Whether a message is up that stays until replaced (quit, escape-key help).
+    pub fn has_lasting_message(&self) -> bool {
+        !self.message.is_empty() && self.expires_at.is_none()
+    }
+
     /// Removes the message.
     pub fn clear_message(&mut self) {
         self.message.clear();

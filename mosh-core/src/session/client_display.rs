@@ -47,6 +47,8 @@ pub struct ClientDisplay {
     predicted: Vec<PredictedCell>,
     started: Instant,
     connecting_message: Option<String>,
+    /// Datagrams that failed authentication, as last seen.
+    unauthentic_seen: u64,
 }
 
 impl ClientDisplay {
@@ -59,6 +61,7 @@ impl ClientDisplay {
             predicted: Vec::new(),
             started: now,
             connecting_message: None,
+            unauthentic_seen: 0,
         }
     }
 
@@ -139,6 +142,7 @@ impl ClientDisplay {
             self.bar.server_acked(at);
         }
         self.update_connecting_message(session, now);
+        self.note_unauthentic_datagrams(session, now);
         self.update_server_feedback(session);
         let server = session.screen();
         self.engine.cull(server, now);
@@ -149,6 +153,21 @@ impl ClientDisplay {
         }
         self.displayed = frame;
         &self.displayed
+    }
+
+    /// A datagram that failed authentication was dropped: stock's non-fatal crypto
+    /// error, shown briefly unless a lasting message (quit, help) is up.
+    fn note_unauthentic_datagrams(&mut self, session: &ClientSession, now: Instant) {
+        let unauthentic = session.transport().stats().datagrams.unauthentic;
+        if unauthentic > self.unauthentic_seen && !self.bar.has_lasting_message() {
+            self.bar.set_message(
+                "Crypto exception: Packet failed integrity check.",
+                false,
+                true,
+                now,
+            );
+        }
+        self.unauthentic_seen = unauthentic;
     }
 
     fn update_connecting_message(&mut self, session: &ClientSession, now: Instant) {
@@ -279,6 +298,30 @@ mod tests {
         );
         let typed = display.typed(&session, &mut escape, b"\x1e\x1a", t0);
         assert!(typed.suspend);
+    }
+
+    #[test]
+    fn a_forged_datagram_shows_a_brief_crypto_message() {
+        use crate::driver::Endpoint;
+        use crate::ssp::SocketId;
+        let t0 = Instant::now();
+        let (mut session, mut display) = start(t0);
+        let forged = [0x5au8; 60];
+        let from = "127.0.0.1:60799".parse().unwrap();
+        assert!(session.receive(t0, &forged, from, SocketId(0)).is_err());
+        assert_eq!(
+            row0(display.frame(&session, t0)),
+            "mosh: Crypto exception: Packet failed integrity check. [To quit: Ctrl-^ .]"
+        );
+        // Not permanent: gone after a second without more of them (the connecting
+        // message of this never-connected session takes its place).
+        let later = row0(display.frame(&session, t0 + Duration::from_secs(2)));
+        assert!(!later.contains("Crypto"), "{later}");
+        // A lasting message (the escape-key help) is not replaced.
+        let mut escape = EscapeKeyFilter::new(EscapeKeyConfig::default());
+        display.typed(&session, &mut escape, b"\x1e", t0);
+        assert!(session.receive(t0, &forged, from, SocketId(0)).is_err());
+        assert!(row0(display.frame(&session, t0)).starts_with("mosh: Commands:"));
     }
 
     #[test]

@@ -70,6 +70,12 @@ impl LocalTerminal {
         }
     }
 
+    /// Titles are painted without the prefix from now on: the last frame at
+    /// shutdown leaves the remote program's own title (`prediction.md` §11.3).
+    pub fn drop_title_prefix(&mut self) {
+        self.title_prefix = None;
+    }
+
     /// The next paint redraws everything (Ctrl-L, resume from suspend, resize).
     pub fn request_repaint(&mut self) {
         self.repaint = true;

@@ -55,6 +55,16 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The pane's title, as the program in it set it (OSC 0/2).
+    pub fn title(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["display-message", "-p", "#{pane_title}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
+    }
+
     /// Types literal text.
     pub fn type_text(&self, text: &str) {
         assert!(
