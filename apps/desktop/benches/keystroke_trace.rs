@@ -321,13 +321,17 @@ fn main() {
             );
             if std::env::var_os("TRACE_DUMP").is_some() {
                 for (i, keystroke) in trace.iter().enumerate() {
+                    let wrong = result.wrong[i]
+                        .as_ref()
+                        .map(|state| format!("WRONG {state:?}"))
+                        .unwrap_or_default();
                     println!(
-                        "{name} {delay} ms #{i} {:?} {:?} gap {:?}: {} {}",
+                        "{name} {delay} ms #{i} {:?} {:?} gap {:?}: {} expected {:?} {wrong}",
                         keystroke.phase,
                         keystroke.key,
                         keystroke.gap,
                         millis(result.latency[i]),
-                        if result.wrong[i] { "WRONG" } else { "" }
+                        reference.settled[i + 1],
                     );
                 }
             }

@@ -58,6 +58,9 @@ pub struct PredictionEngine {
     in_flight: InFlightInput,
     /// A cull threw guesses away: rebuild them from the keystrokes still in flight.
     pub(crate) rebase_pending: bool,
+    /// The row a newline prediction moved the cursor to, and the frame carrying
+    /// that newline (see [`PredictionEngine::row_is_stale`]).
+    stale_row: Option<(usize, u64)>,
 }
 
 impl PredictionEngine {
@@ -80,6 +83,7 @@ impl PredictionEngine {
             input: InputParser::default(),
             in_flight: InFlightInput::default(),
             rebase_pending: false,
+            stale_row: None,
         }
     }
 
@@ -303,6 +307,7 @@ impl PredictionEngine {
             return;
         }
         let screen = |c: usize| displayed.cell(row, c).cloned().unwrap_or_default();
+        let stale = self.row_is_stale(row);
         let mut cells = std::mem::take(&mut self.overlay(row, width).cells);
         if !self.overwrite {
             for i in (col + 1..width).rev() {
@@ -317,7 +322,7 @@ impl PredictionEngine {
                         right[0].replacement = left[i - 1].replacement.clone();
                     }
                 } else {
-                    cells[i].unknown = false;
+                    cells[i].unknown = stale;
                     cells[i].replacement = screen(i - 1);
                 }
             }
@@ -368,6 +373,7 @@ impl PredictionEngine {
             return;
         }
         let screen = |c: usize| displayed.cell(row, c).cloned().unwrap_or_default();
+        let stale = self.row_is_stale(row);
         let mut cells = std::mem::take(&mut self.overlay(row, width).cells);
         if self.overwrite {
             let (crow, ccol) = displayed.cursor();
@@ -391,7 +397,7 @@ impl PredictionEngine {
                             left[i].replacement = next.replacement.clone();
                         }
                     } else {
-                        left[i].unknown = false;
+                        left[i].unknown = stale;
                         left[i].replacement = screen(i + 1);
                     }
                 } else {
@@ -419,7 +425,19 @@ impl PredictionEngine {
             }
         } else {
             cur.row += 1;
+            self.stale_row = Some((cur.row, frame + 1));
         }
+    }
+
+    /// Whether the screen's content of `row` is older than the newline that moved
+    /// the cursor there: until the host has had that keystroke, the row may still
+    /// show what an editor is about to clear (vi's `~`), so the text that typing
+    /// shifts along is unknown rather than copied from it. (An addition to the
+    /// spec: copied, such a `~` rides along after the cursor, shown and never
+    /// judged, for as long as typing outpaces the round trip.)
+    fn row_is_stale(&self, row: usize) -> bool {
+        self.stale_row
+            .is_some_and(|(stale, frame)| stale == row && self.link.late_ack < frame)
     }
 
     /// Whether predictions are drawn at all right now (§7).

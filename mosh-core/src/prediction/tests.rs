@@ -564,3 +564,25 @@ fn keystrokes_in_flight_are_predicted_again_after_a_wrong_hidden_guess() {
     h.echo(b"cd");
     assert!(h.shows_server_frame());
 }
+
+/// Typing right after Enter in an editor: the next row still shows the editor's `~`
+/// until the host has had the Enter. The typed text is predicted, but that `~` is not
+/// shifted along after it (it would stay on screen, never judged, while typing goes
+/// on faster than the round trip).
+#[test]
+fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
+    let mut h = confirmed(PredictionDisplay::Always, 20, 4, "text\r\n~\r\n~\x1b[1;5H", "x");
+    assert_eq!(h.cursor(), (0, 5));
+    h.type_keys(b"\r");
+    h.type_keys(b"a");
+    h.type_keys(b"b");
+    // The editor opens the line and echoes the "a"; the "b" is still in flight.
+    h.advance(60);
+    h.server.feed(b"\r\n\x1b[K\x1b[3;1H~\x1b[2;1Ha");
+    h.late_ack = 3;
+    h.paint();
+    assert_eq!(h.row(1), "ab");
+    assert_eq!(h.cursor(), (1, 2));
+    h.echo(b"b");
+    assert!(h.shows_server_frame());
+}

@@ -17,10 +17,10 @@ pub struct Scorer<'a> {
     shown: Vec<Option<Instant>>,
     /// Keystrokes `0..shown_prefix` have their effect shown.
     shown_prefix: usize,
-    wrong: Vec<bool>,
+    wrong: Vec<Option<ScreenState>>,
     /// A wrong state seen at this time with this many keys pressed, not yet known
     /// to have stayed on screen for [`WRONG_STATE_MIN`].
-    pending_wrong: Option<(Instant, usize)>,
+    pending_wrong: Option<(Instant, usize, ScreenState)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -31,7 +31,7 @@ impl<'a> Scorer<'a> {
             sent: Vec::with_capacity(keys),
             shown: vec![None; keys],
             shown_prefix: 0,
-            wrong: vec![false; keys],
+            wrong: vec![None; keys],
             pending_wrong: None,
         }
     }
@@ -43,10 +43,10 @@ impl<'a> Scorer<'a> {
 
     /// The screen showed `state` from `at` on.
     pub fn observe(&mut self, at: Instant, state: &ScreenState) {
-        if let Some((since, pressed)) = self.pending_wrong.take()
+        if let Some((since, pressed, wrong)) = self.pending_wrong.take()
             && at.duration_since(since) >= WRONG_STATE_MIN
         {
-            self.commit_wrong(pressed);
+            self.commit_wrong(pressed, wrong);
         }
         let pressed = self.sent.partition_point(|sent| *sent <= at);
         // The newest keystroke whose settled state this is. Only keystrokes after
@@ -62,20 +62,20 @@ impl<'a> Scorer<'a> {
             self.shown_prefix = k;
         }
         if !self.reference.is_genuine(state, pressed) {
-            self.pending_wrong = Some((at, pressed));
+            self.pending_wrong = Some((at, pressed, state.clone()));
         }
     }
 
-    fn commit_wrong(&mut self, pressed: usize) {
+    fn commit_wrong(&mut self, pressed: usize, state: ScreenState) {
         if pressed > 0 {
-            self.wrong[pressed - 1] = true;
+            self.wrong[pressed - 1].get_or_insert(state);
         }
     }
 
     /// The results once the run is over.
     pub fn finish(mut self) -> RunResult {
-        if let Some((_, pressed)) = self.pending_wrong.take() {
-            self.commit_wrong(pressed);
+        if let Some((_, pressed, state)) = self.pending_wrong.take() {
+            self.commit_wrong(pressed, state);
         }
         let latency = self
             .shown
@@ -95,8 +95,8 @@ impl<'a> Scorer<'a> {
 pub struct RunResult {
     /// Keystroke → effect on screen.
     pub latency: Vec<Option<Duration>>,
-    /// A wrong state was shown while this was the newest keystroke.
-    pub wrong: Vec<bool>,
+    /// The first wrong state shown while this was the newest keystroke, if any.
+    pub wrong: Vec<Option<ScreenState>>,
 }
 
 /// Summary figures over a selection of keystrokes.
@@ -141,7 +141,7 @@ impl RunResult {
                     .filter(|d| **d <= Duration::from_millis(10))
                     .count(),
             ),
-            wrong: share(indices.iter().filter(|&&i| self.wrong[i]).count()),
+            wrong: share(indices.iter().filter(|&&i| self.wrong[i].is_some()).count()),
             never_shown: sorted.iter().filter(|d| **d == Duration::MAX).count(),
         }
     }
