@@ -391,7 +391,14 @@ impl PredictionEngine {
                 if i + 2 < width {
                     let (left, right) = cells.split_at_mut(i + 1);
                     let next = &right[0];
-                    if next.active {
+                    if next.active && next.unknown && screen(i + 1).is_blank() {
+                        // An unknown cell that shows blank (the end of a line typed
+                        // after a newline) moves left as a blank: left unknown, the
+                        // cursor's cell would show the erased character again while
+                        // its echo is on its way. A blank guess is never credited.
+                        left[i].unknown = false;
+                        left[i].replacement = screen(i + 1);
+                    } else if next.active {
                         left[i].unknown = next.unknown;
                         if !next.unknown {
                             left[i].replacement = next.replacement.clone();

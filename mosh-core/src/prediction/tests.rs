@@ -571,7 +571,13 @@ fn keystrokes_in_flight_are_predicted_again_after_a_wrong_hidden_guess() {
 /// on faster than the round trip).
 #[test]
 fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
-    let mut h = confirmed(PredictionDisplay::Always, 20, 4, "text\r\n~\r\n~\x1b[1;5H", "x");
+    let mut h = confirmed(
+        PredictionDisplay::Always,
+        20,
+        4,
+        "text\r\n~\r\n~\x1b[1;5H",
+        "x",
+    );
     assert_eq!(h.cursor(), (0, 5));
     h.type_keys(b"\r");
     h.type_keys(b"a");
@@ -584,5 +590,38 @@ fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
     assert_eq!(h.row(1), "ab");
     assert_eq!(h.cursor(), (1, 2));
     h.echo(b"b");
+    assert!(h.shows_server_frame());
+}
+
+/// Backspace at the end of a line typed right after a newline: the cells after the
+/// text are unknown there, but the erased character must not come back on screen
+/// when its own (late) echo arrives before the Backspace's.
+#[test]
+fn backspace_after_a_newline_does_not_show_the_erased_character_again() {
+    let mut h = confirmed(
+        PredictionDisplay::Always,
+        20,
+        4,
+        "text\r\n~\r\n~\x1b[1;5H",
+        "x",
+    );
+    h.type_keys(b"\r");
+    h.type_keys(b"a");
+    h.type_keys(b"b");
+    h.advance(60);
+    h.server.feed(b"\r\n\x1b[K\x1b[3;1H~\x1b[2;1Ha");
+    h.late_ack = 3;
+    h.paint();
+    h.type_keys(b"c");
+    h.type_keys(b"\x7f");
+    assert_eq!(h.row(1), "ab");
+    // The echoes of "b" and "c" arrive; the Backspace is still on its way.
+    h.advance(60);
+    h.server.feed(b"bc");
+    h.late_ack = 5;
+    h.paint();
+    assert_eq!(h.row(1), "ab");
+    assert_eq!(h.cursor(), (1, 2));
+    h.echo(b"\x08\x1b[K");
     assert!(h.shows_server_frame());
 }
