@@ -25,6 +25,9 @@ mod scoring;
 mod screen_state;
 #[path = "../../../mosh-core/tests/common/server_process.rs"]
 mod server_process;
+#[path = "../../../mosh-core/tests/common/stock.rs"]
+#[allow(dead_code)]
+mod stock;
 #[path = "keystroke_trace/trace.rs"]
 mod trace;
 
@@ -38,6 +41,7 @@ use proxy_thread::ProxyThread;
 use reference::Reference;
 use scoring::{RunResult, Scorer, Summary};
 use screen_state::Screen;
+use stock::stock_binary;
 use trace::{Keystroke, Phase};
 
 const COLUMNS: u16 = 80;
@@ -50,15 +54,6 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(default)
-}
-
-/// A stock binary on PATH; the benchmark cannot run without it.
-fn stock(name: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| panic!("{name} not found: apt-get install mosh"))
 }
 
 /// The session's environment, the same in the reference run and behind mosh: a bare
@@ -86,7 +81,10 @@ impl Workspace {
             .args(["+x", &vi.to_string_lossy()])
             .status()
             .expect("chmod");
-        stock("vim.tiny");
+        assert!(
+            Path::new("/usr/bin/vim.tiny").is_file(),
+            "vim.tiny not found: apt-get install vim-tiny"
+        );
         let path = format!(
             "{}:{}",
             bin.display(),
@@ -141,7 +139,7 @@ fn measured_run(
 ) -> RunResult {
     workspace.reset_files();
     let server = server_process::start_server(
-        &stock("mosh-server"),
+        &stock_binary("mosh-server"),
         &[
             "new",
             "-c",
@@ -279,7 +277,7 @@ fn main() {
     let only = std::env::var("CLIENTS").unwrap_or_else(|_| "ours,stock".to_owned());
     let clients: Vec<(&str, PathBuf)> = [
         ("ours", "mosh-rs client", ours),
-        ("stock", "stock mosh-client", stock("mosh-client")),
+        ("stock", "stock mosh-client", stock_binary("mosh-client")),
     ]
     .into_iter()
     .filter(|(key, _, _)| only.split(',').any(|o| o.trim() == *key))

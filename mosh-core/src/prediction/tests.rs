@@ -565,12 +565,10 @@ fn keystrokes_in_flight_are_predicted_again_after_a_wrong_hidden_guess() {
     assert!(h.shows_server_frame());
 }
 
-/// Typing right after Enter in an editor: the next row still shows the editor's `~`
-/// until the host has had the Enter. The typed text is predicted, but that `~` is not
-/// shifted along after it (it would stay on screen, never judged, while typing goes
-/// on faster than the round trip).
-#[test]
-fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
+/// An editor showing `text` over `~` rows, typing confirmed; then Enter, "a" and "b"
+/// are typed, and the editor has opened the line and echoed the "a" (the "b" is still
+/// on its way).
+fn typed_ab_after_enter_in_an_editor() -> Harness {
     let mut h = confirmed(
         PredictionDisplay::Always,
         20,
@@ -582,11 +580,20 @@ fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
     h.type_keys(b"\r");
     h.type_keys(b"a");
     h.type_keys(b"b");
-    // The editor opens the line and echoes the "a"; the "b" is still in flight.
     h.advance(60);
     h.server.feed(b"\r\n\x1b[K\x1b[3;1H~\x1b[2;1Ha");
     h.late_ack = 3;
     h.paint();
+    h
+}
+
+/// Typing right after Enter in an editor: the next row still shows the editor's `~`
+/// until the host has had the Enter. The typed text is predicted, but that `~` is not
+/// shifted along after it (it would stay on screen, never judged, while typing goes
+/// on faster than the round trip).
+#[test]
+fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
+    let mut h = typed_ab_after_enter_in_an_editor();
     assert_eq!(h.row(1), "ab");
     assert_eq!(h.cursor(), (1, 2));
     h.echo(b"b");
@@ -598,20 +605,7 @@ fn text_typed_after_a_newline_does_not_drag_the_old_row_along() {
 /// when its own (late) echo arrives before the Backspace's.
 #[test]
 fn backspace_after_a_newline_does_not_show_the_erased_character_again() {
-    let mut h = confirmed(
-        PredictionDisplay::Always,
-        20,
-        4,
-        "text\r\n~\r\n~\x1b[1;5H",
-        "x",
-    );
-    h.type_keys(b"\r");
-    h.type_keys(b"a");
-    h.type_keys(b"b");
-    h.advance(60);
-    h.server.feed(b"\r\n\x1b[K\x1b[3;1H~\x1b[2;1Ha");
-    h.late_ack = 3;
-    h.paint();
+    let mut h = typed_ab_after_enter_in_an_editor();
     h.type_keys(b"c");
     h.type_keys(b"\x7f");
     assert_eq!(h.row(1), "ab");

@@ -1,4 +1,4 @@
-//! Helpers of the prediction end-to-end tests and benchmark: our mosh-server running
+//! Helpers of the prediction end-to-end tests: our mosh-server running
 //! bash, the impairment proxy at 250 ms each way, and a tmux pane running a client.
 //! The pieces themselves are the shared test helpers in `mosh-core/tests/common`.
 #![allow(dead_code)]
