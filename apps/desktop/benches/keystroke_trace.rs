@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p mosh-desktop --bench keystroke_trace`; environment: `TRACE_KEYS`
 //! (300), `TRACE_SEED` (1), `DELAYS_MS` ("0,100,250"), `LOSS` (0.05), `CLIENTS`
-//! ("ours,stock"), `TRACE_DUMP` (set: print every keystroke's figures).
+//! ("ours,stock"), `PROXY_SEED` (`TRACE_SEED`), `TRACE_DUMP` (set: print every
+//! keystroke's figures).
 //! Figures: `docs/benchmarks.md`.
 
 #![allow(missing_docs)]
@@ -263,6 +264,9 @@ fn row(client: &str, delay: u64, what: &str, summary: &Summary) -> String {
 fn main() {
     let keys: usize = env_or("TRACE_KEYS", 300);
     let seed: u64 = env_or("TRACE_SEED", 1);
+    // The proxy's loss decisions, apart from the trace (to repeat a delay with other
+    // losses on the same typing).
+    let proxy_seed: u64 = env_or("PROXY_SEED", seed);
     let loss: f64 = env_or("LOSS", 0.05);
     let delays: Vec<u64> = std::env::var("DELAYS_MS")
         .unwrap_or_else(|_| "0,100,250".to_owned())
@@ -313,7 +317,7 @@ fn main() {
                 &workspace,
                 client,
                 impairment,
-                seed ^ delay,
+                proxy_seed ^ delay,
                 &trace,
                 &reference,
             );
