@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Pane, ProxyThread, run_echo, start_our_server, stock_client_command, temp_path};
-use mosh_core::netem::{Impairment, ProxyConfig, Roam};
+use mosh_core::netem::{Impairment, Roam};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -18,13 +18,7 @@ fn stock_client_keeps_working_through_delay_loss_and_a_roam() {
         jitter: Duration::ZERO,
         loss: 0.10,
     };
-    let proxy = ProxyThread::start(ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        upstream: format!("127.0.0.1:{}", server.port).parse().unwrap(),
-        up: link,
-        down: link,
-        seed: 5,
-    });
+    let proxy = ProxyThread::in_front_of(server.port, link, 5);
     let pid_file = temp_path("impaired.pid");
     let pane = Pane::start(
         "impaired",

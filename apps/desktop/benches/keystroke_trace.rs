@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::{Impairment, ProxyConfig};
+use mosh_core::netem::Impairment;
 use program_on_pty::ProgramOnPty;
 use proxy_thread::ProxyThread;
 use reference::Reference;
@@ -156,13 +156,7 @@ fn measured_run(
         ],
         &workspace.env(),
     );
-    let proxy = ProxyThread::start(ProxyConfig {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        upstream: ([127, 0, 0, 1], server.port).into(),
-        up: impairment,
-        down: impairment,
-        seed,
-    });
+    let proxy = ProxyThread::in_front_of(server.port, impairment, seed);
     let port = proxy.addr.port().to_string();
     let mut program = ProgramOnPty::spawn(
         &client.to_string_lossy(),

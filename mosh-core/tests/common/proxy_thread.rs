@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mosh_core::netem::{ImpairmentProxy, ProxyConfig, ProxyHandle};
+use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle};
 
 /// A running proxy; stopped (and its thread joined) on drop.
 pub struct ProxyThread {
@@ -19,6 +19,18 @@ pub struct ProxyThread {
 }
 
 impl ProxyThread {
+    /// A proxy on loopback in front of the server on 127.0.0.1:`server_port`, with
+    /// the same impairment in both directions.
+    pub fn in_front_of(server_port: u16, link: Impairment, seed: u64) -> ProxyThread {
+        ProxyThread::start(ProxyConfig {
+            listen: ([127, 0, 0, 1], 0).into(),
+            upstream: ([127, 0, 0, 1], server_port).into(),
+            up: link,
+            down: link,
+            seed,
+        })
+    }
+
     /// Starts a proxy with `config`.
     pub fn start(config: ProxyConfig) -> ProxyThread {
         let (started_tx, started_rx) = std::sync::mpsc::channel();

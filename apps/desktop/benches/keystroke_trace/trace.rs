@@ -226,8 +226,8 @@ impl Typist {
         self.pause(300, 700);
         self.press(Key::Escape);
         self.pause(400, 900);
-        for key in ["k", "0", "w", "w", "x", "j", "b", "l", "l", "x"] {
-            self.press(Key::Char(key.chars().next().unwrap_or('l')));
+        for command in "k0wwxjbllx".chars() {
+            self.press(Key::Char(command));
         }
         self.pause(300, 600);
         self.press(Key::Char('A'));

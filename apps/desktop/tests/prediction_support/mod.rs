@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mosh_core::netem::{Impairment, ProxyConfig};
+use mosh_core::netem::Impairment;
 
 #[path = "../../../../mosh-core/tests/common/proxy_thread.rs"]
 mod proxy_thread;
@@ -70,13 +70,7 @@ pub fn session(name: &str, client: &Path) -> (ServerProcess, ProxyThread, Pane) 
         delay: ONE_WAY,
         ..Impairment::NONE
     };
-    let proxy = ProxyThread::start(ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        upstream: ([127, 0, 0, 1], server.port).into(),
-        up: delay,
-        down: delay,
-        seed: 7,
-    });
+    let proxy = ProxyThread::in_front_of(server.port, delay, 7);
     let command = format!(
         "env LANG=C.UTF-8 MOSH_KEY={} MOSH_PREDICTION_DISPLAY=adaptive {} 127.0.0.1 {}",
         server.key,
