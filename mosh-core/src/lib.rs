@@ -16,17 +16,26 @@
 //! times in and get bytes and decisions out, which is what lets lossy and roaming
 //! networks be tested deterministically.
 //!
-//! Around the core, and the only code here that does I/O:
-//! - [`driver`]: runs an SSP transport on tokio UDP sockets;
-//! - [`netem`]: a UDP impairment proxy for loopback tests and benchmarks.
+//! Around the core, and the only code here that does I/O, each behind a cargo feature
+//! so the sans-IO core builds without tokio:
+//! - `driver` (feature `driver`): runs an SSP endpoint on tokio UDP sockets;
+//! - `runtime` (feature `runtime`): the client runtime every front end shares (the
+//!   desktop client and the FFI for phone apps): a thread-safe session handle whose
+//!   task drives the session on a process-wide tokio runtime;
+//! - `netem` (feature `netem`): a UDP impairment proxy for loopback tests and
+//!   benchmarks.
 
 pub mod bootstrap;
 pub mod codec;
 pub mod crypto;
+#[cfg(feature = "driver")]
 pub mod driver;
+#[cfg(feature = "netem")]
 pub mod netem;
 pub mod prediction;
 pub mod proto;
+#[cfg(feature = "runtime")]
+pub mod runtime;
 pub mod session;
 pub mod ssp;
 pub mod terminal;

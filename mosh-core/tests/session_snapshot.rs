@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::SessionKey;
-use mosh_core::driver::Endpoint;
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 use mosh_core::session::{ClientConfig, ClientSession, SnapshotError};
+use mosh_core::ssp::Endpoint;
 
 const WALL: u64 = 1_790_000_000_000_000;
 

@@ -1,20 +1,24 @@
-//! The interactive client: the local terminal in raw mode, keystrokes up, screens
-//! painted down, until the session ends.
+//! The interactive client: one front end of the shared client runtime
+//! (`mosh_core::runtime`), the same session handle phone apps use through the FFI.
+//! This front end owns the local terminal: raw mode, keystrokes from stdin up to the
+//! session, screens painted to stdout, signals, suspend.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::os::fd::AsFd;
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use mosh_core::crypto::SessionKey;
-use mosh_core::driver::UdpDriver;
 use mosh_core::prediction::PredictionDisplay;
-use mosh_core::session::escape_key::{EscapeKeyConfig, EscapeKeyFilter};
+use mosh_core::runtime::{
+    SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions, shared_runtime,
+};
+use mosh_core::session::escape_key::EscapeKeyConfig;
 use mosh_core::session::local_terminal::{
     LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
 };
-use mosh_core::session::{ClientConfig, ClientDisplay, ClientSession, CloseReason, DisplayConfig};
-use tokio::io::AsyncReadExt;
+use mosh_core::session::{CloseReason, DisplayConfig};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::suspend::suspend_until_continued;
@@ -49,7 +53,10 @@ impl Outcome {
     pub fn exit_code(&self) -> u8 {
         match self.reason {
             CloseReason::ServerExited | CloseReason::Closed => 0,
-            CloseReason::CloseUnacknowledged | CloseReason::ConnectTimedOut => 1,
+            CloseReason::CloseUnacknowledged
+            | CloseReason::ConnectTimedOut
+            | CloseReason::HostNotFound
+            | CloseReason::NetworkFailed => 1,
         }
     }
 }
@@ -57,26 +64,100 @@ impl Outcome {
 /// A read larger than this is a paste (`terminal.md` §13.2).
 const STDIN_CHUNK: usize = 16 * 1024;
 
-/// Runs a session to `server` on the terminal of stdin/stdout. Needs a tokio runtime.
-pub async fn run_interactive(
+/// What the main thread waits for.
+#[derive(Debug)]
+enum FrontEvent {
+    Suspend,
+    WindowChanged,
+    Signal,
+    Closed(CloseReason),
+}
+
+/// The local terminal, painted from the delivery thread (screen changes) and the
+/// main thread (repaints after suspend, resize, the last frame).
+struct Painter {
+    local: Mutex<LocalTerminal>,
+    handle: OnceLock<SessionHandle>,
+}
+
+impl Painter {
+    fn paint(&self) {
+        let Some(handle) = self.handle.get() else {
+            return;
+        };
+        let mut local = self.local.lock().unwrap_or_else(PoisonError::into_inner);
+        let bytes = local.paint(&handle.frame());
+        if !bytes.is_empty() {
+            let mut stdout = io::stdout().lock();
+            // A terminal that is gone also sends SIGHUP, which ends the session.
+            let _ = stdout.write_all(&bytes).and_then(|()| stdout.flush());
+        }
+    }
+
+    fn with_local(&self, change: impl FnOnce(&mut LocalTerminal)) {
+        change(&mut self.local.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+}
+
+/// The session's listener: paints on the delivery thread, hands the rest to the
+/// main thread.
+struct DesktopListener {
+    painter: Arc<Painter>,
+    front: Mutex<Sender<FrontEvent>>,
+}
+
+impl DesktopListener {
+    fn tell(&self, event: FrontEvent) {
+        let _ = self
+            .front
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(event);
+    }
+}
+
+impl SessionListener for DesktopListener {
+    fn on_event(&self, event: SessionEvent) {
+        match event {
+            SessionEvent::ScreenChanged { .. } => self.painter.paint(),
+            SessionEvent::RepaintRequested => {
+                self.painter.with_local(LocalTerminal::request_repaint);
+                self.painter.paint();
+            }
+            SessionEvent::SuspendRequested => self.tell(FrontEvent::Suspend),
+            SessionEvent::Closed(reason) => self.tell(FrontEvent::Closed(reason)),
+            // The title and bell are in the painted frame; the clipboard is written
+            // by the painter as OSC 52; the bar shows the status.
+            SessionEvent::VtOutput(_)
+            | SessionEvent::TitleChanged(_)
+            | SessionEvent::Bell
+            | SessionEvent::Clipboard(_)
+            | SessionEvent::StatusChanged(_) => {}
+        }
+    }
+}
+
+/// Runs a session to `server` on the terminal of stdin/stdout, until it ends.
+pub fn run_interactive(
     server: SocketAddr,
     key: SessionKey,
     options: TerminalOptions,
 ) -> io::Result<Outcome> {
-    let stdin_fd = io::stdin();
-    let (columns, rows) = window_size(stdin_fd.as_fd())?;
-    let raw = RawMode::enter(stdin_fd.as_fd())?;
+    // Leaked once per process so raw mode can borrow stdin for the whole run.
+    let stdin: &'static io::Stdin = Box::leak(Box::new(io::stdin()));
+    let (columns, rows) = window_size(stdin.as_fd())?;
+    let raw = RawMode::enter(stdin.as_fd())?;
     let mut stdout = io::stdout();
     stdout.write_all(&open_sequence(options.alternate_screen))?;
     stdout.flush()?;
-    let result = session_loop(server, key, &options, &raw, columns, rows).await;
+    let result = run_session(server, key, &options, &raw, columns, rows);
     let _ = stdout.write_all(&close_sequence(options.alternate_screen));
     let _ = stdout.flush();
     drop(raw);
     result
 }
 
-async fn session_loop(
+fn run_session(
     server: SocketAddr,
     key: SessionKey,
     options: &TerminalOptions,
@@ -84,112 +165,89 @@ async fn session_loop(
     columns: u16,
     rows: u16,
 ) -> io::Result<Outcome> {
-    let config = ClientConfig {
-        server,
+    let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
+    let painter = Arc::new(Painter {
+        local: Mutex::new(LocalTerminal::new(
+            caps,
+            columns,
+            rows,
+            options.title_prefix.clone(),
+        )),
+        handle: OnceLock::new(),
+    });
+    let (front, events) = channel();
+    let listener = Arc::new(DesktopListener {
+        painter: painter.clone(),
+        front: Mutex::new(front.clone()),
+    });
+    let config = SessionConfig {
+        host: server.ip().to_string(),
+        port: server.port(),
         key,
         columns,
         rows,
+        options: SessionOptions {
+            display: DisplayConfig {
+                prediction: options.prediction,
+                overwrite: options.prediction_overwrite,
+                escape_key_name: options.escape.key_name(),
+            },
+            escape_key: Some(options.escape),
+            ..SessionOptions::default()
+        },
     };
-    let session = ClientSession::connect(config, Instant::now());
-    let display_config = DisplayConfig {
-        prediction: options.prediction,
-        overwrite: options.prediction_overwrite,
-        escape_key_name: options.escape.key_name(),
-    };
-    let mut display = ClientDisplay::new(display_config, &session, Instant::now());
-    let mut driver = UdpDriver::client(session)?;
-    let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
-    let mut local = LocalTerminal::new(caps, columns, rows, options.title_prefix.clone());
-    let mut escape = EscapeKeyFilter::new(options.escape);
-    let mut stdin = tokio::io::stdin();
-    let mut input = vec![0u8; STDIN_CHUNK];
-    let mut stdin_open = true;
-    let mut winch = signal(SignalKind::window_change())?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut stdout = io::stdout();
-    let mut connected = false;
-    let mut send_errors = 0;
-    let mut window = (columns, rows);
+    let handle = SessionHandle::connect(config, listener).map_err(io::Error::other)?;
+    let _ = painter.handle.set(handle.clone());
+    painter.paint();
+    forward_signals(front)?;
+    spawn_stdin_reader(handle.clone())?;
+    main_loop(&handle, &painter, &events, options, raw, (columns, rows))
+}
+
+/// Suspends, follows the window size, and stops at the close.
+fn main_loop(
+    handle: &SessionHandle,
+    painter: &Painter,
+    events: &Receiver<FrontEvent>,
+    options: &TerminalOptions,
+    raw: &RawMode<'_>,
+    mut window: (u16, u16),
+) -> io::Result<Outcome> {
     loop {
-        let now = Instant::now();
-        // Failed sends show for one ack interval; a pass without one lets it fade.
-        let errors = driver.stats().send_errors;
-        if errors > send_errors {
-            display
-                .notifications()
-                .set_network_error("Network error: sending to the server failed.", now);
-        } else {
-            display.notifications().clear_network_error(now);
-        }
-        send_errors = errors;
-        let session = driver.transport();
-        if session.transport().last_new_remote_state().is_some() {
-            connected = true;
-        }
-        let closed = session.closed();
-        if closed.is_some() {
-            display.shutting_down(now);
-            local.drop_title_prefix();
-        }
-        let frame = local.paint(display.frame(session, now));
-        if !frame.is_empty() {
-            stdout.write_all(&frame)?;
-            stdout.flush()?;
-        }
-        if let Some(reason) = closed {
-            return Ok(Outcome { reason, connected });
-        }
-        let wake = display
-            .next_wake(session, now)
-            .map(tokio::time::Instant::from_std);
-        tokio::select! {
-            step = driver.step() => { step?; }
-            _ = sleep_until(wake), if wake.is_some() => {}
-            read = stdin.read(&mut input), if stdin_open => {
-                let n = read?;
-                let now = Instant::now();
-                if n == 0 {
-                    stdin_open = false;
-                    display.notifications().set_message("Exiting...", true, true, now);
-                    driver.transport_mut().close(now);
-                } else {
-                    let typed = display.typed(driver.transport(), &mut escape, &input[..n], now);
-                    if typed.repaint {
-                        local.request_repaint();
-                    }
-                    if typed.quit {
-                        driver.transport_mut().close(now);
-                    }
-                    driver.transport_mut().send_input(&typed.send);
-                    if typed.suspend {
-                        suspend_until_continued(raw, options.alternate_screen)?;
-                        local.request_repaint();
-                        // The window may have changed while we were stopped.
-                        follow_window_size(&mut window, &mut driver, &mut display, &mut local);
-                    }
-                }
-                driver.flush()?;
+        let Ok(event) = events.recv() else {
+            return Err(io::Error::other("the session ended without closing"));
+        };
+        match event {
+            FrontEvent::Closed(reason) => {
+                // The last frame leaves the remote program's own title.
+                painter.with_local(LocalTerminal::drop_title_prefix);
+                painter.paint();
+                let connected = handle.status().last_contact.is_some();
+                return Ok(Outcome { reason, connected });
             }
-            _ = winch.recv() => {
-                follow_window_size(&mut window, &mut driver, &mut display, &mut local);
-                driver.flush()?;
+            FrontEvent::Suspend => {
+                // Painting waits while the terminal is handed back to the shell.
+                let local = painter.local.lock().unwrap_or_else(PoisonError::into_inner);
+                suspend_until_continued(raw, options.alternate_screen)?;
+                drop(local);
+                painter.with_local(LocalTerminal::request_repaint);
+                // The window may have changed while we were stopped.
+                follow_window_size(handle, painter, &mut window);
+                painter.paint();
             }
-            _ = term.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
-            _ = int.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
-            _ = hup.recv() => { shutdown_on_signal(&mut driver, &mut display)?; }
+            FrontEvent::WindowChanged => {
+                follow_window_size(handle, painter, &mut window);
+                painter.paint();
+            }
+            FrontEvent::Signal => {
+                let _ = handle.close_showing("Signal received, shutting down...");
+            }
         }
     }
 }
 
-/// Tells the server the local window's size if it changed (`SIGWINCH`, resume).
-fn follow_window_size(
-    window: &mut (u16, u16),
-    driver: &mut UdpDriver<ClientSession>,
-    display: &mut ClientDisplay,
-    local: &mut LocalTerminal,
-) {
+/// Tells the session the local window's size if it changed (`SIGWINCH`, resume).
+fn follow_window_size(handle: &SessionHandle, painter: &Painter, window: &mut (u16, u16)) {
     let Ok((columns, rows)) = window_size(io::stdin().as_fd()) else {
         return;
     };
@@ -197,27 +255,56 @@ fn follow_window_size(
         return;
     }
     *window = (columns, rows);
-    driver.transport_mut().resize(columns, rows);
-    display.window_resized();
-    local.request_repaint();
+    let _ = handle.resize(columns, rows);
+    painter.with_local(LocalTerminal::request_repaint);
 }
 
-fn shutdown_on_signal(
-    driver: &mut UdpDriver<ClientSession>,
-    display: &mut ClientDisplay,
-) -> io::Result<()> {
-    let now = Instant::now();
-    display
-        .notifications()
-        .set_message("Signal received, shutting down...", true, true, now);
-    driver.transport_mut().close(now);
-    driver.flush()
+/// SIGWINCH, SIGTERM, SIGINT and SIGHUP, watched on the shared runtime and handed to
+/// the main thread.
+fn forward_signals(front: Sender<FrontEvent>) -> io::Result<()> {
+    let runtime = shared_runtime()?;
+    let _guard = runtime.enter();
+    let mut winch = signal(SignalKind::window_change())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    runtime.spawn(async move {
+        loop {
+            let event = tokio::select! {
+                _ = winch.recv() => FrontEvent::WindowChanged,
+                _ = term.recv() => FrontEvent::Signal,
+                _ = int.recv() => FrontEvent::Signal,
+                _ = hup.recv() => FrontEvent::Signal,
+            };
+            if front.send(event).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
 }
 
-/// Sleeps until `wake` (forever when `None`; the branch is disabled then).
-async fn sleep_until(wake: Option<tokio::time::Instant>) {
-    match wake {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
+/// Keystrokes: a thread blocked in read(2) on stdin, each read sent as it is (the
+/// session's escape key filter sees the raw bytes). End of input closes the session.
+fn spawn_stdin_reader(handle: SessionHandle) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("stdin".into())
+        .spawn(move || {
+            let mut input = vec![0u8; STDIN_CHUNK];
+            let mut stdin = io::stdin();
+            loop {
+                match stdin.read(&mut input) {
+                    Ok(0) | Err(_) => {
+                        let _ = handle.close_showing("Exiting...");
+                        return;
+                    }
+                    Ok(n) => {
+                        if handle.send_input(&input[..n]).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+        .map(|_| ())
 }

@@ -2,8 +2,7 @@
 //! [`Transport`](crate::ssp::Transport), or a session around one) on tokio UDP
 //! sockets.
 
-pub mod endpoint;
 pub mod udp;
 
-pub use endpoint::Endpoint;
+pub use crate::ssp::Endpoint;
 pub use udp::{DriverStats, Step, UdpDriver};

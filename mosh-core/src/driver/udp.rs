@@ -16,7 +16,7 @@ use crate::crypto::Role;
 use crate::crypto::cipher::MAX_DATAGRAM_LEN;
 use crate::ssp::{Event, Receipt, SocketId};
 
-use super::endpoint::Endpoint;
+use crate::ssp::Endpoint;
 
 /// What one [`UdpDriver::step`] did.
 #[derive(Debug)]
@@ -72,6 +72,14 @@ fn is_message_too_large(error: &io::Error) -> bool {
     error.raw_os_error() == Some(emsgsize)
 }
 
+/// The unspecified address (any port) of `server`'s family: where client sockets bind.
+fn unspecified_of(server: SocketAddr) -> SocketAddr {
+    match server {
+        SocketAddr::V4(_) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
+        SocketAddr::V6(_) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
+    }
+}
+
 fn open_socket(id: SocketId, addr: SocketAddr) -> io::Result<OpenSocket> {
     let socket = std::net::UdpSocket::bind(addr)?;
     socket.set_nonblocking(true)?;
@@ -90,11 +98,7 @@ impl<E: Endpoint> UdpDriver<E> {
         let server = transport
             .remote_address()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "client without server"))?;
-        let any = match server {
-            SocketAddr::V4(_) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
-            SocketAddr::V6(_) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
-        };
-        let mut driver = Self::new(transport, Vec::new(), Some(any));
+        let mut driver = Self::new(transport, Vec::new(), Some(unspecified_of(server)));
         driver.flush()?;
         Ok(driver)
     }
@@ -150,6 +154,16 @@ impl<E: Endpoint> UdpDriver<E> {
     /// through the new default route) and send from it at once.
     pub fn network_changed(&mut self) -> io::Result<()> {
         self.transport.network_changed(Instant::now());
+        self.flush()
+    }
+
+    /// Client: send to `server` from now on (the next address of a host name while
+    /// connecting), from a fresh socket of its address family, at once.
+    pub fn retarget(&mut self, server: SocketAddr) -> io::Result<()> {
+        if self.client_bind.is_some() {
+            self.client_bind = Some(unspecified_of(server));
+            self.transport.retarget(server, Instant::now());
+        }
         self.flush()
     }
 

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use crate::codec::{ReceiveError, SendError};
 use crate::crypto::{Role, SessionCipher, SessionKey};
-use crate::driver::Endpoint;
 use crate::proto::WindowSize;
-use crate::ssp::{Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream};
+use crate::ssp::{
+    Endpoint, Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream,
+};
 use crate::terminal::Framebuffer;
 
 use super::terminal_state::TerminalState;
@@ -48,6 +49,12 @@ pub enum CloseReason {
     /// No server state arrived within [`CONNECT_TIMEOUT`]: wrong port or key, or UDP
     /// blocked.
     ConnectTimedOut,
+    /// The server's host name did not resolve (set by the runtime, before a session
+    /// exists).
+    HostNotFound,
+    /// The local network stack failed in a way the session cannot go on from (set by
+    /// the runtime).
+    NetworkFailed,
 }
 
 /// Where the session is.
@@ -93,8 +100,8 @@ pub enum ClientEvent {
     Closed(CloseReason),
 }
 
-/// A server is "late" once its newest state is this old (`prediction.md` §11.1).
-const SERVER_LATE: Duration = Duration::from_millis(6500);
+/// A server is "late" (the status says waiting) once its newest state is this old (`prediction.md` §11.1).
+pub const SERVER_LATE: Duration = Duration::from_millis(6500);
 
 /// One client session.
 #[derive(Debug)]
@@ -266,8 +273,31 @@ impl ClientSession {
     fn finish(&mut self, reason: CloseReason) {
         if self.closed.is_none() {
             self.closed = Some(reason);
-            self.events.push_back(ClientEvent::Closed(reason));
+            tracing::info!(?reason, "session closed");
+            self.push_event(ClientEvent::Closed(reason));
         }
+    }
+
+    /// Queues `event` for the app, coalesced with one of its kind still queued: the
+    /// queue holds at most one event of each kind, so a front end that never polls
+    /// (or polls slowly) costs a few bytes, not one event per server state.
+    fn push_event(&mut self, event: ClientEvent) {
+        let kind = std::mem::discriminant(&event);
+        match self
+            .events
+            .iter_mut()
+            .find(|queued| std::mem::discriminant(*queued) == kind)
+        {
+            // The newest title or clipboard wins; a repeated screen change or bell is
+            // the same news.
+            Some(queued) => *queued = event,
+            None => self.events.push_back(event),
+        }
+    }
+
+    /// Events queued and not yet polled (at most one of each kind).
+    pub fn pending_events(&self) -> usize {
+        self.events.len()
     }
 
     fn after_receive(&mut self) {
@@ -278,18 +308,16 @@ impl ClientSession {
         self.reported_num = num;
         let screen = self.transport.remote_state().framebuffer().clone();
         if screen.window_title() != self.reported.window_title() && screen.title_initialized() {
-            self.events
-                .push_back(ClientEvent::TitleChanged(screen.window_title().to_owned()));
+            self.push_event(ClientEvent::TitleChanged(screen.window_title().to_owned()));
         }
         if screen.bell_count() != self.reported.bell_count() {
-            self.events.push_back(ClientEvent::Bell);
+            self.push_event(ClientEvent::Bell);
         }
         if screen.clipboard() != self.reported.clipboard() && !screen.clipboard().is_empty() {
-            self.events
-                .push_back(ClientEvent::Clipboard(screen.clipboard().to_owned()));
+            self.push_event(ClientEvent::Clipboard(screen.clipboard().to_owned()));
         }
         if screen != self.reported {
-            self.events.push_back(ClientEvent::ScreenChanged);
+            self.push_event(ClientEvent::ScreenChanged);
         }
         self.reported = screen;
     }
@@ -370,6 +398,12 @@ impl Endpoint for ClientSession {
 
     fn report_message_too_large(&mut self) {
         self.transport.report_message_too_large();
+    }
+
+    fn retarget(&mut self, server: SocketAddr, now: Instant) {
+        if self.closed.is_none() {
+            self.transport.retarget(server, now);
+        }
     }
 
     fn remote_address(&self) -> Option<SocketAddr> {

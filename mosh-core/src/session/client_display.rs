@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_forged_datagram_shows_a_brief_crypto_message() {
-        use crate::driver::Endpoint;
+        use crate::ssp::Endpoint;
         use crate::ssp::SocketId;
         let t0 = Instant::now();
         let (mut session, mut display) = start(t0);

@@ -197,6 +197,17 @@ impl Connection {
         true
     }
 
+    /// Client: send to `server` from now on, from a fresh socket (it may be of the
+    /// other address family). Returns false on the server, which follows its client.
+    pub fn retarget(&mut self, server: SocketAddr, now: Instant) -> bool {
+        if self.role != Role::Client {
+            return false;
+        }
+        self.remote = Some(server);
+        self.open_socket(now);
+        true
+    }
+
     fn open_socket(&mut self, now: Instant) {
         // Also capped here, not only after receives as stock does: a phone out of
         // coverage hears nothing for hours and would otherwise pile up sockets. The

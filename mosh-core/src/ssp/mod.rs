@@ -15,6 +15,7 @@ pub mod clock;
 pub mod connection;
 pub mod constants;
 pub mod echo_ack;
+pub mod endpoint;
 pub mod receiver;
 pub mod sender;
 pub mod state;
@@ -23,6 +24,7 @@ pub mod user_stream;
 
 pub use connection::{Event, SocketId};
 pub use echo_ack::EchoAckTracker;
+pub use endpoint::Endpoint;
 pub use receiver::{StateOutcome, StateStats};
 pub use state::SyncState;
 pub use transport::{Incoming, Receipt, ResumePoint, Transmit, Transport, TransportStats};

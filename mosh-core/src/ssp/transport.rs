@@ -485,6 +485,15 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.sender.send_now(now);
     }
 
+    /// Client: send to `server` from now on (another address of the same host), from a
+    /// fresh socket, at once. Sequence and state numbers go on, so no nonce repeats.
+    pub fn retarget(&mut self, server: SocketAddr, now: Instant) {
+        self.touch(now);
+        if self.connection.retarget(server, now) {
+            self.sender.send_now(now);
+        }
+    }
+
     /// The OS refused a datagram as too large (EMSGSIZE): use the 500-byte MTU.
     pub fn report_message_too_large(&mut self) {
         self.connection.message_too_large();

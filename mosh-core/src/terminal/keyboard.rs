@@ -131,6 +131,108 @@ pub fn encode_key(key: Key) -> &'static [u8] {
     }
 }
 
+/// Modifier keys held with a key (xterm's modifier parameter: 1 + shift + 2·alt +
+/// 4·ctrl).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct KeyModifiers {
+    /// Shift.
+    pub shift: bool,
+    /// Alt (Option, Meta): sent as an ESC prefix on plain keys.
+    pub alt: bool,
+    /// Control.
+    pub ctrl: bool,
+}
+
+impl KeyModifiers {
+    /// xterm's modifier parameter, or `None` without modifiers.
+    fn xterm_parameter(self) -> Option<u8> {
+        let value = 1 + u8::from(self.shift) + 2 * u8::from(self.alt) + 4 * u8::from(self.ctrl);
+        (value > 1).then_some(value)
+    }
+}
+
+/// The bytes for `key` with `modifiers` as xterm sends them in the current modes:
+/// cursor keys in SS3 form when the remote program enabled application cursor keys
+/// (DECCKM) and in CSI form otherwise; modified keys in the `CSI 1 ; m X` and
+/// `CSI n ; m ~` forms.
+pub fn encode_key_with(
+    key: Key,
+    modifiers: KeyModifiers,
+    application_cursor_keys: bool,
+) -> Vec<u8> {
+    let parameter = modifiers.xterm_parameter();
+    // Keys with a final letter: arrows, Home/End, F1–F4.
+    let letter = match key {
+        Key::Up => Some((b'A', true)),
+        Key::Down => Some((b'B', true)),
+        Key::Right => Some((b'C', true)),
+        Key::Left => Some((b'D', true)),
+        Key::Home => Some((b'H', true)),
+        Key::End => Some((b'F', true)),
+        Key::Function(n @ 1..=4) => Some((b'P' + n - 1, false)),
+        _ => None,
+    };
+    if let Some((letter, cursor_key)) = letter {
+        return match parameter {
+            Some(m) => format!("\x1b[1;{m}{}", letter as char).into_bytes(),
+            None if cursor_key && !application_cursor_keys => vec![0x1b, b'[', letter],
+            None => vec![0x1b, b'O', letter],
+        };
+    }
+    // Keys of the `CSI n ~` form.
+    let tilde = match key {
+        Key::Insert => Some(2),
+        Key::Delete => Some(3),
+        Key::PageUp => Some(5),
+        Key::PageDown => Some(6),
+        Key::Function(n @ 5..=12) => Some([15, 17, 18, 19, 20, 21, 23, 24][usize::from(n - 5)]),
+        _ => None,
+    };
+    if let Some(n) = tilde {
+        return match parameter {
+            Some(m) => format!("\x1b[{n};{m}~").into_bytes(),
+            None => format!("\x1b[{n}~").into_bytes(),
+        };
+    }
+    let plain: &[u8] = match key {
+        Key::Tab if modifiers.shift => b"\x1b[Z",
+        Key::Backspace if modifiers.ctrl => b"\x08",
+        Key::Function(_) => return Vec::new(),
+        other => encode_key(other),
+    };
+    let mut out = Vec::with_capacity(plain.len() + 1);
+    if modifiers.alt && !(key == Key::Tab && modifiers.shift) {
+        out.push(0x1b);
+    }
+    out.extend_from_slice(plain);
+    out
+}
+
+/// The bytes for the character `c` typed with `modifiers`: Ctrl makes the C0 control
+/// of letters and `@[\\]^_?` (Ctrl-Space is NUL), Alt puts ESC before it.
+pub fn encode_char_with(c: char, modifiers: KeyModifiers) -> Vec<u8> {
+    let mut out = Vec::with_capacity(5);
+    if modifiers.alt {
+        out.push(0x1b);
+    }
+    let control = match c {
+        _ if !modifiers.ctrl => None,
+        'a'..='z' => Some(c as u8 - b'a' + 1),
+        '@' | ' ' | '2' => Some(0),
+        'A'..='_' => Some(c as u8 & 0x1f),
+        '?' => Some(0x7f),
+        _ => None,
+    };
+    match control {
+        Some(byte) => out.push(byte),
+        None => {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    out
+}
+
 /// The bytes a client sends for pasted text: wrapped in `ESC [200~` … `ESC [201~` when
 /// the remote program enabled bracketed paste (the framebuffer's mode 2004). Any
 /// end-marker inside the text is removed so a paste cannot end the bracket early, and
@@ -153,6 +255,34 @@ pub fn encode_paste(text: &str, bracketed_paste: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_follow_the_cursor_key_mode_and_modifiers() {
+        let none = KeyModifiers::default();
+        let ctrl = KeyModifiers { ctrl: true, ..none };
+        let shift = KeyModifiers {
+            shift: true,
+            ..none
+        };
+        let alt = KeyModifiers { alt: true, ..none };
+        assert_eq!(encode_key_with(Key::Up, none, false), b"\x1b[A");
+        assert_eq!(encode_key_with(Key::Up, none, true), b"\x1bOA");
+        assert_eq!(encode_key_with(Key::Left, ctrl, true), b"\x1b[1;5D");
+        assert_eq!(encode_key_with(Key::Function(1), none, false), b"\x1bOP");
+        assert_eq!(
+            encode_key_with(Key::Function(5), shift, false),
+            b"\x1b[15;2~"
+        );
+        assert_eq!(encode_key_with(Key::Delete, none, false), b"\x1b[3~");
+        assert_eq!(encode_key_with(Key::Tab, shift, false), b"\x1b[Z");
+        assert_eq!(encode_key_with(Key::Backspace, alt, false), b"\x1b\x7f");
+        assert_eq!(encode_key_with(Key::Function(13), none, false), b"");
+        assert_eq!(encode_char_with('c', ctrl), [3]);
+        assert_eq!(encode_char_with('[', ctrl), [0x1b]);
+        assert_eq!(encode_char_with(' ', ctrl), [0]);
+        assert_eq!(encode_char_with('x', alt), b"\x1bx");
+        assert_eq!(encode_char_with('é', ctrl), "é".as_bytes());
+    }
 
     #[test]
     fn paste_is_bracketed_only_when_asked() {

@@ -55,21 +55,8 @@ fn main() -> ExitCode {
         prediction: env.prediction,
         prediction_overwrite: env.prediction_overwrite,
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mosh-client: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let server = std::net::SocketAddr::new(ip, port);
-    let outcome = runtime.block_on(run_interactive(server, env.key, options));
-    // The stdin reader is a blocking thread stuck in read(2); waiting for it on drop
-    // would hang the exit until the next key press.
-    runtime.shutdown_background();
+    let outcome = run_interactive(server, env.key, options);
     let code = match outcome {
         Ok(outcome) => {
             if !outcome.connected {

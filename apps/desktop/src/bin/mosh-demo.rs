@@ -12,6 +12,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use mosh_core::bootstrap::parse_connect;
 use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig};
+use mosh_core::runtime::shared_runtime;
 use mosh_core::session::escape_key::EscapeKeyConfig;
 use mosh_desktop::link_spec::parse_link;
 use mosh_desktop::run::{TerminalOptions, run_interactive};
@@ -72,10 +73,8 @@ fn main() -> ExitCode {
         Ok(connect) => connect,
         Err(e) => return fail(&format!("{e}; the server said:\n{printed}")),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The proxy runs on the library's shared runtime, beside the session.
+    let runtime = match shared_runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(&e.to_string()),
     };
@@ -87,26 +86,21 @@ fn main() -> ExitCode {
         prediction,
         prediction_overwrite: std::env::var("MOSH_PREDICTION_OVERWRITE").as_deref() == Ok("yes"),
     };
-    let outcome = runtime.block_on(async {
+    let outcome = (|| {
         // Keep the proxy alive for the whole session.
         let proxy = match link {
-            Some(link) => Some(
-                ImpairmentProxy::start(ProxyConfig {
-                    listen: "127.0.0.1:0".parse().expect("literal address"),
-                    upstream: direct,
-                    up: link,
-                    down: link,
-                    seed: 1,
-                })
-                .await?,
-            ),
+            Some(link) => Some(runtime.block_on(ImpairmentProxy::start(ProxyConfig {
+                listen: "127.0.0.1:0".parse().expect("literal address"),
+                upstream: direct,
+                up: link,
+                down: link,
+                seed: 1,
+            }))?),
             None => None,
         };
         let target = proxy.as_ref().map_or(direct, |p| p.local_addr());
-        run_interactive(target, connect.key, options).await
-    });
-    // The stdin reader is a blocking thread stuck in read(2); see mosh-client.
-    runtime.shutdown_background();
+        run_interactive(target, connect.key, options)
+    })();
     match outcome {
         Ok(outcome) => {
             println!("\n[mosh-demo is exiting.]");

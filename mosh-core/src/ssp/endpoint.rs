@@ -1,12 +1,12 @@
-//! What a driver runs: anything with the sans-IO shape of an SSP [`Transport`] (the
+//! What a driver (the tokio `UdpDriver`, a simulator, a test) runs: anything with the sans-IO shape of an SSP [`Transport`] (the
 //! transport itself, or a client session wrapping one).
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use super::{Event, Receipt, SocketId, SyncState, Transmit, Transport};
 use crate::codec::{ReceiveError, SendError};
 use crate::crypto::Role;
-use crate::ssp::{Event, Receipt, SocketId, SyncState, Transmit, Transport};
 
 /// A sans-IO endpoint: datagrams and time in, datagrams, socket events and a wake-up
 /// time out. See [`Transport`] for the meaning of each call.
@@ -29,6 +29,9 @@ pub trait Endpoint {
     fn network_changed(&mut self, now: Instant);
     /// The OS refused a datagram as too large.
     fn report_message_too_large(&mut self);
+    /// Client: send to `server` from now on (another address of the same host, tried
+    /// while connecting), from a fresh socket, at once. Sequence numbers go on.
+    fn retarget(&mut self, server: SocketAddr, now: Instant);
     /// Where datagrams go.
     fn remote_address(&self) -> Option<SocketAddr>;
     /// Which side this is.
@@ -64,6 +67,10 @@ impl<L: SyncState, R: SyncState> Endpoint for Transport<L, R> {
 
     fn report_message_too_large(&mut self) {
         Transport::report_message_too_large(self)
+    }
+
+    fn retarget(&mut self, server: SocketAddr, now: Instant) {
+        Transport::retarget(self, server, now)
     }
 
     fn remote_address(&self) -> Option<SocketAddr> {

@@ -1,0 +1,37 @@
+//! What a front end asks of the session task.
+
+use std::sync::mpsc::SyncSender;
+
+use zeroize::Zeroizing;
+
+use crate::terminal::keyboard::{Key, KeyModifiers};
+
+/// A snapshot, or `None` when the session cannot be saved (closed, or never had a
+/// server address).
+pub(crate) type SnapshotReply = SyncSender<Option<Zeroizing<Vec<u8>>>>;
+
+/// One command for the session task.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Bytes typed (through the escape key when the front end configured one).
+    Typed(Vec<u8>),
+    /// A key, encoded for the remote program's current modes.
+    Key(Key, KeyModifiers),
+    /// A character with modifiers (Ctrl-C, Alt-x).
+    Char(char, KeyModifiers),
+    /// Pasted text, bracketed when the remote program asked for it.
+    Paste(String),
+    /// The window changed size (never 0×0: the handle refuses that).
+    Resize(u16, u16),
+    /// The OS network path changed.
+    NetworkChanged,
+    /// The app leaves the foreground; the reply is a snapshot to store.
+    EnterBackground(SnapshotReply),
+    /// The app is back.
+    EnterForeground,
+    /// A snapshot to store.
+    Snapshot(SnapshotReply),
+    /// Start the polite shutdown, showing `message` in the notification bar while it
+    /// runs.
+    Close(Option<String>),
+}

@@ -1,0 +1,271 @@
+//! The thread-safe handle front ends hold: commands to the session task, the
+//! published view for reads.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use zeroize::Zeroizing;
+
+use crate::proto::resize::MAX_DIMENSION;
+use crate::session::{ClientSession, ConnectionStatus, ScreenModel, SnapshotError};
+use crate::terminal::Framebuffer;
+use crate::terminal::keyboard::{Key, KeyModifiers};
+
+use super::commands::{Command, SnapshotReply};
+use super::config::{SessionConfig, SessionOptions};
+use super::delivery::{Mailbox, SessionListener, spawn_delivery};
+use super::published::{Published, View};
+use super::shared::{on_runtime_thread, shared_runtime, wall_clock_us};
+use super::task::{Start, run_session};
+
+/// How long a call that needs the task's answer (a snapshot) waits. The task
+/// answers in microseconds unless the process is starved.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a call on a session failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuntimeError {
+    /// The session has ended or is closing.
+    #[error("the session is closed")]
+    Closed,
+    /// A window of zero columns or rows.
+    #[error("invalid window size {columns}x{rows}: both must be at least 1")]
+    InvalidSize {
+        /// Columns asked for.
+        columns: u16,
+        /// Rows asked for.
+        rows: u16,
+    },
+    /// Port 0.
+    #[error("invalid port 0")]
+    InvalidPort,
+    /// An empty host.
+    #[error("invalid host: empty")]
+    InvalidHost,
+    /// The snapshot cannot be restored.
+    #[error("snapshot: {0}")]
+    Snapshot(#[from] SnapshotError),
+    /// The session cannot be saved (sequence numbers exhausted).
+    #[error("the session cannot be saved")]
+    SnapshotUnavailable,
+    /// The session task did not answer in time.
+    #[error("the session did not answer in time")]
+    Busy,
+    /// A call that waits for the session task was made on the library's runtime
+    /// thread, where it would wait for itself.
+    #[error("called from the library's runtime thread")]
+    WrongThread,
+    /// The runtime or a thread could not be started.
+    #[error("could not start the session runtime: {0}")]
+    Runtime(String),
+}
+
+/// One session, shared by any number of threads. Every call returns at once; none
+/// waits on the network. Dropping every clone of the handle stops the session
+/// without the shutdown handshake (call [`SessionHandle::close`] for that).
+#[derive(Debug, Clone)]
+pub struct SessionHandle {
+    commands: UnboundedSender<Command>,
+    published: Published,
+    closing: Arc<AtomicBool>,
+}
+
+// The handle is shared across the app's threads and the FFI.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<SessionHandle>();
+};
+
+fn check_size(columns: u16, rows: u16) -> Result<(u16, u16), RuntimeError> {
+    if columns == 0 || rows == 0 {
+        return Err(RuntimeError::InvalidSize { columns, rows });
+    }
+    // The server refuses larger sizes; clamping keeps input flowing.
+    Ok((columns.min(MAX_DIMENSION), rows.min(MAX_DIMENSION)))
+}
+
+impl SessionHandle {
+    /// Starts a session to `config.host`. Name resolution and the first datagram
+    /// happen on the runtime; events go to `listener`.
+    pub fn connect(
+        config: SessionConfig,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<SessionHandle, RuntimeError> {
+        let (columns, rows) = check_size(config.columns, config.rows)?;
+        if config.port == 0 {
+            return Err(RuntimeError::InvalidPort);
+        }
+        let host = config.host.trim();
+        if host.is_empty() {
+            return Err(RuntimeError::InvalidHost);
+        }
+        let start = Start::Connect {
+            host: host.to_owned(),
+            port: config.port,
+            key: config.key,
+            columns,
+            rows,
+        };
+        Self::spawn(start, columns, rows, config.options, listener)
+    }
+
+    /// Resumes the session saved in `snapshot` (see
+    /// [`ClientSession::restore`] for why it never repeats a nonce).
+    pub fn restore(
+        snapshot: &[u8],
+        options: SessionOptions,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<SessionHandle, RuntimeError> {
+        let session = ClientSession::restore(snapshot, wall_clock_us(), Instant::now())?;
+        let (columns, rows) = session.window();
+        tracing::info!(server = ?crate::ssp::Endpoint::remote_address(&session), "session restored");
+        Self::spawn(
+            Start::Restored(Box::new(session)),
+            columns,
+            rows,
+            options,
+            listener,
+        )
+    }
+
+    fn spawn(
+        start: Start,
+        columns: u16,
+        rows: u16,
+        options: SessionOptions,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<SessionHandle, RuntimeError> {
+        let runtime = shared_runtime().map_err(|e| RuntimeError::Runtime(e.to_string()))?;
+        let (commands, receiver) = unbounded_channel();
+        let published = Published::new(View::new(columns, rows));
+        let mailbox = Mailbox::default();
+        spawn_delivery(mailbox.clone(), published.clone(), listener, options.output)
+            .map_err(|e| RuntimeError::Runtime(e.to_string()))?;
+        runtime.spawn(run_session(
+            start,
+            options,
+            receiver,
+            published.clone(),
+            mailbox,
+        ));
+        Ok(SessionHandle {
+            commands,
+            published,
+            closing: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    fn send(&self, command: Command) -> Result<(), RuntimeError> {
+        if self.closing.load(Ordering::Acquire) {
+            return Err(RuntimeError::Closed);
+        }
+        self.commands
+            .send(command)
+            .map_err(|_| RuntimeError::Closed)
+    }
+
+    /// Bytes typed by the user (already encoded), through the escape key when one is
+    /// configured.
+    pub fn send_input(&self, bytes: &[u8]) -> Result<(), RuntimeError> {
+        self.send(Command::Typed(bytes.to_vec()))
+    }
+
+    /// A key, encoded for the remote program's current modes.
+    pub fn send_key(&self, key: Key, modifiers: KeyModifiers) -> Result<(), RuntimeError> {
+        self.send(Command::Key(key, modifiers))
+    }
+
+    /// A character typed with modifiers (Ctrl-C is `('c', ctrl)`).
+    pub fn send_char(&self, c: char, modifiers: KeyModifiers) -> Result<(), RuntimeError> {
+        self.send(Command::Char(c, modifiers))
+    }
+
+    /// Pasted text; bracketed when the remote program asked for bracketed paste.
+    pub fn paste(&self, text: &str) -> Result<(), RuntimeError> {
+        self.send(Command::Paste(text.to_owned()))
+    }
+
+    /// The window changed size. Zero is refused; sizes above the protocol's limit
+    /// (4096) are clamped to it.
+    pub fn resize(&self, columns: u16, rows: u16) -> Result<(), RuntimeError> {
+        let (columns, rows) = check_size(columns, rows)?;
+        self.send(Command::Resize(columns, rows))
+    }
+
+    /// The OS says the network path changed: a fresh socket, and a datagram at once.
+    pub fn network_changed(&self) -> Result<(), RuntimeError> {
+        self.send(Command::NetworkChanged)
+    }
+
+    /// The app leaves the foreground: every timer and send stops. Returns a snapshot
+    /// to store (it holds the session key: keep it in the Keychain or an Android
+    /// Keystore-encrypted file).
+    pub fn enter_background(&self) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
+        self.request(Command::EnterBackground)
+    }
+
+    /// The app is back: resynchronize at once from a fresh socket.
+    pub fn enter_foreground(&self) -> Result<(), RuntimeError> {
+        self.send(Command::EnterForeground)
+    }
+
+    /// Bytes that let a new process resume this session
+    /// ([`SessionHandle::restore`]); they hold the session key.
+    pub fn snapshot(&self) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
+        self.request(Command::Snapshot)
+    }
+
+    fn request(
+        &self,
+        command: impl FnOnce(SnapshotReply) -> Command,
+    ) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
+        if on_runtime_thread() {
+            return Err(RuntimeError::WrongThread);
+        }
+        let (reply, answer) = sync_channel(1);
+        self.send(command(reply))?;
+        match answer.recv_timeout(REPLY_TIMEOUT) {
+            Ok(Some(snapshot)) => Ok(snapshot),
+            Ok(None) => Err(RuntimeError::SnapshotUnavailable),
+            Err(RecvTimeoutError::Timeout) => Err(RuntimeError::Busy),
+            Err(RecvTimeoutError::Disconnected) => Err(RuntimeError::Closed),
+        }
+    }
+
+    /// Starts the polite shutdown; [`SessionEvent::Closed`](super::SessionEvent)
+    /// follows. Later calls fail with [`RuntimeError::Closed`].
+    pub fn close(&self) -> Result<(), RuntimeError> {
+        self.close_with(None)
+    }
+
+    /// [`SessionHandle::close`], showing `message` in the notification bar while the
+    /// shutdown runs (the desktop client's "Exiting...").
+    pub fn close_showing(&self, message: &str) -> Result<(), RuntimeError> {
+        self.close_with(Some(message.to_owned()))
+    }
+
+    fn close_with(&self, message: Option<String>) -> Result<(), RuntimeError> {
+        let result = self.send(Command::Close(message));
+        self.closing.store(true, Ordering::Release);
+        result
+    }
+
+    /// What the app should show now: rows of styled runs (predictions marked), the
+    /// cursor and the title.
+    pub fn screen(&self) -> ScreenModel {
+        self.published.screen()
+    }
+
+    /// The displayed frame itself, for front ends that paint a terminal.
+    pub fn frame(&self) -> Framebuffer {
+        self.published.frame()
+    }
+
+    /// The connection status as last published.
+    pub fn status(&self) -> ConnectionStatus {
+        self.published.status()
+    }
+}

@@ -1,0 +1,31 @@
+//! The client runtime every front end shares (`mobile-api.md`; `architecture.md`,
+//! principle 7): one thread-safe [`SessionHandle`] per session, whose task drives the
+//! sans-IO [`ClientSession`](crate::session::ClientSession) and
+//! [`ClientDisplay`](crate::session::ClientDisplay) on the UDP driver, on one
+//! process-wide tokio runtime owned by the library.
+//!
+//! - Front ends send commands (typed bytes, keys, paste, resize, lifecycle calls);
+//!   every call returns at once and none waits on the network.
+//! - The task publishes what it shows after every change; [`SessionHandle::screen`]
+//!   and [`SessionHandle::status`] read that without a round trip to the task.
+//! - Events reach a [`SessionListener`] on a delivery thread of the session's own,
+//!   coalesced: a listener that is slow (or stuck) makes the next delivery carry
+//!   everything that changed meanwhile, never a longer queue. A listener that panics
+//!   is logged and the session goes on.
+//!
+//! The desktop `mosh-client` and `mosh-ffi` (the library phone apps link) are both
+//! front ends of this runtime.
+
+mod commands;
+mod config;
+mod delivery;
+mod handle;
+mod published;
+mod resolve;
+mod shared;
+mod task;
+
+pub use config::{OutputMode, SessionConfig, SessionOptions};
+pub use delivery::{SessionEvent, SessionListener};
+pub use handle::{RuntimeError, SessionHandle};
+pub use shared::shared_runtime;

@@ -1,0 +1,137 @@
+//! What the session task last showed, readable by any thread without a round trip
+//! to the task: the displayed frame (server frame, predictions, notification bar),
+//! which cells are predictions, and the connection status.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::prediction::PredictedCell;
+use crate::session::{CloseReason, ConnectionState, ConnectionStatus, ScreenModel};
+use crate::terminal::Framebuffer;
+
+/// One session's published view. Cloning the frame is cheap (its rows are shared).
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    pub frame: Framebuffer,
+    pub predicted: Vec<PredictedCell>,
+    pub status: ConnectionStatus,
+}
+
+impl View {
+    pub fn new(columns: u16, rows: u16) -> Self {
+        View {
+            frame: Framebuffer::new(columns.into(), rows.into()),
+            predicted: Vec::new(),
+            status: ConnectionStatus {
+                state: ConnectionState::Connecting,
+                last_contact: None,
+                rtt: Duration::ZERO,
+                stats: Default::default(),
+                background: false,
+            },
+        }
+    }
+}
+
+/// The published view, shared by the task (writer) and the handle and delivery
+/// thread (readers). Held only to copy in or out, never across a call out.
+#[derive(Debug, Clone)]
+pub(crate) struct Published(Arc<Mutex<View>>);
+
+impl Published {
+    pub fn new(view: View) -> Self {
+        Published(Arc::new(Mutex::new(view)))
+    }
+
+    /// A copy of the view. A poisoned lock (a panic while it was held, which the
+    /// code under it cannot do) still gives the last view rather than a panic.
+    pub fn view(&self) -> View {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn frame(&self) -> Framebuffer {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .frame
+            .clone()
+    }
+
+    pub fn status(&self) -> ConnectionStatus {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).status
+    }
+
+    pub fn screen(&self) -> ScreenModel {
+        let view = self.view();
+        ScreenModel::from_frame(&view.frame, &view.predicted)
+    }
+
+    /// Replaces the frame and prediction marks; returns the rows that differ from
+    /// the previous ones (`None`: nothing visible changed).
+    pub fn set_frame(&self, frame: &Framebuffer, predicted: &[PredictedCell]) -> Option<Vec<u16>> {
+        let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if view.frame == *frame && view.predicted == predicted {
+            return None;
+        }
+        let rows = changed_rows(&view.frame, &view.predicted, frame, predicted);
+        view.frame = frame.clone();
+        view.predicted = predicted.to_vec();
+        Some(rows)
+    }
+
+    /// Replaces the status; returns whether a front end should hear of it.
+    pub fn set_status(&self, status: ConnectionStatus) -> bool {
+        let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let news = status_news(&view.status, &status);
+        view.status = status;
+        news
+    }
+
+    /// Marks the session closed for readers that ask later.
+    pub fn set_closed(&self, reason: CloseReason) {
+        let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        view.status.state = ConnectionState::Closed(reason);
+    }
+}
+
+/// Whether `new` says something a status line shows differently from `old`: another
+/// state, the background flag, or (while waiting) another whole second of silence.
+fn status_news(old: &ConnectionStatus, new: &ConnectionStatus) -> bool {
+    let seconds = |status: &ConnectionStatus| status.last_contact.map(|age| age.as_secs());
+    old.state != new.state
+        || old.background != new.background
+        || (new.state == ConnectionState::Waiting && seconds(old) != seconds(new))
+}
+
+/// Rows whose cells or prediction marks differ; every row after a resize.
+fn changed_rows(
+    old: &Framebuffer,
+    old_predicted: &[PredictedCell],
+    new: &Framebuffer,
+    new_predicted: &[PredictedCell],
+) -> Vec<u16> {
+    let all = || (0..new.height()).map(|r| r as u16).collect();
+    if old.width() != new.width() || old.height() != new.height() {
+        return all();
+    }
+    let marks = |cells: &[PredictedCell], row: usize| {
+        cells
+            .iter()
+            .filter(|cell| cell.row == row)
+            .map(|cell| (cell.col, cell.underlined))
+            .collect::<Vec<_>>()
+    };
+    old.rows()
+        .iter()
+        .zip(new.rows())
+        .enumerate()
+        .filter(|(row, (a, b))| {
+            !(Arc::ptr_eq(a, b) || a == b)
+                || marks(old_predicted, *row) != marks(new_predicted, *row)
+        })
+        .map(|(row, _)| row as u16)
+        .collect()
+}

@@ -1,0 +1,44 @@
+//! The process-wide tokio runtime every session runs on: started lazily by the first
+//! session, owned by the library, one worker thread (a phone app has a session or
+//! two, and each is a few microseconds of work per datagram).
+
+use std::io;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::runtime::Runtime;
+
+/// Name of the runtime's threads; also how a blocking call notices that it was made
+/// from the runtime itself, where waiting for the session task would deadlock.
+pub(crate) const RUNTIME_THREAD_NAME: &str = "mosh-runtime";
+
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+/// The shared runtime, started on first use. An error (the OS refused a thread or
+/// the event loop's descriptors) is kept and returned to every later caller.
+pub fn shared_runtime() -> io::Result<&'static Runtime> {
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .max_blocking_threads(4)
+                .thread_name(RUNTIME_THREAD_NAME)
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())
+        })
+        .as_ref()
+        .map_err(|error| io::Error::other(error.clone()))
+}
+
+/// Whether the calling thread is one of the runtime's own.
+pub(crate) fn on_runtime_thread() -> bool {
+    std::thread::current().name() == Some(RUNTIME_THREAD_NAME)
+}
+
+/// The wall clock in microseconds since the Unix epoch (the snapshot nonce floor).
+pub(crate) fn wall_clock_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros().try_into().unwrap_or(u64::MAX))
+}

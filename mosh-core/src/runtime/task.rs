@@ -1,0 +1,329 @@
+//! The session task: the sans-IO client session and its display on the UDP driver,
+//! commands in, the published view and coalesced events out.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::crypto::SessionKey;
+use crate::driver::UdpDriver;
+use crate::session::client::SERVER_LATE;
+use crate::session::escape_key::EscapeKeyFilter;
+use crate::session::{
+    ClientConfig, ClientDisplay, ClientEvent, ClientSession, CloseReason, ConnectionState,
+};
+use crate::ssp::Endpoint;
+use crate::terminal::keyboard::{encode_char_with, encode_key_with, encode_paste};
+
+use super::commands::Command;
+use super::config::SessionOptions;
+use super::delivery::Mailbox;
+use super::published::Published;
+use super::resolve::{AddressCycle, resolve};
+use super::shared::wall_clock_us;
+
+/// How a session begins.
+#[derive(Debug)]
+pub(crate) enum Start {
+    /// Resolve `host` and connect.
+    Connect {
+        host: String,
+        port: u16,
+        key: SessionKey,
+        columns: u16,
+        rows: u16,
+    },
+    /// Go on from a restored session.
+    Restored(Box<ClientSession>),
+}
+
+/// Runs one session until it closes or every handle is dropped.
+pub(crate) async fn run_session(
+    start: Start,
+    options: SessionOptions,
+    commands: UnboundedReceiver<Command>,
+    published: Published,
+    mailbox: Mailbox,
+) {
+    let (session, cycle) = match start {
+        Start::Restored(session) => {
+            let now = Instant::now();
+            (*session, AddressCycle::new(Vec::new(), now))
+        }
+        Start::Connect {
+            host,
+            port,
+            key,
+            columns,
+            rows,
+        } => {
+            let addresses = match resolve(&host, port).await {
+                Ok(addresses) => addresses,
+                Err(error) => {
+                    tracing::warn!(%host, %error, "host name did not resolve");
+                    return end_early(CloseReason::HostNotFound, &published, &mailbox);
+                }
+            };
+            tracing::info!(%host, ?addresses, "connecting");
+            let now = Instant::now();
+            let cycle = AddressCycle::new(addresses, now);
+            let server = cycle.first().expect("resolve returns at least one address");
+            let config = ClientConfig {
+                server,
+                key,
+                columns,
+                rows,
+            };
+            (ClientSession::connect(config, now), cycle)
+        }
+    };
+    let display = ClientDisplay::new(options.display.clone(), &session, Instant::now());
+    let driver = match UdpDriver::client(session) {
+        Ok(driver) => driver,
+        Err(error) => {
+            tracing::warn!(%error, "could not open a socket");
+            return end_early(CloseReason::NetworkFailed, &published, &mailbox);
+        }
+    };
+    let mut task = SessionTask {
+        driver,
+        display,
+        escape: options.escape_key.map(EscapeKeyFilter::new),
+        cycle,
+        published,
+        mailbox,
+        send_errors_seen: 0,
+    };
+    let reason = match task.run(commands).await {
+        Ok(Some(reason)) => reason,
+        // Every handle was dropped: stop quietly.
+        Ok(None) => {
+            task.mailbox.finished();
+            return;
+        }
+        Err(error) => {
+            tracing::warn!(%error, "session failed");
+            CloseReason::NetworkFailed
+        }
+    };
+    end_early(reason, &task.published, &task.mailbox);
+}
+
+/// Publishes the end: the status says closed, the listener hears it last.
+fn end_early(reason: CloseReason, published: &Published, mailbox: &Mailbox) {
+    published.set_closed(reason);
+    mailbox.status(published.status());
+    mailbox.closed(reason);
+}
+
+struct SessionTask {
+    driver: UdpDriver<ClientSession>,
+    display: ClientDisplay,
+    escape: Option<EscapeKeyFilter>,
+    cycle: AddressCycle,
+    published: Published,
+    mailbox: Mailbox,
+    send_errors_seen: u64,
+}
+
+impl SessionTask {
+    /// The loop; `Some(reason)` once the session closed, `None` when the handles
+    /// are gone.
+    async fn run(
+        &mut self,
+        mut commands: UnboundedReceiver<Command>,
+    ) -> io::Result<Option<CloseReason>> {
+        loop {
+            let now = Instant::now();
+            self.follow_addresses(now)?;
+            if let Some(reason) = self.publish(now) {
+                return Ok(Some(reason));
+            }
+            let wake = self.next_wake(now).map(tokio::time::Instant::from_std);
+            tokio::select! {
+                biased;
+                command = commands.recv() => {
+                    let Some(command) = command else { return Ok(None) };
+                    self.handle(command);
+                    // Everything queued meanwhile, then one flush: a burst of keys
+                    // leaves in one datagram as it would from one read.
+                    while let Ok(command) = commands.try_recv() {
+                        self.handle(command);
+                    }
+                    self.driver.flush()?;
+                }
+                step = self.driver.step() => { step?; }
+                _ = sleep_until(wake), if wake.is_some() => {}
+            }
+        }
+    }
+
+    fn session(&self) -> &ClientSession {
+        self.driver.transport()
+    }
+
+    /// While connecting to a name with several addresses: the next one after a
+    /// send error or a silence.
+    fn follow_addresses(&mut self, now: Instant) -> io::Result<()> {
+        let errors = self.driver.stats().send_errors;
+        let failed = errors > self.send_errors_seen;
+        // Failed sends show for one ack interval; a pass without one lets it fade.
+        if failed {
+            self.display
+                .notifications()
+                .set_network_error("Network error: sending to the server failed.", now);
+        } else {
+            self.display.notifications().clear_network_error(now);
+        }
+        self.send_errors_seen = errors;
+        let heard = self.session().transport().last_heard().is_some();
+        if let Some(next) = self.cycle.next(heard, failed, now) {
+            tracing::info!(server = %next, "no answer yet; trying the next address");
+            self.driver.retarget(next)?;
+        }
+        Ok(())
+    }
+
+    /// Builds the frame to show, publishes what changed, and forwards the session's
+    /// events. Returns the close reason once the session has ended.
+    fn publish(&mut self, now: Instant) -> Option<CloseReason> {
+        while let Some(event) = self.driver.transport_mut().poll_client_event() {
+            match event {
+                ClientEvent::TitleChanged(title) => self.mailbox.title(title),
+                ClientEvent::Bell => self.mailbox.bell(),
+                ClientEvent::Clipboard(text) => self.mailbox.clipboard(text),
+                // Screen changes are found by comparing what is shown (predictions
+                // and the bar change it too); the close is read below.
+                ClientEvent::ScreenChanged | ClientEvent::Closed(_) => {}
+            }
+        }
+        let closed = self.session().closed();
+        if closed.is_some() {
+            self.display.shutting_down(now);
+        }
+        let session = self.driver.transport();
+        self.display.frame(session, now);
+        if let Some(rows) = self
+            .published
+            .set_frame(self.display.displayed(), self.display.predicted_cells())
+        {
+            self.mailbox.screen_changed(rows);
+        }
+        let status = session.status(now);
+        if closed.is_none() && self.published.set_status(status) {
+            self.mailbox.status(status);
+        }
+        closed
+    }
+
+    /// When to rebuild the display if nothing arrives: the display's own timers
+    /// (predictions, the bar), a status change due, the next address to try. None
+    /// in the background, where nothing may wake the phone.
+    fn next_wake(&self, now: Instant) -> Option<Instant> {
+        let session = self.session();
+        if session.is_background() {
+            return None;
+        }
+        let status = session.status(now);
+        let status_due = match (status.state, status.last_contact) {
+            (ConnectionState::Connected, Some(age)) => {
+                Some(now + SERVER_LATE.saturating_sub(age) + Duration::from_millis(1))
+            }
+            (ConnectionState::Waiting, Some(age)) => {
+                let into_second = Duration::from_nanos(u64::from(age.subsec_nanos()));
+                Some(now + (Duration::from_secs(1) - into_second))
+            }
+            _ => None,
+        };
+        [
+            self.display.next_wake(session, now),
+            status_due,
+            self.cycle.deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    fn handle(&mut self, command: Command) {
+        let now = Instant::now();
+        match command {
+            Command::Typed(bytes) => self.typed(&bytes, now),
+            Command::Key(key, modifiers) => {
+                let modes = self.session().screen().application_cursor_keys();
+                self.input(&encode_key_with(key, modifiers, modes), now);
+            }
+            Command::Char(c, modifiers) => self.input(&encode_char_with(c, modifiers), now),
+            Command::Paste(text) => {
+                let bracketed = self.session().screen().bracketed_paste();
+                self.input(&encode_paste(&text, bracketed), now);
+            }
+            Command::Resize(columns, rows) => {
+                if self.session().window() != (columns, rows) {
+                    self.driver.transport_mut().resize(columns, rows);
+                    self.display.window_resized();
+                }
+            }
+            Command::NetworkChanged => {
+                tracing::info!("network changed: moving to a fresh socket");
+                self.driver.transport_mut().network_changed(now);
+            }
+            Command::EnterBackground(reply) => {
+                tracing::info!("entering the background");
+                self.driver.transport_mut().enter_background();
+                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+            }
+            Command::EnterForeground => {
+                tracing::info!("entering the foreground: resynchronizing");
+                self.driver.transport_mut().enter_foreground(now);
+            }
+            Command::Snapshot(reply) => {
+                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+            }
+            Command::Close(message) => {
+                tracing::info!("closing");
+                if let Some(message) = message {
+                    self.display
+                        .notifications()
+                        .set_message(&message, true, true, now);
+                }
+                self.driver.transport_mut().close(now);
+            }
+        }
+    }
+
+    /// Bytes from the keyboard: through the escape key when configured.
+    fn typed(&mut self, bytes: &[u8], now: Instant) {
+        let Some(escape) = self.escape.as_mut() else {
+            return self.input(bytes, now);
+        };
+        let typed = self
+            .display
+            .typed(self.driver.transport(), escape, bytes, now);
+        if typed.repaint {
+            self.mailbox.repaint();
+        }
+        if typed.quit {
+            self.driver.transport_mut().close(now);
+        }
+        self.driver.transport_mut().send_input(&typed.send);
+        if typed.suspend {
+            self.mailbox.suspend();
+        }
+    }
+
+    /// Bytes for the server, shown at once by the prediction engine.
+    fn input(&mut self, bytes: &[u8], now: Instant) {
+        self.display.user_input(self.driver.transport(), bytes, now);
+        self.driver.transport_mut().send_input(bytes);
+    }
+}
+
+/// Sleeps until `wake` (forever when `None`; the branch is disabled then).
+async fn sleep_until(wake: Option<tokio::time::Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

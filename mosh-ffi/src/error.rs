@@ -1,0 +1,147 @@
+//! One error type for every call, a variant per cause; uniffi maps it to a Swift
+//! `Error` and Kotlin exceptions.
+
+use mosh_core::bootstrap::ConnectError;
+use mosh_core::crypto::KeyError;
+use mosh_core::runtime::RuntimeError;
+use mosh_core::session::SnapshotError;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum MoshError {
+    /// The session key is not a 22-character mosh key.
+    #[error("invalid session key: {message}")]
+    InvalidKey {
+        /// What is wrong (never the key itself).
+        message: String,
+    },
+    /// The host is empty or not a usable address.
+    #[error("invalid host: {message}")]
+    InvalidHost {
+        /// What is wrong.
+        message: String,
+    },
+    /// Port 0.
+    #[error("invalid port {port}")]
+    InvalidPort {
+        /// The port given.
+        port: u16,
+    },
+    /// A window of zero columns or rows.
+    #[error("invalid window size {columns}x{rows}")]
+    InvalidSize {
+        /// Columns given.
+        columns: u16,
+        /// Rows given.
+        rows: u16,
+    },
+    /// The server's output has no usable `MOSH CONNECT` line.
+    #[error("no usable MOSH CONNECT line: {message}")]
+    NoConnectLine {
+        /// What was wrong.
+        message: String,
+    },
+    /// Not a snapshot of this library, or too short to be one.
+    #[error("not a session snapshot")]
+    SnapshotForeign,
+    /// Written by a newer version of the library.
+    #[error("snapshot version {version} is newer than this library reads")]
+    SnapshotNewerVersion {
+        /// The snapshot's version.
+        version: u16,
+    },
+    /// Truncated, padded, damaged or otherwise unusable snapshot bytes.
+    #[error("snapshot is damaged: {message}")]
+    SnapshotCorrupt {
+        /// What is wrong.
+        message: String,
+    },
+    /// The session cannot be saved.
+    #[error("the session cannot be saved")]
+    SnapshotUnavailable,
+    /// The session has ended or is closing.
+    #[error("the session is closed")]
+    SessionClosed,
+    /// The session did not answer in time (the process is starved).
+    #[error("the session did not answer in time")]
+    Busy,
+    /// A call that waits for the session was made from inside the library's own
+    /// thread (a listener callback must not call `snapshot` or `enter_background`).
+    #[error("called from the library's own thread")]
+    WrongThread,
+    /// The library could not start its runtime or threads.
+    #[error("internal error: {message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
+}
+
+impl From<RuntimeError> for MoshError {
+    fn from(error: RuntimeError) -> Self {
+        match error {
+            RuntimeError::Closed => MoshError::SessionClosed,
+            RuntimeError::InvalidSize { columns, rows } => MoshError::InvalidSize { columns, rows },
+            RuntimeError::InvalidPort => MoshError::InvalidPort { port: 0 },
+            RuntimeError::InvalidHost => MoshError::InvalidHost {
+                message: "empty".into(),
+            },
+            RuntimeError::Snapshot(error) => error.into(),
+            RuntimeError::SnapshotUnavailable => MoshError::SnapshotUnavailable,
+            RuntimeError::Busy => MoshError::Busy,
+            RuntimeError::WrongThread => MoshError::WrongThread,
+            RuntimeError::Runtime(message) => MoshError::Internal { message },
+        }
+    }
+}
+
+impl From<SnapshotError> for MoshError {
+    fn from(error: SnapshotError) -> Self {
+        match error {
+            SnapshotError::Foreign => MoshError::SnapshotForeign,
+            SnapshotError::NewerVersion(version) => MoshError::SnapshotNewerVersion { version },
+            other => MoshError::SnapshotCorrupt {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<KeyError> for MoshError {
+    fn from(error: KeyError) -> Self {
+        MoshError::InvalidKey {
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<ConnectError> for MoshError {
+    fn from(error: ConnectError) -> Self {
+        match error {
+            ConnectError::BadKey(error) => error.into(),
+            other => MoshError::NoConnectLine {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// What a listener method may throw (Kotlin) or `throw` (Swift): logged, and the
+/// session goes on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum ListenerError {
+    /// The app's listener failed.
+    #[error("listener failed: {message}")]
+    Failed {
+        /// What the app said.
+        message: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ListenerError::Failed {
+            message: error.reason,
+        }
+    }
+}

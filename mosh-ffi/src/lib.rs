@@ -1,0 +1,34 @@
+//! The library phone apps link (`mobile-api.md`): the shared client runtime of
+//! `mosh-core` as a uniffi API, generated for Swift (`bindings/swift`, MoshKit) and
+//! Kotlin (`bindings/kotlin`).
+//!
+//! An app runs `mosh-server new` over its own SSH connection
+//! ([`server_command`]), reads the answer with [`parse_connect`], and opens a
+//! [`Session`] with the port and key. Every call returns at once; none waits on the
+//! network. Events reach the app's [`SessionListener`] on a library thread.
+//!
+//! Nothing panics across the boundary: calls return [`MoshError`] for every
+//! failure, uniffi's scaffolding catches anything unexpected, and a listener that
+//! throws or panics is logged while the session goes on.
+
+mod bootstrap;
+mod error;
+mod keys;
+mod listener;
+mod logging;
+mod screen;
+mod session;
+mod status;
+
+pub use bootstrap::{
+    ConnectInfo, ServerCommandOptions, VersionInfo, parse_connect, server_command, version,
+};
+pub use error::{ListenerError, MoshError};
+pub use keys::{Key, KeyModifiers};
+pub use listener::{Event, SessionListener};
+pub use logging::{LogLevel, init_logging};
+pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
+pub use session::{ConnectConfig, OutputMode, PredictionMode, Session, SessionOptions};
+pub use status::{CloseReason, ConnectionState, Status};
+
+uniffi::setup_scaffolding!();

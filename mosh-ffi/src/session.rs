@@ -1,0 +1,215 @@
+//! A session: connect or restore, input, lifecycle, the screen and the status.
+
+use std::sync::Arc;
+
+use mosh_core::crypto::SessionKey;
+use mosh_core::prediction::PredictionDisplay;
+use mosh_core::runtime::{self, SessionConfig, SessionHandle};
+use mosh_core::session::DisplayConfig;
+
+use crate::error::MoshError;
+use crate::keys::{Key, KeyInput, KeyModifiers};
+use crate::listener::{ListenerBridge, SessionListener};
+use crate::screen::Screen;
+use crate::status::Status;
+
+/// When local echo shows predictions (`MOSH_PREDICTION_DISPLAY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+pub enum PredictionMode {
+    /// When the link is slow (the default).
+    #[default]
+    Adaptive,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+    /// Always, also on text the engine is less sure of.
+    Experimental,
+}
+
+/// Which outputs the listener receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+pub enum OutputMode {
+    /// `ScreenChanged` events; draw from `screen()`.
+    #[default]
+    Screen,
+    /// `VtOutput` events for the app's own terminal widget.
+    Vt,
+    /// Both.
+    Both,
+}
+
+/// How the session is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+pub struct SessionOptions {
+    /// When to show local echo.
+    pub prediction: PredictionMode,
+    /// Predictions overwrite instead of inserting (`MOSH_PREDICTION_OVERWRITE`).
+    #[uniffi(default = false)]
+    pub prediction_overwrite: bool,
+    /// Which outputs the listener receives.
+    pub output: OutputMode,
+}
+
+impl From<SessionOptions> for runtime::SessionOptions {
+    fn from(options: SessionOptions) -> Self {
+        runtime::SessionOptions {
+            display: DisplayConfig {
+                prediction: match options.prediction {
+                    PredictionMode::Adaptive => PredictionDisplay::Adaptive,
+                    PredictionMode::Always => PredictionDisplay::Always,
+                    PredictionMode::Never => PredictionDisplay::Never,
+                    PredictionMode::Experimental => PredictionDisplay::Experimental,
+                },
+                overwrite: options.prediction_overwrite,
+                escape_key_name: None,
+            },
+            escape_key: None,
+            output: match options.output {
+                OutputMode::Screen => runtime::OutputMode::Screen,
+                OutputMode::Vt => runtime::OutputMode::Vt,
+                OutputMode::Both => runtime::OutputMode::Both,
+            },
+        }
+    }
+}
+
+/// Where to connect, from `MOSH CONNECT` and the app's window.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConnectConfig {
+    /// The server: a host name (resolved without blocking; IPv6 and IPv4 addresses
+    /// are tried in turn) or an address literal.
+    pub host: String,
+    /// The UDP port from `MOSH CONNECT`.
+    pub port: u16,
+    /// The key from `MOSH CONNECT`.
+    pub key: String,
+    /// Window width in cells.
+    pub columns: u16,
+    /// Window height in cells.
+    pub rows: u16,
+    /// How the session is shown.
+    pub options: SessionOptions,
+}
+
+/// One mosh session. Thread-safe; every method returns at once.
+#[derive(Debug, uniffi::Object)]
+pub struct Session {
+    handle: SessionHandle,
+}
+
+#[uniffi::export]
+impl Session {
+    /// Starts a session; events go to `listener`. Fails at once on a malformed key,
+    /// port 0, an empty host or a zero window; a host that does not resolve or a
+    /// server that never answers ends the session with a `Closed` event.
+    #[uniffi::constructor]
+    pub fn connect(
+        config: ConnectConfig,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<Arc<Session>, MoshError> {
+        if config.port == 0 {
+            return Err(MoshError::InvalidPort { port: 0 });
+        }
+        let key = SessionKey::parse(config.key.trim())?;
+        let handle = SessionHandle::connect(
+            SessionConfig {
+                host: config.host,
+                port: config.port,
+                key,
+                columns: config.columns,
+                rows: config.rows,
+                options: config.options.into(),
+            },
+            Arc::new(ListenerBridge(listener)),
+        )?;
+        Ok(Arc::new(Session { handle }))
+    }
+
+    /// Resumes a session from `snapshot()` bytes, in this process or a new one. A
+    /// restored session never repeats a nonce, even when one snapshot is restored
+    /// twice.
+    #[uniffi::constructor]
+    pub fn restore(
+        snapshot: Vec<u8>,
+        options: SessionOptions,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<Arc<Session>, MoshError> {
+        let snapshot = zeroize::Zeroizing::new(snapshot);
+        let handle = SessionHandle::restore(
+            &snapshot,
+            options.into(),
+            Arc::new(ListenerBridge(listener)),
+        )?;
+        Ok(Arc::new(Session { handle }))
+    }
+
+    /// Bytes typed by the user, already encoded (UTF-8 text, control characters).
+    pub fn send_input(&self, bytes: Vec<u8>) -> Result<(), MoshError> {
+        Ok(self.handle.send_input(&bytes)?)
+    }
+
+    /// A key, encoded for the remote program's current modes (application cursor
+    /// keys, modifiers).
+    pub fn send_key(&self, key: Key, modifiers: KeyModifiers) -> Result<(), MoshError> {
+        match KeyInput::from(key) {
+            KeyInput::Key(key) => Ok(self.handle.send_key(key, modifiers.into())?),
+            KeyInput::Characters(text) => {
+                for c in text.chars() {
+                    self.handle.send_char(c, modifiers.into())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Pasted text; bracketed when the remote program asked for bracketed paste.
+    pub fn paste(&self, text: String) -> Result<(), MoshError> {
+        Ok(self.handle.paste(&text)?)
+    }
+
+    /// The view changed size. Zero is refused; above 4096 is clamped.
+    pub fn resize(&self, columns: u16, rows: u16) -> Result<(), MoshError> {
+        Ok(self.handle.resize(columns, rows)?)
+    }
+
+    /// The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
+    /// fresh socket and a datagram at once.
+    pub fn network_changed(&self) -> Result<(), MoshError> {
+        Ok(self.handle.network_changed()?)
+    }
+
+    /// The app leaves the foreground: every timer and send stops. Returns a
+    /// snapshot to store. **It holds the session key**: keep it in the Keychain or
+    /// encrypted with an Android Keystore key.
+    pub fn enter_background(&self) -> Result<Vec<u8>, MoshError> {
+        Ok(self.handle.enter_background()?.to_vec())
+    }
+
+    /// The app is back: resynchronize at once, however long the pause was.
+    pub fn enter_foreground(&self) -> Result<(), MoshError> {
+        Ok(self.handle.enter_foreground()?)
+    }
+
+    /// Bytes that let a new process resume this session with `restore`. **They hold
+    /// the session key**: store them as a secret.
+    pub fn snapshot(&self) -> Result<Vec<u8>, MoshError> {
+        Ok(self.handle.snapshot()?.to_vec())
+    }
+
+    /// What to show now: rows of styled runs (predictions marked), cursor, title.
+    pub fn screen(&self) -> Screen {
+        self.handle.screen().into()
+    }
+
+    /// The connection status.
+    pub fn status(&self) -> Status {
+        self.handle.status().into()
+    }
+
+    /// Starts the polite shutdown; a `Closed` event follows. Later calls fail with
+    /// `SessionClosed`.
+    pub fn close(&self) -> Result<(), MoshError> {
+        Ok(self.handle.close()?)
+    }
+}

@@ -1,0 +1,99 @@
+//! The connection status and why a session ended.
+
+use mosh_core::session::{
+    CloseReason as CoreReason, ConnectionState as CoreState, ConnectionStatus,
+};
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CloseReason {
+    /// The server's program exited (the user typed `exit`).
+    ServerExited,
+    /// Our `close()` was acknowledged by the server.
+    Closed,
+    /// Our `close()` went unacknowledged; the server may still run.
+    CloseUnacknowledged,
+    /// No answer from the server within 15 s of connecting: wrong port or key, or
+    /// UDP blocked.
+    ConnectTimedOut,
+    /// The host name did not resolve.
+    HostNotFound,
+    /// The device's network stack failed in a way the session cannot recover from.
+    NetworkFailed,
+}
+
+impl From<CoreReason> for CloseReason {
+    fn from(reason: CoreReason) -> Self {
+        match reason {
+            CoreReason::ServerExited => CloseReason::ServerExited,
+            CoreReason::Closed => CloseReason::Closed,
+            CoreReason::CloseUnacknowledged => CloseReason::CloseUnacknowledged,
+            CoreReason::ConnectTimedOut => CloseReason::ConnectTimedOut,
+            CoreReason::HostNotFound => CloseReason::HostNotFound,
+            CoreReason::NetworkFailed => CloseReason::NetworkFailed,
+        }
+    }
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ConnectionState {
+    /// No answer from the server yet.
+    Connecting,
+    /// The server was heard recently.
+    Connected,
+    /// Connected before, but silent for over 6.5 s (`last_contact_ms` says how long).
+    Waiting,
+    /// Ended.
+    Closed {
+        /// Why.
+        reason: CloseReason,
+    },
+}
+
+/// The connection status for a status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct Status {
+    /// The state.
+    pub state: ConnectionState,
+    /// Milliseconds since the server's newest screen arrived (`None` before the first).
+    pub last_contact_ms: Option<u64>,
+    /// Smoothed round-trip time in milliseconds.
+    pub rtt_ms: u64,
+    /// Whether the session is in the background (no timers, no sends).
+    pub background: bool,
+    /// Datagrams sent.
+    pub datagrams_sent: u64,
+    /// Datagrams received (authentic or not).
+    pub datagrams_received: u64,
+    /// Bytes sent (UDP payloads).
+    pub bytes_sent: u64,
+    /// Bytes received (UDP payloads).
+    pub bytes_received: u64,
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    duration.as_millis().try_into().unwrap_or(u64::MAX)
+}
+
+impl From<ConnectionStatus> for Status {
+    fn from(status: ConnectionStatus) -> Self {
+        Status {
+            state: match status.state {
+                CoreState::Connecting => ConnectionState::Connecting,
+                CoreState::Connected => ConnectionState::Connected,
+                CoreState::Waiting => ConnectionState::Waiting,
+                CoreState::Closed(reason) => ConnectionState::Closed {
+                    reason: reason.into(),
+                },
+            },
+            last_contact_ms: status.last_contact.map(millis),
+            rtt_ms: millis(status.rtt),
+            background: status.background,
+            datagrams_sent: status.stats.datagrams_sent,
+            datagrams_received: status.stats.datagrams_received,
+            bytes_sent: status.stats.bytes_sent,
+            bytes_received: status.stats.bytes_received,
+        }
+    }
+}
