@@ -272,6 +272,11 @@ impl SessionTask {
             Command::EnterBackground(reply) => {
                 tracing::info!("entering the background");
                 self.driver.transport_mut().enter_background();
+                // Published before the reply, so the caller reads it at once.
+                let status = self.session().status(now);
+                if self.published.set_status(status) {
+                    self.mailbox.status(status);
+                }
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));
             }
             Command::EnterForeground => {

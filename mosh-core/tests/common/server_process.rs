@@ -78,3 +78,20 @@ pub fn start_server(server: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve
         stderr,
     }
 }
+
+/// Our `mosh-server`, built into the same target directory as the running test
+/// (`cargo test --workspace` builds it); a missing binary fails the test.
+pub fn our_server_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory")
+        .join("mosh-server");
+    assert!(
+        path.exists(),
+        "{} missing: build the workspace (cargo build -p mosh-server) first",
+        path.display()
+    );
+    path
+}

@@ -1,0 +1,129 @@
+//! Bad input to the exported API gets a clear typed error, and nothing else breaks:
+//! a malformed or wrong key, an unknown host, port 0, damaged or foreign snapshots,
+//! a 0×0 window.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mosh_ffi::{CloseReason, MoshError, Session, SessionOptions, parse_connect};
+use support::{Recorder, WAIT, config, our_server, type_line, wait_for_text};
+
+const SOME_KEY: &str = "AAECAwQFBgcICQoLDA0ODw";
+
+fn connect(host: &str, port: u16, key: &str) -> Result<Arc<Session>, MoshError> {
+    Session::connect(config(host, port, key), Arc::new(Recorder::default()))
+}
+
+#[test]
+fn malformed_arguments_fail_at_once() {
+    assert!(matches!(
+        connect("127.0.0.1", 60001, "short"),
+        Err(MoshError::InvalidKey { .. })
+    ));
+    assert!(matches!(
+        connect("127.0.0.1", 60001, "!!!!!!!!!!!!!!!!!!!!!!"),
+        Err(MoshError::InvalidKey { .. })
+    ));
+    assert_eq!(
+        connect("127.0.0.1", 0, SOME_KEY).err(),
+        Some(MoshError::InvalidPort { port: 0 })
+    );
+    assert!(matches!(
+        connect("  ", 60001, SOME_KEY),
+        Err(MoshError::InvalidHost { .. })
+    ));
+    let mut zero = config("127.0.0.1", 60001, SOME_KEY);
+    zero.columns = 0;
+    assert!(matches!(
+        Session::connect(zero, Arc::new(Recorder::default())),
+        Err(MoshError::InvalidSize { columns: 0, .. })
+    ));
+    assert!(matches!(
+        parse_connect("no line".into()),
+        Err(MoshError::NoConnectLine { .. })
+    ));
+    assert!(matches!(
+        parse_connect("MOSH CONNECT 60001 short\n".into()),
+        Err(MoshError::InvalidKey { .. })
+    ));
+    let info = parse_connect(format!("\r\nMOSH CONNECT 60001 {SOME_KEY}\r\n")).unwrap();
+    assert_eq!((info.port, info.key.as_str()), (60001, SOME_KEY));
+}
+
+#[test]
+fn an_unknown_host_closes_the_session_with_a_reason() {
+    let recorder = Arc::new(Recorder::default());
+    let session = Session::connect(
+        config("no-such-host.invalid", 60001, SOME_KEY),
+        recorder.clone(),
+    )
+    .unwrap();
+    assert_eq!(recorder.closed(WAIT), CloseReason::HostNotFound);
+    assert_eq!(
+        session.send_input(b"x".to_vec()),
+        Err(MoshError::SessionClosed)
+    );
+}
+
+#[test]
+fn a_wrong_key_times_out_and_the_server_is_unharmed() {
+    let server = our_server();
+    let recorder = Arc::new(Recorder::default());
+    let _wrong =
+        Session::connect(config("127.0.0.1", server.port, SOME_KEY), recorder.clone()).unwrap();
+    assert_eq!(
+        recorder.closed(Duration::from_secs(20)),
+        CloseReason::ConnectTimedOut
+    );
+    let right = connect("127.0.0.1", server.port, &server.key).unwrap();
+    type_line(&right, "echo fine''now");
+    wait_for_text(&right, "finenow", WAIT);
+}
+
+#[test]
+fn damaged_snapshots_and_zero_windows_are_refused() {
+    let server = our_server();
+    let session = connect("127.0.0.1", server.port, &server.key).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    let snapshot = session.snapshot().unwrap();
+    let restore = |bytes: Vec<u8>| {
+        Session::restore(
+            bytes,
+            SessionOptions::default(),
+            Arc::new(Recorder::default()),
+        )
+        .map(|_| ())
+    };
+    assert_eq!(
+        restore(b"not a snapshot at all".to_vec()),
+        Err(MoshError::SnapshotForeign)
+    );
+    assert!(matches!(
+        restore(snapshot[..snapshot.len() - 3].to_vec()),
+        Err(MoshError::SnapshotCorrupt { .. })
+    ));
+    let mut flipped = snapshot.clone();
+    flipped[20] ^= 1;
+    assert!(matches!(
+        restore(flipped),
+        Err(MoshError::SnapshotCorrupt { .. })
+    ));
+    let mut newer = snapshot.clone();
+    newer[9] = 0xff;
+    assert!(matches!(
+        restore(newer),
+        Err(MoshError::SnapshotNewerVersion { .. })
+    ));
+    assert_eq!(
+        session.resize(0, 0),
+        Err(MoshError::InvalidSize {
+            columns: 0,
+            rows: 0
+        })
+    );
+    // Nothing else broke: input still flows.
+    type_line(&session, "echo after''zero");
+    wait_for_text(&session, "afterzero", WAIT);
+}

@@ -1,0 +1,207 @@
+//! Shared by the end-to-end tests of the exported API: servers (stock and ours) on
+//! loopback, a recording listener, waiting for text on `screen()`, and a relay that
+//! records every client datagram's nonce.
+
+#![allow(dead_code)]
+
+#[path = "../../../mosh-core/tests/common/proxy_thread.rs"]
+pub mod proxy_thread;
+#[path = "../../../mosh-core/tests/common/server_process.rs"]
+pub mod server_process;
+#[path = "../../../mosh-core/tests/common/stock.rs"]
+pub mod stock;
+
+use std::collections::HashSet;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use mosh_ffi::{
+    CloseReason, ConnectConfig, Event, ListenerError, Session, SessionListener, SessionOptions,
+};
+use server_process::{ServerProcess, our_server_binary, start_server};
+use stock::stock_binary;
+
+/// How long a step on loopback may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The stock `mosh-server` (Debian's mosh 1.4) on 127.0.0.1 running `/bin/sh`.
+pub fn stock_server() -> ServerProcess {
+    start_server(
+        &stock_binary("mosh-server"),
+        &["new", "-i", "127.0.0.1", "-p", "0", "--", "/bin/sh"],
+        &[],
+    )
+}
+
+/// Our `mosh-server` (dual-stack, so IPv6 clients reach it) running `/bin/sh`.
+pub fn our_server() -> ServerProcess {
+    start_server(
+        &our_server_binary(),
+        &["new", "-p", "0", "--", "/bin/sh"],
+        &[],
+    )
+}
+
+/// Records every event; waits for one that matches.
+#[derive(Default)]
+pub struct Recorder {
+    events: Mutex<Vec<Event>>,
+    arrived: Condvar,
+}
+
+impl SessionListener for Recorder {
+    fn on_event(&self, event: Event) -> Result<(), ListenerError> {
+        self.events.lock().unwrap().push(event);
+        self.arrived.notify_all();
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// Waits for an event `matches` accepts, failing after `limit`.
+    pub fn wait_for(&self, what: &str, limit: Duration, matches: impl Fn(&Event) -> bool) -> Event {
+        let deadline = Instant::now() + limit;
+        let mut events = self.events.lock().unwrap();
+        loop {
+            if let Some(event) = events.iter().find(|e| matches(e)) {
+                return event.clone();
+            }
+            let now = Instant::now();
+            assert!(now < deadline, "no {what} within {limit:?}; got {events:?}");
+            events = self.arrived.wait_timeout(events, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Waits for the `Closed` event and returns its reason.
+    pub fn closed(&self, limit: Duration) -> CloseReason {
+        match self.wait_for("close", limit, |e| matches!(e, Event::Closed { .. })) {
+            Event::Closed { reason } => reason,
+            _ => unreachable!(),
+        }
+    }
+
+    /// How many events arrived.
+    pub fn count(&self) -> usize {
+        self.events.lock().unwrap().len()
+    }
+}
+
+/// A connect configuration for an 80×24 window.
+pub fn config(host: &str, port: u16, key: &str) -> ConnectConfig {
+    ConnectConfig {
+        host: host.to_owned(),
+        port,
+        key: key.to_owned(),
+        columns: 80,
+        rows: 24,
+        options: SessionOptions::default(),
+    }
+}
+
+/// The screen's text, rows joined by newlines.
+pub fn screen_text(session: &Session) -> String {
+    session
+        .screen()
+        .rows
+        .iter()
+        .map(|row| row.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Polls `screen()` until it contains `needle`; returns how long it took.
+pub fn wait_for_text(session: &Session, needle: &str, limit: Duration) -> Duration {
+    let start = Instant::now();
+    loop {
+        if screen_text(session).contains(needle) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{needle:?} not on screen within {limit:?}:\n{}",
+            screen_text(session)
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Types `line` and Enter.
+pub fn type_line(session: &Session, line: &str) {
+    session
+        .send_input(format!("{line}\r").into_bytes())
+        .expect("send_input");
+}
+
+/// A UDP relay on 127.0.0.1 in front of `server` that records the nonce (the first
+/// 8 bytes: direction bit and sequence number) of every client datagram and reports
+/// any nonce seen twice. One client address at a time (the newest).
+pub struct NonceRelay {
+    /// Where clients send to.
+    pub addr: SocketAddr,
+    seen: Arc<Mutex<(HashSet<[u8; 8]>, u64, u64)>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl NonceRelay {
+    /// Starts relaying to `server`.
+    pub fn start(server: SocketAddr) -> NonceRelay {
+        let front = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let back = UdpSocket::bind("127.0.0.1:0").unwrap();
+        front
+            .set_read_timeout(Some(Duration::from_millis(5)))
+            .unwrap();
+        back.set_read_timeout(Some(Duration::from_millis(5)))
+            .unwrap();
+        let addr = front.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new((HashSet::new(), 0, 0)));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (seen, stop) = (seen.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut client = None;
+                let mut buf = vec![0u8; 65536];
+                while !stop.load(Ordering::Relaxed) {
+                    if let Ok((n, from)) = front.recv_from(&mut buf) {
+                        client = Some(from);
+                        if n >= 8 {
+                            let nonce: [u8; 8] = buf[..8].try_into().unwrap();
+                            let mut seen = seen.lock().unwrap();
+                            seen.2 += 1;
+                            if !seen.0.insert(nonce) {
+                                seen.1 += 1;
+                            }
+                        }
+                        let _ = back.send_to(&buf[..n], server);
+                    }
+                    if let (Ok((n, _)), Some(client)) = (back.recv_from(&mut buf), client) {
+                        let _ = front.send_to(&buf[..n], client);
+                    }
+                }
+            })
+        };
+        NonceRelay {
+            addr,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// (client datagrams relayed, nonces seen more than once).
+    pub fn counts(&self) -> (u64, u64) {
+        let seen = self.seen.lock().unwrap();
+        (seen.2, seen.1)
+    }
+}
+
+impl Drop for NonceRelay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
