@@ -34,6 +34,17 @@ echo "== cargo fmt"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== sans-IO core without tokio; the library alone"
+cargo check -q -p mosh-core --no-default-features
+cargo check -q -p mosh-core --no-default-features --features runtime
+echo "== mosh-ffi for phones (pure Rust: checks with no target linker)"
+rustup target add aarch64-apple-ios aarch64-linux-android >/dev/null 2>&1 \
+    || rustup target add aarch64-apple-ios aarch64-linux-android
+# oslog's C shim needs Xcode's xcrun: checked without it here (see mosh-ffi/Cargo.toml).
+cargo check -q -p mosh-ffi --target aarch64-apple-ios --no-default-features
+cargo check -q -p mosh-ffi --target aarch64-linux-android
+echo "== generated bindings are current"
+bash scripts/gen-bindings.sh --check
 echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

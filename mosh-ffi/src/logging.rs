@@ -1,5 +1,5 @@
-//! Where the library's log goes: os_log on Apple platforms, logcat on Android,
-//! stderr elsewhere. Nothing the library logs contains key material.
+//! Where the library's log goes: os_log on Apple platforms (feature `oslog`, on by
+//! default), logcat on Android, stderr elsewhere. Nothing the library logs contains key material.
 
 use std::sync::Once;
 
@@ -52,26 +52,38 @@ fn install() {
     );
 }
 
-#[cfg(any(target_os = "ios", target_os = "macos"))]
+#[cfg(all(any(target_os = "ios", target_os = "macos"), feature = "oslog"))]
 fn install() {
     // Another logger already installed by the app keeps the log.
     let _ = oslog::OsLogger::new("dev.moshmobile").init();
 }
 
-#[cfg(not(any(target_os = "android", target_os = "ios", target_os = "macos")))]
+#[cfg(not(any(
+    target_os = "android",
+    all(any(target_os = "ios", target_os = "macos"), feature = "oslog")
+)))]
 fn install() {
     // Another logger already installed by the host program keeps the log.
     let _ = log::set_logger(&STDERR);
 }
 
-#[cfg(not(any(target_os = "android", target_os = "ios", target_os = "macos")))]
+#[cfg(not(any(
+    target_os = "android",
+    all(any(target_os = "ios", target_os = "macos"), feature = "oslog")
+)))]
 static STDERR: StderrLogger = StderrLogger;
 
 /// A minimal `log` sink for desktops and tests: one line per record on stderr.
-#[cfg(not(any(target_os = "android", target_os = "ios", target_os = "macos")))]
+#[cfg(not(any(
+    target_os = "android",
+    all(any(target_os = "ios", target_os = "macos"), feature = "oslog")
+)))]
 struct StderrLogger;
 
-#[cfg(not(any(target_os = "android", target_os = "ios", target_os = "macos")))]
+#[cfg(not(any(
+    target_os = "android",
+    all(any(target_os = "ios", target_os = "macos"), feature = "oslog")
+)))]
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         metadata.level() <= log::max_level()

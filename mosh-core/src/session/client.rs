@@ -414,3 +414,35 @@ impl Endpoint for ClientSession {
         Role::Client
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpolled_events_stay_coalesced() {
+        let config = ClientConfig {
+            server: "127.0.0.1:60001".parse().unwrap(),
+            key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+            columns: 80,
+            rows: 24,
+        };
+        let mut session = ClientSession::connect(config, Instant::now());
+        // A desktop session that never polls, over a long life of server states.
+        for i in 0..100_000 {
+            session.push_event(ClientEvent::ScreenChanged);
+            session.push_event(ClientEvent::TitleChanged(format!("t{i}")));
+            session.push_event(ClientEvent::Bell);
+            session.push_event(ClientEvent::Clipboard(format!("c{i}")));
+        }
+        assert_eq!(session.pending_events(), 4);
+        assert_eq!(
+            session.poll_client_event(),
+            Some(ClientEvent::ScreenChanged)
+        );
+        assert_eq!(
+            session.poll_client_event(),
+            Some(ClientEvent::TitleChanged("t99999".into()))
+        );
+    }
+}

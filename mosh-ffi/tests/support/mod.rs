@@ -134,13 +134,21 @@ pub fn type_line(session: &Session, line: &str) {
         .expect("send_input");
 }
 
+/// Nonces seen, datagrams with a nonce seen before, datagrams relayed.
+#[derive(Default)]
+struct NonceLog {
+    nonces: HashSet<[u8; 8]>,
+    repeated: u64,
+    datagrams: u64,
+}
+
 /// A UDP relay on 127.0.0.1 in front of `server` that records the nonce (the first
 /// 8 bytes: direction bit and sequence number) of every client datagram and reports
 /// any nonce seen twice. One client address at a time (the newest).
 pub struct NonceRelay {
     /// Where clients send to.
     pub addr: SocketAddr,
-    seen: Arc<Mutex<(HashSet<[u8; 8]>, u64, u64)>>,
+    seen: Arc<Mutex<NonceLog>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -156,7 +164,7 @@ impl NonceRelay {
         back.set_read_timeout(Some(Duration::from_millis(5)))
             .unwrap();
         let addr = front.local_addr().unwrap();
-        let seen = Arc::new(Mutex::new((HashSet::new(), 0, 0)));
+        let seen = Arc::new(Mutex::new(NonceLog::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (seen, stop) = (seen.clone(), stop.clone());
@@ -169,9 +177,9 @@ impl NonceRelay {
                         if n >= 8 {
                             let nonce: [u8; 8] = buf[..8].try_into().unwrap();
                             let mut seen = seen.lock().unwrap();
-                            seen.2 += 1;
-                            if !seen.0.insert(nonce) {
-                                seen.1 += 1;
+                            seen.datagrams += 1;
+                            if !seen.nonces.insert(nonce) {
+                                seen.repeated += 1;
                             }
                         }
                         let _ = back.send_to(&buf[..n], server);
@@ -193,7 +201,7 @@ impl NonceRelay {
     /// (client datagrams relayed, nonces seen more than once).
     pub fn counts(&self) -> (u64, u64) {
         let seen = self.seen.lock().unwrap();
-        (seen.2, seen.1)
+        (seen.datagrams, seen.repeated)
     }
 }
 
