@@ -1,19 +1,23 @@
-//! The exported API against our `mosh-server` on loopback: an IPv6 literal, a snapshot
-//! restored in a new process that continues the same shell, one snapshot restored
-//! twice without a repeated nonce, 1,000 calls from 8 threads, and listeners that
-//! panic, throw, or are slow.
+//! The exported API against our `mosh-server` on loopback: an IPv6 literal, VT output
+//! fed to a terminal widget, a snapshot restored in a new process that continues the
+//! same shell, one snapshot restored twice without a repeated nonce, 1,000 calls from
+//! 8 threads, and listeners that panic, throw, or are slow.
 
 mod support;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use mosh_core::terminal::Emulator;
 use mosh_ffi::{
-    CloseReason, Event, Key, KeyModifiers, ListenerError, Session, SessionListener, SessionOptions,
+    CloseReason, Color, Event, Key, KeyModifiers, ListenerError, OutputMode, Session,
+    SessionListener, SessionOptions,
 };
-use support::{NonceRelay, Recorder, WAIT, config, our_server, type_line, wait_for_text};
+use support::{
+    NonceRelay, Recorder, WAIT, config, our_server, screen_text, type_line, wait_for_text,
+};
 
 #[test]
 fn an_ipv6_literal_reaches_our_dual_stack_server() {
@@ -41,6 +45,70 @@ fn an_ipv6_literal_reaches_our_dual_stack_server() {
     wait_for_text(&session, "^C", WAIT);
     session.close().unwrap();
     assert_eq!(recorder.closed(WAIT), CloseReason::Closed);
+}
+
+/// Feeds every VT output event to a local emulator, as an app's own terminal widget.
+struct Widget(Mutex<Emulator>);
+
+impl SessionListener for Widget {
+    fn on_event(&self, event: Event) -> Result<(), ListenerError> {
+        if let Event::VtOutput { bytes } = event {
+            self.0.lock().unwrap().feed(&bytes);
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn vt_output_draws_in_a_terminal_widget_what_the_screen_shows() {
+    let server = our_server();
+    let widget = Arc::new(Widget(Mutex::new(Emulator::new(80, 24))));
+    let mut vt = config("127.0.0.1", server.port, &server.key);
+    vt.options.output = OutputMode::Vt;
+    let session = Session::connect(vt, widget.clone()).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    type_line(
+        &session,
+        "printf '\\033[1;31mred\\033[m plain\\n'; echo vt''ok",
+    );
+    wait_for_text(&session, "vtok", WAIT);
+    let widget_text = || {
+        let emulator = widget.0.lock().unwrap();
+        emulator
+            .framebuffer()
+            .rows()
+            .iter()
+            .map(|row| row.text())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // Row::text leaves out trailing blanks; screen() runs cover every cell.
+    let trimmed = |text: String| {
+        let mut lines: Vec<String> = text.lines().map(|l| l.trim_end().to_owned()).collect();
+        while lines.last().is_some_and(String::is_empty) {
+            lines.pop();
+        }
+        lines
+    };
+    let deadline = Instant::now() + WAIT;
+    while trimmed(widget_text()) != trimmed(screen_text(&session)) {
+        assert!(
+            Instant::now() < deadline,
+            "widget:\n{}\nscreen:\n{}",
+            widget_text(),
+            screen_text(&session)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let red = session
+        .screen()
+        .rows
+        .iter()
+        .flat_map(|row| row.runs.clone())
+        .find(|run| run.text.starts_with("red"))
+        .expect("a run with the red text");
+    assert!(red.style.bold);
+    assert_eq!(red.style.foreground, Color::Indexed { index: 1 });
 }
 
 /// Set by the parent test: the snapshot file a child process restores.

@@ -203,10 +203,16 @@ impl<E: Endpoint> UdpDriver<E> {
                 Event::OpenSocket(id) => {
                     let bind = self.client_bind.expect("only clients open sockets");
                     match open_socket(id, bind) {
-                        Ok(socket) => self.sockets.push(socket),
+                        Ok(socket) => {
+                            tracing::debug!(socket = id.0, "rebind: sending from a fresh socket");
+                            self.sockets.push(socket);
+                        }
                         // Out of descriptors or no network: sends from it fail and
                         // count; the next hop tries again.
-                        Err(_) => self.stats.send_errors += 1,
+                        Err(error) => {
+                            tracing::warn!(%error, "could not open a socket");
+                            self.stats.send_errors += 1;
+                        }
                     }
                 }
                 Event::CloseSocket(id) => self.sockets.retain(|open| open.id != id),
