@@ -91,7 +91,13 @@ fn unit_vectors_json_instructions() {
             protobuf,
             "{source}"
         );
-        assert_eq!(compress(&protobuf), zlib, "{source}");
+        // zlib-rs may pick other valid bytes than stock's C zlib; ours must inflate to
+        // the captured instruction.
+        assert_eq!(
+            decompress(&compress(&protobuf), MAX_INSTRUCTION_LEN).unwrap(),
+            protobuf,
+            "{source}"
+        );
         let instruction = Instruction::decode_checked(&protobuf).unwrap();
         let fields = &case["fields"];
         assert_eq!(instruction.old_num, uint(&fields["old_num"]), "{source}");

@@ -7,6 +7,32 @@
 //! [`Session`] with the port and key. Every call returns at once; none waits on the
 //! network. Events reach the app's [`SessionListener`] on a library thread.
 //!
+//! ```no_run
+//! use std::sync::Arc;
+//! use mosh_ffi::*;
+//!
+//! struct Draw;
+//! impl SessionListener for Draw {
+//!     fn on_event(&self, event: Event) -> Result<(), ListenerError> {
+//!         if let Event::ScreenChanged { rows } = event { /* redraw `rows` from screen() */ }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), MoshError> {
+//! # let output_of_ssh_command = String::new();
+//! let info = parse_connect(output_of_ssh_command)?;           // MOSH CONNECT <port> <key>
+//! let session = Session::connect(
+//!     ConnectConfig { host: "example.org".into(), port: info.port, key: info.key,
+//!                     columns: 80, rows: 24, options: SessionOptions::default() },
+//!     Arc::new(Draw),
+//! )?;
+//! session.send_input(b"ls\r".to_vec())?;
+//! let snapshot = session.enter_background()?;   // store it as a secret (it holds the key)
+//! session.enter_foreground()?;                  // resynchronizes within one round trip
+//! # Ok(()) }
+//! ```
+//!
 //! Nothing panics across the boundary: calls return [`MoshError`] for every
 //! failure, uniffi's scaffolding catches anything unexpected, and a listener that
 //! throws or panics is logged while the session goes on.

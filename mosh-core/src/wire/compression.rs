@@ -27,10 +27,11 @@ pub enum DecompressError {
     },
 }
 
-/// Compresses a serialized instruction the way stock mosh does: zlib format at the
-/// default level, with the C zlib that stock mosh also links. The output matches all
-/// captured stock streams byte for byte (checked against the test vectors); another
-/// zlib version could in principle emit different, equally valid bytes.
+/// Compresses a serialized instruction as stock mosh does: zlib format at the default
+/// level. The backend is the pure-Rust zlib-rs (so the library builds for iOS and
+/// Android without a C toolchain); its bytes may differ from stock's C zlib while
+/// inflating to the same instruction, which is all a peer needs (the vector tests
+/// check both directions: stock's streams inflate here, ours inflate to the captures).
 pub fn compress(data: &[u8]) -> Vec<u8> {
     Compressor::new().compress(data)
 }
