@@ -102,21 +102,31 @@ fn wait_for_tick_after(session: &Session, after: u64) -> Duration {
     start.elapsed()
 }
 
+/// Calls `call` and asserts (and prints) that the ticker shows a newer tick within one
+/// round trip of the 100 ms one-way link, plus 50 ms.
+fn resyncs_within_one_round_trip(
+    session: &Session,
+    what: &str,
+    call: impl Fn(&Session) -> Result<(), MoshError>,
+) {
+    let before = tick(session).unwrap_or(0);
+    call(session).unwrap();
+    let resync = wait_for_tick_after(session, before);
+    let rtt = Duration::from_millis(200);
+    println!("{what} → new screen: {resync:?} (RTT {rtt:?})");
+    assert!(
+        resync <= rtt + Duration::from_millis(50),
+        "screen updated {resync:?} after {what} (RTT {rtt:?})"
+    );
+}
+
 #[test]
 fn network_changed_updates_the_screen_within_one_round_trip() {
     let (_server, proxy, session) = ticking_session(21);
     // The path goes away long enough for both sides to back off.
     proxy.handle.blackout(Duration::from_secs(4));
     std::thread::sleep(Duration::from_millis(4200));
-    let before = tick(&session).unwrap_or(0);
-    session.network_changed().unwrap();
-    let resync = wait_for_tick_after(&session, before);
-    let rtt = Duration::from_millis(200);
-    println!("network_changed → new screen: {resync:?} (RTT {rtt:?})");
-    assert!(
-        resync <= rtt + Duration::from_millis(50),
-        "screen updated {resync:?} after network_changed (RTT {rtt:?})"
-    );
+    resyncs_within_one_round_trip(&session, "network_changed", Session::network_changed);
 }
 
 #[test]
@@ -132,13 +142,9 @@ fn a_minute_in_the_background_sends_nothing_and_foreground_resyncs_within_one_ro
         sent,
         "sent in the background"
     );
-    let before = tick(&session).unwrap_or(0);
-    session.enter_foreground().unwrap();
-    let resync = wait_for_tick_after(&session, before);
-    let rtt = Duration::from_millis(200);
-    println!("enter_foreground after 60 s → new screen: {resync:?} (RTT {rtt:?})");
-    assert!(
-        resync <= rtt + Duration::from_millis(50),
-        "screen updated {resync:?} after enter_foreground (RTT {rtt:?})"
+    resyncs_within_one_round_trip(
+        &session,
+        "enter_foreground after 60 s",
+        Session::enter_foreground,
     );
 }

@@ -141,13 +141,7 @@ fn our_client_shows_what_the_stock_client_shows() {
 #[test]
 fn demo_runs_a_session_on_our_own_server_through_a_simulated_link() {
     let demo = env!("CARGO_BIN_EXE_mosh-demo");
-    let server = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|dir| dir.join("mosh-server"))
-        .filter(|p| p.is_file())
-        .expect("our mosh-server binary next to the tests (cargo test --workspace builds it)");
+    let server = server_process::our_server_binary();
     let command = format!(
         "env LANG=C.UTF-8 TERM=xterm-256color SHELL=/bin/sh PS1='$ ' {demo} --server {} --link delay=100ms,loss=5%; echo DEMO_EXIT=$?; sleep 60",
         server.display()

@@ -68,7 +68,9 @@ pub(crate) async fn run_session(
             tracing::info!(%host, ?addresses, "connecting");
             let now = Instant::now();
             let cycle = AddressCycle::new(addresses, now);
-            let server = cycle.first().expect("resolve returns at least one address");
+            let Some(server) = cycle.first() else {
+                return end_early(CloseReason::HostNotFound, &published, &mailbox);
+            };
             let config = ClientConfig {
                 server,
                 key,
@@ -94,6 +96,7 @@ pub(crate) async fn run_session(
         published,
         mailbox,
         send_errors_seen: 0,
+        socket_failures: 0,
     };
     let reason = match task.run(commands).await {
         Ok(Some(reason)) => reason,
@@ -125,7 +128,15 @@ struct SessionTask {
     published: Published,
     mailbox: Mailbox,
     send_errors_seen: u64,
+    /// Receive failures in a row.
+    socket_failures: u32,
 }
+
+/// Receive failures in a row (each followed by a fresh socket) before the session
+/// gives up: about five seconds of a network stack that refuses every socket.
+const MAX_SOCKET_FAILURES: u32 = 50;
+/// Pause before the fresh socket, so a failing stack is not spun on.
+const SOCKET_RETRY: Duration = Duration::from_millis(100);
 
 impl SessionTask {
     /// The loop; `Some(reason)` once the session closed, `None` when the handles
@@ -153,10 +164,25 @@ impl SessionTask {
                     }
                     self.driver.flush()?;
                 }
-                step = self.driver.step() => { step?; }
+                step = self.driver.step() => match step {
+                    Ok(_) => self.socket_failures = 0,
+                    Err(error) => self.socket_failed(error).await?,
+                },
                 _ = sleep_until(wake), if wake.is_some() => {}
             }
         }
+    }
+
+    /// A socket failed to receive (an interface that went away under it): move to a
+    /// fresh socket and go on, unless that keeps failing.
+    async fn socket_failed(&mut self, error: io::Error) -> io::Result<()> {
+        self.socket_failures += 1;
+        tracing::warn!(%error, failures = self.socket_failures, "socket failed; rebinding");
+        if self.socket_failures >= MAX_SOCKET_FAILURES {
+            return Err(error);
+        }
+        tokio::time::sleep(SOCKET_RETRY).await;
+        self.driver.network_changed()
     }
 
     fn session(&self) -> &ClientSession {

@@ -26,18 +26,7 @@ pub const ROUND_TRIP: Duration = Duration::from_millis(500);
 
 /// Our server binary, next to the test executable's directory (`target/debug`).
 pub fn our_server() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target directory")
-        .join("mosh-server");
-    assert!(
-        path.exists(),
-        "{} missing: build the workspace (cargo build -p mosh-server) first",
-        path.display()
-    );
-    path
+    server_process::our_server_binary()
 }
 
 /// The line of `screen` containing `needle` (empty if none).
