@@ -1,0 +1,70 @@
+// The Android library: the generated Kotlin + the thin layer, JNA, and libmosh_ffi.so
+// for arm64-v8a, armeabi-v7a and x86_64 built by cargo-ndk from the Rust workspace two
+// levels up. Needs the Android SDK + NDK, Rust with the three Android targets, and
+// `cargo install cargo-ndk`. Not built on the machine this was written on (see README).
+plugins {
+    id("com.android.library")
+    id("org.jetbrains.kotlin.android")
+}
+
+val workspace = projectDir.resolve("../..")
+val abis = listOf("arm64-v8a", "armeabi-v7a", "x86_64")
+val jniOut = layout.buildDirectory.dir("jniLibs")
+val uniffiOut = layout.buildDirectory.dir("generated/uniffi")
+
+android {
+    namespace = "dev.moshmobile.mosh"
+    compileSdk = 35
+    defaultConfig {
+        minSdk = 24
+        consumerProguardFiles("consumer-rules.pro")
+        ndk { abiFilters += abis }
+    }
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+    sourceSets["main"].apply {
+        // The layer, and the generated file as patched by patchUniffiKotlin.
+        java.srcDir("src/main/kotlin/dev/moshmobile/mosh")
+        java.srcDir(uniffiOut)
+        jniLibs.srcDir(jniOut)
+    }
+}
+
+kotlin {
+    compilerOptions { jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17) }
+}
+
+dependencies {
+    // Both appear in the public API (Flow; the generated code's JNA types).
+    api("net.java.dev.jna:jna:5.19.1@aar")
+    api("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
+}
+
+// libmosh_ffi.so per ABI: build/jniLibs/<abi>/libmosh_ffi.so.
+val cargoNdk by tasks.registering(Exec::class) {
+    workingDir = workspace
+    val args = mutableListOf("cargo", "ndk")
+    abis.forEach { args += listOf("-t", it) }
+    args += listOf("-o", jniOut.get().asFile.path, "build", "--release", "-p", "mosh-ffi", "--lib")
+    commandLine(args)
+}
+
+// The same two fixes as pom.xml's antrun step (README, "Known FFI gaps"): a copy of the
+// generated file with the `message` fields and Session's duplicate close() fixed.
+val patchUniffiKotlin by tasks.registering {
+    val source = file("src/main/kotlin/dev/moshmobile/ffi/mosh_ffi.kt")
+    val target = uniffiOut.map { it.file("dev/moshmobile/ffi/mosh_ffi.kt") }
+    inputs.file(source)
+    outputs.file(target)
+    doLast {
+        var text = source.readText()
+        text = Regex("""val `message`: kotlin\.String(\s*)\) : (\w+)\(\) \{\s*override val message\s*get\(\) = "message=\$\{ `message` \}"""")
+            .replace(text) { "override val `message`: kotlin.String${it.groupValues[1]}) : ${it.groupValues[2]}() {" }
+        text = Regex("""@Synchronized\s*override fun close\(\) \{\s*this\.destroy\(\)\s*\}""").replaceFirst(text, "")
+        target.get().asFile.apply { parentFile.mkdirs(); writeText(text) }
+    }
+}
+
+tasks.named("preBuild") { dependsOn(patchUniffiKotlin, cargoNdk) }

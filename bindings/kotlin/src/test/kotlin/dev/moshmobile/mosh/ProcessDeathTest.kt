@@ -1,0 +1,90 @@
+package dev.moshmobile.mosh
+
+import dev.moshmobile.ffi.CloseReason
+import dev.moshmobile.mosh.testing.MoshServer
+import dev.moshmobile.mosh.testing.typeLine
+import dev.moshmobile.mosh.testing.waitForText
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+import org.junit.jupiter.api.Test
+
+/**
+ * A snapshot taken in one JVM, that JVM killed with SIGKILL, and a new JVM restoring the
+ * snapshot and continuing the same shell (a variable set before the kill is still there).
+ */
+class ProcessDeathTest {
+    private fun childJvm(vararg args: String): Process {
+        val java = File(System.getProperty("java.home"), "bin/java").path
+        val classpath = System.getProperty("surefire.test.class.path") ?: System.getProperty("java.class.path")
+        return ProcessBuilder(
+            java, "-cp", classpath,
+            "-Djna.library.path=${System.getProperty("jna.library.path")}",
+            ChildJvm::class.java.name, *args,
+        ).redirectErrorStream(true).start()
+    }
+
+    @Test
+    fun `snapshot, kill the JVM, a new JVM restores and continues the same shell`() {
+        MoshServer.ours().use { server ->
+            val dir = Files.createTempDirectory("mosh-kotlin-snapshot").toFile()
+            try {
+                val file = File(dir, "snapshot")
+                val first = childJvm("snapshot", "127.0.0.1", "${server.port}", server.key, file.path)
+                val out = first.inputStream.bufferedReader()
+                var line: String?
+                do {
+                    line = out.readLine()
+                    println("first JVM: $line")
+                } while (line != null && line != "SNAPSHOT-WRITTEN")
+                assertEquals("SNAPSHOT-WRITTEN", line, "the first JVM wrote its snapshot")
+                first.destroyForcibly() // SIGKILL: no shutdown hooks, no close
+                assertTrue(first.waitFor(10, TimeUnit.SECONDS))
+                assertEquals(137, first.exitValue(), "killed by SIGKILL")
+
+                val second = childJvm("restore", file.path)
+                val output = second.inputStream.bufferedReader().readText()
+                assertTrue(second.waitFor(60, TimeUnit.SECONDS))
+                println("second JVM:\n$output")
+                assertEquals(0, second.exitValue(), output)
+                assertTrue("RESTORED kept42" in output, output)
+                assertTrue("CLOSED ${CloseReason.CLOSED}" in output, output)
+            } finally {
+                dir.deleteRecursively()
+            }
+        }
+    }
+}
+
+/** The child JVMs of [ProcessDeathTest]. */
+object ChildJvm {
+    @JvmStatic
+    fun main(args: Array<String>) = runBlocking {
+        when (args[0]) {
+            "snapshot" -> {
+                val session = MoshSession.connect(args[1], args[2].toInt(), args[3])
+                session.waitForText("$")
+                session.typeLine("X=kept''42; echo set")
+                session.waitForText("set")
+                // The app goes to the background and stores the snapshot; then it is killed.
+                val snapshot = session.enterBackground()
+                File(args[4]).writeBytes(snapshot)
+                println("SNAPSHOT-WRITTEN")
+                System.out.flush()
+                Thread.sleep(Long.MAX_VALUE)
+            }
+            "restore" -> {
+                val session = MoshSession.restore(File(args[1]).readBytes())
+                session.typeLine("echo RESTORED \$X")
+                session.waitForText("RESTORED kept42")
+                println("RESTORED kept42")
+                println("CLOSED ${withTimeout(20_000) { session.closeAndWait() }}")
+            }
+            else -> error("unknown mode ${args[0]}")
+        }
+    }
+}

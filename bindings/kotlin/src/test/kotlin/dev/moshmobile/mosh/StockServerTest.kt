@@ -1,0 +1,70 @@
+package dev.moshmobile.mosh
+
+import dev.moshmobile.ffi.CloseReason
+import dev.moshmobile.ffi.ConnectionState
+import dev.moshmobile.ffi.Event
+import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.mosh.testing.MoshServer
+import dev.moshmobile.mosh.testing.typeLine
+import dev.moshmobile.mosh.testing.waitForText
+import kotlinx.coroutines.flow.filterIsInstance
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.filterNotNull
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertIs
+import kotlin.test.assertTrue
+import org.junit.jupiter.api.Test
+
+/** The Kotlin layer against Debian's stock mosh-server (mosh 1.4) on loopback. */
+class StockServerTest {
+    @Test
+    fun `connect by name, type and read back, resize, close`() = runBlocking {
+        MoshServer.stock().use { server ->
+            val session = MoshSession.connect("localhost", server.connectInfo)
+            // Events as a Flow: a screen change with rows arrives once the shell prompts.
+            val changed = async(start = CoroutineStart.UNDISPATCHED) {
+                session.events.filterIsInstance<Event.ScreenChanged>().first { it.rows.isNotEmpty() }
+            }
+            session.waitForText("$")
+            withTimeout(20_000) { changed.await() }
+            val connected = withTimeout(20_000) { session.statusUpdates.filterNotNull().first { it.state == ConnectionState.Connected } }
+            assertEquals(false, connected.background)
+
+            session.typeLine("echo hel''lo")
+            // The screens Flow: the current screen, then one per change.
+            withTimeout(20_000) { session.screens.first { screen -> screen.rows.any { it.text.trim() == "hello" } } }
+
+            session.resize(100, 30)
+            session.typeLine("stty size")
+            session.waitForText("30 100")
+            assertEquals(100, session.screen.columns.toInt())
+            assertEquals(30, session.screen.rows.size)
+
+            assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.closeAndWait() })
+            assertTrue(session.session.uniffiIsDestroyed)
+        }
+    }
+
+    @Test
+    fun `calls after close fail with SessionClosed`() = runBlocking {
+        MoshServer.stock().use { server ->
+            val session = MoshSession.connect("127.0.0.1", server.port, server.key)
+            session.waitForText("$")
+            session.close()
+            assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.awaitClosed() })
+            assertFailsWith<MoshException.SessionClosed> { session.type("x") }
+            assertFailsWith<MoshException.SessionClosed> { session.resize(80, 24) }
+            assertFailsWith<MoshException.SessionClosed> { session.snapshot() }
+            val state = session.status.state
+            assertIs<ConnectionState.Closed>(state)
+            assertEquals(CloseReason.CLOSED, state.reason)
+            // Closing again is harmless.
+            session.close()
+        }
+    }
+}
