@@ -127,9 +127,10 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
 
     /**
      * Starts the polite shutdown and returns at once; [Event.Closed] follows. Closing a
-     * session that has already ended does nothing.
+     * session that has already ended (or was freed by [closeAndWait]) does nothing.
      */
     override fun close() {
+        if (session.uniffiIsDestroyed) return
         try {
             session.close()
         } catch (_: MoshException.SessionClosed) {

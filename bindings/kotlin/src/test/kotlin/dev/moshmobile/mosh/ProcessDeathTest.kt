@@ -63,7 +63,7 @@ class ProcessDeathTest {
 /** The child JVMs of [ProcessDeathTest]. */
 object ChildJvm {
     @JvmStatic
-    fun main(args: Array<String>) = runBlocking {
+    fun main(args: Array<String>) = runBlocking<Unit> {
         when (args[0]) {
             "snapshot" -> {
                 val session = MoshSession.connect(args[1], args[2].toInt(), args[3])

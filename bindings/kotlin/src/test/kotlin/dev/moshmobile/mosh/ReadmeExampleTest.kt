@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test
 
 class ReadmeExampleTest {
     @Test
-    fun `the README example connects from MOSH CONNECT output`() = runBlocking {
+    fun `the README example connects from MOSH CONNECT output`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             val screen = helloMosh("127.0.0.1", server.output)
             assertTrue(screen.lines().any { it.trim() == "hello from mosh" }, screen)

@@ -120,7 +120,7 @@ class ResyncTest {
     }
 
     @Test
-    fun `a minute in the background sends nothing, and foreground resyncs within one round trip`() = runBlocking {
+    fun `a minute in the background sends nothing, and foreground resyncs within one round trip`() = runBlocking<Unit> {
         MoshServer.stock().use { server ->
             ImpairProxy(server.port, oneWay.inWholeMilliseconds.toInt()).use { proxy ->
                 MoshSession.connect("127.0.0.1", proxy.port, server.key).use { session ->

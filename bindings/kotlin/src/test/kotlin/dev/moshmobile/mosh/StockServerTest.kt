@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test
 /** The Kotlin layer against Debian's stock mosh-server (mosh 1.4) on loopback. */
 class StockServerTest {
     @Test
-    fun `connect by name, type and read back, resize, close`() = runBlocking {
+    fun `connect by name, type and read back, resize, close`() = runBlocking<Unit> {
         MoshServer.stock().use { server ->
             val session = MoshSession.connect("localhost", server.connectInfo)
             // Events as a Flow: a screen change with rows arrives once the shell prompts.
@@ -51,7 +51,7 @@ class StockServerTest {
     }
 
     @Test
-    fun `calls after close fail with SessionClosed`() = runBlocking {
+    fun `calls after close fail with SessionClosed`() = runBlocking<Unit> {
         MoshServer.stock().use { server ->
             val session = MoshSession.connect("127.0.0.1", server.port, server.key)
             session.waitForText("$")

@@ -1,0 +1,89 @@
+package dev.moshmobile.demo
+
+import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyProperties
+import dev.moshmobile.demo.core.SnapshotStore
+import java.io.File
+import java.nio.ByteBuffer
+import java.security.GeneralSecurityException
+import java.security.KeyStore
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+
+/**
+ * The session snapshot (it holds the session key) in an app-private file, encrypted with
+ * AES-256-GCM under a key that never leaves the Android Keystore. A snapshot that no
+ * longer decrypts (key invalidated, file damaged) is deleted and reads as none.
+ *
+ * File: "MOSHSNAP", IV length, IV, ciphertext+tag. Written to a temporary file and
+ * renamed, so a process killed mid-write leaves the previous snapshot.
+ */
+class KeystoreSnapshotStore(
+    private val file: File,
+    private val key: () -> SecretKey = ::keystoreKey,
+) : SnapshotStore {
+    override fun save(snapshot: ByteArray) {
+        val cipher = Cipher.getInstance(TRANSFORMATION)
+        cipher.init(Cipher.ENCRYPT_MODE, key())
+        val iv = cipher.iv
+        val sealed = cipher.doFinal(snapshot)
+        val out = ByteBuffer.allocate(MAGIC.size + 1 + iv.size + sealed.size)
+            .put(MAGIC).put(iv.size.toByte()).put(iv).put(sealed).array()
+        val temporary = File(file.path + ".tmp")
+        temporary.writeBytes(out)
+        if (!temporary.renameTo(file)) {
+            temporary.delete()
+            error("cannot store the snapshot in $file")
+        }
+    }
+
+    override fun load(): ByteArray? {
+        if (!file.exists()) return null
+        return try {
+            val data = ByteBuffer.wrap(file.readBytes())
+            val magic = ByteArray(MAGIC.size).also { data.get(it) }
+            require(magic.contentEquals(MAGIC)) { "not a snapshot file" }
+            val iv = ByteArray(data.get().toInt()).also { data.get(it) }
+            val sealed = ByteArray(data.remaining()).also { data.get(it) }
+            val cipher = Cipher.getInstance(TRANSFORMATION)
+            cipher.init(Cipher.DECRYPT_MODE, key(), GCMParameterSpec(128, iv))
+            cipher.doFinal(sealed)
+        } catch (e: Exception) {
+            when (e) {
+                is GeneralSecurityException, is IllegalArgumentException, is java.nio.BufferUnderflowException,
+                is NegativeArraySizeException -> {
+                    clear()
+                    null
+                }
+                else -> throw e
+            }
+        }
+    }
+
+    override fun clear() {
+        file.delete()
+    }
+
+    companion object {
+        private const val TRANSFORMATION = "AES/GCM/NoPadding"
+        private const val ALIAS = "mosh-session-snapshot"
+        private val MAGIC = "MOSHSNAP".toByteArray()
+
+        /** The app's AES key in the Android Keystore, created on first use. */
+        fun keystoreKey(): SecretKey {
+            val keyStore = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
+            (keyStore.getKey(ALIAS, null) as? SecretKey)?.let { return it }
+            val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, "AndroidKeyStore")
+            generator.init(
+                KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+                    .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+                    .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+                    .setKeySize(256)
+                    .build(),
+            )
+            return generator.generateKey()
+        }
+    }
+}

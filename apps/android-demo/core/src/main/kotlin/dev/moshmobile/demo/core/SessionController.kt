@@ -1,0 +1,218 @@
+package dev.moshmobile.demo.core
+
+import dev.moshmobile.ffi.CloseReason
+import dev.moshmobile.ffi.ConnectInfo
+import dev.moshmobile.ffi.Event
+import dev.moshmobile.ffi.Key
+import dev.moshmobile.ffi.KeyModifiers
+import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.ffi.Screen
+import dev.moshmobile.ffi.Status
+import dev.moshmobile.mosh.MoshSession
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import java.util.concurrent.atomic.AtomicInteger
+
+/** Where the snapshot lives between process deaths. It holds the session key: implementations encrypt it. */
+interface SnapshotStore {
+    fun save(snapshot: ByteArray)
+    fun load(): ByteArray?
+    fun clear()
+}
+
+/** What the app shows around the terminal. */
+data class UiState(
+    val phase: Phase = Phase.IDLE,
+    val status: Status? = null,
+    val message: String = "",
+) {
+    enum class Phase { IDLE, BOOTSTRAPPING, RUNNING, ENDED }
+}
+
+/**
+ * The demo's session controller, free of Android: SSH bootstrap → connect, restore after
+ * process death, lifecycle (background stores the snapshot, foreground resyncs), network
+ * changes, input, and the UI state (phase, status line). The Activity forwards its
+ * callbacks here and draws [screen] when [onScreen] fires.
+ *
+ * Threading: every method may be called from the UI thread; [connect] and [background]
+ * do their waiting on [Dispatchers.IO]. [onScreen] and [state] updates come from the
+ * library's event thread.
+ */
+class SessionController(
+    private val store: SnapshotStore,
+    private val bootstrap: (SshLogin) -> ConnectInfo,
+    private val onScreen: (Screen) -> Unit = {},
+) {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    private val mutableState = MutableStateFlow(UiState())
+    private var collector: Job? = null
+
+    /** Phase and status for the status line. */
+    val state: StateFlow<UiState> = mutableState.asStateFlow()
+
+    /** The running session, if any. */
+    @Volatile
+    var session: MoshSession? = null
+        private set
+
+    /** How many network changes reached the session (for the status line and tests). */
+    val networkChanges = AtomicInteger()
+
+    private var columns = 80
+    private var rows = 24
+
+    /** The screen now (an empty one before a session). */
+    val screen: Screen? get() = session?.screen
+
+    /** Logs in over SSH, starts mosh-server, connects. Throws [BootstrapException] or [MoshException]. */
+    suspend fun connect(login: SshLogin) {
+        mutableState.value = UiState(UiState.Phase.BOOTSTRAPPING, message = "Starting mosh-server on ${login.host}…")
+        try {
+            val info = withContext(Dispatchers.IO) { bootstrap(login) }
+            attach(MoshSession.connect(login.host, info, columns, rows))
+        } catch (e: Exception) {
+            mutableState.value = UiState(UiState.Phase.IDLE, message = e.message ?: e.toString())
+            throw e
+        }
+    }
+
+    /** At launch: resumes the stored session, if there is one. Returns whether it did. */
+    fun restoreSaved(): Boolean {
+        val snapshot = store.load() ?: return false
+        val restored = try {
+            MoshSession.restore(snapshot)
+        } catch (e: MoshException) {
+            store.clear()
+            mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")
+            return false
+        }
+        attach(restored)
+        restored.resize(columns, rows)
+        return true
+    }
+
+    private fun attach(newSession: MoshSession) {
+        session = newSession
+        mutableState.value = UiState(UiState.Phase.RUNNING, newSession.status)
+        // Subscribed before this returns, so no event is missed.
+        collector = scope.launch(start = CoroutineStart.UNDISPATCHED) {
+            newSession.events.collect { event ->
+                when (event) {
+                    is Event.ScreenChanged -> onScreen(newSession.screen)
+                    is Event.StatusChanged -> mutableState.value = mutableState.value.copy(status = event.status)
+                    is Event.Closed -> {
+                        store.clear()
+                        mutableState.value = UiState(UiState.Phase.ENDED, newSession.status, closeMessage(event.reason))
+                    }
+                    else -> Unit
+                }
+            }
+        }
+        mutableState.value = UiState(UiState.Phase.RUNNING, newSession.status)
+        onScreen(newSession.screen)
+    }
+
+    /** The app left the foreground: stop sending and store the snapshot. */
+    suspend fun background() {
+        val current = session ?: return
+        try {
+            store.save(current.enterBackground())
+        } catch (_: MoshException.SessionClosed) {
+            return
+        }
+        mutableState.value = mutableState.value.copy(status = current.status)
+    }
+
+    /** The app is visible again: resync at once. */
+    fun foreground() {
+        val current = session ?: return
+        try {
+            current.enterForeground()
+        } catch (_: MoshException.SessionClosed) {
+            return
+        }
+        mutableState.value = mutableState.value.copy(status = current.status)
+    }
+
+    /** The OS reported a different network path. */
+    fun networkChanged() {
+        val current = session ?: return
+        networkChanges.incrementAndGet()
+        try {
+            current.networkChanged()
+        } catch (_: MoshException.SessionClosed) {
+        }
+    }
+
+    /** The terminal view's size in cells. */
+    fun resize(columns: Int, rows: Int) {
+        if (columns <= 0 || rows <= 0) return
+        this.columns = columns
+        this.rows = rows
+        try {
+            session?.resize(columns, rows)
+        } catch (_: MoshException.SessionClosed) {
+        }
+    }
+
+    /** Input from the keyboards and the key bar. */
+    fun send(input: KeyInput) {
+        val current = session ?: return
+        try {
+            when (input) {
+                is KeyInput.Text -> current.type(input.text)
+                is KeyInput.Special -> current.sendKey(input.key, input.modifiers)
+                is KeyInput.Paste -> current.paste(input.text)
+                KeyInput.None -> Unit
+            }
+        } catch (_: MoshException.SessionClosed) {
+        }
+    }
+
+    /** The user ends the session: polite close, forget the snapshot. */
+    suspend fun disconnect() {
+        session?.close()
+        store.clear()
+    }
+
+    /**
+     * The controller is no longer used (the activity is destroyed, or a test ends): stops
+     * collecting and frees the native session without the shutdown handshake (the stored
+     * snapshot, if any, resumes it).
+     */
+    fun release() {
+        collector?.cancel()
+        scope.cancel()
+        session?.session?.destroy()
+        session = null
+    }
+
+    companion object {
+        fun closeMessage(reason: CloseReason): String = when (reason) {
+            CloseReason.SERVER_EXITED -> "Session ended (the shell exited)"
+            CloseReason.CLOSED -> "Disconnected"
+            CloseReason.CLOSE_UNACKNOWLEDGED -> "Disconnected (the server did not confirm)"
+            CloseReason.CONNECT_TIMED_OUT -> "No answer from the server (wrong port, key, or UDP blocked)"
+            CloseReason.HOST_NOT_FOUND -> "Host not found"
+            CloseReason.NETWORK_FAILED -> "The network failed"
+        }
+    }
+}
+
+/** What a keyboard or the key bar produced. */
+sealed class KeyInput {
+    data class Text(val text: String) : KeyInput()
+    data class Special(val key: Key, val modifiers: KeyModifiers = KeyModifiers()) : KeyInput()
+    data class Paste(val text: String) : KeyInput()
+    data object None : KeyInput()
+}

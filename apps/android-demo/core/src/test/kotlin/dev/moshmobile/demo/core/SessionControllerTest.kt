@@ -1,0 +1,110 @@
+package dev.moshmobile.demo.core
+
+import dev.moshmobile.ffi.ConnectionState
+import dev.moshmobile.ffi.Key
+import dev.moshmobile.ffi.Screen
+import dev.moshmobile.mosh.testing.MoshServer
+import dev.moshmobile.mosh.text
+import java.util.concurrent.atomic.AtomicReference
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kotlin.test.assertEquals
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import org.junit.jupiter.api.Test
+
+/** An in-memory [SnapshotStore] (the app's one encrypts with an Android Keystore key). */
+class MemoryStore : SnapshotStore {
+    @Volatile var bytes: ByteArray? = null
+    override fun save(snapshot: ByteArray) { bytes = snapshot.copyOf() }
+    override fun load(): ByteArray? = bytes?.copyOf()
+    override fun clear() { bytes = null }
+}
+
+/** The demo's controller against our real server (the bootstrap is SshBootstrapTest's). */
+class SessionControllerTest {
+    private fun SessionController.waitForScreen(needle: String, latest: AtomicReference<Screen?>) {
+        val deadline = System.nanoTime() + 20_000_000_000
+        while (latest.get()?.text?.contains(needle) != true) {
+            check(System.nanoTime() < deadline) { "\"$needle\" never drawn:\n${latest.get()?.text}" }
+            Thread.sleep(5)
+        }
+        val now = screen!!.text
+        check(needle in now) { "drawn but not on controller.screen: $needle\n$now" }
+    }
+
+    @Test
+    fun `connect, input, lifecycle, network change, restore in a new controller, close`() = runBlocking<Unit> {
+        MoshServer.ours().use { server ->
+            val store = MemoryStore()
+            val drawn = AtomicReference<Screen?>()
+            val first = SessionController(store, { server.connectInfo }, { drawn.set(it) })
+            first.resize(100, 30)
+            first.connect(SshLogin("127.0.0.1", user = "unused"))
+            assertEquals(UiState.Phase.RUNNING, first.state.value.phase)
+            first.waitForScreen("$", drawn)
+            assertEquals(100, first.screen!!.columns.toInt())
+            first.send(KeyInput.Text("X=kept''42; echo s''et\r"))
+            first.waitForScreen("\nset", drawn)
+            first.send(KeyInput.Text("echo abc"))
+            first.send(KeyInput.Special(Key.Left))
+            first.send(KeyInput.Special(Key.Character("c"), dev.moshmobile.ffi.KeyModifiers(ctrl = true)))
+            first.waitForScreen("^C", drawn)
+            first.send(KeyInput.Paste("echo pas''ted\r"))
+            first.waitForScreen("pasted", drawn)
+
+            val connected = withTimeout(20_000) { first.state.first { it.status?.state == ConnectionState.Connected } }
+            assertTrue(StatusLine.format(connected).startsWith("Connected · RTT "), StatusLine.format(connected))
+
+            first.networkChanged()
+            assertEquals(1, first.networkChanges.get())
+            first.send(KeyInput.Text("echo after''roam\r"))
+            first.waitForScreen("afterroam", drawn)
+
+            first.foreground() // harmless when not in the background
+            first.background()
+            assertNotNull(store.bytes, "the snapshot was stored")
+            assertTrue(first.session!!.status.background)
+            assertEquals("Paused in the background", StatusLine.format(first.state.value))
+            first.foreground() // the runtime applies it at once, asynchronously
+            val deadline = System.nanoTime() + 5_000_000_000
+            while (first.session!!.status.background) {
+                check(System.nanoTime() < deadline) { "still in the background after foreground()" }
+                Thread.sleep(1)
+            }
+            first.send(KeyInput.Text("echo fore''ground\r"))
+            first.waitForScreen("foreground", drawn)
+
+            // The process dies right after storing: a new controller restores it.
+            first.background()
+            first.release()
+            val redrawn = AtomicReference<Screen?>()
+            val second = SessionController(store, { error("no bootstrap on restore") }, { redrawn.set(it) })
+            assertTrue(second.restoreSaved())
+            second.send(KeyInput.Text("echo restored \$X\r"))
+            second.waitForScreen("restored kept42", redrawn)
+
+            second.disconnect()
+            val ended = withTimeout(20_000) { second.state.first { it.phase == UiState.Phase.ENDED } }
+            assertEquals("Disconnected", StatusLine.format(ended))
+            assertNull(store.bytes, "an ended session leaves nothing to restore")
+            second.release()
+        }
+    }
+
+    @Test
+    fun `a failed bootstrap or a damaged snapshot is reported, not thrown at launch`() = runBlocking<Unit> {
+        val store = MemoryStore()
+        val controller = SessionController(store, { throw BootstrapException("SSH login failed: Auth fail") })
+        val failure = runCatching { controller.connect(SshLogin("127.0.0.1", user = "u")) }.exceptionOrNull()
+        assertTrue(failure is BootstrapException)
+        assertEquals("SSH login failed: Auth fail", StatusLine.format(controller.state.value))
+        store.save("damaged".encodeToByteArray())
+        assertTrue(!controller.restoreSaved())
+        assertNull(store.bytes)
+        assertTrue(controller.state.value.message.startsWith("Could not resume"), controller.state.value.message)
+        controller.release()
+    }
+}
