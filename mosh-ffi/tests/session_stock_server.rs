@@ -56,6 +56,13 @@ fn connect_by_name_type_resize_and_close() {
     ));
 }
 
+/// A clean 100 ms one-way link.
+const LINK: Impairment = Impairment {
+    delay: Duration::from_millis(100),
+    jitter: Duration::ZERO,
+    loss: 0.0,
+};
+
 /// A stock server behind a 100 ms one-way link with a ticker running, so every new
 /// server state shows on the screen.
 fn ticking_session(
@@ -66,12 +73,7 @@ fn ticking_session(
     Arc<Session>,
 ) {
     let server = stock_server();
-    let link = Impairment {
-        delay: Duration::from_millis(100),
-        jitter: Duration::ZERO,
-        loss: 0.0,
-    };
-    let proxy = ProxyThread::in_front_of(server.port, link, seed);
+    let proxy = ProxyThread::in_front_of(server.port, LINK, seed);
     let session = Session::connect(
         config("127.0.0.1", proxy.addr.port(), &server.key),
         Arc::new(Recorder::default()),
@@ -123,9 +125,14 @@ fn resyncs_within_one_round_trip(
 #[test]
 fn network_changed_updates_the_screen_within_one_round_trip() {
     let (_server, proxy, session) = ticking_session(21);
-    // The path goes away long enough for both sides to back off.
-    proxy.handle.blackout(Duration::from_secs(4));
-    std::thread::sleep(Duration::from_millis(4200));
+    // The path loses everything long enough for both sides to back off, and comes
+    // back just as the OS reports the new path.
+    let dead = Impairment { loss: 1.0, ..LINK };
+    proxy.handle.set_up(dead);
+    proxy.handle.set_down(dead);
+    std::thread::sleep(Duration::from_secs(4));
+    proxy.handle.set_up(LINK);
+    proxy.handle.set_down(LINK);
     resyncs_within_one_round_trip(&session, "network_changed", Session::network_changed);
 }
 

@@ -328,6 +328,19 @@ fn network_timeout_ends_a_session_whose_client_went_silent() {
 }
 
 #[test]
+fn the_largest_network_timeout_does_not_overflow() {
+    // MOSH_SERVER_NETWORK_TMOUT=18446744073709551615: effectively never.
+    let mut pair = Pair::new(ServerTimeouts {
+        network: Some(Duration::from_secs(u64::MAX)),
+        signal: Some(Duration::from_secs(u64::MAX)),
+    });
+    pair.attach();
+    pair.client_alive = false;
+    pair.run_for(Duration::from_secs(30));
+    assert_eq!(pair.server.exit(), None);
+}
+
+#[test]
 fn sigusr1_without_a_signal_timeout_always_ends_the_session() {
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.attach();

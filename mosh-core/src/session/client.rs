@@ -100,6 +100,16 @@ pub enum ClientEvent {
     Closed(CloseReason),
 }
 
+/// A window size the server accepts: 1 to 4096 each way. A size outside that would
+/// be refused by the server, and every later diff would repeat it, so input would stall.
+fn window_size(columns: u16, rows: u16) -> WindowSize {
+    let clamp = |v: u16| v.clamp(1, crate::proto::resize::MAX_DIMENSION);
+    WindowSize {
+        width: clamp(columns),
+        height: clamp(rows),
+    }
+}
+
 /// A server is "late" (the status says waiting) once its newest state is this old (`prediction.md` §11.1).
 pub const SERVER_LATE: Duration = Duration::from_millis(6500);
 
@@ -123,10 +133,7 @@ impl ClientSession {
     /// Starts a session; the first datagram (our window size) leaves at the first poll.
     pub fn connect(config: ClientConfig, now: Instant) -> Self {
         let cipher = Arc::new(SessionCipher::new(&config.key));
-        let window = WindowSize {
-            width: config.columns.max(1),
-            height: config.rows.max(1),
-        };
+        let window = window_size(config.columns, config.rows);
         let remote = TerminalState::blank(window.width, window.height);
         let reported = remote.framebuffer().clone();
         let mut transport =
@@ -166,10 +173,7 @@ impl ClientSession {
 
     /// The window changed size.
     pub fn resize(&mut self, columns: u16, rows: u16) {
-        let size = WindowSize {
-            width: columns.max(1),
-            height: rows.max(1),
-        };
+        let size = window_size(columns, rows);
         if size == self.window || self.closed.is_some() || self.transport.shutdown_in_progress() {
             return;
         }
@@ -436,6 +440,8 @@ mod tests {
             session.push_event(ClientEvent::Clipboard(format!("c{i}")));
         }
         assert_eq!(session.pending_events(), 4);
+        session.resize(5000, 0);
+        assert_eq!(session.window(), (4096, 1));
         assert_eq!(
             session.poll_client_event(),
             Some(ClientEvent::ScreenChanged)

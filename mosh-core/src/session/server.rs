@@ -304,7 +304,8 @@ impl ServerSession {
                 .transport
                 .last_new_remote_state()
                 .unwrap_or(self.started);
-            consider(Some(since + limit));
+            // A limit past the end of time (MOSH_SERVER_NETWORK_TMOUT=2^64-1) is never.
+            consider(since.checked_add(limit));
         }
         wake
     }

@@ -131,7 +131,8 @@ impl Drop for SnapshotBody {
 impl ClientSession {
     /// Serializes what a new process needs to resume this session. `wall_now_us` is
     /// the wall clock in microseconds since the Unix epoch. `None` once sequence
-    /// numbers are exhausted (after 2^63 datagrams). The bytes hold the key.
+    /// numbers are exhausted (after 2^63 datagrams) or the snapshot would exceed
+    /// [`MAX_SNAPSHOT_LEN`] (which restore refuses). The bytes hold the key.
     pub fn snapshot(&self, wall_now_us: u64) -> Option<Zeroizing<Vec<u8>>> {
         let point = self.transport().resume_point()?;
         let server = point.remote_address?;
@@ -167,7 +168,8 @@ impl ClientSession {
         out.extend_from_slice(&encoded);
         let crc = crc32(&out);
         out.extend_from_slice(&crc.to_be_bytes());
-        Some(out)
+        // Never hand out bytes that restore would refuse.
+        (out.len() <= MAX_SNAPSHOT_LEN).then_some(out)
     }
 
     /// Resumes a session from [`ClientSession::snapshot`] bytes. `wall_now_us` is the

@@ -161,21 +161,25 @@ pub fn encode_key_with(
     application_cursor_keys: bool,
 ) -> Vec<u8> {
     let parameter = modifiers.xterm_parameter();
-    // Keys with a final letter: arrows, Home/End, F1–F4.
+    // Keys with a final letter: arrows, Home/End, F1–F4. Unmodified arrows go in SS3
+    // form whatever the mode: the server rewrites them to CSI form while the program
+    // has not enabled application cursor keys (protocol.md §10.2), judged by its own
+    // up-to-date emulator, so a mode change still in flight cannot garble them.
+    // Home/End are not rewritten, so they follow the mode as this client last saw it.
     let letter = match key {
-        Key::Up => Some((b'A', true)),
-        Key::Down => Some((b'B', true)),
-        Key::Right => Some((b'C', true)),
-        Key::Left => Some((b'D', true)),
+        Key::Up => Some((b'A', false)),
+        Key::Down => Some((b'B', false)),
+        Key::Right => Some((b'C', false)),
+        Key::Left => Some((b'D', false)),
         Key::Home => Some((b'H', true)),
         Key::End => Some((b'F', true)),
         Key::Function(n @ 1..=4) => Some((b'P' + n - 1, false)),
         _ => None,
     };
-    if let Some((letter, cursor_key)) = letter {
+    if let Some((letter, follows_mode)) = letter {
         return match parameter {
             Some(m) => format!("\x1b[1;{m}{}", letter as char).into_bytes(),
-            None if cursor_key && !application_cursor_keys => vec![0x1b, b'[', letter],
+            None if follows_mode && !application_cursor_keys => vec![0x1b, b'[', letter],
             None => vec![0x1b, b'O', letter],
         };
     }
@@ -265,8 +269,10 @@ mod tests {
             ..none
         };
         let alt = KeyModifiers { alt: true, ..none };
-        assert_eq!(encode_key_with(Key::Up, none, false), b"\x1b[A");
+        assert_eq!(encode_key_with(Key::Up, none, false), b"\x1bOA");
         assert_eq!(encode_key_with(Key::Up, none, true), b"\x1bOA");
+        assert_eq!(encode_key_with(Key::Home, none, false), b"\x1b[H");
+        assert_eq!(encode_key_with(Key::Home, none, true), b"\x1bOH");
         assert_eq!(encode_key_with(Key::Left, ctrl, true), b"\x1b[1;5D");
         assert_eq!(encode_key_with(Key::Function(1), none, false), b"\x1bOP");
         assert_eq!(

@@ -40,8 +40,9 @@ pub enum ReassemblyError {
     },
 }
 
-/// The single reassembly slot of one receiving direction. A fragment with a new id
-/// replaces whatever was partially collected.
+/// The single reassembly slot of one receiving direction. A fragment with a newer id
+/// replaces whatever was partially collected; one with an older id than the
+/// instruction in progress is ignored.
 #[derive(Clone)]
 pub struct Reassembler {
     id: Option<u64>,
@@ -93,6 +94,14 @@ impl Reassembler {
     pub fn add(&mut self, fragment: Fragment) -> Result<Option<Vec<u8>>, ReassemblyError> {
         let id = fragment.instruction_id;
         let number = fragment.number;
+        let in_progress = !self.chunks.is_empty();
+        if in_progress && self.id.is_some_and(|current| id < current) {
+            // A late or replayed fragment of an older instruction: a sender's ids only
+            // go up, so it cannot be news, and letting it reset the slot would let
+            // anyone who captured one datagram keep multi-fragment screens from ever
+            // completing.
+            return Ok(None);
+        }
         if self.id != Some(id) {
             self.start(id);
         }
@@ -178,11 +187,11 @@ mod tests {
         assert_eq!(slot.add(frag(1, 0, false, b"old")), Ok(None));
         assert_eq!(slot.add(frag(2, 1, true, b"new1")), Ok(None));
         assert_eq!(
-            slot.add(frag(1, 1, true, b"x")),
+            slot.add(frag(3, 1, true, b"x")),
             Ok(None),
-            "id 1 restarts from scratch"
+            "id 3 restarts from scratch"
         );
-        assert_eq!(slot.add(frag(1, 0, false, b"y")), Ok(Some(b"yx".to_vec())));
+        assert_eq!(slot.add(frag(3, 0, false, b"y")), Ok(Some(b"yx".to_vec())));
     }
 
     #[test]
@@ -216,6 +225,25 @@ mod tests {
             !format!("{slot:?}").contains("97"),
             "Debug hides chunk bytes"
         );
+    }
+
+    #[test]
+    fn a_replayed_older_fragment_does_not_break_the_instruction_in_progress() {
+        let mut slot = Reassembler::new();
+        assert_eq!(
+            slot.add(frag(4, 0, true, b"old")),
+            Ok(Some(b"old".to_vec()))
+        );
+        assert_eq!(slot.add(frag(5, 0, false, b"a")), Ok(None));
+        // Captured earlier and replayed between the fragments of instruction 5.
+        assert_eq!(slot.add(frag(4, 0, true, b"old")), Ok(None));
+        assert_eq!(slot.add(frag(5, 1, false, b"b")), Ok(None));
+        assert_eq!(slot.add(frag(2, 1, false, b"x")), Ok(None));
+        assert_eq!(slot.add(frag(5, 2, true, b"c")), Ok(Some(b"abc".to_vec())));
+        // Between instructions an older id may still start the slot (it is judged
+        // by SSP as an old state) and is replaced by the next newer fragment.
+        assert_eq!(slot.add(frag(3, 0, false, b"z")), Ok(None));
+        assert_eq!(slot.add(frag(6, 0, true, b"d")), Ok(Some(b"d".to_vec())));
     }
 
     #[test]
