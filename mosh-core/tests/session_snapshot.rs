@@ -27,6 +27,7 @@ fn session(now: Instant) -> ClientSession {
             key: key(),
             columns: 100,
             rows: 30,
+            first_sequence: 0,
         },
         now,
     )
@@ -93,6 +94,39 @@ fn restoring_the_same_snapshot_twice_never_repeats_a_nonce() {
     let mut early = ClientSession::restore(&snapshot, WALL - 1_000_000, t0).unwrap();
     let first = sent_seqs(&mut early, t0, 1)[0];
     assert!(first > WALL);
+}
+
+#[test]
+fn two_fresh_connects_with_one_key_never_overlap() {
+    // An app retrying a connect (or mosh-client re-run with one MOSH_KEY): each
+    // process starts at its wall clock in µs, and a process sends fewer than one
+    // datagram per µs, so the second starts above everything the first sent.
+    let connect_at = |wall_us: u64, now: Instant| {
+        ClientSession::connect(
+            ClientConfig {
+                server: server(),
+                key: key(),
+                columns: 80,
+                rows: 24,
+                first_sequence: wall_us,
+            },
+            now,
+        )
+    };
+    let t0 = Instant::now();
+    let mut first = connect_at(WALL, t0);
+    let first_seqs = sent_seqs(&mut first, t0, 40);
+    // The second connect comes after the first one's 40 datagrams (12 s of them),
+    // by the same clock.
+    let later = t0 + Duration::from_secs(12);
+    let mut second = connect_at(WALL + 12_000_000, later);
+    let second_seqs = sent_seqs(&mut second, later, 40);
+    let first_set: HashSet<u64> = first_seqs.iter().copied().collect();
+    assert!(first_seqs[0] >= WALL);
+    assert!(
+        second_seqs.iter().all(|seq| !first_set.contains(seq)),
+        "a fresh connect repeated a sequence number of an earlier one"
+    );
 }
 
 #[test]

@@ -187,6 +187,33 @@ fn restore_in_child() {
     println!("child restored kept42");
 }
 
+#[test]
+fn connecting_twice_with_one_key_never_repeats_a_nonce() {
+    let server = our_server();
+    let relay = NonceRelay::start(SocketAddr::from(([127, 0, 0, 1], server.port)));
+    let first = Session::connect(
+        config("127.0.0.1", relay.addr.port(), &server.key),
+        Arc::new(Recorder::default()),
+    )
+    .unwrap();
+    wait_for_text(&first, "$", WAIT);
+    type_slowly(&first, "echo first\r");
+    wait_for_text(&first, "first", WAIT);
+    drop(first);
+    // The app retries with the same MOSH CONNECT answer.
+    let second = Session::connect(
+        config("127.0.0.1", relay.addr.port(), &server.key),
+        Arc::new(Recorder::default()),
+    )
+    .unwrap();
+    type_slowly(&second, "echo second");
+    std::thread::sleep(Duration::from_millis(500));
+    let (datagrams, repeated) = relay.counts();
+    println!("{datagrams} client datagrams from two connects, {repeated} repeated nonces");
+    assert!(datagrams > 20, "only {datagrams} datagrams");
+    assert_eq!(repeated, 0, "a nonce was sent twice under one key");
+}
+
 /// Types `text` a key every 30 ms: about a datagram per key.
 fn type_slowly(session: &Session, text: &str) {
     for byte in text.bytes() {

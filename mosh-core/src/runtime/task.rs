@@ -76,6 +76,7 @@ pub(crate) async fn run_session(
                 key,
                 columns,
                 rows,
+                first_sequence: wall_clock_us(),
             };
             (ClientSession::connect(config, now), cycle)
         }

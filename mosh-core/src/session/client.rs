@@ -35,6 +35,11 @@ pub struct ClientConfig {
     pub columns: u16,
     /// Window height in cells.
     pub rows: u16,
+    /// The first datagram sequence number: the wall clock in microseconds since the
+    /// Unix epoch for a real session, so that connecting again with a key an earlier
+    /// process used (an app retrying, `mosh-client` re-run with one `MOSH_KEY`) never
+    /// repeats a nonce of it; 0 in simulations. See `session/snapshot.rs`.
+    pub first_sequence: u64,
 }
 
 /// Why a session ended.
@@ -136,8 +141,14 @@ impl ClientSession {
         let window = window_size(config.columns, config.rows);
         let remote = TerminalState::blank(window.width, window.height);
         let reported = remote.framebuffer().clone();
-        let mut transport =
-            Transport::client(cipher, UserStream::new(), remote, config.server, now);
+        let mut transport = Transport::client_starting_at(
+            cipher,
+            UserStream::new(),
+            remote,
+            config.server,
+            now,
+            config.first_sequence,
+        );
         // The server applies the client's size before it ever draws (protocol.md §10.1).
         transport.current_mut().push_resize(window);
         Self::assemble(transport, config.key, reported, window, now)
@@ -430,6 +441,7 @@ mod tests {
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
             columns: 80,
             rows: 24,
+            first_sequence: 0,
         };
         let mut session = ClientSession::connect(config, Instant::now());
         // A desktop session that never polls, over a long life of server states.

@@ -258,6 +258,7 @@ mod tests {
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
             columns: 80,
             rows: 5,
+            first_sequence: 0,
         };
         let session = ClientSession::connect(config, t0);
         let display = ClientDisplay::new(

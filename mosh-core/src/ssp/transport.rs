@@ -28,6 +28,9 @@ use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
 use crate::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
 use crate::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
 
+/// Highest first sequence number a fresh client takes: leaves 2^62 numbers to send.
+const MAX_FIRST_SEQUENCE: u64 = 1 << 62;
+
 /// A datagram to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transmit {
@@ -153,10 +156,29 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         server: SocketAddr,
         now: Instant,
     ) -> Self {
+        Self::client_starting_at(cipher, local_initial, remote_initial, server, now, 0)
+    }
+
+    /// [`Transport::client`] whose first datagram sequence number and instruction id
+    /// are `first` (capped at 2^62): a real client passes the wall clock in µs, so a
+    /// fresh session under a key an earlier process already used starts above every
+    /// number that process can have sent (see `session/snapshot.rs` for the argument).
+    pub fn client_starting_at(
+        cipher: Arc<SessionCipher>,
+        local_initial: L,
+        remote_initial: R,
+        server: SocketAddr,
+        now: Instant,
+        first: u64,
+    ) -> Self {
         let connection = Connection::client(server, SocketId(0), now);
+        let first = first.min(MAX_FIRST_SEQUENCE);
+        // Below 2^63 by the cap, so the counter accepts it.
+        let encoder = InstructionSender::resuming(cipher.clone(), Role::Client, first, first)
+            .unwrap_or_else(|_| InstructionSender::new(cipher.clone(), Role::Client));
         Self::assemble(
             Role::Client,
-            InstructionSender::new(cipher.clone(), Role::Client),
+            encoder,
             InstructionReceiver::new(cipher, Role::Client),
             StateSender::new(local_initial, CLIENT_MIN_DELAY, now),
             StateReceiver::new(remote_initial),
