@@ -1,0 +1,300 @@
+// MoshKit against real servers on loopback, ours (target/debug/mosh-server) and the
+// stock mosh-server (Debian's mosh 1.4), each started by the test and read from its
+// `MOSH CONNECT` output: type and read the screen, keys, resize, network_changed,
+// background and foreground, a snapshot restored in a new process, close, events on
+// the library's thread, and a cancelled event stream releasing its session. A
+// server that cannot be found fails the test.
+
+import Foundation
+import XCTest
+
+@testable import MoshKit
+
+final class SessionTests: XCTestCase {
+
+    override class func setUp() {
+        // The library's log on stderr, for a failing run: MOSHKIT_LOG=debug.
+        if let level = ProcessInfo.processInfo.environment["MOSHKIT_LOG"] {
+            initLogging(level: level == "trace" ? .trace : level == "info" ? .info : .debug)
+        }
+    }
+
+    // MARK: type, keys, resize, close
+
+    func testOurServerOverIPv6TypeKeysResizeAndClose() throws {
+        try typeKeysResizeAndClose(.ours, host: "::1")
+    }
+
+    func testStockServerByNameTypeKeysResizeAndClose() throws {
+        try typeKeysResizeAndClose(.stock, host: "localhost")
+    }
+
+    private func typeKeysResizeAndClose(_ kind: ServerKind, host: String) throws {
+        let server = try ServerProcess(kind)
+        let session = try MoshSession.connect(host: host, serverOutput: server.output)
+        let log = EventLog(session)
+        try waitForText(session, "$")
+        try log.waitFor("a connected status") {
+            if case .statusChanged(let status) = $0 { return status.state == .connected }
+            return false
+        }
+        try typeLine(session, "echo hel''lo")
+        try waitForText(session, "hello")
+        try log.waitFor("a screen change") {
+            if case .screenChanged(let rows) = $0 { return !rows.isEmpty }
+            return false
+        }
+
+        // Keys encoded by the library: Left, then Ctrl-C as a character with ctrl.
+        try session.send("echo abc")
+        try session.send(.left)
+        try session.send(.character(text: "c"), modifiers: KeyModifiers(ctrl: true))
+        try waitForText(session, "^C")
+
+        try session.resize(columns: 100, rows: 30)
+        try typeLine(session, "stty size")
+        try waitForText(session, "30 100")
+        XCTAssertEqual(session.screen.columns, 100)
+        XCTAssertEqual(session.screen.rows.count, 30)
+
+        try session.close()
+        XCTAssertEqual(try log.closed(), .closed)
+        try eventually("the event stream finished") { log.finished }
+        XCTAssertThrowsError(try session.send("x")) {
+            XCTAssertEqual($0 as? MoshError, .SessionClosed)
+        }
+        XCTAssertThrowsError(try session.resize(columns: 80, rows: 24)) {
+            XCTAssertEqual($0 as? MoshError, .SessionClosed)
+        }
+        XCTAssertEqual(session.status.state, .closed(reason: .closed))
+        XCTAssertTrue(server.waitForExit(), "the server exits after a polite close")
+    }
+
+    // MARK: events on the library's thread
+
+    /// The generated listener protocol, implemented as an app would without MoshKit.
+    final class ThreadRecorder: SessionListener, @unchecked Sendable {
+        private let lock = NSLock()
+        private var threads: [(name: String, main: Bool)] = []
+        func onEvent(event: Event) throws {
+            let thread = (currentThreadName(), Thread.isMainThread)
+            lock.withLock { threads.append(thread) }
+        }
+        var seen: [(name: String, main: Bool)] { lock.withLock { threads } }
+    }
+
+    func testEventsArriveOnTheLibraryThreadNotTheCallers() throws {
+        let server = try ServerProcess(.ours)
+        let info = try parseConnect(output: server.output)
+        let recorder = ThreadRecorder()
+        let session = try Session.connect(
+            config: ConnectConfig(host: "127.0.0.1", port: info.port, key: info.key,
+                                  columns: 80, rows: 24, options: .standard),
+            listener: recorder)
+        XCTAssertTrue(Thread.isMainThread, "XCTest runs this test on the main thread")
+        try eventually("events") { recorder.seen.count >= 2 }
+        for thread in recorder.seen {
+            XCTAssertFalse(thread.main)
+            XCTAssertEqual(thread.name, "mosh-events")
+        }
+        try session.close()
+        try eventually("closed") { session.status().state == .closed(reason: .closed) }
+
+        // MoshKit's stream is fed from that thread: it fills while this (main)
+        // thread never yields.
+        let server2 = try ServerProcess(.ours)
+        let kit = try MoshSession.connect(host: "127.0.0.1", serverOutput: server2.output)
+        let log = EventLog(kit)
+        try waitForText(kit, "$")
+        try eventually("stream events while the main thread is busy") { log.all.count >= 2 }
+        try kit.close()
+        XCTAssertEqual(try log.closed(), .closed)
+    }
+
+    // MARK: network_changed
+
+    func testOurServerNetworkChangedSendsAtOnceAndGoesOn() throws {
+        try networkChanged(.ours)
+    }
+
+    func testStockServerNetworkChangedSendsAtOnceAndGoesOn() throws {
+        try networkChanged(.stock)
+    }
+
+    private func networkChanged(_ kind: ServerKind) throws {
+        let server = try ServerProcess(kind)
+        let info = try parseConnect(output: server.output)
+        let relay = try UdpRelay(toPort: info.port)
+        defer { relay.stop() }
+        let session = try MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
+        try waitForText(session, "$")
+        // Quiet: the next datagram is the one network_changed sends.
+        pause(0.3)
+        let before = relay.clientDatagrams
+        let changed = Date()
+        try session.networkChanged()
+        try eventually("a datagram right after network_changed", 0.5) {
+            relay.clientDatagrams > before
+        }
+        print("network_changed → datagram after \(Date().timeIntervalSince(changed)) s")
+        // From the fresh socket (a new source port), the server follows.
+        try typeLine(session, "echo moved''on")
+        try waitForText(session, "movedon")
+        try session.close()
+    }
+
+    // MARK: background and foreground
+
+    /// A minute, as the Rust test (MOSHKIT_BACKGROUND_SECONDS shortens it).
+    func testStockServerBackgroundSendsNothingAndForegroundResyncs() async throws {
+        let seconds = Double(ProcessInfo.processInfo.environment["MOSHKIT_BACKGROUND_SECONDS"] ?? "") ?? 60
+        try await backgroundAndForeground(.stock, seconds: seconds)
+    }
+
+    func testOurServerBackgroundSendsNothingAndForegroundResyncs() async throws {
+        try await backgroundAndForeground(.ours, seconds: 5)
+    }
+
+    private func backgroundAndForeground(_ kind: ServerKind, seconds: TimeInterval) async throws {
+        let server = try ServerProcess(kind)
+        let info = try parseConnect(output: server.output)
+        let relay = try UdpRelay(toPort: info.port)
+        defer { relay.stop() }
+        let session = try MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
+        try waitForText(session, "$")
+        try typeLine(session, "i=0; while :; do i=$((i+1)); printf '\\rtick %d ' $i; sleep 0.1; done")
+        try waitForText(session, "tick ")
+
+        let snapshot = try await session.enterBackground()
+        XCTAssertFalse(snapshot.isEmpty)
+        XCTAssertTrue(session.status.background)
+        pause(0.2)
+        let sent = relay.clientDatagrams
+        pause(seconds)
+        XCTAssertEqual(relay.clientDatagrams, sent, "sent in the background")
+
+        let before = tick(session) ?? 0
+        let foreground = Date()
+        try session.enterForeground()
+        try eventually("the ticker moves on after enter_foreground", 2) {
+            (tick(session) ?? 0) > before
+        }
+        let resync = Date().timeIntervalSince(foreground)
+        print("enter_foreground after \(seconds) s → new screen in \(resync) s")
+        XCTAssertLessThan(resync, 0.5)
+        XCTAssertFalse(session.status.background)
+        try session.send(.character(text: "c"), modifiers: KeyModifiers(ctrl: true))
+        try typeLine(session, "echo fore''ground")
+        try waitForText(session, "foreground")
+        try session.close()
+    }
+
+    private func tick(_ session: MoshSession) -> Int? {
+        let text = session.screen.text
+        guard let at = text.range(of: "tick ", options: .backwards) else { return nil }
+        return Int(text[at.upperBound...].prefix { $0.isNumber })
+    }
+
+    // MARK: snapshot → new process → restore
+
+    func testOurServerSnapshotRestoresInANewProcess() async throws {
+        try await restoreInNewProcess(.ours)
+    }
+
+    func testStockServerSnapshotRestoresInANewProcess() async throws {
+        try await restoreInNewProcess(.stock)
+    }
+
+    /// The app stores the snapshot `enterBackground` returns, is killed, and a new
+    /// process restores it and finds the same shell.
+    private func restoreInNewProcess(_ kind: ServerKind) async throws {
+        let server = try ServerProcess(kind)
+        var session: MoshSession? = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        try waitForText(session!, "$")
+        try typeLine(session!, "X=kept''42; echo s''et")
+        try waitForText(session!, "set")
+        let snapshot = try await session!.enterBackground()
+        weak var released = session!.session
+        session = nil  // this process's session stops
+        try eventually("the first session released") { released == nil }
+
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("moshkit-snapshot-\(ProcessInfo.processInfo.processIdentifier)")
+        try snapshot.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let child = try runProcess(
+            productsDirectory().appendingPathComponent("MoshKitRestoreChild").path,
+            [file.path, "echo restored $X", "restored kept42"],
+            environment: ProcessInfo.processInfo.environment)
+        let printed = child.stdout + child.stderr
+        XCTAssertEqual(child.status, 0, printed)
+        XCTAssertTrue(printed.contains("child saw restored kept42"), printed)
+        // The child closed the session politely: the server exits.
+        XCTAssertTrue(server.waitForExit(), "the server exits after the child's close")
+    }
+
+    // MARK: cancelling the stream
+
+    func testCancellingTheEventStreamReleasesTheSession() async throws {
+        let server = try ServerProcess(.ours)
+        let info = try parseConnect(output: server.output)
+        let relay = try UdpRelay(toPort: info.port)
+        defer { relay.stop() }
+        var session: MoshSession? = try MoshSession.connect(
+            host: "127.0.0.1", port: relay.port, key: info.key)
+        try waitForText(session!, "$")
+        weak var generated = session!.session
+        let events = session!.events
+        let consumer = Task.detached {
+            var count = 0
+            for await _ in events { count += 1 }
+            return count
+        }
+        session = nil
+        // The stream being read keeps the session.
+        pause(0.5)
+        XCTAssertNotNil(generated, "a stream being read keeps its session")
+
+        consumer.cancel()
+        let count = await consumer.value
+        XCTAssertGreaterThan(count, 0)
+        try eventually("the session released once its stream was cancelled") { generated == nil }
+        // Stopped in the library: no heartbeat (every 3 s) reaches the server.
+        pause(0.3)
+        let sent = relay.clientDatagrams
+        pause(4)
+        XCTAssertEqual(relay.clientDatagrams, sent, "a released session still sends")
+        XCTAssertTrue(server.alive, "released, not closed: the server keeps the shell")
+    }
+
+    // MARK: input the library refuses
+
+    func testBadInputIsATypedError() throws {
+        XCTAssertThrowsError(try parseConnect(output: "no connect line here")) {
+            guard case .NoConnectLine = $0 as? MoshError else { return XCTFail("\($0)") }
+        }
+        let info = try parseConnect(output: "\r\nMOSH CONNECT 60001 4NeCCgvZFe2RnPgrcU1PQw\r\n")
+        XCTAssertEqual(info.port, 60001)
+        XCTAssertEqual(info.key, "4NeCCgvZFe2RnPgrcU1PQw")
+        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 60001, key: "short")) {
+            guard case .InvalidKey = $0 as? MoshError else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 0, key: info.key)) {
+            XCTAssertEqual($0 as? MoshError, .InvalidPort(port: 0))
+        }
+        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 60001, key: info.key, columns: 0)) {
+            guard case .InvalidSize = $0 as? MoshError else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try MoshSession.restore(snapshot: Data("not a snapshot".utf8))) {
+            guard let error = $0 as? MoshError else { return XCTFail("\($0)") }
+            switch error {
+            case .SnapshotForeign, .SnapshotCorrupt: break
+            default: XCTFail("\(error)")
+            }
+        }
+        let command = serverCommand(options: ServerCommandOptions(port: "60001:60010"))
+        XCTAssertTrue(command.hasPrefix("'mosh-server' 'new'"), command)
+        XCTAssertTrue(command.contains("'-p' '60001:60010'"), command)
+        XCTAssertFalse(version().library.isEmpty)
+    }
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Builds and tests the Swift side: the MoshKit package (bindings/swift) and the iOS
+# demo's Linux-testable target (apps/ios-demo, MoshDemoCore), with `swift build` and
+# `swift test`, against the host-built libmosh_ffi.so, our mosh-server
+# (target/debug/mosh-server) and the stock mosh-server.
+#
+# The Swift toolchain: `swift` on PATH if there is one (the stock mosh-server must then
+# be on PATH too). Otherwise, as root on Debian, a Debian 13 (trixie) root with
+# Debian's `swiftlang` and `mosh` is prepared ONCE, outside the repository, in
+# $MOSH_SWIFT_ROOT (default /var/cache/mosh-mobile/swift-root) and reused by later
+# runs. The tests run in it with /proc mounted, /dev/pts bind-mounted (the servers'
+# ptys) and the repository bind-mounted at the same absolute path; the root shares
+# the host's network, so the tests' servers are on the host's loopback. Everything
+# is unmounted on exit, after any process left in the root is ended. When the
+# toolchain can't be prepared the script fails.
+#
+#   scripts/test-swift.sh            build, then test both packages
+#   MOSH_SWIFT_ROOT=/elsewhere scripts/test-swift.sh
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
+cd "$repo"
+swift_root=${MOSH_SWIFT_ROOT:-/var/cache/mosh-mobile/swift-root}
+mirror=${MOSH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+export CARGO_TERM_COLOR=never
+
+echo "== native library and our mosh-server (cargo)"
+nice cargo build -q -p mosh-ffi --lib
+nice cargo build -q -p mosh-server
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+target_dir=$(cd "$target_dir" && pwd -P)
+# Only the shared library in its folder: with the .a beside it the linker would pick
+# whichever it prefers (toolchains.md). Gitignored, under the package.
+native=$repo/bindings/swift/.native/linux
+mkdir -p "$native"
+cp -f "$target_dir/debug/libmosh_ffi.so" "$native/libmosh_ffi.so"
+our_server=$target_dir/debug/mosh-server
+[ -x "$our_server" ] || { echo "missing $our_server" >&2; exit 1; }
+
+# What runs inside the toolchain (the host or the trixie root): both packages.
+run_swift_tests() {
+    cat <<EOF
+set -euo pipefail
+export LANG=C.UTF-8 MOSHKIT_OUR_SERVER='$our_server'
+echo "== swift: \$(swift --version 2>&1 | head -n 1)"
+echo "== stock peer: \$(mosh-server --version 2>&1 | head -n 1)"
+cd '$repo/bindings/swift'
+echo "== MoshKit: swift build"
+nice swift build --build-tests
+echo "== MoshKit: swift test"
+nice swift test --skip-build 2>&1 | tee /tmp/moshkit-test.log
+cd '$repo/apps/ios-demo'
+echo "== MoshDemoCore: swift build"
+nice swift build --build-tests
+echo "== MoshDemoCore: swift test"
+nice swift test --skip-build 2>&1 | tee /tmp/moshdemo-test.log
+echo "== summary"
+echo "MoshKit:       \$(grep -E '^Test Suite .All tests. (passed|failed)' -A1 /tmp/moshkit-test.log | tail -n 1 | sed 's/^ *//')"
+echo "MoshDemoCore:  \$(grep -E '^Test Suite .All tests. (passed|failed)' -A1 /tmp/moshdemo-test.log | tail -n 1 | sed 's/^ *//')"
+EOF
+}
+
+if command -v swift >/dev/null 2>&1; then
+    echo "== swift found on PATH"
+    bash -c "$(run_swift_tests)"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ] || [ ! -f /etc/debian_version ]; then
+    echo "no swift on PATH, and preparing a Debian 13 root needs root on Debian" >&2
+    exit 1
+fi
+
+mkdir -p "$(dirname "$swift_root")"
+# One preparation at a time; a half-prepared root never counts as ready.
+exec 9>"$swift_root.lock"
+flock 9
+if [ ! -f "$swift_root/.mosh-mobile-ready" ]; then
+    echo "== preparing the Debian 13 root with swiftlang once: $swift_root"
+    command -v debootstrap >/dev/null 2>&1 || {
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    }
+    partial=$swift_root.partial
+    # A previous attempt may have left mounts behind.
+    umount "$partial/proc" 2>/dev/null || true
+    rm -rf "$partial" "$swift_root"
+    trap 'umount "$partial/proc" 2>/dev/null || true' EXIT
+    debootstrap --variant=minbase trixie "$partial" "$mirror" >"$swift_root.debootstrap.log" 2>&1 || {
+        tail -n 20 "$swift_root.debootstrap.log" >&2
+        echo "debootstrap failed (log: $swift_root.debootstrap.log)" >&2
+        exit 1
+    }
+    cp -f /etc/resolv.conf "$partial/etc/resolv.conf"
+    mount -t proc proc "$partial/proc"
+    chroot "$partial" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        bash -c 'apt-get update -qq && apt-get install -y -qq swiftlang mosh >/dev/null && apt-get clean'
+    umount "$partial/proc"
+    trap - EXIT
+    chroot "$partial" /usr/bin/env -i PATH=/usr/bin:/bin test -x /usr/bin/mosh-server
+    mv "$partial" "$swift_root"
+    touch "$swift_root/.mosh-mobile-ready"
+else
+    echo "== reusing the Debian 13 root: $swift_root"
+fi
+
+# Mounts for this run, always undone.
+mounts=()
+cleanup() {
+    local i proc
+    # Only processes this run started inside the root (a server daemon a failed
+    # test left behind) hold the mounts.
+    for proc in /proc/[0-9]*; do
+        [ "$(readlink "$proc/root" 2>/dev/null)" = "$swift_root" ] && kill -KILL "${proc#/proc/}" 2>/dev/null
+    done
+    sleep 0.2
+    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+        umount "${mounts[$i]}" 2>/dev/null || umount -l "${mounts[$i]}" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+bind() { # bind SOURCE: the same absolute path inside the root
+    mkdir -p "$swift_root$1"
+    mount --bind "$1" "$swift_root$1"
+    mounts+=("$swift_root$1")
+}
+mount -t proc proc "$swift_root/proc"
+mounts+=("$swift_root/proc")
+# The servers the tests start give their shells a pty.
+bind /dev/pts
+bind "$repo"
+case "$target_dir/" in "$repo/"*) ;; *) bind "$target_dir" ;; esac
+
+chroot "$swift_root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+    TERM=dumb bash -c "$(run_swift_tests)"
