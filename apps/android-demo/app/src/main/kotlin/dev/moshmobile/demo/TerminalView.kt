@@ -6,6 +6,7 @@ import android.graphics.Canvas
 import android.graphics.Paint
 import android.graphics.Typeface
 import android.text.InputType
+import android.util.TypedValue
 import android.view.GestureDetector
 import android.view.KeyEvent
 import android.view.MotionEvent
@@ -47,7 +48,7 @@ class TerminalView(context: Context) : View(context) {
     private var baseline = 0f
 
     /** Text size in pixels (pinch or the + / − keys change it). */
-    var fontSizePx: Float = 14f * resources.displayMetrics.scaledDensity
+    var fontSizePx: Float = TypedValue.applyDimension(TypedValue.COMPLEX_UNIT_SP, 14f, resources.displayMetrics)
         set(value) {
             field = value.coerceIn(6f * resources.displayMetrics.density, 64f * resources.displayMetrics.density)
             measureCells()
