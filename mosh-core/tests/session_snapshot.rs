@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::SessionKey;
+use mosh_core::runtime::{NonceStore, RESERVED_BLOCK};
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 use mosh_core::session::{ClientConfig, ClientSession, SnapshotError};
 use mosh_core::ssp::Endpoint;
@@ -94,6 +95,49 @@ fn restoring_the_same_snapshot_twice_never_repeats_a_nonce() {
     let mut early = ClientSession::restore(&snapshot, WALL - 1_000_000, t0).unwrap();
     let first = sent_seqs(&mut early, t0, 1)[0];
     assert!(first > WALL);
+}
+
+#[test]
+fn with_a_nonce_store_a_clock_that_went_backwards_never_repeats_a_nonce() {
+    // The case: restore at W+5 ms and send, then restore the same snapshot
+    // at W-1 s (the clock was set back) and send. With the wall clock alone the
+    // second starts just above the snapshot, inside the first one's numbers; with
+    // the store, each restore's block starts past the one before.
+    let dir = std::env::temp_dir().join(format!("mosh-nonce-restore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = NonceStore::new(&dir);
+    let reserve =
+        |key: &SessionKey, floor: u64| store.reserve(key, floor).map_err(|e| e.to_string());
+    let t0 = Instant::now();
+    let mut original = session(t0);
+    let mut used: HashSet<u64> = sent_seqs(&mut original, t0, 10).into_iter().collect();
+    let snapshot = original.snapshot(WALL).unwrap();
+    let mut starts = Vec::new();
+    for wall in [WALL + 5_000, WALL - 1_000_000, WALL - 2_000_000] {
+        let mut restored = ClientSession::restore_reserving(&snapshot, wall, t0, reserve).unwrap();
+        let seqs = sent_seqs(&mut restored, t0, 20);
+        starts.push(seqs[0]);
+        for seq in seqs {
+            assert!(
+                used.insert(seq),
+                "restore at {wall} repeated sequence number {seq}"
+            );
+        }
+    }
+    // Each block is a whole reservation past the last: no session can send enough
+    // (2^40 datagrams) to reach the next one.
+    assert!(
+        starts.windows(2).all(|w| w[1] >= w[0] + RESERVED_BLOCK),
+        "{starts:?}"
+    );
+    // A store that cannot be written fails the restore instead of guessing.
+    std::fs::write(dir.join("blocker"), b"").unwrap();
+    let broken = NonceStore::new(dir.join("blocker"));
+    let refused = ClientSession::restore_reserving(&snapshot, WALL, t0, |key, floor| {
+        broken.reserve(key, floor).map_err(|e| e.to_string())
+    });
+    assert!(matches!(refused, Err(SnapshotError::Reservation(_))));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -69,6 +69,13 @@ pub enum MoshError {
     /// thread (a listener callback must not call `snapshot` or `enter_background`).
     #[error("called from the library's own thread")]
     WrongThread,
+    /// The nonce store could not reserve sequence numbers (unwritable directory,
+    /// damaged file): the session does not start rather than risk a repeated nonce.
+    #[error("could not reserve sequence numbers: {message}")]
+    Storage {
+        /// What failed.
+        message: String,
+    },
     /// The library could not start its runtime or threads.
     #[error("internal error: {message}")]
     Internal {
@@ -90,6 +97,7 @@ impl From<RuntimeError> for MoshError {
             RuntimeError::SnapshotUnavailable => MoshError::SnapshotUnavailable,
             RuntimeError::Busy => MoshError::Busy,
             RuntimeError::WrongThread => MoshError::WrongThread,
+            RuntimeError::NonceStore(message) => MoshError::Storage { message },
             RuntimeError::Runtime(message) => MoshError::Internal { message },
         }
     }

@@ -39,8 +39,8 @@ pub enum OutputMode {
     Both,
 }
 
-/// How the session is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+/// How the session is shown, and where it may keep its nonce floor.
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct SessionOptions {
     /// When to show local echo.
     pub prediction: PredictionMode,
@@ -49,6 +49,14 @@ pub struct SessionOptions {
     pub prediction_overwrite: bool,
     /// Which outputs the listener receives.
     pub output: OutputMode,
+    /// A directory the library may write one small file per session key to (the
+    /// app's Application Support / `filesDir`): before a session sends, it reserves
+    /// its sequence numbers there, so no nonce is ever repeated even if the device
+    /// clock goes backwards between restores. The files name keys by a check value,
+    /// never the key. `None`: the wall clock is relied on (safe unless the clock is
+    /// set back between two uses of one key).
+    #[uniffi(default = None)]
+    pub nonce_store_dir: Option<String>,
 }
 
 impl From<SessionOptions> for runtime::SessionOptions {
@@ -70,6 +78,7 @@ impl From<SessionOptions> for runtime::SessionOptions {
                 OutputMode::Vt => runtime::OutputMode::Vt,
                 OutputMode::Both => runtime::OutputMode::Both,
             },
+            nonce_store: options.nonce_store_dir.map(runtime::NonceStore::new),
         }
     }
 }

@@ -4,6 +4,8 @@ use crate::crypto::SessionKey;
 use crate::session::DisplayConfig;
 use crate::session::escape_key::EscapeKeyConfig;
 
+use super::nonce_store::NonceStore;
+
 /// Which outputs the session's listener receives besides the structured screen
 /// (`mobile-api.md`: structured screen, VT byte stream, or both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +42,10 @@ pub struct SessionOptions {
     pub escape_key: Option<EscapeKeyConfig>,
     /// Which outputs the listener receives.
     pub output: OutputMode,
+    /// Where to reserve sequence numbers per key before sending, so that no nonce
+    /// repeats even if the device clock goes backwards between restores (see
+    /// [`NonceStore`]); `None` relies on the wall clock.
+    pub nonce_store: Option<NonceStore>,
 }
 
 /// A session to connect.

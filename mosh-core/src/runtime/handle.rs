@@ -58,6 +58,10 @@ pub enum RuntimeError {
     /// thread, where it would wait for itself.
     #[error("called from the library's runtime thread")]
     WrongThread,
+    /// Sequence numbers could not be reserved in the nonce store (the session does
+    /// not start rather than risk a repeated nonce).
+    #[error("could not reserve sequence numbers: {0}")]
+    NonceStore(String),
     /// The runtime or a thread could not be started.
     #[error("could not start the session runtime: {0}")]
     Runtime(String),
@@ -102,12 +106,19 @@ impl SessionHandle {
         if host.is_empty() {
             return Err(RuntimeError::InvalidHost);
         }
+        let first_sequence = match &config.options.nonce_store {
+            Some(store) => store
+                .reserve(&config.key, wall_clock_us())
+                .map_err(|e| RuntimeError::NonceStore(e.to_string()))?,
+            None => wall_clock_us(),
+        };
         let start = Start::Connect {
             host: host.to_owned(),
             port: config.port,
             key: config.key,
             columns,
             rows,
+            first_sequence,
         };
         Self::spawn(start, columns, rows, config.options, listener)
     }
@@ -119,7 +130,17 @@ impl SessionHandle {
         options: SessionOptions,
         listener: Arc<dyn SessionListener>,
     ) -> Result<SessionHandle, RuntimeError> {
-        let session = ClientSession::restore(snapshot, wall_clock_us(), Instant::now())?;
+        let store = options.nonce_store.clone();
+        let reserve = |key: &_, floor| match &store {
+            Some(store) => store.reserve(key, floor).map_err(|e| e.to_string()),
+            None => Ok(floor),
+        };
+        let session =
+            ClientSession::restore_reserving(snapshot, wall_clock_us(), Instant::now(), reserve)
+                .map_err(|error| match error {
+                    SnapshotError::Reservation(message) => RuntimeError::NonceStore(message),
+                    other => RuntimeError::Snapshot(other),
+                })?;
         let (columns, rows) = session.window();
         tracing::info!(server = ?crate::ssp::Endpoint::remote_address(&session), "session restored");
         Self::spawn(

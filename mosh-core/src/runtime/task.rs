@@ -33,6 +33,7 @@ pub(crate) enum Start {
         key: SessionKey,
         columns: u16,
         rows: u16,
+        first_sequence: u64,
     },
     /// Go on from a restored session.
     Restored(Box<ClientSession>),
@@ -57,6 +58,7 @@ pub(crate) async fn run_session(
             key,
             columns,
             rows,
+            first_sequence,
         } => {
             let addresses = match resolve(&host, port).await {
                 Ok(addresses) => addresses,
@@ -76,7 +78,7 @@ pub(crate) async fn run_session(
                 key,
                 columns,
                 rows,
-                first_sequence: wall_clock_us(),
+                first_sequence,
             };
             (ClientSession::connect(config, now), cycle)
         }

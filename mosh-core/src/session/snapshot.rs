@@ -24,7 +24,10 @@
 //! clock: anything restored later starts above everything sent before. This relies
 //! on the device's wall clock not being set back between two restores by more than
 //! the time between them; as a further guard a restore never starts below the time
-//! the snapshot was taken.
+//! the snapshot was taken. An app that gives the runtime a nonce store
+//! (`runtime::NonceStore`) drops that assumption: each session then reserves a block
+//! of sequence numbers on disk before it sends, and blocks never overlap whatever
+//! the clock says ([`ClientSession::restore_reserving`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -78,6 +81,10 @@ pub enum SnapshotError {
     /// The saved user input does not decode.
     #[error("snapshot input is invalid: {0}")]
     BadInput(#[from] DiffError),
+    /// Sequence numbers could not be reserved for the restored session (the nonce
+    /// store failed), so it does not start rather than risk a repeated nonce.
+    #[error("could not reserve sequence numbers: {0}")]
+    Reservation(String),
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -180,6 +187,19 @@ impl ClientSession {
         wall_now_us: u64,
         now: Instant,
     ) -> Result<ClientSession, SnapshotError> {
+        Self::restore_reserving(snapshot, wall_now_us, now, |_, floor| Ok(floor))
+    }
+
+    /// [`ClientSession::restore`], with the first sequence number decided by
+    /// `reserve(key, floor)`, which returns a start at or above `floor` that no other
+    /// session under the key can use (the runtime's `NonceStore`: then no clock
+    /// matters). Its error fails the restore.
+    pub fn restore_reserving(
+        snapshot: &[u8],
+        wall_now_us: u64,
+        now: Instant,
+        reserve: impl FnOnce(&SessionKey, u64) -> Result<u64, String>,
+    ) -> Result<ClientSession, SnapshotError> {
         let body = decode_envelope(snapshot)?;
         let key_bytes: [u8; 16] = body
             .key
@@ -204,10 +224,12 @@ impl ClientSession {
         let mut emulator = Emulator::new(remote_size.width.into(), remote_size.height.into());
         emulator.feed(&body.remote_frame);
         let remote = TerminalState::new(emulator.framebuffer().clone(), body.echo_ack);
-        let floor = wall_now_us.max(body.taken_at_unix_us.saturating_add(1));
+        let clock_floor = wall_now_us.max(body.taken_at_unix_us.saturating_add(1));
+        let floor =
+            reserve(&key, clock_floor.max(body.next_seq)).map_err(SnapshotError::Reservation)?;
         let point = ResumePoint {
             role: Role::Client,
-            next_seq: body.next_seq.max(floor),
+            next_seq: floor,
             next_instruction_id: body.next_instruction_id.max(floor),
             acknowledged_num: body.acknowledged_num,
             acknowledged,

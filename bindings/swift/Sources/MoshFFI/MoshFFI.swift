@@ -1773,7 +1773,7 @@ public func FfiConverterTypeServerCommandOptions_lower(_ value: ServerCommandOpt
 
 
 /**
- * How the session is shown.
+ * How the session is shown, and where it may keep its nonce floor.
  */
 public struct SessionOptions: Equatable, Hashable {
     /**
@@ -1788,6 +1788,15 @@ public struct SessionOptions: Equatable, Hashable {
      * Which outputs the listener receives.
      */
     public var output: OutputMode
+    /**
+     * A directory the library may write one small file per session key to (the
+     * app's Application Support / `filesDir`): before a session sends, it reserves
+     * its sequence numbers there, so no nonce is ever repeated even if the device
+     * clock goes backwards between restores. The files name keys by a check value,
+     * never the key. `None`: the wall clock is relied on (safe unless the clock is
+     * set back between two uses of one key).
+     */
+    public var nonceStoreDir: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1800,10 +1809,19 @@ public struct SessionOptions: Equatable, Hashable {
          */predictionOverwrite: Bool = false, 
         /**
          * Which outputs the listener receives.
-         */output: OutputMode) {
+         */output: OutputMode, 
+        /**
+         * A directory the library may write one small file per session key to (the
+         * app's Application Support / `filesDir`): before a session sends, it reserves
+         * its sequence numbers there, so no nonce is ever repeated even if the device
+         * clock goes backwards between restores. The files name keys by a check value,
+         * never the key. `None`: the wall clock is relied on (safe unless the clock is
+         * set back between two uses of one key).
+         */nonceStoreDir: String? = nil) {
         self.prediction = prediction
         self.predictionOverwrite = predictionOverwrite
         self.output = output
+        self.nonceStoreDir = nonceStoreDir
     }
 
     
@@ -1824,7 +1842,8 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
             try SessionOptions(
                 prediction: FfiConverterTypePredictionMode.read(from: &buf), 
                 predictionOverwrite: FfiConverterBool.read(from: &buf), 
-                output: FfiConverterTypeOutputMode.read(from: &buf)
+                output: FfiConverterTypeOutputMode.read(from: &buf), 
+                nonceStoreDir: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1832,6 +1851,7 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
         FfiConverterTypePredictionMode.write(value.prediction, into: &buf)
         FfiConverterBool.write(value.predictionOverwrite, into: &buf)
         FfiConverterTypeOutputMode.write(value.output, into: &buf)
+        FfiConverterOptionString.write(value.nonceStoreDir, into: &buf)
     }
 }
 
@@ -3282,6 +3302,15 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case WrongThread
     /**
+     * The nonce store could not reserve sequence numbers (unwritable directory,
+     * damaged file): the session does not start rather than risk a repeated nonce.
+     */
+    case Storage(
+        /**
+         * What failed.
+         */message: String
+    )
+    /**
      * The library could not start its runtime or threads.
      */
     case Internal(
@@ -3345,7 +3374,10 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
         case 10: return .SessionClosed
         case 11: return .Busy
         case 12: return .WrongThread
-        case 13: return .Internal(
+        case 13: return .Storage(
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 14: return .Internal(
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -3416,8 +3448,13 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(12))
         
         
-        case let .Internal(message):
+        case let .Storage(message):
             writeInt(&buf, Int32(13))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Internal(message):
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(message, into: &buf)
             
         }

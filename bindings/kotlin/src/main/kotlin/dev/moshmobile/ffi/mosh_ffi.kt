@@ -2648,7 +2648,7 @@ public object FfiConverterTypeServerCommandOptions: FfiConverterRustBuffer<Serve
 
 
 /**
- * How the session is shown.
+ * How the session is shown, and where it may keep its nonce floor.
  */
 data class SessionOptions (
     /**
@@ -2665,6 +2665,16 @@ data class SessionOptions (
      * Which outputs the listener receives.
      */
     var `output`: OutputMode
+    , 
+    /**
+     * A directory the library may write one small file per session key to (the
+     * app's Application Support / `filesDir`): before a session sends, it reserves
+     * its sequence numbers there, so no nonce is ever repeated even if the device
+     * clock goes backwards between restores. The files name keys by a check value,
+     * never the key. `None`: the wall clock is relied on (safe unless the clock is
+     * set back between two uses of one key).
+     */
+    var `nonceStoreDir`: kotlin.String? = null 
     
 ){
     
@@ -2684,19 +2694,22 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterTypePredictionMode.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterTypeOutputMode.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: SessionOptions) = (
             FfiConverterTypePredictionMode.allocationSize(value.`prediction`) +
             FfiConverterBoolean.allocationSize(value.`predictionOverwrite`) +
-            FfiConverterTypeOutputMode.allocationSize(value.`output`)
+            FfiConverterTypeOutputMode.allocationSize(value.`output`) +
+            FfiConverterOptionalString.allocationSize(value.`nonceStoreDir`)
     )
 
     override fun write(value: SessionOptions, buf: ByteBuffer) {
             FfiConverterTypePredictionMode.write(value.`prediction`, buf)
             FfiConverterBoolean.write(value.`predictionOverwrite`, buf)
             FfiConverterTypeOutputMode.write(value.`output`, buf)
+            FfiConverterOptionalString.write(value.`nonceStoreDir`, buf)
     }
 }
 
@@ -4182,6 +4195,21 @@ sealed class MoshException: kotlin.Exception() {
     }
     
     /**
+     * The nonce store could not reserve sequence numbers (unwritable directory,
+     * damaged file): the session does not start rather than risk a repeated nonce.
+     */
+    class Storage(
+        
+        /**
+         * What failed.
+         */
+        val `message`: kotlin.String
+        ) : MoshException() {
+        override val message
+            get() = "message=${ `message` }"
+    }
+    
+    /**
      * The library could not start its runtime or threads.
      */
     class Internal(
@@ -4241,7 +4269,10 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             10 -> MoshException.SessionClosed()
             11 -> MoshException.Busy()
             12 -> MoshException.WrongThread()
-            13 -> MoshException.Internal(
+            13 -> MoshException.Storage(
+                FfiConverterString.read(buf),
+                )
+            14 -> MoshException.Internal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4305,6 +4336,11 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.WrongThread -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+            )
+            is MoshException.Storage -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`message`)
             )
             is MoshException.Internal -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -4372,8 +4408,13 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 buf.putInt(12)
                 Unit
             }
-            is MoshException.Internal -> {
+            is MoshException.Storage -> {
                 buf.putInt(13)
+                FfiConverterString.write(value.`message`, buf)
+                Unit
+            }
+            is MoshException.Internal -> {
+                buf.putInt(14)
                 FfiConverterString.write(value.`message`, buf)
                 Unit
             }
