@@ -965,9 +965,15 @@ public func FfiConverterTypeSession_lower(_ value: Session) -> UInt64 {
 
 
 /**
- * The app's receiver of session events. Called on a library thread, one event at a
- * time: hop to the UI thread to draw. An exception thrown here is logged and the
- * session goes on. Don't call `snapshot()` or `enter_background()` from inside it.
+ * The app's receiver of session events. Called on a library thread (one per
+ * session), one event at a time: hop to the UI thread to draw. An exception thrown
+ * here is logged and the session goes on. Every `Session` method may be called from
+ * it.
+ *
+ * The library holds the listener until the session's `Closed` event. A listener
+ * that holds its `Session` strongly therefore keeps it alive: call `close()` when
+ * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * cancellation), or let the listener hold the session weakly.
  */
 public protocol SessionListener: AnyObject, Sendable {
     
@@ -978,9 +984,15 @@ public protocol SessionListener: AnyObject, Sendable {
     
 }
 /**
- * The app's receiver of session events. Called on a library thread, one event at a
- * time: hop to the UI thread to draw. An exception thrown here is logged and the
- * session goes on. Don't call `snapshot()` or `enter_background()` from inside it.
+ * The app's receiver of session events. Called on a library thread (one per
+ * session), one event at a time: hop to the UI thread to draw. An exception thrown
+ * here is logged and the session goes on. Every `Session` method may be called from
+ * it.
+ *
+ * The library holds the listener until the session's `Closed` event. A listener
+ * that holds its `Session` strongly therefore keeps it alive: call `close()` when
+ * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * cancellation), or let the listener hold the session weakly.
  */
 open class SessionListenerImpl: SessionListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1178,7 +1190,9 @@ public func FfiConverterTypeSessionListener_lower(_ value: SessionListener) -> U
 
 
 /**
- * Where to connect, from `MOSH CONNECT` and the app's window.
+ * Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
+ * generated Kotlin `toString()` / Swift description print every field, so don't log
+ * it (the Rust `Debug` leaves the key out).
  */
 public struct ConnectConfig: Equatable, Hashable {
     /**
@@ -1289,7 +1303,8 @@ public func FfiConverterTypeConnectConfig_lower(_ value: ConnectConfig) -> RustB
 
 
 /**
- * Port and key from the server's `MOSH CONNECT` line.
+ * Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
+ * `toString()` / Swift description print the key: don't log it.
  */
 public struct ConnectInfo: Equatable, Hashable {
     /**
@@ -2630,7 +2645,8 @@ public enum Event: Equatable, Hashable {
     
     /**
      * The screen changed: redraw these rows (empty when only the cursor moved) from
-     * `Session.screen()`.
+     * `Session.screen()`. Indices are below the screen's height when delivered; read
+     * `screen()` and check, since a resize may follow at any time.
      */
     case screenChanged(
         /**

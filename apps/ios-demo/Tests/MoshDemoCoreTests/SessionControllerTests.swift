@@ -1,0 +1,247 @@
+// The session controller against our mosh-server (target/debug/mosh-server) and the
+// stock one, started through the controller's SSH step by a bootstrap that runs the
+// library's server command with a local shell instead of SSH: connect from the
+// form, draw, key bar, resize, network path changes, background (snapshot stored)
+// → a new controller restores it (the app was killed) → foreground, disconnect.
+
+import Foundation
+import MoshKit
+import XCTest
+
+@testable import MoshDemoCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs the server command with /bin/sh where the app runs it over SSH, as if the
+/// SSH connection came from 127.0.0.1 (so `-s` binds loopback).
+final class LocalBootstrap: ServerBootstrap, @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: [pid_t] = []
+
+    func startServer(_ settings: ConnectionSettings, command: String) async throws -> String {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LANG"] = "C.UTF-8"
+        environment["SHELL"] = "/bin/sh"
+        environment["PS1"] = "$ "
+        environment["SSH_CONNECTION"] = "127.0.0.1 50000 127.0.0.1 22"
+        let run = try runProcess("/bin/sh", ["-c", command + " -- /bin/sh"], environment: environment)
+        let marker = "[mosh-server detached, pid = "
+        if let line = run.stderr.split(separator: "\n").first(where: { $0.hasPrefix(marker) }),
+           let pid = pid_t(line.dropFirst(marker.count).dropLast()) {
+            lock.withLock { pids.append(pid) }
+        }
+        return run.stdout + run.stderr
+    }
+
+    /// Ends the server daemons it started.
+    func stopServers() {
+        for pid in lock.withLock({ pids }) where kill(pid, 0) == 0 {
+            kill(pid, SIGKILL)
+        }
+    }
+
+    func serverAlive() -> Bool {
+        lock.withLock { pids }.contains { kill($0, 0) == 0 }
+    }
+}
+
+enum Server {
+    /// Our mosh-server: $MOSHKIT_OUR_SERVER or target/debug/mosh-server.
+    static func ours() throws -> String {
+        let path = ProcessInfo.processInfo.environment["MOSHKIT_OUR_SERVER"]
+            ?? URL(fileURLWithPath: #filePath)  // apps/ios-demo/Tests/MoshDemoCoreTests/…
+                .deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+                .appendingPathComponent("target/debug/mosh-server").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestFailure("our mosh-server missing at \(path): cargo build -p mosh-server")
+        }
+        return path
+    }
+
+    /// The stock mosh-server on PATH.
+    static func stock() throws -> String {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(dir)/mosh-server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw TestFailure("stock mosh-server not on PATH: install Debian's mosh")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+@MainActor
+final class SessionControllerTests: XCTestCase {
+    let bootstrap = LocalBootstrap()
+
+    override func tearDown() async throws {
+        bootstrap.stopServers()
+    }
+
+    func text(_ controller: SessionController) -> String {
+        controller.lines.map(\.text).joined(separator: "\n")
+    }
+
+    /// Waits, letting the main actor run the controller's event task.
+    func until(_ what: String, _ limit: TimeInterval = 15,
+               file: StaticString = #filePath, line: UInt = #line,
+               _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(limit)
+        while !condition() {
+            if Date() > deadline {
+                XCTFail("not within \(limit) s: \(what)", file: file, line: line)
+                throw TestFailure(what)
+            }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+
+    func screenShows(_ controller: SessionController, _ needle: String,
+                     file: StaticString = #filePath, line: UInt = #line) async throws {
+        try await until("\(needle.debugDescription) on screen:\n\(text(controller))",
+                        file: file, line: line) { text(controller).contains(needle) }
+    }
+
+    func settings(server: String) -> ConnectionSettings {
+        ConnectionSettings(host: "127.0.0.1", user: "me", moshServer: server)
+    }
+
+    func testOurServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
+        try await wholeLife(server: try Server.ours())
+    }
+
+    func testStockServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
+        try await wholeLife(server: try Server.stock())
+    }
+
+    final class Weak<T: AnyObject> {
+        weak var object: T?
+        init(_ object: T?) { self.object = object }
+    }
+
+    /// The first launch: connect, type, keys, resize, network changes, background.
+    /// Returns the session, weakly: the app is killed when this returns.
+    func firstLaunch(server: String, store: SnapshotStore) async throws -> Weak<MoshSession> {
+        var changes = 0
+        let controller = SessionController(store: store)
+        controller.onChange = { changes += 1 }
+        controller.resize(columns: 80, rows: 24)
+        await controller.connect(settings(server: server), via: bootstrap)
+        XCTAssertEqual(controller.phase, .running)
+        try await screenShows(controller, "$")
+        try await until("a connected status line") { controller.status.hasPrefix("Connected") }
+        XCTAssertGreaterThan(changes, 0)
+
+        controller.type("X=kept''42; echo hel''lo\r")
+        try await screenShows(controller, "hello")
+        // Ctrl latched on the key bar, then "c": Ctrl-C.
+        controller.type("echo abc")
+        controller.tap(.left)
+        controller.tap(.control)
+        controller.type("c")
+        XCTAssertFalse(controller.keyBar.controlLatched)
+        try await screenShows(controller, "^C")
+        // A hardware keyboard's Enter on an empty line, then a resize.
+        controller.press(HardwareKeyPress(usage: 0x28, characters: "\r"))
+        controller.resize(columns: 100, rows: 30)
+        controller.type("stty size\r")
+        try await screenShows(controller, "30 100")
+        XCTAssertEqual(controller.lines.count, 30)
+
+        // NWPathMonitor: the first report is no change, Wi-Fi → cellular is one.
+        let sent = controller.session!.status.datagramsSent
+        controller.networkPathUpdated(NetworkPath(satisfied: true, interfaces: ["en0"]))
+        controller.networkPathUpdated(NetworkPath(satisfied: true, interfaces: ["en0"]))
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let quiet = controller.session!.status.datagramsSent
+        controller.networkPathUpdated(NetworkPath(satisfied: true, interfaces: ["pdp_ip0"]))
+        try await until("a datagram at once after the path changed", 0.5) {
+            controller.session!.status.datagramsSent > quiet
+        }
+        XCTAssertGreaterThanOrEqual(quiet, sent)
+        controller.type("echo on''cellular\r")
+        try await screenShows(controller, "oncellular")
+
+        // To the background: the snapshot is stored; then the app is killed.
+        controller.appPhaseChanged(.inactive)
+        controller.appPhaseChanged(.background)
+        await controller.lifecycleSettled()
+        XCTAssertTrue(controller.session!.status.background)
+        XCTAssertEqual(controller.status, "Paused in the background")
+        XCTAssertNotNil(try store.load())
+        return Weak(controller.session)
+    }
+
+    func wholeLife(server: String) async throws {
+        let store = MemorySnapshotStore()
+        let killed = try await firstLaunch(server: server, store: store)
+        try await until("the first session gone") { killed.object == nil }
+
+        // A new launch resumes it from the store.
+        let relaunched = SessionController(store: store)
+        relaunched.resize(columns: 80, rows: 24)
+        XCTAssertTrue(relaunched.restoreSaved())
+        XCTAssertNil(try store.load(), "a used snapshot is deleted")
+        relaunched.type("echo restored $X\r")
+        try await screenShows(relaunched, "restored kept42")
+
+        // Background and foreground again, in order.
+        relaunched.appPhaseChanged(.background)
+        relaunched.appPhaseChanged(.active)
+        await relaunched.lifecycleSettled()
+        XCTAssertNil(try store.load(), "back in the foreground the snapshot is deleted")
+        try await until("in the foreground") { !relaunched.session!.status.background }
+        relaunched.type("echo fore''ground\r")
+        try await screenShows(relaunched, "foreground")
+
+        relaunched.disconnect()
+        try await until("ended") { relaunched.phase == .ended("Disconnected") }
+        XCTAssertNil(relaunched.session)
+        try await until("the server exited after the polite close") { !bootstrap.serverAlive() }
+        relaunched.dismiss()
+        XCTAssertEqual(relaunched.phase, .idle)
+    }
+
+    func testTheRemoteShellExitingEndsTheSession() async throws {
+        let controller = SessionController(store: MemorySnapshotStore())
+        await controller.connect(settings(server: try Server.ours()), via: bootstrap)
+        try await screenShows(controller, "$")
+        controller.type("printf '\\033]0;my title\\007'; exit\r")
+        try await until("ended") {
+            controller.phase == .ended("Session ended: the remote shell exited")
+        }
+        XCTAssertEqual(controller.title, "my title")
+    }
+
+    struct FailingBootstrap: ServerBootstrap {
+        let output: String
+        func startServer(_ settings: ConnectionSettings, command: String) async throws -> String {
+            if output.isEmpty { throw TestFailure("ssh: connection refused") }
+            return output
+        }
+    }
+
+    func testFailedBootstrapsEndWithAReason() async throws {
+        let controller = SessionController(store: MemorySnapshotStore())
+        await controller.connect(settings(server: "mosh-server"), via: FailingBootstrap(output: ""))
+        XCTAssertEqual(controller.phase, .ended("Could not connect: ssh: connection refused"))
+        controller.dismiss()
+        await controller.connect(settings(server: "mosh-server"),
+                                 via: FailingBootstrap(output: "bash: mosh-server: command not found\n"))
+        guard case .ended(let message) = controller.phase else { return XCTFail("\(controller.phase)") }
+        XCTAssertTrue(message.contains("NoConnectLine"), message)
+        // A stored snapshot that is not one.
+        let broken = SessionController(store: MemorySnapshotStore(Data("garbage".utf8)))
+        XCTAssertFalse(broken.restoreSaved())
+        XCTAssertFalse(SessionController(store: MemorySnapshotStore()).restoreSaved())
+    }
+}
