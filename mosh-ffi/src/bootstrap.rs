@@ -42,13 +42,23 @@ pub fn server_command(options: ServerCommandOptions) -> String {
     })
 }
 
-/// Port and key from the server's `MOSH CONNECT` line.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
+/// `toString()` / Swift description print the key: don't log it.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConnectInfo {
     /// The UDP port.
     pub port: u16,
     /// The session key (22 base64 characters). A secret: don't log it.
     pub key: String,
+}
+
+impl std::fmt::Debug for ConnectInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectInfo")
+            .field("port", &self.port)
+            .field("key", &"<redacted>")
+            .finish()
+    }
 }
 
 /// Finds the `MOSH CONNECT <port> <key>` line in what `mosh-server new` printed

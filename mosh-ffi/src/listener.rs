@@ -13,7 +13,8 @@ use crate::status::{CloseReason, Status};
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Event {
     /// The screen changed: redraw these rows (empty when only the cursor moved) from
-    /// `Session.screen()`.
+    /// `Session.screen()`. Indices are below the screen's height when delivered; read
+    /// `screen()` and check, since a resize may follow at any time.
     ScreenChanged {
         /// Changed rows, ascending.
         rows: Vec<u16>,
@@ -49,9 +50,15 @@ pub enum Event {
     },
 }
 
-/// The app's receiver of session events. Called on a library thread, one event at a
-/// time: hop to the UI thread to draw. An exception thrown here is logged and the
-/// session goes on. Don't call `snapshot()` or `enter_background()` from inside it.
+/// The app's receiver of session events. Called on a library thread (one per
+/// session), one event at a time: hop to the UI thread to draw. An exception thrown
+/// here is logged and the session goes on. Every `Session` method may be called from
+/// it.
+///
+/// The library holds the listener until the session's `Closed` event. A listener
+/// that holds its `Session` strongly therefore keeps it alive: call `close()` when
+/// the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+/// cancellation), or let the listener hold the session weakly.
 #[uniffi::export(with_foreign)]
 pub trait SessionListener: Send + Sync {
     /// One event.

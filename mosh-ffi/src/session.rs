@@ -83,8 +83,10 @@ impl From<SessionOptions> for runtime::SessionOptions {
     }
 }
 
-/// Where to connect, from `MOSH CONNECT` and the app's window.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
+/// generated Kotlin `toString()` / Swift description print every field, so don't log
+/// it (the Rust `Debug` leaves the key out).
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConnectConfig {
     /// The server: a host name (resolved without blocking; IPv6 and IPv4 addresses
     /// are tried in turn) or an address literal.
@@ -99,6 +101,19 @@ pub struct ConnectConfig {
     pub rows: u16,
     /// How the session is shown.
     pub options: SessionOptions,
+}
+
+impl std::fmt::Debug for ConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("key", &"<redacted>")
+            .field("columns", &self.columns)
+            .field("rows", &self.rows)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 /// One mosh session. Thread-safe; every method returns at once.

@@ -294,6 +294,7 @@ fn spawn_stdin_reader(handle: SessionHandle) -> io::Result<()> {
             let mut stdin = io::stdin();
             loop {
                 match stdin.read(&mut input) {
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                     Ok(0) | Err(_) => {
                         let _ = handle.close_showing("Exiting...");
                         return;

@@ -27,6 +27,8 @@ pub(crate) enum Command {
     NetworkChanged,
     /// The app leaves the foreground; the reply is a snapshot to store.
     EnterBackground(SnapshotReply),
+    /// Enter the background without a reply (asked while the name was resolving).
+    Background,
     /// The app is back.
     EnterForeground,
     /// A snapshot to store.

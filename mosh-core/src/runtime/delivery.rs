@@ -206,8 +206,14 @@ fn deliver(
                 }
             }
             if output.screen() {
+                // Rows of a taller screen before a resize are gone now.
+                let height = published.frame().height();
                 call(SessionEvent::ScreenChanged {
-                    rows: pending.rows.into_iter().collect(),
+                    rows: pending
+                        .rows
+                        .into_iter()
+                        .filter(|&row| usize::from(row) < height)
+                        .collect(),
                 });
             }
         }

@@ -180,7 +180,9 @@ impl SessionHandle {
     }
 
     fn send(&self, command: Command) -> Result<(), RuntimeError> {
-        if self.closing.load(Ordering::Acquire) {
+        // Closed as soon as the end is published (before the listener hears of it),
+        // not only once the task has let go of its command queue.
+        if self.closing.load(Ordering::Acquire) || self.published.is_closed() {
             return Err(RuntimeError::Closed);
         }
         self.commands

@@ -3,9 +3,10 @@
 //! which cells are predictions, and the connection status.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::prediction::PredictedCell;
+use crate::session::client::SERVER_LATE;
 use crate::session::{CloseReason, ConnectionState, ConnectionStatus, ScreenModel};
 use crate::terminal::Framebuffer;
 
@@ -15,6 +16,8 @@ pub(crate) struct View {
     pub frame: Framebuffer,
     pub predicted: Vec<PredictedCell>,
     pub status: ConnectionStatus,
+    /// When the server's newest state arrived, to age `status` when it is read.
+    pub heard_at: Option<Instant>,
 }
 
 impl View {
@@ -29,6 +32,7 @@ impl View {
                 stats: Default::default(),
                 background: false,
             },
+            heard_at: None,
         }
     }
 }
@@ -60,8 +64,24 @@ impl Published {
             .clone()
     }
 
+    /// The status as of now: the contact age and connected/waiting are computed at
+    /// the read, so a task that has nothing to do (in the background, say) never
+    /// leaves a stale age behind.
     pub fn status(&self) -> ConnectionStatus {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).status
+        let view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut status = view.status;
+        if let (Some(at), ConnectionState::Connected | ConnectionState::Waiting) =
+            (view.heard_at, status.state)
+        {
+            let age = at.elapsed();
+            status.last_contact = Some(age);
+            status.state = if age > SERVER_LATE {
+                ConnectionState::Waiting
+            } else {
+                ConnectionState::Connected
+            };
+        }
+        status
     }
 
     pub fn screen(&self) -> ScreenModel {
@@ -83,11 +103,24 @@ impl Published {
     }
 
     /// Replaces the status; returns whether a front end should hear of it.
-    pub fn set_status(&self, status: ConnectionStatus) -> bool {
+    pub fn set_status(&self, status: ConnectionStatus, heard_at: Option<Instant>) -> bool {
         let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let news = status_news(&view.status, &status);
         view.status = status;
+        view.heard_at = heard_at;
         news
+    }
+
+    /// Whether the end has been published.
+    pub fn is_closed(&self) -> bool {
+        matches!(
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .status
+                .state,
+            ConnectionState::Closed(_)
+        )
     }
 
     /// Marks the session closed for readers that ask later.

@@ -59,12 +59,23 @@ impl AddressCycle {
         self.addresses.first().copied()
     }
 
-    /// The address to move to now, if any. `heard`: the server has answered (the
-    /// cycle stops for good); `send_failed`: a send to the current address failed.
-    pub fn next(&mut self, heard: bool, send_failed: bool, now: Instant) -> Option<SocketAddr> {
-        if self.settled || heard {
-            self.settled = true;
+    /// The address to move to now, if any. `heard_from`: where the server's first
+    /// answer came from (the cycle stops for good, on that address: an answer to an
+    /// earlier address can arrive after the cycle moved on); `send_failed`: a send to
+    /// the current address failed.
+    pub fn next(
+        &mut self,
+        heard_from: Option<SocketAddr>,
+        send_failed: bool,
+        now: Instant,
+    ) -> Option<SocketAddr> {
+        if self.settled {
             return None;
+        }
+        if let Some(from) = heard_from {
+            self.settled = true;
+            let current = self.addresses[self.current];
+            return (from != current && self.addresses.contains(&from)).then_some(from);
         }
         if !send_failed && now.saturating_duration_since(self.since) < ADDRESS_PATIENCE {
             return None;
@@ -91,11 +102,19 @@ mod tests {
         let t0 = Instant::now();
         let mut cycle = AddressCycle::new(vec![a, b], t0);
         assert_eq!(cycle.first(), Some(a));
-        assert_eq!(cycle.next(false, false, t0), None);
-        assert_eq!(cycle.next(false, true, t0), Some(b));
-        assert_eq!(cycle.next(false, false, t0 + ADDRESS_PATIENCE), Some(a));
-        assert_eq!(cycle.next(true, true, t0 + ADDRESS_PATIENCE * 3), None);
+        assert_eq!(cycle.next(None, false, t0), None);
+        assert_eq!(cycle.next(None, true, t0), Some(b));
+        assert_eq!(cycle.next(None, false, t0 + ADDRESS_PATIENCE), Some(a));
+        // The answer from b arrives after the cycle moved back to a: settle on b.
+        assert_eq!(
+            cycle.next(Some(b), false, t0 + ADDRESS_PATIENCE * 2),
+            Some(b)
+        );
+        assert_eq!(cycle.next(None, true, t0 + ADDRESS_PATIENCE * 3), None);
         assert_eq!(cycle.deadline(), None);
+        // Heard from where it sends: nothing to move.
+        let mut cycle = AddressCycle::new(vec![a, b], t0);
+        assert_eq!(cycle.next(Some(a), false, t0), None);
     }
 
     #[tokio::test]

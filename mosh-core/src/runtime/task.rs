@@ -43,15 +43,20 @@ pub(crate) enum Start {
 pub(crate) async fn run_session(
     start: Start,
     options: SessionOptions,
-    commands: UnboundedReceiver<Command>,
+    mut commands: UnboundedReceiver<Command>,
     published: Published,
     mailbox: Mailbox,
 ) {
+    // If anything below panics (tokio then drops this future), the app still hears
+    // that the session ended and the delivery thread ends.
+    let mut guard = EndOnDrop {
+        published: published.clone(),
+        mailbox: mailbox.clone(),
+        armed: true,
+    };
+    let mut early = Vec::new();
     let (session, cycle) = match start {
-        Start::Restored(session) => {
-            let now = Instant::now();
-            (*session, AddressCycle::new(Vec::new(), now))
-        }
+        Start::Restored(session) => (*session, AddressCycle::new(Vec::new(), Instant::now())),
         Start::Connect {
             host,
             port,
@@ -60,17 +65,27 @@ pub(crate) async fn run_session(
             rows,
             first_sequence,
         } => {
-            let addresses = match resolve(&host, port).await {
-                Ok(addresses) => addresses,
-                Err(error) => {
+            let addresses = match resolve_meanwhile(&host, port, &mut commands, &mut early).await {
+                Resolution::Addresses(addresses) => addresses,
+                Resolution::Failed(error) => {
                     tracing::warn!(%host, %error, "host name did not resolve");
+                    guard.armed = false;
                     return end_early(CloseReason::HostNotFound, &published, &mailbox);
+                }
+                Resolution::Closed => {
+                    guard.armed = false;
+                    return end_early(CloseReason::Closed, &published, &mailbox);
+                }
+                Resolution::Dropped => {
+                    guard.armed = false;
+                    return mailbox.finished();
                 }
             };
             tracing::info!(%host, ?addresses, "connecting");
             let now = Instant::now();
             let cycle = AddressCycle::new(addresses, now);
             let Some(server) = cycle.first() else {
+                guard.armed = false;
                 return end_early(CloseReason::HostNotFound, &published, &mailbox);
             };
             let config = ClientConfig {
@@ -88,6 +103,7 @@ pub(crate) async fn run_session(
         Ok(driver) => driver,
         Err(error) => {
             tracing::warn!(%error, "could not open a socket");
+            guard.armed = false;
             return end_early(CloseReason::NetworkFailed, &published, &mailbox);
         }
     };
@@ -101,19 +117,91 @@ pub(crate) async fn run_session(
         send_errors_seen: 0,
         socket_failures: 0,
     };
-    let reason = match task.run(commands).await {
+    // What the app asked while the name was resolving.
+    for command in early {
+        task.handle(command);
+    }
+    let outcome = task.run(commands).await;
+    guard.armed = false;
+    let reason = match outcome {
         Ok(Some(reason)) => reason,
         // Every handle was dropped: stop quietly.
-        Ok(None) => {
-            task.mailbox.finished();
-            return;
-        }
+        Ok(None) => return task.mailbox.finished(),
         Err(error) => {
             tracing::warn!(%error, "session failed");
             CloseReason::NetworkFailed
         }
     };
     end_early(reason, &task.published, &task.mailbox);
+}
+
+/// How long a host name may take to resolve (a resolver on a dead network can hang
+/// for a long time).
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Commands kept while resolving (input typed before the session exists).
+const MAX_EARLY_COMMANDS: usize = 256;
+
+/// How resolving the server's name ended.
+enum Resolution {
+    Addresses(Vec<std::net::SocketAddr>),
+    Failed(io::Error),
+    /// The app closed the session meanwhile.
+    Closed,
+    /// Every handle was dropped meanwhile.
+    Dropped,
+}
+
+/// Resolves `host` while answering the app: a close ends at once, a snapshot has
+/// nothing to save yet, other commands wait (bounded) for the session.
+async fn resolve_meanwhile(
+    host: &str,
+    port: u16,
+    commands: &mut UnboundedReceiver<Command>,
+    early: &mut Vec<Command>,
+) -> Resolution {
+    let resolution = tokio::time::timeout(RESOLVE_TIMEOUT, resolve(host, port));
+    tokio::pin!(resolution);
+    loop {
+        tokio::select! {
+            result = &mut resolution => {
+                return match result {
+                    Ok(Ok(addresses)) => Resolution::Addresses(addresses),
+                    Ok(Err(error)) => Resolution::Failed(error),
+                    Err(_) => Resolution::Failed(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "resolving timed out",
+                    )),
+                };
+            }
+            command = commands.recv() => match command {
+                None => return Resolution::Dropped,
+                Some(Command::Close(_)) => return Resolution::Closed,
+                Some(Command::Snapshot(reply)) => { let _ = reply.send(None); }
+                Some(Command::EnterBackground(reply)) => {
+                    let _ = reply.send(None);
+                    early.push(Command::Background);
+                }
+                Some(other) if early.len() < MAX_EARLY_COMMANDS => early.push(other),
+                Some(_) => {}
+            },
+        }
+    }
+}
+
+/// Ends the session for the app if the task is dropped while armed (a panic).
+struct EndOnDrop {
+    published: Published,
+    mailbox: Mailbox,
+    armed: bool,
+}
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            tracing::error!("session task ended unexpectedly");
+            end_early(CloseReason::NetworkFailed, &self.published, &self.mailbox);
+        }
+    }
 }
 
 /// Publishes the end: the status says closed, the listener hears it last.
@@ -206,9 +294,9 @@ impl SessionTask {
             self.display.notifications().clear_network_error(now);
         }
         self.send_errors_seen = errors;
-        let heard = self.session().transport().last_heard().is_some();
-        if let Some(next) = self.cycle.next(heard, failed, now) {
-            tracing::info!(server = %next, "no answer yet; trying the next address");
+        let heard_from = self.session().transport().heard_from();
+        if let Some(next) = self.cycle.next(heard_from, failed, now) {
+            tracing::info!(server = %next, "moving to another address of the server");
             self.driver.retarget(next)?;
         }
         Ok(())
@@ -240,7 +328,8 @@ impl SessionTask {
             self.mailbox.screen_changed(rows);
         }
         let status = session.status(now);
-        if closed.is_none() && self.published.set_status(status) {
+        let heard_at = session.transport().last_new_remote_state();
+        if closed.is_none() && self.published.set_status(status, heard_at) {
             self.mailbox.status(status);
         }
         closed
@@ -303,11 +392,13 @@ impl SessionTask {
                 self.driver.transport_mut().enter_background();
                 // Published before the reply, so the caller reads it at once.
                 let status = self.session().status(now);
-                if self.published.set_status(status) {
+                let heard_at = self.session().transport().last_new_remote_state();
+                if self.published.set_status(status, heard_at) {
                     self.mailbox.status(status);
                 }
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));
             }
+            Command::Background => self.driver.transport_mut().enter_background(),
             Command::EnterForeground => {
                 tracing::info!("entering the foreground: resynchronizing");
                 self.driver.transport_mut().enter_foreground(now);

@@ -124,7 +124,11 @@ pub struct ClientSession {
     transport: Transport<UserStream, TerminalState>,
     /// Kept for snapshots; wiped on drop.
     key: SessionKey,
-    started: Instant,
+    /// When a fresh connect that has heard nothing gives up (`None` for a restored
+    /// session, whose server may be unreachable for a while: it keeps trying, and
+    /// never sends a shutdown the user did not ask for).
+    connect_deadline: Option<Instant>,
+    resumed: bool,
     background: bool,
     closed: Option<CloseReason>,
     events: VecDeque<ClientEvent>,
@@ -151,21 +155,27 @@ impl ClientSession {
         );
         // The server applies the client's size before it ever draws (protocol.md §10.1).
         transport.current_mut().push_resize(window);
-        Self::assemble(transport, config.key, reported, window, now)
+        let mut session = Self::assemble(transport, config.key, reported, window, now);
+        session.connect_deadline = Some(now + CONNECT_TIMEOUT);
+        session.resumed = false;
+        session
     }
 
+    /// A session around `transport`, as restored (no connect timeout); `connect`
+    /// sets its own.
     pub(crate) fn assemble(
         transport: Transport<UserStream, TerminalState>,
         key: SessionKey,
         reported: Framebuffer,
         window: WindowSize,
-        now: Instant,
+        _now: Instant,
     ) -> Self {
         ClientSession {
             reported_num: transport.remote_state_num(),
             transport,
             key,
-            started: now,
+            connect_deadline: None,
+            resumed: true,
             background: false,
             closed: None,
             events: VecDeque::new(),
@@ -232,6 +242,11 @@ impl ClientSession {
     /// The path may have changed while asleep, so this also moves to a fresh socket.
     pub fn enter_foreground(&mut self, now: Instant) {
         self.background = false;
+        // Time in the background does not count against a connect still waiting for
+        // its first answer.
+        if self.connect_deadline.is_some() && self.transport.last_new_remote_state().is_none() {
+            self.connect_deadline = Some(now + CONNECT_TIMEOUT);
+        }
         if self.closed.is_none() {
             self.transport.network_changed(now);
         }
@@ -242,8 +257,10 @@ impl ClientSession {
         self.background
     }
 
-    /// Starts the polite shutdown handshake.
+    /// Starts the polite shutdown handshake (from the background too: it leaves the
+    /// background, since the handshake must be sent).
     pub fn close(&mut self, now: Instant) {
+        self.background = false;
         if self.closed.is_none() && !self.transport.shutdown_in_progress() {
             self.transport.start_shutdown(now);
         }
@@ -345,7 +362,7 @@ impl ClientSession {
             if self.transport.shutdown_acknowledged() {
                 self.finish(CloseReason::Closed);
             } else if self.transport.shutdown_gave_up(now) {
-                let reason = if self.transport.last_new_remote_state().is_none() {
+                let reason = if self.transport.last_new_remote_state().is_none() && !self.resumed {
                     CloseReason::ConnectTimedOut
                 } else {
                     CloseReason::CloseUnacknowledged
@@ -357,7 +374,9 @@ impl ClientSession {
                 self.finish(CloseReason::ServerExited);
             }
         } else if self.transport.last_new_remote_state().is_none()
-            && now.saturating_duration_since(self.started) >= CONNECT_TIMEOUT
+            && self
+                .connect_deadline
+                .is_some_and(|deadline| now >= deadline)
         {
             self.transport.start_shutdown(now);
         }
@@ -398,11 +417,16 @@ impl Endpoint for ClientSession {
             return None;
         }
         let wake = self.transport.poll_timeout();
-        if self.transport.last_new_remote_state().is_none() {
-            let give_up = self.started + CONNECT_TIMEOUT;
-            return Some(wake.map_or(give_up, |w| w.min(give_up)));
+        // Until the first answer, also wake to give up; not once the shutdown has
+        // started (the deadline is then in the past and would wake at once forever).
+        let give_up = self
+            .connect_deadline
+            .filter(|_| self.transport.last_new_remote_state().is_none())
+            .filter(|_| !self.transport.shutdown_in_progress());
+        match (wake, give_up) {
+            (Some(wake), Some(give_up)) => Some(wake.min(give_up)),
+            (wake, give_up) => wake.or(give_up),
         }
-        wake
     }
 
     fn network_changed(&mut self, now: Instant) {
@@ -433,6 +457,78 @@ impl Endpoint for ClientSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fresh(now: Instant) -> ClientSession {
+        ClientSession::connect(
+            ClientConfig {
+                server: "127.0.0.1:60001".parse().unwrap(),
+                key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+                columns: 80,
+                rows: 24,
+                first_sequence: 0,
+            },
+            now,
+        )
+    }
+
+    fn drain(session: &mut ClientSession, now: Instant) -> usize {
+        let mut sent = 0;
+        while session.poll_transmit(now).unwrap().is_some() {
+            sent += 1;
+        }
+        sent
+    }
+
+    #[test]
+    fn a_restored_session_waits_for_its_server_without_giving_up() {
+        let t0 = Instant::now();
+        let mut original = fresh(t0);
+        drain(&mut original, t0);
+        let snapshot = original.snapshot(1_790_000_000_000_000).unwrap();
+        let mut restored = ClientSession::restore(&snapshot, 1_790_000_000_000_001, t0).unwrap();
+        for secs in [1, 16, 60, 600] {
+            drain(&mut restored, t0 + Duration::from_secs(secs));
+        }
+        assert!(!restored.transport().shutdown_in_progress());
+        assert_eq!(restored.closed(), None);
+    }
+
+    #[test]
+    fn background_time_does_not_count_against_the_connect_timeout() {
+        let t0 = Instant::now();
+        let mut session = fresh(t0);
+        drain(&mut session, t0);
+        session.enter_background();
+        let back = t0 + Duration::from_secs(20);
+        session.enter_foreground(back);
+        assert!(drain(&mut session, back) > 0);
+        assert!(!session.transport().shutdown_in_progress());
+        drain(&mut session, back + CONNECT_TIMEOUT);
+        assert!(session.transport().shutdown_in_progress());
+    }
+
+    #[test]
+    fn close_from_the_background_sends_the_shutdown() {
+        let t0 = Instant::now();
+        let mut session = fresh(t0);
+        drain(&mut session, t0);
+        session.enter_background();
+        session.close(t0 + Duration::from_secs(1));
+        assert!(!session.is_background());
+        assert!(drain(&mut session, t0 + Duration::from_secs(1)) > 0);
+        assert!(session.transport().shutdown_in_progress());
+    }
+
+    #[test]
+    fn giving_up_never_wakes_in_the_past() {
+        let t0 = Instant::now();
+        let mut session = fresh(t0);
+        let late = t0 + CONNECT_TIMEOUT + Duration::from_secs(2);
+        drain(&mut session, late);
+        assert!(session.transport().shutdown_in_progress());
+        let wake = session.poll_timeout().expect("the shutdown retransmits");
+        assert!(wake > late, "wakes {:?} before now", late - wake);
+    }
 
     #[test]
     fn unpolled_events_stay_coalesced() {

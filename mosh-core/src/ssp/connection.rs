@@ -58,6 +58,8 @@ pub struct Connection {
     reply_socket: SocketId,
     /// When an in-order authentic datagram last arrived.
     last_heard: Option<Instant>,
+    /// Where the newest in-order authentic datagram came from.
+    heard_from: Option<SocketAddr>,
     detached: bool,
     /// Client sockets, oldest first; the last one sends.
     sockets: VecDeque<ClientSocket>,
@@ -86,6 +88,7 @@ impl Connection {
             remote,
             reply_socket: SocketId::SERVER,
             last_heard: None,
+            heard_from: None,
             detached: false,
             sockets: VecDeque::new(),
             next_socket: 0,
@@ -121,6 +124,11 @@ impl Connection {
     /// The remote address datagrams go to.
     pub fn remote(&self) -> Option<SocketAddr> {
         self.remote
+    }
+
+    /// Where the newest in-order authentic datagram came from.
+    pub fn heard_from(&self) -> Option<SocketAddr> {
+        self.heard_from
     }
 
     /// When an in-order authentic datagram last arrived.
@@ -161,6 +169,7 @@ impl Connection {
     ) {
         if in_order {
             self.last_heard = Some(now);
+            self.heard_from = Some(from);
             if self.role == Role::Server {
                 self.reply_socket = socket;
                 if self.remote != Some(from) || self.detached {

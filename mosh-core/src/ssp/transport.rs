@@ -587,6 +587,11 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.receiver.last_new_state()
     }
 
+    /// Where the newest in-order authentic datagram came from.
+    pub fn heard_from(&self) -> Option<SocketAddr> {
+        self.connection.heard_from()
+    }
+
     /// Where datagrams go (the server's idea of the client address).
     pub fn remote_address(&self) -> Option<SocketAddr> {
         self.connection.remote()

@@ -213,7 +213,8 @@ pub fn encode_key_with(
 }
 
 /// The bytes for the character `c` typed with `modifiers`: Ctrl makes the C0 control
-/// of letters and `@[\\]^_?` (Ctrl-Space is NUL), Alt puts ESC before it.
+/// of letters, `@[\\]^_?/` and the digits 2–8 as xterm does (Ctrl-Space is NUL), Alt
+/// puts ESC before it.
 pub fn encode_char_with(c: char, modifiers: KeyModifiers) -> Vec<u8> {
     let mut out = Vec::with_capacity(5);
     if modifiers.alt {
@@ -224,7 +225,13 @@ pub fn encode_char_with(c: char, modifiers: KeyModifiers) -> Vec<u8> {
         'a'..='z' => Some(c as u8 - b'a' + 1),
         '@' | ' ' | '2' => Some(0),
         'A'..='_' => Some(c as u8 & 0x1f),
-        '?' => Some(0x7f),
+        // xterm's Ctrl-3…Ctrl-8 and Ctrl-/ (Emacs' undo is Ctrl-_ / Ctrl-/).
+        '3' => Some(0x1b),
+        '4' => Some(0x1c),
+        '5' => Some(0x1d),
+        '6' => Some(0x1e),
+        '7' | '/' => Some(0x1f),
+        '?' | '8' => Some(0x7f),
         _ => None,
     };
     match control {
@@ -286,6 +293,8 @@ mod tests {
         assert_eq!(encode_char_with('c', ctrl), [3]);
         assert_eq!(encode_char_with('[', ctrl), [0x1b]);
         assert_eq!(encode_char_with(' ', ctrl), [0]);
+        assert_eq!(encode_char_with('/', ctrl), [0x1f]);
+        assert_eq!(encode_char_with('8', ctrl), [0x7f]);
         assert_eq!(encode_char_with('x', alt), b"\x1bx");
         assert_eq!(encode_char_with('é', ctrl), "é".as_bytes());
     }

@@ -1991,9 +1991,15 @@ public object FfiConverterTypeSession: FfiConverter<Session, Long> {
 
 
 /**
- * The app's receiver of session events. Called on a library thread, one event at a
- * time: hop to the UI thread to draw. An exception thrown here is logged and the
- * session goes on. Don't call `snapshot()` or `enter_background()` from inside it.
+ * The app's receiver of session events. Called on a library thread (one per
+ * session), one event at a time: hop to the UI thread to draw. An exception thrown
+ * here is logged and the session goes on. Every `Session` method may be called from
+ * it.
+ *
+ * The library holds the listener until the session's `Closed` event. A listener
+ * that holds its `Session` strongly therefore keeps it alive: call `close()` when
+ * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * cancellation), or let the listener hold the session weakly.
  */
 public interface SessionListener {
     
@@ -2006,9 +2012,15 @@ public interface SessionListener {
 }
 
 /**
- * The app's receiver of session events. Called on a library thread, one event at a
- * time: hop to the UI thread to draw. An exception thrown here is logged and the
- * session goes on. Don't call `snapshot()` or `enter_background()` from inside it.
+ * The app's receiver of session events. Called on a library thread (one per
+ * session), one event at a time: hop to the UI thread to draw. An exception thrown
+ * here is logged and the session goes on. Every `Session` method may be called from
+ * it.
+ *
+ * The library holds the listener until the session's `Closed` event. A listener
+ * that holds its `Session` strongly therefore keeps it alive: call `close()` when
+ * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * cancellation), or let the listener hold the session weakly.
  */
 open class SessionListenerImpl: Disposable, AutoCloseable, SessionListener
 {
@@ -2230,7 +2242,9 @@ public object FfiConverterTypeSessionListener: FfiConverter<SessionListener, Lon
 
 
 /**
- * Where to connect, from `MOSH CONNECT` and the app's window.
+ * Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
+ * generated Kotlin `toString()` / Swift description print every field, so don't log
+ * it (the Rust `Debug` leaves the key out).
  */
 data class ConnectConfig (
     /**
@@ -2310,7 +2324,8 @@ public object FfiConverterTypeConnectConfig: FfiConverterRustBuffer<ConnectConfi
 
 
 /**
- * Port and key from the server's `MOSH CONNECT` line.
+ * Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
+ * `toString()` / Swift description print the key: don't log it.
  */
 data class ConnectInfo (
     /**
@@ -3340,7 +3355,8 @@ sealed class Event {
     
     /**
      * The screen changed: redraw these rows (empty when only the cursor moved) from
-     * `Session.screen()`.
+     * `Session.screen()`. Indices are below the screen's height when delivered; read
+     * `screen()` and check, since a resize may follow at any time.
      */
     data class ScreenChanged(
         /**
