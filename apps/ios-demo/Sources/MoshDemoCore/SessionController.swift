@@ -56,6 +56,9 @@ public final class SessionController {
     /// Called on the main actor after anything above changed.
     public var onChange: (@MainActor () -> Void)?
     public var renderer: TerminalRenderer
+    /// How sessions are shown; the app sets `nonceStoreDir` to a directory in
+    /// Application Support so that restores never repeat a nonce, whatever the clock.
+    public var options: SessionOptions = .standard
 
     /// The session, while one runs.
     public private(set) var session: MoshSession?
@@ -93,7 +96,7 @@ public final class SessionController {
             let output = try await bootstrap.startServer(settings, command: settings.serverCommand)
             attach(try MoshSession.connect(
                 host: settings.host, serverOutput: output,
-                columns: size.columns, rows: size.rows))
+                columns: size.columns, rows: size.rows, options: options))
         } catch {
             end("Could not connect: \(error)")
         }
@@ -107,7 +110,7 @@ public final class SessionController {
         guard session == nil, let snapshot = try? store.load() else { return false }
         try? store.clear()
         do {
-            attach(try MoshSession.restore(snapshot: snapshot))
+            attach(try MoshSession.restore(snapshot: snapshot, options: options))
             try? session?.resize(columns: size.columns, rows: size.rows)
             return true
         } catch {

@@ -134,12 +134,19 @@ final class SessionControllerTests: XCTestCase {
         var changes = 0
         let controller = SessionController(store: store)
         controller.onChange = { changes += 1 }
+        let nonces = FileManager.default.temporaryDirectory
+            .appendingPathComponent("moshdemo-nonces-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: nonces, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: nonces) }
+        controller.options.nonceStoreDir = nonces.path
         controller.resize(columns: 80, rows: 24)
         await controller.connect(settings(server: server), via: bootstrap)
         XCTAssertEqual(controller.phase, .running)
         try await screenShows(controller, "$")
         try await until("a connected status line") { controller.status.hasPrefix("Connected") }
         XCTAssertGreaterThan(changes, 0)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: nonces.path).isEmpty,
+                       "the session reserved its nonces in the app's directory")
 
         controller.type("X=kept''42; echo hel''lo\r")
         try await screenShows(controller, "hello")
@@ -220,6 +227,19 @@ final class SessionControllerTests: XCTestCase {
             controller.phase == .ended("Session ended: the remote shell exited")
         }
         XCTAssertEqual(controller.title, "my title")
+    }
+
+    func testClipboardWritesReachTheApp() async throws {
+        let controller = SessionController(store: MemorySnapshotStore())
+        await controller.connect(settings(server: try Server.ours()), via: bootstrap)
+        try await screenShows(controller, "$")
+        // OSC 52: "copied" in base64.
+        controller.type("printf '\\033]52;c;Y29waWVk\\007'; echo sent\r")
+        try await until("a clipboard write") { controller.clipboard != nil }
+        XCTAssertEqual(controller.takeClipboard().flatMap(clipboardText), "copied")
+        XCTAssertNil(controller.clipboard)
+        XCTAssertNil(clipboardText("c;!!!"))
+        controller.disconnect()
     }
 
     struct FailingBootstrap: ServerBootstrap {

@@ -1,0 +1,71 @@
+// The app: one session controller (MoshDemoCore) wired to the platform. The
+// scene phase goes to the controller (background: the snapshot is stored in the
+// Keychain; active: resume), NWPathMonitor's reports go to it (a changed path moves
+// the session to a fresh socket), and at launch a stored snapshot is restored (the
+// app was killed in the background).
+
+import MoshDemoCore
+import MoshKit
+import SwiftUI
+import UIKit
+
+@main
+struct MoshDemoApp: App {
+    @StateObject private var model = TerminalModel(
+        controller: SessionController(store: KeychainSnapshotStore()))
+    @Environment(\.scenePhase) private var scenePhase
+    private let network = NetworkMonitor()
+
+    init() {
+        initLogging(level: .info)
+    }
+
+    var body: some Scene {
+        WindowGroup {
+            RootView(model: model)
+                .task {
+                    model.controller.options.nonceStoreDir = nonceDirectory()
+                    network.start { model.controller.networkPathUpdated($0) }
+                    model.controller.restoreSaved()
+                }
+        }
+        .onChange(of: scenePhase) { _, phase in
+            switch phase {
+            case .background:
+                // Time to store the snapshot before iOS suspends the app.
+                let task = UIApplication.shared.beginBackgroundTask()
+                model.controller.appPhaseChanged(.background)
+                Task {
+                    await model.controller.lifecycleSettled()
+                    UIApplication.shared.endBackgroundTask(task)
+                }
+            case .active:
+                model.controller.appPhaseChanged(.active)
+            case .inactive:
+                model.controller.appPhaseChanged(.inactive)
+            @unknown default:
+                break
+            }
+        }
+    }
+
+    /// Application Support/mosh-nonces: where the library reserves sequence numbers.
+    private func nonceDirectory() -> String? {
+        guard let base = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask).first
+        else { return nil }
+        let directory = base.appendingPathComponent("mosh-nonces", isDirectory: true)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.path
+    }
+}
+
+/// The controller for SwiftUI: redraws when it says something changed.
+@MainActor
+final class TerminalModel: ObservableObject {
+    let controller: SessionController
+
+    init(controller: SessionController) {
+        self.controller = controller
+        controller.onChange = { [weak self] in self?.objectWillChange.send() }
+    }
+}
