@@ -76,9 +76,10 @@ class ResyncTest {
                                         }
                                         println("RESULT networkChanged -> new screen over a new path (old path dead for 3 s), stock server, " +
                                             "one-way delay $oneWay (RTT $rtt): ${samples.map { it.inWholeMilliseconds }} ms")
-                                        // One round trip, plus the server's wait for its next frame (at most 250 ms).
+                                        // One round trip, plus the server's wait for its next frame (at most 250 ms), plus
+                                        // scheduling slack on a busy machine.
                                         for (resync in samples) {
-                                            assertTrue(resync <= rtt + 300.milliseconds, "screen updated $resync after networkChanged (RTT $rtt)")
+                                            assertTrue(resync <= rtt + 350.milliseconds, "screen updated $resync after networkChanged (RTT $rtt)")
                                         }
                                         val untoldAfter = untold.tick() ?: 0
                                         println("RESULT without networkChanged the other session's ticker is " +
@@ -111,7 +112,7 @@ class ResyncTest {
                         println("RESULT networkChanged -> new screen over a new path (old path dead for 3 s), our server, " +
                             "one-way delay $oneWay (RTT $rtt): ${samples.map { it.inWholeMilliseconds }} ms")
                         for (resync in samples) {
-                            assertTrue(resync <= rtt + 300.milliseconds, "screen updated $resync after networkChanged (RTT $rtt)")
+                            assertTrue(resync <= rtt + 350.milliseconds, "screen updated $resync after networkChanged (RTT $rtt)")
                         }
                     }
                 }

@@ -26,6 +26,7 @@ import dev.moshmobile.demo.core.UiState
 import dev.moshmobile.ffi.LogLevel
 import dev.moshmobile.ffi.ServerCommandOptions
 import dev.moshmobile.ffi.initLogging
+import dev.moshmobile.mosh.MoshSession
 import java.io.File
 import javax.crypto.SecretKey
 import kotlinx.coroutines.CoroutineScope
@@ -67,7 +68,10 @@ class MainActivity : Activity() {
         val bootstrap = { login: SshLogin ->
             SshBootstrap(File(filesDir, "known_hosts"), ServerCommandOptions(server = form.serverProgram())).start(login)
         }
-        controller = SessionController(store, bootstrap) { screen -> main.post { terminal.show(screen) } }
+        // The library reserves sequence numbers per key in this folder, so a restore never
+        // repeats a nonce even if the device clock went backwards.
+        val options = MoshSession.DEFAULT_OPTIONS.copy(nonceStoreDir = File(filesDir, "nonces").apply { mkdirs() }.path)
+        controller = SessionController(store, bootstrap, { screen -> main.post { terminal.show(screen) } }, options)
         network = NetworkMonitor(this) { controller.networkChanged() }
 
         terminal = TerminalView(this).apply {

@@ -95,6 +95,12 @@ class MainActivityTest {
         // The session has the view's size in cells.
         activity.type("stty size\n")
         idleUntil("the view's size on the remote side") { activity.screenText().contains("${view.rows} ${view.columns}") }
+        // A larger font: fewer cells, and the remote side follows.
+        val before = view.columns to view.rows
+        view.fontSizePx *= 1.5f
+        assertTrue("fewer cells with a larger font", view.columns < before.first && view.rows < before.second)
+        activity.type("clear; stty size\n")
+        idleUntil("the new size on the remote side") { activity.screenText().contains("${view.rows} ${view.columns}") }
         // A red block and bold text.
         activity.type("clear; printf '\\033[41m      \\033[m \\033[1mdrawn\\033[m\\n'\n")
         idleUntil("the output") { activity.screenText().lines().any { it.trim() == "drawn" } }

@@ -7,6 +7,7 @@ import dev.moshmobile.ffi.Key
 import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.MoshException
 import dev.moshmobile.ffi.Screen
+import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
 import dev.moshmobile.mosh.MoshSession
 import kotlinx.coroutines.CoroutineScope
@@ -52,6 +53,8 @@ class SessionController(
     private val store: SnapshotStore,
     private val bootstrap: (SshLogin) -> ConnectInfo,
     private val onScreen: (Screen) -> Unit = {},
+    /** Prediction, output, and the nonce store directory (the app's `filesDir/nonces`). */
+    private val options: SessionOptions = MoshSession.DEFAULT_OPTIONS,
 ) {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     private val mutableState = MutableStateFlow(UiState())
@@ -79,7 +82,7 @@ class SessionController(
         mutableState.value = UiState(UiState.Phase.BOOTSTRAPPING, message = "Starting mosh-server on ${login.host}…")
         try {
             val info = withContext(Dispatchers.IO) { bootstrap(login) }
-            attach(MoshSession.connect(login.host, info, columns, rows))
+            attach(MoshSession.connect(login.host, info, columns, rows, options))
         } catch (e: Exception) {
             mutableState.value = UiState(UiState.Phase.IDLE, message = e.message ?: e.toString())
             throw e
@@ -90,7 +93,7 @@ class SessionController(
     fun restoreSaved(): Boolean {
         val snapshot = store.load() ?: return false
         val restored = try {
-            MoshSession.restore(snapshot)
+            MoshSession.restore(snapshot, options)
         } catch (e: MoshException) {
             store.clear()
             mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")

@@ -39,8 +39,10 @@ class SessionControllerTest {
     fun `connect, input, lifecycle, network change, restore in a new controller, close`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             val store = MemoryStore()
+            val nonces = java.nio.file.Files.createTempDirectory("mosh-demo-nonces").toFile()
+            val options = dev.moshmobile.mosh.MoshSession.DEFAULT_OPTIONS.copy(nonceStoreDir = nonces.path)
             val drawn = AtomicReference<Screen?>()
-            val first = SessionController(store, { server.connectInfo }, { drawn.set(it) })
+            val first = SessionController(store, { server.connectInfo }, { drawn.set(it) }, options)
             first.resize(100, 30)
             first.connect(SshLogin("127.0.0.1", user = "unused"))
             assertEquals(UiState.Phase.RUNNING, first.state.value.phase)
@@ -81,16 +83,18 @@ class SessionControllerTest {
             first.background()
             first.release()
             val redrawn = AtomicReference<Screen?>()
-            val second = SessionController(store, { error("no bootstrap on restore") }, { redrawn.set(it) })
+            val second = SessionController(store, { error("no bootstrap on restore") }, { redrawn.set(it) }, options)
             assertTrue(second.restoreSaved())
             second.send(KeyInput.Text("echo restored \$X\r"))
             second.waitForScreen("restored kept42", redrawn)
 
+            assertTrue(nonces.listFiles()!!.isNotEmpty(), "the library reserved nonces in the app's folder")
             second.disconnect()
             val ended = withTimeout(20_000) { second.state.first { it.phase == UiState.Phase.ENDED } }
             assertEquals("Disconnected", StatusLine.format(ended))
             assertNull(store.bytes, "an ended session leaves nothing to restore")
             second.release()
+            nonces.deleteRecursively()
         }
     }
 
