@@ -10,11 +10,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use mosh_core::netem::Impairment;
 use mosh_core::terminal::Emulator;
 use mosh_ffi::{
     CloseReason, Color, Event, Key, KeyModifiers, ListenerError, OutputMode, Session,
     SessionListener, SessionOptions,
 };
+use support::proxy_thread::ProxyThread;
 use support::{
     NonceRelay, Recorder, WAIT, config, our_server, screen_text, type_line, wait_for_text,
 };
@@ -212,6 +214,38 @@ fn connecting_twice_with_one_key_never_repeats_a_nonce() {
     println!("{datagrams} client datagrams from two connects, {repeated} repeated nonces");
     assert!(datagrams > 20, "only {datagrams} datagrams");
     assert_eq!(repeated, 0, "a nonce was sent twice under one key");
+}
+
+#[test]
+fn a_five_mib_paste_while_the_link_is_down_arrives_whole() {
+    let server = our_server();
+    let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, 31);
+    let session = Session::connect(
+        config("127.0.0.1", proxy.addr.port(), &server.key),
+        Arc::new(Recorder::default()),
+    )
+    .unwrap();
+    wait_for_text(&session, "$", WAIT);
+    let file = format!("/tmp/mosh-ffi-paste-{}", std::process::id());
+    type_line(
+        &session,
+        &format!("stty -echo; cat > {file}; stty echo; wc -c < {file}; rm {file}"),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let dead = Impairment {
+        loss: 1.0,
+        ..Impairment::NONE
+    };
+    proxy.handle.set_up(dead);
+    proxy.handle.set_down(dead);
+    // 5 MiB in lines of 64 bytes, then Ctrl-D at the start of a line.
+    let line = format!("{}\n", "p".repeat(63));
+    session.paste(line.repeat((5 << 20) / 64)).unwrap();
+    session.send_input(vec![0x04]).unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    proxy.handle.set_up(Impairment::NONE);
+    proxy.handle.set_down(Impairment::NONE);
+    wait_for_text(&session, "5242880", Duration::from_secs(90));
 }
 
 /// Types `text` a key every 30 ms: about a datagram per key.

@@ -432,16 +432,28 @@ impl SessionTask {
         if typed.quit {
             self.driver.transport_mut().close(now);
         }
-        self.driver.transport_mut().send_input(&typed.send);
+        self.input_unpredicted(&typed.send, now);
         if typed.suspend {
             self.mailbox.suspend();
+        }
+    }
+
+    /// Bytes the escape filter let through (the prediction engine saw them raw).
+    fn input_unpredicted(&mut self, bytes: &[u8], now: Instant) {
+        if !self.driver.transport_mut().send_input(bytes) {
+            self.display.notifications().set_message(
+                "Input dropped: too much is waiting to be sent.",
+                false,
+                true,
+                now,
+            );
         }
     }
 
     /// Bytes for the server, shown at once by the prediction engine.
     fn input(&mut self, bytes: &[u8], now: Instant) {
         self.display.user_input(self.driver.transport(), bytes, now);
-        self.driver.transport_mut().send_input(bytes);
+        self.input_unpredicted(bytes, now);
     }
 }
 

@@ -115,6 +115,14 @@ fn window_size(columns: u16, rows: u16) -> WindowSize {
     }
 }
 
+/// Most typed bytes in the user stream that the server has not acknowledged: the
+/// diff of a state stays far below the 4 MiB instruction limit.
+pub const MAX_UNACKNOWLEDGED_INPUT: u64 = 256 * 1024;
+
+/// Most typed bytes held back while waiting for acknowledgements (a paste while the
+/// link is down); more is refused.
+pub const MAX_HELD_INPUT: usize = 64 * 1024 * 1024;
+
 /// A server is "late" (the status says waiting) once its newest state is this old (`prediction.md` §11.1).
 pub const SERVER_LATE: Duration = Duration::from_millis(6500);
 
@@ -132,6 +140,9 @@ pub struct ClientSession {
     background: bool,
     closed: Option<CloseReason>,
     events: VecDeque<ClientEvent>,
+    /// Typed bytes not yet in the user stream, oldest first: what exceeds
+    /// [`MAX_UNACKNOWLEDGED_INPUT`] waits here until the server acknowledges.
+    held: VecDeque<u8>,
     /// The screen last reported, to tell what changed.
     reported: Framebuffer,
     reported_num: u64,
@@ -179,17 +190,54 @@ impl ClientSession {
             background: false,
             closed: None,
             events: VecDeque::new(),
+            held: VecDeque::new(),
             reported,
             window,
         }
     }
 
-    /// Sends bytes typed by the user (already encoded for the terminal).
-    pub fn send_input(&mut self, bytes: &[u8]) {
+    /// Sends bytes typed by the user (already encoded for the terminal). A large
+    /// paste goes out in parts of at most [`MAX_UNACKNOWLEDGED_INPUT`] bytes, each once
+    /// the server has acknowledged the one before, so no instruction outgrows the
+    /// protocol's limit however long the link is down. Returns false when the bytes
+    /// were refused: more than [`MAX_HELD_INPUT`] would be waiting.
+    pub fn send_input(&mut self, bytes: &[u8]) -> bool {
         if self.closed.is_some() || self.transport.shutdown_in_progress() {
+            return true;
+        }
+        if self.held.len() + bytes.len() > MAX_HELD_INPUT {
+            tracing::warn!(
+                bytes = bytes.len(),
+                "input refused: too much is waiting to be sent"
+            );
+            return false;
+        }
+        self.held.extend(bytes);
+        self.release_held_input();
+        true
+    }
+
+    /// Moves held input into the user stream while the unacknowledged part stays
+    /// within [`MAX_UNACKNOWLEDGED_INPUT`].
+    fn release_held_input(&mut self) {
+        if self.held.is_empty() {
             return;
         }
-        self.transport.current_mut().push_keys(bytes);
+        let sent = self.transport.current().len();
+        let acknowledged = self.transport.acknowledged_state().len();
+        let room = MAX_UNACKNOWLEDGED_INPUT.saturating_sub(sent.saturating_sub(acknowledged));
+        let take = usize::try_from(room)
+            .unwrap_or(usize::MAX)
+            .min(self.held.len());
+        if take > 0 {
+            let part: Vec<u8> = self.held.drain(..take).collect();
+            self.transport.current_mut().push_keys(&part);
+        }
+    }
+
+    /// Typed bytes waiting for room in the user stream.
+    pub fn held_input(&self) -> usize {
+        self.held.len()
     }
 
     /// The window changed size.
@@ -395,6 +443,8 @@ impl Endpoint for ClientSession {
         if receipt.new_remote_state() {
             self.after_receive();
         }
+        // An acknowledgement may have made room for held input.
+        self.release_held_input();
         Ok(receipt)
     }
 
@@ -528,6 +578,27 @@ mod tests {
         assert!(session.transport().shutdown_in_progress());
         let wake = session.poll_timeout().expect("the shutdown retransmits");
         assert!(wake > late, "wakes {:?} before now", late - wake);
+    }
+
+    #[test]
+    fn a_paste_larger_than_an_instruction_goes_out_in_parts() {
+        let t0 = Instant::now();
+        let mut session = fresh(t0);
+        // 5 MiB typed while nothing is acknowledged (the link is down).
+        assert!(session.send_input(&vec![b'x'; 5 << 20]));
+        let in_stream = session.transport().current().len();
+        assert!(in_stream <= MAX_UNACKNOWLEDGED_INPUT + 1, "{in_stream}");
+        assert_eq!(session.held_input() as u64 + in_stream, (5 << 20) + 1);
+        // Every datagram can be built: no instruction over the limit.
+        for ms in [0, 100, 1000, 3000] {
+            while session
+                .poll_transmit(t0 + Duration::from_millis(ms))
+                .expect("no oversized instruction")
+                .is_some()
+            {}
+        }
+        // Beyond the held-input bound, input is refused rather than kept.
+        assert!(!session.send_input(&vec![b'y'; MAX_HELD_INPUT]));
     }
 
     #[test]

@@ -477,6 +477,11 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.sender.acknowledged().0
     }
 
+    /// Our newest state the peer acknowledged.
+    pub fn acknowledged_state(&self) -> &L {
+        self.sender.acknowledged().1
+    }
+
     /// The number of our newest state handed out for sending (keystrokes pushed now
     /// travel in a later one; the prediction engine's "frame sent").
     pub fn last_sent_state_num(&self) -> u64 {
