@@ -38,7 +38,7 @@ import kotlinx.coroutines.withContext
  *
  * Calls other than [enterBackground], [snapshot] and [closeAndWait] return at once and
  * may be made from any thread, including Android's main thread. Events are emitted on the
- * library's `mosh-events` thread; collect them on the dispatcher you draw from.
+ * library's event thread (one per session); collect them on the dispatcher you draw from.
  *
  * Snapshots ([enterBackground], [snapshot]) hold the session key: store them as secrets
  * (Android Keystore-encrypted), never in plain files or logs.

@@ -43,6 +43,9 @@ class TerminalView(context: Context) : View(context) {
     private val paint = Paint(Paint.ANTI_ALIAS_FLAG).apply { typeface = Typeface.MONOSPACE }
     private val fill = Paint()
     private var styled: StyledScreen? = null
+
+    /** What the view draws now (the newest screen it was given). */
+    val shown: StyledScreen? get() = styled
     private var cellWidth = 0f
     private var cellHeight = 0f
     private var baseline = 0f

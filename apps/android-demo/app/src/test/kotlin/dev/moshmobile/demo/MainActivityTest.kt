@@ -103,7 +103,10 @@ class MainActivityTest {
         idleUntil("the new size on the remote side") { activity.screenText().contains("${view.rows} ${view.columns}") }
         // A red block and bold text.
         activity.type("clear; printf '\\033[41m      \\033[m \\033[1mdrawn\\033[m\\n'\n")
-        idleUntil("the output") { activity.screenText().lines().any { it.trim() == "drawn" } }
+        // The screen event reached the view (posted to the main thread).
+        idleUntil("the output in the view") {
+            view.shown?.lines?.any { line -> line.joinToString("") { it.text }.trim() == "drawn" } == true
+        }
         idleUntil("status line") { activity.statusLine.text.startsWith("Connected") }
 
         val bitmap = Bitmap.createBitmap(view.width, view.height, Bitmap.Config.ARGB_8888)
