@@ -41,21 +41,25 @@ run_swift_tests() {
     cat <<EOF
 set -euo pipefail
 export LANG=C.UTF-8 MOSHKIT_OUR_SERVER='$our_server'
+logs=\$(mktemp -d)
 echo "== swift: \$(swift --version 2>&1 | head -n 1)"
 echo "== stock peer: \$(mosh-server --version 2>&1 | head -n 1)"
 cd '$repo/bindings/swift'
 echo "== MoshKit: swift build"
 nice swift build --build-tests
 echo "== MoshKit: swift test"
-nice swift test --skip-build 2>&1 | tee /tmp/moshkit-test.log
+nice swift test --skip-build --disable-swift-testing 2>&1 | tee \$logs/moshkit.log
 cd '$repo/apps/ios-demo'
 echo "== MoshDemoCore: swift build"
 nice swift build --build-tests
 echo "== MoshDemoCore: swift test"
-nice swift test --skip-build 2>&1 | tee /tmp/moshdemo-test.log
+nice swift test --skip-build --disable-swift-testing 2>&1 | tee \$logs/moshdemo.log
+summary() { # the closing "All tests" lines of XCTest
+    grep -A1 "^Test Suite 'All tests' \(passed\|failed\)" "\$1" | tr -s ' \t\n' ' ' | sed 's/^ *//; s/ *$//'
+}
 echo "== summary"
-echo "MoshKit:       \$(grep -E '^Test Suite .All tests. (passed|failed)' -A1 /tmp/moshkit-test.log | tail -n 1 | sed 's/^ *//')"
-echo "MoshDemoCore:  \$(grep -E '^Test Suite .All tests. (passed|failed)' -A1 /tmp/moshdemo-test.log | tail -n 1 | sed 's/^ *//')"
+echo "MoshKit (bindings/swift):           \$(summary \$logs/moshkit.log)"
+echo "MoshDemoCore (apps/ios-demo):       \$(summary \$logs/moshdemo.log)"
 EOF
 }
 

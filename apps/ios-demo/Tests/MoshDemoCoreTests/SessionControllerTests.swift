@@ -79,20 +79,20 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-@MainActor
-final class SessionControllerTests: XCTestCase {
+/// The controller lives on the main actor, and so do these tests.
+final class SessionControllerTests: XCTestCase, @unchecked Sendable {
     let bootstrap = LocalBootstrap()
 
     override func tearDown() async throws {
         bootstrap.stopServers()
     }
 
-    func text(_ controller: SessionController) -> String {
+    @MainActor func text(_ controller: SessionController) -> String {
         controller.lines.map(\.text).joined(separator: "\n")
     }
 
     /// Waits, letting the main actor run the controller's event task.
-    func until(_ what: String, _ limit: TimeInterval = 15,
+    @MainActor func until(_ what: String, _ limit: TimeInterval = 15,
                file: StaticString = #filePath, line: UInt = #line,
                _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(limit)
@@ -105,21 +105,21 @@ final class SessionControllerTests: XCTestCase {
         }
     }
 
-    func screenShows(_ controller: SessionController, _ needle: String,
+    @MainActor func screenShows(_ controller: SessionController, _ needle: String,
                      file: StaticString = #filePath, line: UInt = #line) async throws {
         try await until("\(needle.debugDescription) on screen:\n\(text(controller))",
                         file: file, line: line) { text(controller).contains(needle) }
     }
 
-    func settings(server: String) -> ConnectionSettings {
+    @MainActor func settings(server: String) -> ConnectionSettings {
         ConnectionSettings(host: "127.0.0.1", user: "me", moshServer: server)
     }
 
-    func testOurServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
+    @MainActor func testOurServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
         try await wholeLife(server: try Server.ours())
     }
 
-    func testStockServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
+    @MainActor func testStockServerFormKeysResizeNetworkBackgroundKilledRestoredForeground() async throws {
         try await wholeLife(server: try Server.stock())
     }
 
@@ -130,7 +130,7 @@ final class SessionControllerTests: XCTestCase {
 
     /// The first launch: connect, type, keys, resize, network changes, background.
     /// Returns the session, weakly: the app is killed when this returns.
-    func firstLaunch(server: String, store: SnapshotStore) async throws -> Weak<MoshSession> {
+    @MainActor func firstLaunch(server: String, store: SnapshotStore) async throws -> Weak<MoshSession> {
         var changes = 0
         let controller = SessionController(store: store)
         controller.onChange = { changes += 1 }
@@ -188,7 +188,7 @@ final class SessionControllerTests: XCTestCase {
         return Weak(controller.session)
     }
 
-    func wholeLife(server: String) async throws {
+    @MainActor func wholeLife(server: String) async throws {
         let store = MemorySnapshotStore()
         let killed = try await firstLaunch(server: server, store: store)
         try await until("the first session gone") { killed.object == nil }
@@ -218,7 +218,7 @@ final class SessionControllerTests: XCTestCase {
         XCTAssertEqual(relaunched.phase, .idle)
     }
 
-    func testTheRemoteShellExitingEndsTheSession() async throws {
+    @MainActor func testTheRemoteShellExitingEndsTheSession() async throws {
         let controller = SessionController(store: MemorySnapshotStore())
         await controller.connect(settings(server: try Server.ours()), via: bootstrap)
         try await screenShows(controller, "$")
@@ -229,7 +229,7 @@ final class SessionControllerTests: XCTestCase {
         XCTAssertEqual(controller.title, "my title")
     }
 
-    func testClipboardWritesReachTheApp() async throws {
+    @MainActor func testClipboardWritesReachTheApp() async throws {
         let controller = SessionController(store: MemorySnapshotStore())
         await controller.connect(settings(server: try Server.ours()), via: bootstrap)
         try await screenShows(controller, "$")
@@ -250,7 +250,7 @@ final class SessionControllerTests: XCTestCase {
         }
     }
 
-    func testFailedBootstrapsEndWithAReason() async throws {
+    @MainActor func testFailedBootstrapsEndWithAReason() async throws {
         let controller = SessionController(store: MemorySnapshotStore())
         await controller.connect(settings(server: "mosh-server"), via: FailingBootstrap(output: ""))
         XCTAssertEqual(controller.phase, .ended("Could not connect: ssh: connection refused"))

@@ -205,6 +205,7 @@ func typeLine(_ session: MoshSession, _ line: String) throws {
 final class EventLog: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [Event] = []
+    private var arrivals: [Date] = []
     private var ended = false
     private(set) var task: Task<Void, Never>?
 
@@ -227,10 +228,16 @@ final class EventLog: @unchecked Sendable {
     var finished: Bool { lock.withLock { ended } }
 
     private func append(_ event: Event) {
-        lock.withLock { events.append(event) }
+        lock.withLock {
+            events.append(event)
+            arrivals.append(Date())
+        }
     }
 
     var all: [Event] { lock.withLock { events } }
+
+    /// When each event came out of the stream.
+    var times: [Date] { lock.withLock { arrivals } }
 
     /// Waits for an event `matches` accepts.
     @discardableResult

@@ -1,6 +1,7 @@
-// A UDP relay on 127.0.0.1 in front of a server, counting the client's datagrams:
-// what the tests watch to see that a session sends nothing (in the background,
-// after it was released). One client address at a time (the newest).
+// A UDP relay on 127.0.0.1 in front of a server, counting the client's datagrams
+// (what the tests watch to see that a session sends nothing: in the background,
+// after it was released) and optionally delaying every datagram (a distant
+// server). One client address at a time (the newest).
 
 import Foundation
 
@@ -20,8 +21,12 @@ final class UdpRelay: @unchecked Sendable {
     private var upDatagrams = 0
     private var stopped = false
     private var thread: Thread?
+    /// One-way delay added to every datagram.
+    private let delay: TimeInterval
+    private let delayed = DispatchQueue(label: "udp-relay-delay")
 
-    init(toPort serverPort: UInt16) throws {
+    init(toPort serverPort: UInt16, delay: TimeInterval = 0) throws {
+        self.delay = delay
         let front = try Self.boundSocket()
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -44,6 +49,9 @@ final class UdpRelay: @unchecked Sendable {
     func stop() {
         lock.withLock { stopped = true }
         while thread?.isFinished == false { Thread.sleep(forTimeInterval: 0.01) }
+        // Datagrams still delayed go out before the sockets close.
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        delayed.sync {}
         close(front)
         close(back)
     }
@@ -90,24 +98,31 @@ final class UdpRelay: @unchecked Sendable {
                 if n > 0 {
                     client = from
                     lock.withLock { upDatagrams += 1 }
-                    var to = server
-                    _ = withUnsafePointer(to: &to) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(back, buffer, n, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
-                    }
+                    forward(Array(buffer[0..<n]), from: back, to: server)
                 }
             }
             if descriptors[1].revents & Int16(POLLIN) != 0 {
                 let n = recv(back, &buffer, buffer.count, 0)
-                if n > 0, var to = client {
-                    _ = withUnsafePointer(to: &to) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(front, buffer, n, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
-                    }
+                if n > 0, let client {
+                    forward(Array(buffer[0..<n]), from: front, to: client)
                 }
             }
+        }
+    }
+
+    private func forward(_ datagram: [UInt8], from socket: Int32, to address: sockaddr_in) {
+        let send: @Sendable () -> Void = {
+            var to = address
+            _ = withUnsafePointer(to: &to) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(socket, datagram, datagram.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        if delay > 0 {
+            delayed.asyncAfter(deadline: .now() + delay, execute: send)
+        } else {
+            send()
         }
     }
 }

@@ -1,0 +1,167 @@
+// As the Rust and Kotlin tests: a listener that throws, 1,000 calls from 8 threads,
+// VT output for an app's own terminal widget, and local echo (a prediction on the
+// screen) long before a distant server's echo could arrive.
+
+import Foundation
+import XCTest
+
+@testable import MoshKit
+
+final class RobustnessTests: XCTestCase {
+
+    /// Throws on every event (the generated listener protocol, as an app writes it).
+    final class ThrowingListener: SessionListener, @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var calls: Int { lock.withLock { count } }
+        func onEvent(event: Event) throws {
+            lock.withLock { count += 1 }
+            throw ListenerError.Failed(message: "listener throws")
+        }
+    }
+
+    func testAListenerThatThrowsDoesNotEndTheSession() throws {
+        let server = try ServerProcess(.ours)
+        let info = try parseConnect(output: server.output)
+        let listener = ThrowingListener()
+        let session = try Session.connect(
+            config: ConnectConfig(host: "127.0.0.1", port: info.port, key: info.key,
+                                  columns: 80, rows: 24, options: .standard),
+            listener: listener)
+        try eventually("a prompt") { session.screen().text.contains("$") }
+        try session.sendInput(bytes: Data("echo still''going\r".utf8))
+        try eventually("the session went on") { session.screen().text.contains("stillgoing") }
+        XCTAssertGreaterThan(listener.calls, 1)
+        try session.close()
+    }
+
+    func testAThousandCallsFromEightThreads() throws {
+        let server = try ServerProcess(.ours)
+        let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        try waitForText(session, "$")
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var errors: [String] = []
+        }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for i in 0..<125 {
+                do {
+                    switch (thread + i) % 6 {
+                    case 0: try session.send(bytes: Data())
+                    case 1: if session.screen.rows.isEmpty { throw TestError.failed("empty screen") }
+                    case 2: _ = session.status
+                    case 3: try session.resize(columns: 80 + UInt16(i % 3), rows: 24)
+                    case 4: if try session.session.snapshot().isEmpty { throw TestError.failed("empty snapshot") }
+                    default: try session.networkChanged()
+                    }
+                } catch {
+                    failures.lock.withLock { failures.errors.append("\(error)") }
+                }
+            }
+        }
+        XCTAssertEqual(failures.errors, [])
+        try session.resize(columns: 80, rows: 24)
+        try typeLine(session, "echo still''here")
+        try waitForText(session, "stillhere")
+        try session.close()
+    }
+
+    func testVtOutputForAnAppsOwnTerminalWidget() throws {
+        let server = try ServerProcess(.ours)
+        let info = try parseConnect(output: server.output)
+        let session = try MoshSession.connect(
+            host: "127.0.0.1", port: info.port, key: info.key,
+            options: SessionOptions(prediction: .adaptive, output: .vt))
+        let log = EventLog(session)
+        try typeLine(session, "printf '\\033[1;31mred\\033[m plain\\n'; echo vt''ok")
+        try eventually("VT bytes with the output") {
+            let bytes = log.all.reduce(into: Data()) {
+                if case .vtOutput(let chunk) = $1 { $0.append(chunk) }
+            }
+            return String(decoding: bytes, as: UTF8.self).contains("vtok")
+        }
+        // The first VT event draws the whole screen (it starts by clearing it).
+        guard case .vtOutput(let first)? = log.all.first(where: {
+            if case .vtOutput = $0 { return true } else { return false }
+        }) else { return XCTFail("no VT output") }
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).contains("\u{1b}["), "escape sequences")
+        XCTAssertFalse(log.all.contains { if case .screenChanged = $0 { return true } else { return false } },
+                       "VT mode sends no screen events")
+        // screen() still holds the display, styles included.
+        let red = session.screen.rows.flatMap(\.runs).first { $0.text.hasPrefix("red") }
+        XCTAssertEqual(red?.style.foreground, .indexed(index: 1))
+        XCTAssertEqual(red?.style.bold, true)
+        try session.close()
+    }
+
+    /// Keystroke → the event whose screen shows it as a prediction, with the stock
+    /// server 250 ms away each way: only local echo can show it that early.
+    func testPredictionsShowBeforeADistantServerCouldEcho() throws {
+        let server = try ServerProcess(.stock)
+        let info = try parseConnect(output: server.output)
+        let relay = try UdpRelay(toPort: info.port, delay: 0.25)
+        defer { relay.stop() }
+        let session = try MoshSession.connect(
+            host: "127.0.0.1", port: relay.port, key: info.key,
+            options: SessionOptions(prediction: .always, output: .screen))
+        try waitForText(session, "$")
+        // The consumer checks each screen event as it comes out of the stream.
+        final class Probe: @unchecked Sendable {
+            let lock = NSLock()
+            var typed: String?
+            var shownAt: Date?
+        }
+        let probe = Probe()
+        let events = session.events
+        let consumer = Task.detached {
+            for await event in events {
+                guard case .screenChanged = event else { continue }
+                probe.lock.withLock {
+                    if let typed = probe.typed, probe.shownAt == nil,
+                       showsPrediction(session.screen, typed) {
+                        probe.shownAt = Date()
+                    }
+                }
+            }
+        }
+        defer { consumer.cancel() }
+        try session.send("echo ")
+        try waitForText(session, "echo ")
+        var typed = "echo "
+        var latencies: [TimeInterval] = []
+        for character in "abcdefghijklmnopqrstuvwxyz0123456789" {
+            typed.append(character)
+            probe.lock.withLock {
+                probe.typed = typed
+                probe.shownAt = nil
+            }
+            let start = Date()
+            try session.send(String(character))
+            try eventually("a screen event showing \(typed.debugDescription) predicted", 5) {
+                probe.lock.withLock { probe.shownAt != nil }
+            }
+            latencies.append(probe.lock.withLock { probe.shownAt! }.timeIntervalSince(start))
+            pause(0.06)
+        }
+        let sorted = latencies.sorted()
+        let median = sorted[sorted.count / 2]
+        print("keystroke → predicted screen event: median \(Int(median * 1_000_000)) µs, " +
+              "max \(Int(sorted.last! * 1_000_000)) µs (server 250 ms one way)")
+        XCTAssertLessThan(median, 0.25, "predictions show before the server's echo could")
+        try waitForText(session, typed)
+        try session.close()
+    }
+}
+
+/// Whether the cursor row ends with `typed` just left of the cursor, predicted.
+private func showsPrediction(_ screen: Screen, _ typed: String) -> Bool {
+    let cursor = screen.cursor
+    guard Int(cursor.row) < screen.rows.count, cursor.column > 0 else { return false }
+    let row = screen.rows[Int(cursor.row)]
+    let column = cursor.column - 1
+    guard let run = row.runs.first(where: { column >= $0.column && column < $0.column + $0.width }),
+          run.predicted
+    else { return false }
+    return String(row.text.prefix(Int(cursor.column))).hasSuffix(typed)
+}
