@@ -85,9 +85,15 @@ if [ ! -f "$swift_root/.mosh-mobile-ready" ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
     }
     partial=$swift_root.partial
-    # A previous attempt may have left mounts behind.
-    umount "$partial/proc" 2>/dev/null || true
-    rm -rf "$partial" "$swift_root"
+    # A previous attempt may have left mounts behind (the repository bind-mounted
+    # into the root!): unmount them, and never delete through a mount.
+    for dir in "$partial" "$swift_root"; do
+        while target=$(findmnt -rn -o TARGET | awk -v d="$dir" '$0 == d || index($0, d "/") == 1' | tail -n 1) \
+            && [ -n "$target" ]; do
+            umount "$target" 2>/dev/null || umount -l "$target"
+        done
+    done
+    rm -rf --one-file-system "$partial" "$swift_root"
     trap 'umount "$partial/proc" 2>/dev/null || true' EXIT
     debootstrap --variant=minbase trixie "$partial" "$mirror" >"$swift_root.debootstrap.log" 2>&1 || {
         tail -n 20 "$swift_root.debootstrap.log" >&2

@@ -49,7 +49,7 @@ struct RootView: View {
             .background(.bar)
         }
         .navigationTitle(controller.title)
-        .sensoryFeedback(.impact, trigger: controller.bells)
+        .sensoryFeedback(.impact(weight: .light), trigger: controller.bells)
         .onChange(of: controller.clipboard) { _, payload in
             offeredClipboard = payload.flatMap(clipboardText)
             _ = controller.takeClipboard()

@@ -17,6 +17,7 @@ struct TerminalInputView: UIViewRepresentable {
         bar.view.frame = CGRect(x: 0, y: 0, width: 0, height: 44)
         bar.view.autoresizingMask = .flexibleWidth
         view.accessory = bar.view
+        view.accessoryController = bar
         DispatchQueue.main.async { view.becomeFirstResponder() }
         return view
     }
@@ -27,6 +28,8 @@ struct TerminalInputView: UIViewRepresentable {
 final class KeyInputView: UIView, UIKeyInput {
     var controller: SessionController?
     var accessory: UIView?
+    /// Keeps the key bar's hosting controller alive with its view.
+    var accessoryController: UIViewController?
 
     override var canBecomeFirstResponder: Bool { true }
     override var inputAccessoryView: UIView? { accessory }
