@@ -127,3 +127,30 @@ fn damaged_snapshots_and_zero_windows_are_refused() {
     type_line(&session, "echo after''zero");
     wait_for_text(&session, "afterzero", WAIT);
 }
+
+#[test]
+fn bootstrap_helpers_logging_and_version() {
+    let command = mosh_ffi::server_command(mosh_ffi::ServerCommandOptions {
+        server: "/opt/mosh server".into(),
+        colors: 256,
+        bind_ssh_address: true,
+        port: Some("60001:60010".into()),
+        lang: "en_US.UTF-8".into(),
+        command: vec!["tmux".into(), "new -A".into()],
+    });
+    assert_eq!(
+        command,
+        "'/opt/mosh server' 'new' '-c' '256' '-s' '-p' '60001:60010' '-l' 'LANG=en_US.UTF-8' '--' 'tmux' 'new -A'"
+    );
+    // Logging can be set up more than once (only the level changes), and logging a
+    // connect configuration never shows the key.
+    mosh_ffi::init_logging(mosh_ffi::LogLevel::Info);
+    mosh_ffi::init_logging(mosh_ffi::LogLevel::Warn);
+    let shown = format!("{:?}", config("h", 1, SOME_KEY));
+    assert!(!shown.contains(SOME_KEY), "{shown}");
+    let info = parse_connect(format!("MOSH CONNECT 60001 {SOME_KEY}\n")).unwrap();
+    assert!(!format!("{info:?}").contains(SOME_KEY));
+    let version = mosh_ffi::version();
+    assert_eq!(version.library, env!("CARGO_PKG_VERSION"));
+    assert!(version.protocol.contains("mosh 1.4"));
+}
