@@ -14,9 +14,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_core::netem::{Impairment, Roam};
-use mosh_ffi::Session;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use mosh_ffi::{Event, ListenerError, Session, SessionListener};
 use support::proxy_thread::ProxyThread;
-use support::{Recorder, WAIT, config, our_server, screen_text, type_line, wait_for_text};
+use support::{WAIT, config, our_server, screen_text, type_line, wait_for_text};
+
+/// Counts events and keeps nothing, so the client's memory is the library's.
+#[derive(Default)]
+struct Counter(AtomicU64);
+
+impl SessionListener for Counter {
+    fn on_event(&self, _event: Event) -> Result<(), ListenerError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
 
 /// (VmRSS KiB, open descriptors) of a process.
 fn sample(pid: &str) -> (u64, usize) {
@@ -51,9 +64,10 @@ fn main() {
         loss: 0.03,
     };
     let proxy = ProxyThread::in_front_of(server.port, link, 7);
+    let events = Arc::new(Counter::default());
     let session = Session::connect(
         config("127.0.0.1", proxy.addr.port(), &server.key),
-        Arc::new(Recorder::default()),
+        events.clone(),
     )
     .unwrap();
     wait_for_text(&session, "$", WAIT);
@@ -63,7 +77,7 @@ fn main() {
     );
     wait_for_text(&session, "tick ", WAIT);
     let server_pid = server.pid.to_string();
-    println!("minute  client_rss_kib  client_fds  server_rss_kib  server_fds  tick  rtt_ms");
+    println!("minute  client_rss_kib  client_fds  server_rss_kib  server_fds  tick  rtt_ms  events");
     let started = Instant::now();
     let mut last_tick = 0;
     let mut stalls = 0;
@@ -92,12 +106,13 @@ fn main() {
         server_max = (server_max.0.max(remote.0), server_max.1.max(remote.1));
         first.get_or_insert((client, remote));
         println!(
-            "{minute:6}  {:14}  {:10}  {:14}  {:10}  {now_tick:4}  {:6}",
+            "{minute:6}  {:14}  {:10}  {:14}  {:10}  {now_tick:4}  {:6}  {:6}",
             client.0,
             client.1,
             remote.0,
             remote.1,
-            session.status().rtt_ms
+            session.status().rtt_ms,
+            events.0.load(Ordering::Relaxed)
         );
     }
     let (first_client, first_server) = first.unwrap_or_default();
