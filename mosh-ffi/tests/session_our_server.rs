@@ -30,6 +30,9 @@ fn an_ipv6_literal_reaches_our_dual_stack_server() {
     wait_for_text(&session, "$", WAIT);
     type_line(&session, "echo v6''ok");
     wait_for_text(&session, "v6ok", WAIT);
+    // The server's internal variables stay out of the shell's environment.
+    type_line(&session, "echo internal=$(env | grep -c MOSH_RS_INTERNAL)");
+    wait_for_text(&session, "internal=0", WAIT);
     // A key encoded for the shell's modes, and Ctrl-C as a character with ctrl.
     session.send_input(b"echo abc".to_vec()).unwrap();
     session

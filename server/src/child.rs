@@ -117,6 +117,8 @@ pub fn spawn_on_pty(
 ) -> io::Result<tokio::process::Child> {
     let mut cmd = tokio::process::Command::new(exe);
     cmd.arg(&spec.program).arg(&spec.argv0).args(&spec.args);
+    // The daemon's own start-up variable is no business of the user's programs.
+    cmd.env_remove(crate::startup::WINDOW_SIZE_VARIABLE);
     for name in &spec.remove {
         cmd.env_remove(name);
     }
