@@ -19,6 +19,7 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import java.util.concurrent.atomic.AtomicInteger
@@ -121,7 +122,8 @@ class SessionController(
                 }
             }
         }
-        mutableState.value = UiState(UiState.Phase.RUNNING, newSession.status)
+        // The status as of now, in case it changed before the collector subscribed.
+        mutableState.update { if (it.phase == UiState.Phase.RUNNING) it.copy(status = newSession.status) else it }
         onScreen(newSession.screen)
     }
 
