@@ -44,14 +44,26 @@ export LANG=C.UTF-8 MOSHKIT_OUR_SERVER='$our_server'
 logs=\$(mktemp -d)
 echo "== swift: \$(swift --version 2>&1 | head -n 1)"
 echo "== stock peer: \$(mosh-server --version 2>&1 | head -n 1)"
+# SwiftPM 6.0.3 has been seen to crash (SIGSEGV in swift-build) on its first run in
+# a fresh root; a crash, not a compile error, is retried once.
+build() {
+    local status=0
+    nice swift build --build-tests || status=\$?
+    if [ "\$status" -ge 128 ]; then
+        echo "swift build crashed (exit \$status); once more"
+        status=0
+        nice swift build --build-tests || status=\$?
+    fi
+    return "\$status"
+}
 cd '$repo/bindings/swift'
 echo "== MoshKit: swift build"
-nice swift build --build-tests
+build
 echo "== MoshKit: swift test"
 nice swift test --skip-build --disable-swift-testing 2>&1 | tee \$logs/moshkit.log
 cd '$repo/apps/ios-demo'
 echo "== MoshDemoCore: swift build"
-nice swift build --build-tests
+build
 echo "== MoshDemoCore: swift test"
 nice swift test --skip-build --disable-swift-testing 2>&1 | tee \$logs/moshdemo.log
 summary() { # the closing "All tests" lines of XCTest
