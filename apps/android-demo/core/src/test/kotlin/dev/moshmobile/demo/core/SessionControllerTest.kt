@@ -4,6 +4,7 @@ import dev.moshmobile.ffi.ConnectionState
 import dev.moshmobile.ffi.Key
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.mosh.testing.MoshServer
+import dev.moshmobile.mosh.testing.PathRelay
 import dev.moshmobile.mosh.text
 import java.util.concurrent.atomic.AtomicReference
 import kotlinx.coroutines.flow.first
@@ -95,6 +96,33 @@ class SessionControllerTest {
             assertNull(store.bytes, "an ended session leaves nothing to restore")
             second.release()
             nonces.deleteRecursively()
+        }
+    }
+
+    @Test
+    fun `a dead path shows last contact on the status line and the notification bar, networkChanged recovers`() = runBlocking<Unit> {
+        MoshServer.ours().use { server ->
+            PathRelay(server.port).use { path ->
+                val drawn = AtomicReference<Screen?>()
+                val info = dev.moshmobile.ffi.ConnectInfo(path.port.toUShort(), server.key)
+                val controller = SessionController(MemoryStore(), { info }, { drawn.set(it) })
+                controller.connect(SshLogin("127.0.0.1", user = "unused"))
+                controller.waitForScreen("$", drawn)
+                path.killCurrentPath() // Wi-Fi gone, the app not told yet
+                val waiting = withTimeout(20_000) { controller.state.first { it.status?.state == ConnectionState.Waiting } }
+                val line = StatusLine.format(waiting)
+                println("RESULT status line after the path died: $line")
+                assertTrue(Regex("Last contact \\d+ s ago · reconnecting").matches(line), line)
+                // The library draws mosh's notification bar into the screen.
+                controller.waitForScreen("mosh: Last contact", drawn)
+                controller.networkChanged()
+                val back = withTimeout(20_000) { controller.state.first { it.status?.state == ConnectionState.Connected } }
+                assertTrue(StatusLine.format(back).startsWith("Connected"))
+                controller.send(KeyInput.Text("echo back''on''line\r"))
+                controller.waitForScreen("backonline", drawn)
+                controller.disconnect()
+                controller.release()
+            }
         }
     }
 
