@@ -17,6 +17,10 @@
 #   scripts/test-swift.sh            build, then test both packages
 #   MOSH_SWIFT_ROOT=/elsewhere scripts/test-swift.sh
 set -euo pipefail
+if [ "$(uname -s)" = Darwin ]; then
+    echo "on a Mac: bindings/swift/build-xcframework.sh, then swift test in bindings/swift and apps/ios-demo" >&2
+    exit 1
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$repo"
 swift_root=${MOSH_SWIFT_ROOT:-/var/cache/mosh-mobile/swift-root}
@@ -41,6 +45,8 @@ run_swift_tests() {
     cat <<EOF
 set -euo pipefail
 export LANG=C.UTF-8 MOSHKIT_OUR_SERVER='$our_server'
+${MOSHKIT_BACKGROUND_SECONDS:+export MOSHKIT_BACKGROUND_SECONDS='$MOSHKIT_BACKGROUND_SECONDS'}
+${MOSHKIT_LOG:+export MOSHKIT_LOG='$MOSHKIT_LOG'}
 logs=\$(mktemp -d)
 echo "== swift: \$(swift --version 2>&1 | head -n 1)"
 echo "== stock peer: \$(mosh-server --version 2>&1 | head -n 1)"

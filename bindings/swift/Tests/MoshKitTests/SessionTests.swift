@@ -197,18 +197,10 @@ final class SessionTests: XCTestCase {
 
     // MARK: snapshot → new process → restore
 
+    /// This process connects, goes to the background and drops the session; a new
+    /// process restores the snapshot and finds the same shell.
     func testOurServerSnapshotRestoresInANewProcess() async throws {
-        try await restoreInNewProcess(.ours)
-    }
-
-    func testStockServerSnapshotRestoresInANewProcess() async throws {
-        try await restoreInNewProcess(.stock)
-    }
-
-    /// The app stores the snapshot `enterBackground` returns, is killed, and a new
-    /// process restores it and finds the same shell.
-    private func restoreInNewProcess(_ kind: ServerKind) async throws {
-        let server = try ServerProcess(kind)
+        let server = try ServerProcess(.ours)
         var session: MoshSession? = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
         try waitForText(session!, "$")
         try typeLine(session!, "X=kept''42; echo s''et")
@@ -218,19 +210,51 @@ final class SessionTests: XCTestCase {
         session = nil  // this process's session stops
         try eventually("the first session released") { released == nil }
 
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("moshkit-snapshot-\(ProcessInfo.processInfo.processIdentifier)")
-        try snapshot.write(to: file)
+        let file = temporaryFile("snapshot")
         defer { try? FileManager.default.removeItem(at: file) }
-        let child = try runProcess(
-            productsDirectory().appendingPathComponent("MoshKitRestoreChild").path,
-            [file.path, "echo restored $X", "restored kept42"],
+        try snapshot.write(to: file)
+        try restoreInAnotherProcess(file, server)
+    }
+
+    /// A process connects, goes to the background, stores its snapshot and is
+    /// SIGKILLed (as iOS ends a suspended app); a new process restores it.
+    func testStockServerSnapshotSurvivesAKilledProcess() throws {
+        let server = try ServerProcess(.stock)
+        let output = temporaryFile("server-output")
+        let file = temporaryFile("snapshot")
+        defer {
+            try? FileManager.default.removeItem(at: output)
+            try? FileManager.default.removeItem(at: file)
+        }
+        try server.output.write(to: output, atomically: true, encoding: .utf8)
+        let app = try ChildProcess(child(), ["connect", output.path, file.path],
+                                   environment: ProcessInfo.processInfo.environment)
+        try eventually("the first process stored its snapshot", 30) {
+            app.stdout.contains("child saved the snapshot") || app.hasExited
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file.path), app.stdout + app.stderr)
+        app.kill()
+        XCTAssertEqual(app.wait(), 128 + SIGKILL)
+        try restoreInAnotherProcess(file, server)
+    }
+
+    private func restoreInAnotherProcess(_ snapshot: URL, _ server: ServerProcess) throws {
+        let restored = try runProcess(
+            child(), ["restore", snapshot.path, "echo restored $X", "restored kept42"],
             environment: ProcessInfo.processInfo.environment)
-        let printed = child.stdout + child.stderr
-        XCTAssertEqual(child.status, 0, printed)
+        let printed = restored.stdout + restored.stderr
+        XCTAssertEqual(restored.status, 0, printed)
         XCTAssertTrue(printed.contains("child saw restored kept42"), printed)
-        // The child closed the session politely: the server exits.
-        XCTAssertTrue(server.waitForExit(), "the server exits after the child's close")
+        // The restored session closed politely: the server exits.
+        XCTAssertTrue(server.waitForExit(), "the server exits after the restored session's close")
+    }
+
+    private func child() -> String {
+        productsDirectory().appendingPathComponent("MoshKitRestoreChild").path
+    }
+
+    private func temporaryFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("moshkit-\(name)-\(UUID().uuidString)")
     }
 
     // MARK: cancelling the stream

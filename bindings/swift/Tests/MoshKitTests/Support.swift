@@ -125,40 +125,88 @@ final class ServerProcess {
 func runProcess(
     _ path: String, _ arguments: [String], environment: [String: String]
 ) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("moshkit-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outPath = directory.appendingPathComponent("stdout").path
-    let errPath = directory.appendingPathComponent("stderr").path
+    let child = try ChildProcess(path, arguments, environment: environment)
+    let status = child.wait()
+    return (status, child.stdout, child.stderr)
+}
 
-    #if canImport(Glibc)
-    var actions = posix_spawn_file_actions_t()
-    #else
-    var actions: posix_spawn_file_actions_t?
-    #endif
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+/// A program started with posix_spawn, its output in files.
+final class ChildProcess {
+    let pid: pid_t
+    private let directory: URL
+    private var exitStatus: Int32?
 
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
+    init(_ path: String, _ arguments: [String], environment: [String: String]) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("moshkit-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(
+            &actions, 1, directory.appendingPathComponent("stdout").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(
+            &actions, 2, directory.appendingPathComponent("stderr").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw TestError.failed("cannot run \(path): error \(spawned)") }
+        self.pid = pid
     }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-    guard spawned == 0 else { throw TestError.failed("cannot run \(path): error \(spawned)") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let exited = (status & 0x7f) == 0
-    let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    return (code, stdout, stderr)
+
+    var stdout: String {
+        (try? String(contentsOf: directory.appendingPathComponent("stdout"), encoding: .utf8)) ?? ""
+    }
+
+    var stderr: String {
+        (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+    }
+
+    /// Whether it has exited (without waiting).
+    var hasExited: Bool {
+        if exitStatus != nil { return true }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return false }
+        exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return true
+    }
+
+    /// Waits for the exit; the exit code, or 128 + the signal.
+    @discardableResult
+    func wait() -> Int32 {
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = code
+        return code
+    }
+
+    /// SIGKILL, as iOS ends a suspended app.
+    func kill() {
+        if exitStatus == nil { _ = signalProcess(pid, SIGKILL) }
+        wait()
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// kill(2), out of reach of `ChildProcess.kill()`.
+private func signalProcess(_ pid: pid_t, _ signal: Int32) -> Int32 {
+    kill(pid, signal)
 }
 
 /// Polls `screen` until its text contains `needle`; returns how long it took.

@@ -1,44 +1,78 @@
-// The second process of the snapshot test (MoshKitTests): restores the snapshot in
-// the file it is given, types a line, and waits for its answer on the screen.
+// The other processes of the snapshot tests (MoshKitTests):
 //
-//   MoshKitRestoreChild SNAPSHOT_FILE LINE EXPECTED
-// Prints "child saw EXPECTED" and exits 0, or prints the screen and exits 1.
+//   MoshKitRestoreChild connect SERVER_OUTPUT_FILE SNAPSHOT_FILE
+//     connects with the MOSH CONNECT line in the file, sets X=kept42 in the shell,
+//     goes to the background and writes the snapshot, then waits to be killed (as
+//     iOS ends a suspended app).
+//   MoshKitRestoreChild restore SNAPSHOT_FILE LINE EXPECTED
+//     restores the snapshot, types LINE, waits for EXPECTED on the screen, closes.
+// Exits 0 on success, 1 with the screen printed otherwise.
 
 import Foundation
 import MoshKit
 
+func fail(_ message: String) -> Never {
+    print(message)
+    exit(1)
+}
+
+/// Blocks this thread (main.swift's top level is async because of `await`).
+func pause(_ seconds: TimeInterval) {
+    Thread.sleep(forTimeInterval: seconds)
+}
+
+func waitFor(_ session: MoshSession, _ needle: String) {
+    let deadline = Date().addingTimeInterval(15)
+    while !session.screen.text.contains(needle) {
+        if Date() > deadline { fail("child did not see \(needle):\n\(session.screen.text)") }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+}
+
+/// A key at a time, as a person types: a datagram per key.
+func typeSlowly(_ session: MoshSession, _ line: String) throws {
+    for character in line + "\r" {
+        try session.send(String(character))
+        Thread.sleep(forTimeInterval: 0.03)
+    }
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count == 4 else {
-    print("usage: MoshKitRestoreChild SNAPSHOT_FILE LINE EXPECTED")
-    exit(2)
-}
-let snapshot = try Data(contentsOf: URL(fileURLWithPath: arguments[1]))
-let session = try MoshSession.restore(snapshot: snapshot)
-// A key at a time, as a person types: a datagram per key.
-for character in arguments[2] + "\r" {
-    try session.send(String(character))
-    Thread.sleep(forTimeInterval: 0.03)
-}
-let deadline = Date().addingTimeInterval(15)
-while !session.screen.text.contains(arguments[3]) {
-    if Date() > deadline {
-        print("child did not see \(arguments[3]):\n\(session.screen.text)")
-        exit(1)
+switch (arguments.count, arguments.dropFirst().first) {
+case (4, "connect"):
+    let output = try String(contentsOfFile: arguments[2], encoding: .utf8)
+    let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: output)
+    waitFor(session, "$")
+    try typeSlowly(session, "X=kept''42; echo s''et")
+    waitFor(session, "set")
+    let snapshot = try await session.enterBackground()
+    // Written whole or not at all, as an app's store would.
+    let file = URL(fileURLWithPath: arguments[3])
+    try snapshot.write(to: file, options: .atomic)
+    // Unbuffered: this process is killed, never exits.
+    FileHandle.standardOutput.write(Data("child saved the snapshot\n".utf8))
+    pause(600)
+    fail("child was not killed")
+
+case (5, "restore"):
+    let snapshot = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
+    let session = try MoshSession.restore(snapshot: snapshot)
+    try typeSlowly(session, arguments[3])
+    waitFor(session, arguments[4])
+    print("child saw \(arguments[4])")
+    // A polite close, finished before this process exits.
+    try session.close()
+    let closing = Date()
+    while true {
+        if case .closed(let reason) = session.status.state {
+            print("child closed: \(reason)")
+            exit(reason == .closed ? 0 : 1)
+        }
+        if Date().timeIntervalSince(closing) > 15 { fail("child: the session did not close") }
+        pause(0.01)
     }
-    Thread.sleep(forTimeInterval: 0.01)
-}
-print("child saw \(arguments[3])")
-// A polite close, finished before this process exits.
-try session.close()
-let closing = Date()
-while true {
-    if case .closed(let reason) = session.status.state {
-        print("child closed: \(reason)")
-        exit(reason == .closed ? 0 : 1)
-    }
-    if Date().timeIntervalSince(closing) > 15 {
-        print("child: the session did not close")
-        exit(1)
-    }
-    Thread.sleep(forTimeInterval: 0.01)
+
+default:
+    fail("usage: MoshKitRestoreChild connect SERVER_OUTPUT_FILE SNAPSHOT_FILE\n"
+        + "       MoshKitRestoreChild restore SNAPSHOT_FILE LINE EXPECTED")
 }
