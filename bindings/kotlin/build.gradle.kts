@@ -10,7 +10,6 @@ plugins {
 val workspace = projectDir.resolve("../..")
 val abis = listOf("arm64-v8a", "armeabi-v7a", "x86_64")
 val jniOut = layout.buildDirectory.dir("jniLibs")
-val uniffiOut = layout.buildDirectory.dir("generated/uniffi")
 
 android {
     namespace = "dev.moshmobile.mosh"
@@ -25,9 +24,8 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
     sourceSets["main"].apply {
-        // The layer, and the generated file as patched by patchUniffiKotlin.
-        java.srcDir("src/main/kotlin/dev/moshmobile/mosh")
-        java.srcDir(uniffiOut)
+        // The layer and the generated file (scripts/gen-bindings.sh), as checked in.
+        java.srcDir("src/main/kotlin")
         jniLibs.srcDir(jniOut)
     }
 }
@@ -51,20 +49,4 @@ val cargoNdk by tasks.registering(Exec::class) {
     commandLine(args)
 }
 
-// The same two fixes as pom.xml's antrun step (README, "Known FFI gaps"): a copy of the
-// generated file with the `message` fields and Session's duplicate close() fixed.
-val patchUniffiKotlin by tasks.registering {
-    val source = file("src/main/kotlin/dev/moshmobile/ffi/mosh_ffi.kt")
-    val target = uniffiOut.map { it.file("dev/moshmobile/ffi/mosh_ffi.kt") }
-    inputs.file(source)
-    outputs.file(target)
-    doLast {
-        var text = source.readText()
-        text = Regex("""val `message`: kotlin\.String(\s*)\) : (\w+)\(\) \{\s*override val message\s*get\(\) = "message=\$\{ `message` \}"""")
-            .replace(text) { "override val `message`: kotlin.String${it.groupValues[1]}) : ${it.groupValues[2]}() {" }
-        text = Regex("""@Synchronized\s*override fun close\(\) \{\s*this\.destroy\(\)\s*\}""").replaceFirst(text, "")
-        target.get().asFile.apply { parentFile.mkdirs(); writeText(text) }
-    }
-}
-
-tasks.named("preBuild") { dependsOn(patchUniffiKotlin, cargoNdk) }
+tasks.named("preBuild") { dependsOn(cargoNdk) }

@@ -93,7 +93,7 @@ fn main() {
         "RSS: {before} KiB before the first session, {with_session} KiB with one idle session (+{} KiB)",
         with_session - before
     );
-    idle.close().unwrap();
+    idle.shutdown().unwrap();
 
     let server = our_server();
     let forwarded = Arc::new(Mutex::new(Vec::new()));
@@ -128,5 +128,5 @@ fn main() {
         latencies.len(),
         forwarded.len()
     );
-    session.close().unwrap();
+    session.shutdown().unwrap();
 }

@@ -77,7 +77,9 @@ fn main() {
     );
     wait_for_text(&session, "tick ", WAIT);
     let server_pid = server.pid.to_string();
-    println!("minute  client_rss_kib  client_fds  server_rss_kib  server_fds  tick  rtt_ms  events");
+    println!(
+        "minute  client_rss_kib  client_fds  server_rss_kib  server_fds  tick  rtt_ms  events"
+    );
     let started = Instant::now();
     let mut last_tick = 0;
     let mut stalls = 0;
@@ -129,5 +131,5 @@ fn main() {
         server_max.1,
         stalls
     );
-    session.close().unwrap();
+    session.shutdown().unwrap();
 }

@@ -1,5 +1,6 @@
 //! One error type for every call, a variant per cause; uniffi maps it to a Swift
-//! `Error` and Kotlin exceptions.
+//! `Error` and Kotlin exceptions. Fields are named `detail`, not `message`, which
+//! would clash with Kotlin's `Throwable.message`.
 
 use mosh_core::bootstrap::ConnectError;
 use mosh_core::crypto::KeyError;
@@ -10,16 +11,16 @@ use mosh_core::session::SnapshotError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum MoshError {
     /// The session key is not a 22-character mosh key.
-    #[error("invalid session key: {message}")]
+    #[error("invalid session key: {detail}")]
     InvalidKey {
         /// What is wrong (never the key itself).
-        message: String,
+        detail: String,
     },
     /// The host is empty or not a usable address.
-    #[error("invalid host: {message}")]
+    #[error("invalid host: {detail}")]
     InvalidHost {
         /// What is wrong.
-        message: String,
+        detail: String,
     },
     /// Port 0.
     #[error("invalid port {port}")]
@@ -36,10 +37,10 @@ pub enum MoshError {
         rows: u16,
     },
     /// The server's output has no usable `MOSH CONNECT` line.
-    #[error("no usable MOSH CONNECT line: {message}")]
+    #[error("no usable MOSH CONNECT line: {detail}")]
     NoConnectLine {
         /// What was wrong.
-        message: String,
+        detail: String,
     },
     /// Not a snapshot of this library, or too short to be one.
     #[error("not a session snapshot")]
@@ -51,10 +52,10 @@ pub enum MoshError {
         version: u16,
     },
     /// Truncated, padded, damaged or otherwise unusable snapshot bytes.
-    #[error("snapshot is damaged: {message}")]
+    #[error("snapshot is damaged: {detail}")]
     SnapshotCorrupt {
         /// What is wrong.
-        message: String,
+        detail: String,
     },
     /// The session cannot be saved.
     #[error("the session cannot be saved")]
@@ -71,16 +72,16 @@ pub enum MoshError {
     WrongThread,
     /// The nonce store could not reserve sequence numbers (unwritable directory,
     /// damaged file): the session does not start rather than risk a repeated nonce.
-    #[error("could not reserve sequence numbers: {message}")]
+    #[error("could not reserve sequence numbers: {detail}")]
     Storage {
         /// What failed.
-        message: String,
+        detail: String,
     },
     /// The library could not start its runtime or threads.
-    #[error("internal error: {message}")]
+    #[error("internal error: {detail}")]
     Internal {
         /// What failed.
-        message: String,
+        detail: String,
     },
 }
 
@@ -91,14 +92,14 @@ impl From<RuntimeError> for MoshError {
             RuntimeError::InvalidSize { columns, rows } => MoshError::InvalidSize { columns, rows },
             RuntimeError::InvalidPort => MoshError::InvalidPort { port: 0 },
             RuntimeError::InvalidHost => MoshError::InvalidHost {
-                message: "empty".into(),
+                detail: "empty".into(),
             },
             RuntimeError::Snapshot(error) => error.into(),
             RuntimeError::SnapshotUnavailable => MoshError::SnapshotUnavailable,
             RuntimeError::Busy => MoshError::Busy,
             RuntimeError::WrongThread => MoshError::WrongThread,
-            RuntimeError::NonceStore(message) => MoshError::Storage { message },
-            RuntimeError::Runtime(message) => MoshError::Internal { message },
+            RuntimeError::NonceStore(detail) => MoshError::Storage { detail },
+            RuntimeError::Runtime(detail) => MoshError::Internal { detail },
         }
     }
 }
@@ -109,7 +110,7 @@ impl From<SnapshotError> for MoshError {
             SnapshotError::Foreign => MoshError::SnapshotForeign,
             SnapshotError::NewerVersion(version) => MoshError::SnapshotNewerVersion { version },
             other => MoshError::SnapshotCorrupt {
-                message: other.to_string(),
+                detail: other.to_string(),
             },
         }
     }
@@ -118,7 +119,7 @@ impl From<SnapshotError> for MoshError {
 impl From<KeyError> for MoshError {
     fn from(error: KeyError) -> Self {
         MoshError::InvalidKey {
-            message: error.to_string(),
+            detail: error.to_string(),
         }
     }
 }
@@ -128,7 +129,7 @@ impl From<ConnectError> for MoshError {
         match error {
             ConnectError::BadKey(error) => error.into(),
             other => MoshError::NoConnectLine {
-                message: other.to_string(),
+                detail: other.to_string(),
             },
         }
     }
@@ -139,17 +140,17 @@ impl From<ConnectError> for MoshError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum ListenerError {
     /// The app's listener failed.
-    #[error("listener failed: {message}")]
+    #[error("listener failed: {detail}")]
     Failed {
         /// What the app said.
-        message: String,
+        detail: String,
     },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
     fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
         ListenerError::Failed {
-            message: error.reason,
+            detail: error.reason,
         }
     }
 }

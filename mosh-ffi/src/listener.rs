@@ -56,8 +56,8 @@ pub enum Event {
 /// it.
 ///
 /// The library holds the listener until the session's `Closed` event. A listener
-/// that holds its `Session` strongly therefore keeps it alive: call `close()` when
-/// the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+/// that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
+/// the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
 /// cancellation), or let the listener hold the session weakly.
 #[uniffi::export(with_foreign)]
 pub trait SessionListener: Send + Sync {

@@ -231,9 +231,13 @@ impl Session {
         self.handle.status().into()
     }
 
-    /// Starts the polite shutdown; a `Closed` event follows. Later calls fail with
-    /// `SessionClosed`.
-    pub fn close(&self) -> Result<(), MoshError> {
+    /// Ends the session politely: the shutdown handshake tells the server, which
+    /// hangs up the remote program and exits; a `Closed` event follows. Later calls
+    /// fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
+    /// `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
+    /// reference without `shutdown` stops the session quietly and leaves the server
+    /// session for a stored snapshot to resume.)
+    pub fn shutdown(&self) -> Result<(), MoshError> {
         Ok(self.handle.close()?)
     }
 }

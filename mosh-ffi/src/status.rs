@@ -9,9 +9,9 @@ use mosh_core::session::{
 pub enum CloseReason {
     /// The server's program exited (the user typed `exit`).
     ServerExited,
-    /// Our `close()` was acknowledged by the server.
+    /// Our `shutdown()` was acknowledged by the server.
     Closed,
-    /// Our `close()` went unacknowledged; the server may still run.
+    /// Our `shutdown()` went unacknowledged; the server may still run.
     CloseUnacknowledged,
     /// No answer from the server within 15 s of connecting: wrong port or key, or
     /// UDP blocked.

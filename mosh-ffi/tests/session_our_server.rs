@@ -48,7 +48,7 @@ fn an_ipv6_literal_reaches_our_dual_stack_server() {
         )
         .unwrap();
     wait_for_text(&session, "^C", WAIT);
-    session.close().unwrap();
+    session.shutdown().unwrap();
     assert_eq!(recorder.closed(WAIT), CloseReason::Closed);
 }
 
@@ -307,7 +307,7 @@ impl SessionListener for Misbehaving {
         match self.mode {
             0 => panic!("listener panics"),
             1 => Err(ListenerError::Failed {
-                message: "listener throws".into(),
+                detail: "listener throws".into(),
             }),
             _ => {
                 std::thread::sleep(Duration::from_millis(250));

@@ -40,7 +40,7 @@ fn connect_by_name_type_resize_and_close() {
     assert_eq!(session.screen().columns, 100);
     assert_eq!(session.screen().rows.len(), 30);
 
-    session.close().unwrap();
+    session.shutdown().unwrap();
     assert_eq!(recorder.closed(WAIT), CloseReason::Closed);
     assert_eq!(
         session.send_input(b"x".to_vec()),

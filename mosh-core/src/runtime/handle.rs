@@ -232,7 +232,11 @@ impl SessionHandle {
 
     /// The app is back: resynchronize at once from a fresh socket.
     pub fn enter_foreground(&self) -> Result<(), RuntimeError> {
-        self.send(Command::EnterForeground)
+        self.send(Command::EnterForeground)?;
+        // Readers see the foreground at once, as they see the background once
+        // enter_background returns.
+        self.published.set_background(false);
+        Ok(())
     }
 
     /// Bytes that let a new process resume this session

@@ -111,6 +111,16 @@ impl Published {
         news
     }
 
+    /// Sets the background flag of the published status (the task confirms it on
+    /// its next publish).
+    pub fn set_background(&self, background: bool) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .status
+            .background = background;
+    }
+
     /// Whether the end has been published.
     pub fn is_closed(&self) -> bool {
         matches!(

@@ -327,12 +327,19 @@ impl SessionTask {
         {
             self.mailbox.screen_changed(rows);
         }
-        let status = session.status(now);
-        let heard_at = session.transport().last_new_remote_state();
-        if closed.is_none() && self.published.set_status(status, heard_at) {
-            self.mailbox.status(status);
+        if closed.is_none() {
+            self.publish_status(now, false);
         }
         closed
+    }
+
+    /// Publishes the status; the listener hears it when it is news (or `always`).
+    fn publish_status(&mut self, now: Instant, always: bool) {
+        let status = self.session().status(now);
+        let heard_at = self.session().transport().last_new_remote_state();
+        if self.published.set_status(status, heard_at) || always {
+            self.mailbox.status(status);
+        }
     }
 
     /// When to rebuild the display if nothing arrives: the display's own timers
@@ -391,17 +398,16 @@ impl SessionTask {
                 tracing::info!("entering the background");
                 self.driver.transport_mut().enter_background();
                 // Published before the reply, so the caller reads it at once.
-                let status = self.session().status(now);
-                let heard_at = self.session().transport().last_new_remote_state();
-                if self.published.set_status(status, heard_at) {
-                    self.mailbox.status(status);
-                }
+                self.publish_status(now, false);
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));
             }
             Command::Background => self.driver.transport_mut().enter_background(),
             Command::EnterForeground => {
                 tracing::info!("entering the foreground: resynchronizing");
                 self.driver.transport_mut().enter_foreground(now);
+                // The handle already published the foreground for readers; the
+                // listener hears it here.
+                self.publish_status(now, true);
             }
             Command::Snapshot(reply) => {
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));

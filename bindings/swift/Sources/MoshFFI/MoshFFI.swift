@@ -629,12 +629,6 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol SessionProtocol: AnyObject, Sendable {
     
     /**
-     * Starts the polite shutdown; a `Closed` event follows. Later calls fail with
-     * `SessionClosed`.
-     */
-    func close() throws 
-    
-    /**
      * The app leaves the foreground: every timer and send stops. Returns a
      * snapshot to store. **It holds the session key**: keep it in the Keychain or
      * encrypted with an Android Keystore key.
@@ -677,6 +671,16 @@ public protocol SessionProtocol: AnyObject, Sendable {
      * keys, modifiers).
      */
     func sendKey(key: Key, modifiers: KeyModifiers) throws 
+    
+    /**
+     * Ends the session politely: the shutdown handshake tells the server, which
+     * hangs up the remote program and exits; a `Closed` event follows. Later calls
+     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
+     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
+     * reference without `shutdown` stops the session quietly and leaves the server
+     * session for a stored snapshot to resume.)
+     */
+    func shutdown() throws 
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
@@ -776,18 +780,6 @@ public static func restore(snapshot: Data, options: SessionOptions, listener: Se
 }
     
 
-    
-    /**
-     * Starts the polite shutdown; a `Closed` event follows. Later calls fail with
-     * `SessionClosed`.
-     */
-open func close()throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
-        uniffiCallStatus in
-    uniffi_mosh_ffi_fn_method_session_close(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
     
     /**
      * The app leaves the foreground: every timer and send stops. Returns a
@@ -890,6 +882,22 @@ open func sendKey(key: Key, modifiers: KeyModifiers)throws   {try rustCallWithEr
 }
     
     /**
+     * Ends the session politely: the shutdown handshake tells the server, which
+     * hangs up the remote program and exits; a `Closed` event follows. Later calls
+     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
+     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
+     * reference without `shutdown` stops the session quietly and leaves the server
+     * session for a stored snapshot to resume.)
+     */
+open func shutdown()throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_shutdown(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Bytes that let a new process resume this session with `restore`. **They hold
      * the session key**: store them as a secret.
      */
@@ -971,8 +979,8 @@ public func FfiConverterTypeSession_lower(_ value: Session) -> UInt64 {
  * it.
  *
  * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `close()` when
- * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
+ * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
  * cancellation), or let the listener hold the session weakly.
  */
 public protocol SessionListener: AnyObject, Sendable {
@@ -990,8 +998,8 @@ public protocol SessionListener: AnyObject, Sendable {
  * it.
  *
  * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `close()` when
- * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
+ * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
  * cancellation), or let the listener hold the session weakly.
  */
 open class SessionListenerImpl: SessionListener, @unchecked Sendable {
@@ -2325,11 +2333,11 @@ public enum CloseReason: Equatable, Hashable {
      */
     case serverExited
     /**
-     * Our `close()` was acknowledged by the server.
+     * Our `shutdown()` was acknowledged by the server.
      */
     case closed
     /**
-     * Our `close()` went unacknowledged; the server may still run.
+     * Our `shutdown()` went unacknowledged; the server may still run.
      */
     case closeUnacknowledged
     /**
@@ -3044,7 +3052,7 @@ enum ListenerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     case Failed(
         /**
          * What the app said.
-         */message: String
+         */detail: String
     )
 
     
@@ -3076,7 +3084,7 @@ public struct FfiConverterTypeListenerError: FfiConverterRustBuffer {
 
         
         case 1: return .Failed(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -3090,9 +3098,9 @@ public struct FfiConverterTypeListenerError: FfiConverterRustBuffer {
 
         
         
-        case let .Failed(message):
+        case let .Failed(detail):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         }
     }
@@ -3243,7 +3251,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidKey(
         /**
          * What is wrong (never the key itself).
-         */message: String
+         */detail: String
     )
     /**
      * The host is empty or not a usable address.
@@ -3251,7 +3259,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidHost(
         /**
          * What is wrong.
-         */message: String
+         */detail: String
     )
     /**
      * Port 0.
@@ -3278,7 +3286,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case NoConnectLine(
         /**
          * What was wrong.
-         */message: String
+         */detail: String
     )
     /**
      * Not a snapshot of this library, or too short to be one.
@@ -3298,7 +3306,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case SnapshotCorrupt(
         /**
          * What is wrong.
-         */message: String
+         */detail: String
     )
     /**
      * The session cannot be saved.
@@ -3324,7 +3332,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Storage(
         /**
          * What failed.
-         */message: String
+         */detail: String
     )
     /**
      * The library could not start its runtime or threads.
@@ -3332,7 +3340,7 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Internal(
         /**
          * What failed.
-         */message: String
+         */detail: String
     )
 
     
@@ -3364,10 +3372,10 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
 
         
         case 1: return .InvalidKey(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
         case 2: return .InvalidHost(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .InvalidPort(
             port: try FfiConverterUInt16.read(from: &buf)
@@ -3377,24 +3385,24 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             rows: try FfiConverterUInt16.read(from: &buf)
             )
         case 5: return .NoConnectLine(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
         case 6: return .SnapshotForeign
         case 7: return .SnapshotNewerVersion(
             version: try FfiConverterUInt16.read(from: &buf)
             )
         case 8: return .SnapshotCorrupt(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
         case 9: return .SnapshotUnavailable
         case 10: return .SessionClosed
         case 11: return .Busy
         case 12: return .WrongThread
         case 13: return .Storage(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
         case 14: return .Internal(
-            message: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -3408,14 +3416,14 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
 
         
         
-        case let .InvalidKey(message):
+        case let .InvalidKey(detail):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         
-        case let .InvalidHost(message):
+        case let .InvalidHost(detail):
             writeInt(&buf, Int32(2))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         
         case let .InvalidPort(port):
@@ -3429,9 +3437,9 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             FfiConverterUInt16.write(rows, into: &buf)
             
         
-        case let .NoConnectLine(message):
+        case let .NoConnectLine(detail):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         
         case .SnapshotForeign:
@@ -3443,9 +3451,9 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             FfiConverterUInt16.write(version, into: &buf)
             
         
-        case let .SnapshotCorrupt(message):
+        case let .SnapshotCorrupt(detail):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         
         case .SnapshotUnavailable:
@@ -3464,14 +3472,14 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(12))
         
         
-        case let .Storage(message):
+        case let .Storage(detail):
             writeInt(&buf, Int32(13))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Internal(message):
+        case let .Internal(detail):
             writeInt(&buf, Int32(14))
-            FfiConverterString.write(message, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         }
     }
@@ -3895,9 +3903,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_sessionlistener_on_event() != 9258) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_close() != 47380) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 34673) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3920,6 +3925,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_send_key() != 44107) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64859) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 53657) {

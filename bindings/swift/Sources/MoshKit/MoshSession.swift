@@ -141,7 +141,7 @@ public final class MoshSession: Sendable {
     /// Starts the polite shutdown; `.closed` follows on ``events``. Later calls throw
     /// ``MoshError/SessionClosed``.
     public func close() throws {
-        try session.close()
+        try session.shutdown()
     }
 }
 

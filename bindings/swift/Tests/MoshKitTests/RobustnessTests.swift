@@ -16,7 +16,7 @@ final class RobustnessTests: XCTestCase {
         var calls: Int { lock.withLock { count } }
         func onEvent(event: Event) throws {
             lock.withLock { count += 1 }
-            throw ListenerError.Failed(message: "listener throws")
+            throw ListenerError.Failed(detail: "listener throws")
         }
     }
 
@@ -32,7 +32,7 @@ final class RobustnessTests: XCTestCase {
         try session.sendInput(bytes: Data("echo still''going\r".utf8))
         try eventually("the session went on") { session.screen().text.contains("stillgoing") }
         XCTAssertGreaterThan(listener.calls, 1)
-        try session.close()
+        try session.shutdown()
     }
 
     func testAThousandCallsFromEightThreads() throws {

@@ -97,7 +97,7 @@ final class SessionTests: XCTestCase {
             XCTAssertFalse(thread.main)
             XCTAssertEqual(thread.name, "mosh-events")
         }
-        try session.close()
+        try session.shutdown()
         try eventually("closed") { session.status().state == .closed(reason: .closed) }
 
         // MoshKit's stream is fed from that thread: it fills while this (main)

@@ -299,11 +299,6 @@ uint64_t uniffi_mosh_ffi_fn_constructor_session_connect(RustBuffer config, uint6
 uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer snapshot, RustBuffer options, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSE
-#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSE
-void uniffi_mosh_ffi_fn_method_session_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_BACKGROUND
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_BACKGROUND
 RustBuffer uniffi_mosh_ffi_fn_method_session_enter_background(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -342,6 +337,11 @@ void uniffi_mosh_ffi_fn_method_session_send_input(uint64_t ptr, RustBuffer bytes
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_KEY
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_KEY
 void uniffi_mosh_ffi_fn_method_session_send_key(uint64_t ptr, RustBuffer key, RustBuffer modifiers, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SHUTDOWN
+void uniffi_mosh_ffi_fn_method_session_shutdown(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SNAPSHOT
@@ -665,12 +665,6 @@ uint16_t uniffi_mosh_ffi_checksum_method_sessionlistener_on_event(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSE
-#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSE
-uint16_t uniffi_mosh_ffi_checksum_method_session_close(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_ENTER_BACKGROUND
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_ENTER_BACKGROUND
 uint16_t uniffi_mosh_ffi_checksum_method_session_enter_background(void
@@ -716,6 +710,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_send_input(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_KEY
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_KEY
 uint16_t uniffi_mosh_ffi_checksum_method_session_send_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SHUTDOWN
+uint16_t uniffi_mosh_ffi_checksum_method_session_shutdown(void
     
 );
 #endif

@@ -707,8 +707,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_sessionlistener_on_event(
     ): Int
-    external fun uniffi_mosh_ffi_checksum_method_session_close(
-    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_enter_background(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_enter_foreground(
@@ -724,6 +722,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_mosh_ffi_checksum_method_session_send_input(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_key(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_shutdown(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_snapshot(
     ): Int
@@ -770,8 +770,6 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mosh_ffi_fn_constructor_session_restore(`snapshot`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_mosh_ffi_fn_method_session_close(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_enter_background(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_enter_foreground(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -787,6 +785,8 @@ internal object UniffiLib {
     external fun uniffi_mosh_ffi_fn_method_session_send_input(`ptr`: Long,`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_key(`ptr`: Long,`key`: RustBuffer.ByValue,`modifiers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_session_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_snapshot(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -934,9 +934,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_sessionlistener_on_event() and 0xFFFF) != 9258) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_close() and 0xFFFF) != 47380) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 34673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -959,6 +956,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_key() and 0xFFFF) != 44107) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64859) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 53657) {
@@ -1462,12 +1462,6 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 public interface SessionInterface {
     
     /**
-     * Starts the polite shutdown; a `Closed` event follows. Later calls fail with
-     * `SessionClosed`.
-     */
-    fun `close`()
-    
-    /**
      * The app leaves the foreground: every timer and send stops. Returns a
      * snapshot to store. **It holds the session key**: keep it in the Keychain or
      * encrypted with an Android Keystore key.
@@ -1510,6 +1504,16 @@ public interface SessionInterface {
      * keys, modifiers).
      */
     fun `sendKey`(`key`: Key, `modifiers`: KeyModifiers)
+    
+    /**
+     * Ends the session politely: the shutdown handshake tells the server, which
+     * hangs up the remote program and exits; a `Closed` event follows. Later calls
+     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
+     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
+     * reference without `shutdown` stops the session quietly and leaves the server
+     * session for a stored snapshot to resume.)
+     */
+    fun `shutdown`()
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
@@ -1628,23 +1632,6 @@ open class Session: Disposable, AutoCloseable, SessionInterface
             UniffiLib.uniffi_mosh_ffi_fn_clone_session(handle, status)
         }
     }
-
-    
-    /**
-     * Starts the polite shutdown; a `Closed` event follows. Later calls fail with
-     * `SessionClosed`.
-     */
-    @Throws(MoshException::class)override fun `close`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(MoshException) { _status ->
-    UniffiLib.uniffi_mosh_ffi_fn_method_session_close(
-        it,
-        _status)
-}
-    }
-    
-    
 
     
     /**
@@ -1780,6 +1767,27 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         
         FfiConverterTypeKey.lower(`key`),
         FfiConverterTypeKeyModifiers.lower(`modifiers`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Ends the session politely: the shutdown handshake tells the server, which
+     * hangs up the remote program and exits; a `Closed` event follows. Later calls
+     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
+     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
+     * reference without `shutdown` stops the session quietly and leaves the server
+     * session for a stored snapshot to resume.)
+     */
+    @Throws(MoshException::class)override fun `shutdown`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_shutdown(
+        it,
+        _status)
 }
     }
     
@@ -1997,8 +2005,8 @@ public object FfiConverterTypeSession: FfiConverter<Session, Long> {
  * it.
  *
  * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `close()` when
- * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
+ * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
  * cancellation), or let the listener hold the session weakly.
  */
 public interface SessionListener {
@@ -2018,8 +2026,8 @@ public interface SessionListener {
  * it.
  *
  * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `close()` when
- * the UI is done with a session (the Kotlin and Swift layers do so on `close()` /
+ * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
+ * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
  * cancellation), or let the listener hold the session weakly.
  */
 open class SessionListenerImpl: Disposable, AutoCloseable, SessionListener
@@ -3050,11 +3058,11 @@ enum class CloseReason {
      */
     SERVER_EXITED,
     /**
-     * Our `close()` was acknowledged by the server.
+     * Our `shutdown()` was acknowledged by the server.
      */
     CLOSED,
     /**
-     * Our `close()` went unacknowledged; the server may still run.
+     * Our `shutdown()` went unacknowledged; the server may still run.
      */
     CLOSE_UNACKNOWLEDGED,
     /**
@@ -3939,10 +3947,10 @@ sealed class ListenerException: kotlin.Exception() {
         /**
          * What the app said.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : ListenerException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
 
@@ -3976,7 +3984,7 @@ public object FfiConverterTypeListenerError : FfiConverterRustBuffer<ListenerExc
             is ListenerException.Failed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
         }
     }
@@ -3985,7 +3993,7 @@ public object FfiConverterTypeListenerError : FfiConverterRustBuffer<ListenerExc
         when(value) {
             is ListenerException.Failed -> {
                 buf.putInt(1)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -4069,10 +4077,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What is wrong (never the key itself).
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4083,10 +4091,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What is wrong.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4130,10 +4138,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What was wrong.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4167,10 +4175,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What is wrong.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4219,10 +4227,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What failed.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4233,10 +4241,10 @@ sealed class MoshException: kotlin.Exception() {
         /**
          * What failed.
          */
-        val `message`: kotlin.String
+        val `detail`: kotlin.String
         ) : MoshException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "detail=${ `detail` }"
     }
     
 
@@ -4300,12 +4308,12 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.InvalidKey -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.InvalidHost -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.InvalidPort -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -4321,7 +4329,7 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.NoConnectLine -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.SnapshotForeign -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -4335,7 +4343,7 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.SnapshotCorrupt -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.SnapshotUnavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -4356,12 +4364,12 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.Storage -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.Internal -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`message`)
+                + FfiConverterString.allocationSize(value.`detail`)
             )
         }
     }
@@ -4370,12 +4378,12 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
         when(value) {
             is MoshException.InvalidKey -> {
                 buf.putInt(1)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.InvalidHost -> {
                 buf.putInt(2)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.InvalidPort -> {
@@ -4391,7 +4399,7 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             }
             is MoshException.NoConnectLine -> {
                 buf.putInt(5)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.SnapshotForeign -> {
@@ -4405,7 +4413,7 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             }
             is MoshException.SnapshotCorrupt -> {
                 buf.putInt(8)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.SnapshotUnavailable -> {
@@ -4426,12 +4434,12 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             }
             is MoshException.Storage -> {
                 buf.putInt(13)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.Internal -> {
                 buf.putInt(14)
-                FfiConverterString.write(value.`message`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -132,7 +132,7 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     override fun close() {
         if (session.uniffiIsDestroyed) return
         try {
-            session.close()
+            session.shutdown()
         } catch (_: MoshException.SessionClosed) {
             // Already ended or closing.
         }

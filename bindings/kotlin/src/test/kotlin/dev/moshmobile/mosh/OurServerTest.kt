@@ -73,7 +73,7 @@ class OurServerTest {
                 session.sendInput("seq 1 2000; echo thrown''$unexpected\r".encodeToByteArray())
                 waitFor("thrown$unexpected")
                 assertTrue(listener.calls.get() > 0, "the listener was called")
-                session.close()
+                session.shutdown()
                 session.destroy()
             }
         }
