@@ -2,8 +2,9 @@
 # Runs every test of the project. Works on a fresh Debian machine: it installs the
 # stock peers the interop tests start (Debian's mosh 1.4, tmux, openssh-server for the
 # wrapper test, vim-tiny as a full-screen program), then checks
-# formatting and lints, and runs the unit, vector, property, interop and fuzz-corpus
-# tests. The test vectors are read from ../shared/testvectors (or $MOSH_TESTVECTORS).
+# formatting and lints, checks the library for iOS and Android, and runs the unit,
+# vector, property, interop and fuzz-corpus tests, then the Kotlin tests
+# (scripts/test-kotlin.sh) and the Swift tests (scripts/test-swift.sh). The test vectors are read from ../shared/testvectors (or $MOSH_TESTVECTORS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,9 +46,32 @@ cargo check -q -p mosh-ffi --target aarch64-apple-ios --no-default-features
 cargo check -q -p mosh-ffi --target aarch64-linux-android
 echo "== generated bindings are current"
 bash scripts/gen-bindings.sh --check
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+# Every suite runs even when an earlier one failed; the run fails at the end.
+status=0
 echo "== cargo test"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-cargo test --workspace 2>&1 | tee "$log"
-# One closing line for the whole run: the sum over every cargo test binary.
-awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"
+cargo test --workspace 2>&1 | tee "$logs/cargo.log" || status=1
+echo "== Kotlin: bindings/kotlin and apps/android-demo (Maven, JNA, Robolectric)"
+bash scripts/test-kotlin.sh 2>&1 | tee "$logs/kotlin.log" || status=1
+echo "== Swift: bindings/swift and apps/ios-demo (swift test in a Debian 13 root)"
+bash scripts/test-swift.sh 2>&1 | tee "$logs/swift.log" || status=1
+
+# One closing line for the whole run: cargo's test binaries, Maven Surefire's module
+# summaries and XCTest's "All tests" suites, added up.
+cargo_counts=$(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$logs/cargo.log")
+kotlin_counts=$(awk '/Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
+        gsub(/[^0-9 ]/, " "); split($0, n, " +");
+        run += $(NF-3); failed += $(NF-2) + $(NF-1); skipped += $NF }
+    END { print run - failed - skipped, failed }' "$logs/kotlin.log")
+swift_counts=$(grep -A1 "^Test Suite 'All tests' \(passed\|failed\)" "$logs/swift.log" \
+    | awk '/Executed [0-9]+ tests?, with [0-9]+ failures?/ {
+        for (i = 1; i <= NF; i++) { if ($i == "Executed") t += $(i+1); if ($i == "with") f += $(i+1) } }
+        END { print t - f, f + 0 }')
+read -r cp cf <<<"$cargo_counts"
+read -r kp kf <<<"$kotlin_counts"
+read -r sp sf <<<"$swift_counts"
+echo "cargo: $cp passed, $cf failed; Kotlin: $kp passed, $kf failed; Swift: $sp passed, $sf failed"
+[ "$((cf + kf + sf))" -eq 0 ] || status=1
+echo "all tests: $((cp + kp + sp)) passed, $((cf + kf + sf)) failed"
+exit "$status"
