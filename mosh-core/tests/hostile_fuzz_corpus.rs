@@ -89,7 +89,15 @@ fn snapshot_seeds() -> Vec<(String, Vec<u8>)> {
     session.send_input(b"echo typed but not acknowledged");
     let bytes = session.snapshot(1_790_000_000_000_000).unwrap().to_vec();
     let truncated = bytes[..bytes.len() / 2].to_vec();
-    vec![("whole".into(), bytes), ("truncated".into(), truncated)]
+    // The body alone, for the harness to wrap in a valid envelope (mode `B`).
+    let mut body = b"B".to_vec();
+    body.extend_from_slice(&bytes[14..bytes.len() - 4]);
+    assert_eq!(snapshot::envelope(&body[1..]), bytes, "the harness's envelope is ours");
+    vec![
+        ("whole".into(), bytes),
+        ("truncated".into(), truncated),
+        ("body".into(), body),
+    ]
 }
 
 /// Writes the seeds to `$MOSH_FUZZ_WRITE_SEEDS/<target>` when that is set, then runs

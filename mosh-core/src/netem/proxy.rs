@@ -176,7 +176,12 @@ struct Mapping {
     socket: Arc<UdpSocket>,
     generation: u64,
     reader: JoinHandle<()>,
+    /// When the client last sent through it.
+    last_used: Instant,
 }
+
+/// A client address silent this long loses its mapping (and upstream socket).
+const MAPPING_IDLE_LIMIT: Duration = Duration::from_secs(120);
 
 /// A running proxy; stops when dropped.
 #[derive(Debug)]
@@ -253,6 +258,17 @@ async fn relay_up(front: Arc<UdpSocket>, upstream: SocketAddr, handle: ProxyHand
             let shared = handle.lock();
             (shared.generation, shared.upstream_ip)
         };
+        // Mappings of client addresses that went quiet (a client that moved to a
+        // fresh socket) are let go, as a NAT forgets them.
+        let now = Instant::now();
+        mappings.retain(|address, mapping| {
+            let keep = *address == client
+                || now.saturating_duration_since(mapping.last_used) < MAPPING_IDLE_LIMIT;
+            if !keep {
+                mapping.reader.abort();
+            }
+            keep
+        });
         let current = mappings
             .get(&client)
             .is_some_and(|mapping| mapping.generation == generation);
@@ -276,10 +292,14 @@ async fn relay_up(front: Arc<UdpSocket>, upstream: SocketAddr, handle: ProxyHand
                     socket,
                     generation,
                     reader,
+                    last_used: now,
                 },
             ) {
                 old.reader.abort();
             }
+        }
+        if let Some(mapping) = mappings.get_mut(&client) {
+            mapping.last_used = now;
         }
         let deliver_at = handle.admit(Direction::Up, len);
         if let Some(at) = deliver_at {
