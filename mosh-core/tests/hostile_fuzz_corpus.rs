@@ -92,7 +92,11 @@ fn snapshot_seeds() -> Vec<(String, Vec<u8>)> {
     // The body alone, for the harness to wrap in a valid envelope (mode `B`).
     let mut body = b"B".to_vec();
     body.extend_from_slice(&bytes[14..bytes.len() - 4]);
-    assert_eq!(snapshot::envelope(&body[1..]), bytes, "the harness's envelope is ours");
+    assert_eq!(
+        snapshot::envelope(&body[1..]),
+        bytes,
+        "the harness's envelope is ours"
+    );
     vec![
         ("whole".into(), bytes),
         ("truncated".into(), truncated),
