@@ -51,7 +51,7 @@ trap 'rm -rf "$logs"' EXIT
 # Every suite runs even when an earlier one failed; the run fails at the end.
 status=0
 echo "== cargo test"
-cargo test --workspace 2>&1 | tee "$logs/cargo.log" || status=1
+cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log" || status=1
 echo "== Kotlin: bindings/kotlin and apps/android-demo (Maven, JNA, Robolectric)"
 bash scripts/test-kotlin.sh 2>&1 | tee "$logs/kotlin.log" || status=1
 echo "== Swift: bindings/swift and apps/ios-demo (swift test in a Debian 13 root)"

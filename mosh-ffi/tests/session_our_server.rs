@@ -133,6 +133,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     wait_for_text(&session, "set", WAIT);
     let snapshot = session.snapshot().unwrap();
     drop(session);
+    let (by_original, _) = relay.counts();
 
     let dir = std::env::temp_dir().join(format!("mosh-ffi-snapshot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -155,6 +156,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
         "child failed: {output}\n{}",
         String::from_utf8_lossy(&child.stderr)
     );
+    let (by_child, _) = relay.counts();
     // The same snapshot again, in this process (the app was killed again before it
     // saved a newer one). The child exchanged states since, so this restore cannot
     // rebuild the server's base states (see `ResumePoint`); what must hold is that
@@ -169,7 +171,11 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     std::thread::sleep(Duration::from_secs(1));
     let (datagrams, repeated) = relay.counts();
     println!("{datagrams} client datagrams through the relay, {repeated} repeated nonces");
-    assert!(datagrams > 20, "only {datagrams} datagrams");
+    // Each of the three sent (how many depends on batching, so only that they did).
+    assert!(
+        by_original > 0 && by_child > by_original && datagrams > by_child,
+        "datagrams after the original, the child, the second restore: {by_original}, {by_child}, {datagrams}"
+    );
     assert_eq!(repeated, 0, "a nonce was sent twice");
     drop(again);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -205,6 +211,7 @@ fn connecting_twice_with_one_key_never_repeats_a_nonce() {
     type_slowly(&first, "echo first\r");
     wait_for_text(&first, "first", WAIT);
     drop(first);
+    let (by_first, _) = relay.counts();
     // The app retries with the same MOSH CONNECT answer.
     let second = Session::connect(
         config("127.0.0.1", relay.addr.port(), &server.key),
@@ -215,7 +222,7 @@ fn connecting_twice_with_one_key_never_repeats_a_nonce() {
     std::thread::sleep(Duration::from_millis(500));
     let (datagrams, repeated) = relay.counts();
     println!("{datagrams} client datagrams from two connects, {repeated} repeated nonces");
-    assert!(datagrams > 20, "only {datagrams} datagrams");
+    assert!(by_first > 0 && datagrams > by_first, "both connects sent");
     assert_eq!(repeated, 0, "a nonce was sent twice under one key");
 }
 

@@ -1,6 +1,8 @@
 //! The process-wide tokio runtime every session runs on: started lazily by the first
-//! session, owned by the library, one worker thread (a phone app has a session or
-//! two, and each is a few microseconds of work per datagram).
+//! session, owned by the library, two worker threads. A session is a few microseconds
+//! of work per datagram, but one busy moment (a large paste being diffed and
+//! compressed for every retransmission on a dead link) must not stall every other
+//! session of the app.
 
 use std::io;
 use std::sync::OnceLock;
@@ -20,7 +22,7 @@ pub fn shared_runtime() -> io::Result<&'static Runtime> {
     RUNTIME
         .get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
+                .worker_threads(2)
                 .max_blocking_threads(4)
                 .thread_name(RUNTIME_THREAD_NAME)
                 .enable_all()

@@ -223,6 +223,9 @@ struct SessionTask {
     socket_failures: u32,
 }
 
+/// Longest input fed to the prediction engine at once.
+const MAX_PREDICTED_INPUT: usize = 64 * 1024;
+
 /// Receive failures in a row (each followed by a fresh socket) before the session
 /// gives up: about five seconds of a network stack that refuses every socket.
 const MAX_SOCKET_FAILURES: u32 = 50;
@@ -456,9 +459,15 @@ impl SessionTask {
         }
     }
 
-    /// Bytes for the server, shown at once by the prediction engine.
+    /// Bytes for the server, shown at once by the prediction engine. A large paste is
+    /// not predicted (the engine drops what it had instead): guessing megabytes of
+    /// echo would hold the runtime's one thread, and every session on it, for seconds.
     fn input(&mut self, bytes: &[u8], now: Instant) {
-        self.display.user_input(self.driver.transport(), bytes, now);
+        if bytes.len() > MAX_PREDICTED_INPUT {
+            self.display.reset_predictions();
+        } else {
+            self.display.user_input(self.driver.transport(), bytes, now);
+        }
         self.input_unpredicted(bytes, now);
     }
 }

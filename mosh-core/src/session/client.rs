@@ -117,7 +117,7 @@ fn window_size(columns: u16, rows: u16) -> WindowSize {
 
 /// Most typed bytes in the user stream that the server has not acknowledged: the
 /// diff of a state stays far below the 4 MiB instruction limit.
-pub const MAX_UNACKNOWLEDGED_INPUT: u64 = 256 * 1024;
+pub const MAX_UNACKNOWLEDGED_INPUT: u64 = 64 * 1024;
 
 /// Most typed bytes held back while waiting for acknowledgements (a paste while the
 /// link is down); more is refused.

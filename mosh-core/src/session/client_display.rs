@@ -132,6 +132,11 @@ impl ClientDisplay {
         self.engine.reset();
     }
 
+    /// Drops every prediction (input too large to predict went to the server).
+    pub fn reset_predictions(&mut self) {
+        self.engine.reset();
+    }
+
     /// Builds the frame to show at `now`: server frame, predictions, notification bar.
     pub fn frame(&mut self, session: &ClientSession, now: Instant) -> &Framebuffer {
         let transport = session.transport();
