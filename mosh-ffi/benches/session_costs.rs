@@ -18,13 +18,7 @@ use mosh_ffi::{Event, ListenerError, Session, SessionListener};
 use support::{WAIT, config, our_server, type_line, wait_for_text};
 
 fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap()
+    support::process_sample("self").0
 }
 
 /// Stamps every listener call.

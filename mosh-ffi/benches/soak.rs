@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mosh_ffi::{Event, ListenerError, Session, SessionListener};
 use support::proxy_thread::ProxyThread;
-use support::{WAIT, config, our_server, screen_text, type_line, wait_for_text};
+use support::{WAIT, config, our_server, process_sample, screen_text, type_line, wait_for_text};
 
 /// Counts events and keeps nothing, so the client's memory is the library's.
 #[derive(Default)]
@@ -29,19 +29,6 @@ impl SessionListener for Counter {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
-}
-
-/// (VmRSS KiB, open descriptors) of a process.
-fn sample(pid: &str) -> (u64, usize) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count());
-    (rss, fds)
 }
 
 fn tick(session: &Session) -> u64 {
@@ -97,8 +84,8 @@ fn main() {
         }
         let due = started + Duration::from_secs(60 * minute);
         std::thread::sleep(due.saturating_duration_since(Instant::now()));
-        let client = sample("self");
-        let remote = sample(&server_pid);
+        let client = process_sample("self");
+        let remote = process_sample(&server_pid);
         let now_tick = tick(&session);
         if now_tick <= last_tick {
             stalls += 1;
@@ -121,7 +108,7 @@ fn main() {
     println!(
         "client RSS {} → {} KiB (max {}), fds {} → max {}; server RSS {} → max {} KiB, fds {} → max {}; {} of {minutes} minutes without a new tick",
         first_client.0,
-        sample("self").0,
+        process_sample("self").0,
         client_max.0,
         first_client.1,
         client_max.1,

@@ -390,7 +390,7 @@ impl SessionTask {
             Command::Resize(columns, rows) => {
                 if self.session().window() != (columns, rows) {
                     self.driver.transport_mut().resize(columns, rows);
-                    self.display.window_resized();
+                    self.display.reset_predictions();
                 }
             }
             Command::NetworkChanged => {

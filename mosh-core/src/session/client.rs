@@ -166,7 +166,7 @@ impl ClientSession {
         );
         // The server applies the client's size before it ever draws (protocol.md §10.1).
         transport.current_mut().push_resize(window);
-        let mut session = Self::assemble(transport, config.key, reported, window, now);
+        let mut session = Self::assemble(transport, config.key, reported, window);
         session.connect_deadline = Some(now + CONNECT_TIMEOUT);
         session.resumed = false;
         session
@@ -179,7 +179,6 @@ impl ClientSession {
         key: SessionKey,
         reported: Framebuffer,
         window: WindowSize,
-        _now: Instant,
     ) -> Self {
         ClientSession {
             reported_num: transport.remote_state_num(),

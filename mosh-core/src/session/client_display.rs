@@ -127,12 +127,8 @@ impl ClientDisplay {
         out
     }
 
-    /// The local window changed size: predictions are dropped.
-    pub fn window_resized(&mut self) {
-        self.engine.reset();
-    }
-
-    /// Drops every prediction (input too large to predict went to the server).
+    /// Drops every prediction: the window changed size, or input too large to
+    /// predict went to the server.
     pub fn reset_predictions(&mut self) {
         self.engine.reset();
     }

@@ -247,7 +247,6 @@ impl ClientSession {
             key,
             remote.framebuffer().clone(),
             window,
-            now,
         ))
     }
 }

@@ -134,6 +134,20 @@ pub fn type_line(session: &Session, line: &str) {
         .expect("send_input");
 }
 
+/// (VmRSS in KiB, open descriptors) of process `pid` (`"self"` for this one); zeros
+/// for a process that is gone. Used by the benchmarks.
+pub fn process_sample(pid: &str) -> (u64, usize) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count());
+    (rss, fds)
+}
+
 /// Nonces seen, datagrams with a nonce seen before, datagrams relayed.
 #[derive(Default)]
 struct NonceLog {
