@@ -116,9 +116,6 @@ fn vt_output_draws_in_a_terminal_widget_what_the_screen_shows() {
     assert_eq!(red.style.foreground, Color::Indexed { index: 1 });
 }
 
-/// Set by the parent test: the snapshot file a child process restores.
-const CHILD_SNAPSHOT: &str = "MOSH_FFI_TEST_SNAPSHOT";
-
 #[test]
 fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     let server = our_server();
@@ -140,20 +137,16 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     let file = dir.join("snapshot");
     std::fs::write(&file, &snapshot).unwrap();
     // A new process restores it and finds the shell variable.
-    let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "restore_in_child",
-            "--include-ignored",
-            "--nocapture",
-        ])
-        .env(CHILD_SNAPSHOT, &file)
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_mosh-resume"))
+        .arg(&file)
+        .arg("echo restored $X\\r")
+        .arg("restored kept42")
         .output()
         .unwrap();
-    let output = String::from_utf8_lossy(&child.stdout);
     assert!(
-        child.status.success() && output.contains("child restored kept42"),
-        "child failed: {output}\n{}",
+        child.status.success(),
+        "the new process did not resume the shell: {}\n{}",
+        String::from_utf8_lossy(&child.stdout),
         String::from_utf8_lossy(&child.stderr)
     );
     let (by_child, _) = relay.counts();
@@ -179,23 +172,6 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     assert_eq!(repeated, 0, "a nonce was sent twice");
     drop(again);
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// The child half of the test above: restores the snapshot it was given.
-#[test]
-#[ignore = "run by a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce"]
-fn restore_in_child() {
-    let file = std::env::var_os(CHILD_SNAPSHOT).expect("run by the parent test");
-    let snapshot = std::fs::read(file).unwrap();
-    let session = Session::restore(
-        snapshot,
-        SessionOptions::default(),
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
-    type_slowly(&session, "echo restored $X\r");
-    wait_for_text(&session, "restored kept42", WAIT);
-    println!("child restored kept42");
 }
 
 #[test]

@@ -1,0 +1,75 @@
+//! `mosh-resume SNAPSHOT TYPE EXPECT [SECONDS]`: restores a stored session snapshot as an
+//! app does at launch after it was killed, types `TYPE` (`\r` ends a line), and waits up
+//! to `SECONDS` (default 15) for `EXPECT` on the screen. Prints the screen; exits 0 when
+//! `EXPECT` showed, 1 when it did not, 2 on bad arguments or a snapshot that does not
+//! restore. For checking by hand that a stored snapshot still resumes, and the "new
+//! process" of the end-to-end restore test. The snapshot file holds the session key.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mosh_ffi::{Event, ListenerError, Session, SessionListener, SessionOptions};
+
+/// The screen is polled; events are not needed.
+struct Quiet;
+
+impl SessionListener for Quiet {
+    fn on_event(&self, _event: Event) -> Result<(), ListenerError> {
+        Ok(())
+    }
+}
+
+fn screen_text(session: &Session) -> String {
+    let rows: Vec<String> = session.screen().rows.iter().map(|row| row.text()).collect();
+    rows.join("\n")
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (file, typed, expect) = match &args[..] {
+        [file, typed, expect] | [file, typed, expect, _] => (file, typed, expect),
+        _ => {
+            eprintln!("usage: mosh-resume SNAPSHOT TYPE EXPECT [SECONDS]");
+            return ExitCode::from(2);
+        }
+    };
+    let limit = match args.get(3).map(|s| s.parse::<u64>()) {
+        None => Duration::from_secs(15),
+        Some(Ok(seconds)) => Duration::from_secs(seconds),
+        Some(Err(_)) => {
+            eprintln!("mosh-resume: SECONDS must be a whole number");
+            return ExitCode::from(2);
+        }
+    };
+    let restored = std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            Session::restore(bytes, SessionOptions::default(), Arc::new(Quiet))
+                .map_err(|e| e.to_string())
+        });
+    let session = match restored {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("mosh-resume: {file}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let typed = typed.replace("\\r", "\r");
+    if let Err(error) = session.send_input(typed.into_bytes()) {
+        eprintln!("mosh-resume: {error}");
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    while !screen_text(&session).contains(expect.as_str()) && start.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let screen = screen_text(&session);
+    println!("{screen}");
+    if screen.contains(expect.as_str()) {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("mosh-resume: {expect:?} did not show within {limit:?}");
+        ExitCode::FAILURE
+    }
+}
