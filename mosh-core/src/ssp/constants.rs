@@ -26,6 +26,12 @@ pub const CLIENT_MIN_DELAY: Duration = Duration::ZERO;
 /// if nothing changed, so the peer keeps our address and knows we are alive (§10.6).
 pub const ACK_INTERVAL: Duration = Duration::from_millis(3000);
 
+/// The client sends a heartbeat this often once it has not heard from the server
+/// for a heartbeat interval and a round trip: the server backs off towards a silent
+/// client, so the client's probes are what finds the link again (not in stock mosh;
+/// the wire format is unchanged).
+pub const SILENT_PEER_PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
 /// A newly received state with a non-empty diff is acknowledged within this delay, so
 /// that one ack covers a burst of updates (§10.6).
 pub const ACK_DELAY: Duration = Duration::from_millis(100);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::constants::{
     ACK_DELAY, ACK_INTERVAL, PRESUMED_DELIVERED_SLACK, PROSPECTIVE_RESEND_MAX_EXTRA,
     PROSPECTIVE_RESEND_MAX_LEN, SENT_STATES_CAP, SENT_STATES_DROP_FROM_END, SHUTDOWN_MAX_RETRIES,
-    SHUTDOWN_TIMEOUT,
+    SHUTDOWN_TIMEOUT, SILENT_PEER_PROBE_INTERVAL,
 };
 use super::state::SyncState;
 use crate::proto::SHUTDOWN_STATE_NUM;
@@ -31,6 +31,13 @@ pub struct SendTiming {
     pub fresh: bool,
     /// Whether the peer is shutting down (our ack number is u64 max).
     pub peer_shutting_down: bool,
+    /// Whether sends to a peer that stopped answering back off (the server: every
+    /// datagram to a suspended phone wakes its radio). See [`StateSender::backoff_floor`].
+    pub back_off_when_unanswered: bool,
+    /// Whether to probe a peer we have not heard from at [`SILENT_PEER_PROBE_INTERVAL`]
+    /// instead of the heartbeat interval (the client: it is awake, and the server
+    /// answers a probe at once). See [`StateSender::probe_at`].
+    pub probe_silent_peer: bool,
 }
 
 /// The numbers and diff of one instruction to send; the transport adds the ack.
@@ -73,6 +80,12 @@ pub struct StateSender<S: SyncState> {
     /// it such a state would make the timers fire again at once, forever.
     send_suppressed: bool,
     last_round_trip_success: Option<Instant>,
+    /// When we sent a diff the peer has not answered yet: the first such send after
+    /// we last heard from the peer. `None` while the peer answers.
+    unanswered_since: Option<Instant>,
+    /// When an authentic, in-order datagram from the peer last arrived (the
+    /// sender's creation before any did).
+    last_heard: Instant,
     shutdown: Option<Shutdown>,
 }
 
@@ -111,6 +124,8 @@ impl<S: SyncState> StateSender<S> {
             mindelay_clock: None,
             send_suppressed: false,
             last_round_trip_success: None,
+            unanswered_since: None,
+            last_heard: now,
             shutdown: None,
         }
     }
@@ -176,10 +191,59 @@ impl<S: SyncState> StateSender<S> {
         self.next_ack = self.next_ack.min(now + ACK_DELAY);
     }
 
-    /// Sends something (at least a heartbeat) at the next tick.
+    /// Sends something (at least a heartbeat) at the next tick, and forgets any
+    /// backoff: the caller knows the path changed.
     pub fn send_now(&mut self, now: Instant) {
         self.next_ack = self.next_ack.min(now);
         self.send_suppressed = false;
+        self.unanswered_since = None;
+    }
+
+    /// An authentic, in-order datagram arrived from the peer: it is answering, so
+    /// sends go at full speed again.
+    pub fn peer_heard(&mut self, now: Instant) {
+        self.unanswered_since = None;
+        self.last_heard = self.last_heard.max(now);
+    }
+
+    /// When to probe a peer we stopped hearing from, if that applies.
+    ///
+    /// A healthy peer is heard at least every heartbeat interval plus a round trip;
+    /// after longer silence the link is presumably down, and the peer (the server,
+    /// backing off) sends at most one datagram per heartbeat interval. The awake side
+    /// then sends a heartbeat every [`SILENT_PEER_PROBE_INTERVAL`], so that when the
+    /// link returns the first probe through gets an answer at once: recovery takes
+    /// about half a probe interval plus a round trip instead of up to a heartbeat
+    /// interval. On a cellular link this costs little: the radio stays in its
+    /// connected state for seconds after each send, which 3 s heartbeats already keep.
+    fn probe_at(&self, timing: SendTiming) -> Option<Instant> {
+        if !timing.probe_silent_peer {
+            return None;
+        }
+        let silent_from = self.last_heard + ACK_INTERVAL + timing.rto + PRESUMED_DELIVERED_SLACK;
+        Some(silent_from.max(self.last().sent_at + SILENT_PEER_PROBE_INTERVAL))
+    }
+
+    /// The earliest time a data send may go while the peer does not answer, if the
+    /// backoff applies (TCP/QUIC-style exponential backoff of retransmissions).
+    ///
+    /// Until the peer could have answered our first unanswered diff (one RTO plus its
+    /// ack delay), sends go at the frame rate as usual. After that, each send waits as
+    /// long as the peer had been silent at the previous one, so the gaps double (up to
+    /// the heartbeat interval, which keeps running as usual): a phone whose app is
+    /// suspended gets a few datagrams instead of one per frame, and hearing from it
+    /// again ([`Self::peer_heard`]) restores the frame rate at once.
+    fn backoff_floor(&self, timing: SendTiming) -> Option<Instant> {
+        if !timing.back_off_when_unanswered {
+            return None;
+        }
+        let since = self.unanswered_since?;
+        let last_sent_at = self.last().sent_at;
+        let waited = last_sent_at.saturating_duration_since(since);
+        if waited < timing.rto + PRESUMED_DELIVERED_SLACK {
+            return None;
+        }
+        Some(last_sent_at + waited.min(ACK_INTERVAL))
     }
 
     /// Starts our shutdown: from now on every instruction is numbered u64 max.
@@ -254,8 +318,14 @@ impl<S: SyncState> StateSender<S> {
         } else {
             None
         };
+        if let (Some(send), Some(floor)) = (self.next_send, self.backoff_floor(timing)) {
+            self.next_send = Some(send.max(floor));
+        }
         if self.shutdown.is_some() || timing.peer_shutting_down {
             self.next_ack = last_sent_at + timing.send_interval;
+        }
+        if let Some(probe) = self.probe_at(timing) {
+            self.next_ack = self.next_ack.min(probe);
         }
         Some(match self.next_send {
             Some(send) => send.min(self.next_ack),
@@ -285,6 +355,9 @@ impl<S: SyncState> StateSender<S> {
         }
         if let Some(shutdown) = &mut self.shutdown {
             shutdown.sends += 1;
+        }
+        if !diff.is_empty() && self.unanswered_since.is_none() {
+            self.unanswered_since = Some(now);
         }
         self.next_ack = now + ACK_INTERVAL;
         self.next_send = None;
@@ -364,6 +437,8 @@ mod tests {
             send_interval: 250 * MS,
             fresh,
             peer_shutting_down: false,
+            back_off_when_unanswered: false,
+            probe_silent_peer: false,
         }
     }
 

@@ -315,6 +315,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         if received.in_order {
             self.clock
                 .on_in_order(now, received.timestamp, received.timestamp_reply);
+            self.sender.peer_heard(now);
         }
         self.connection
             .on_authentic(now, from, socket, received.in_order);
@@ -376,6 +377,8 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 .last_new_state()
                 .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_RETRY_TIMEOUT),
             peer_shutting_down: self.receiver.newest_num() == SHUTDOWN_STATE_NUM,
+            back_off_when_unanswered: self.role == Role::Server,
+            probe_silent_peer: self.role == Role::Client,
         }
     }
 
