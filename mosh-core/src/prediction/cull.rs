@@ -109,6 +109,7 @@ impl PredictionEngine {
                     }
                     Verdict::Correct => {
                         self.confirmed_epoch = self.confirmed_epoch.max(epoch);
+                        self.prompts.epoch_confirmed(epoch);
                         let quick = age.is_some_and(|a| a < GLITCH_THRESHOLD);
                         let spaced = self.last_quick_confirmation.is_none_or(|t| {
                             now.saturating_duration_since(t) >= GLITCH_REPAIR_MIN_INTERVAL

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::terminal::{Cell, Framebuffer};
 
 use super::display::PredictionDisplay;
+use super::fresh_prompt::PromptMemory;
 use super::in_flight::InFlightInput;
 use super::input::{InputParser, Keystroke};
 use super::model::{CellPrediction, CursorPrediction, RowOverlay};
@@ -61,6 +62,8 @@ pub struct PredictionEngine {
     /// The row a newline prediction moved the cursor to, and the frame carrying
     /// that newline (see [`PredictionEngine::row_is_stale`]).
     stale_row: Option<(usize, u64)>,
+    /// Prompts seen to echo, to trust the first keystroke at a fresh one.
+    pub(crate) prompts: PromptMemory,
 }
 
 impl PredictionEngine {
@@ -84,6 +87,7 @@ impl PredictionEngine {
             in_flight: InFlightInput::default(),
             rebase_pending: false,
             stale_row: None,
+            prompts: PromptMemory::default(),
         }
     }
 
@@ -177,8 +181,31 @@ impl PredictionEngine {
         // confirming a drawn prediction against itself.
         self.cull(server, now);
         for key in self.input.feed(byte) {
+            match key {
+                Keystroke::Enter => self.prompts.enter_pressed(server),
+                Keystroke::Char(_) if self.is_tentative(self.prediction_epoch) => {
+                    if self
+                        .prompts
+                        .trust_first_keystroke(self.prediction_epoch, server)
+                    {
+                        self.trust_fresh_prompt(server, now);
+                    }
+                }
+                _ => self.prompts.other_key_pressed(),
+            }
             self.predict_key(key, displayed, now);
         }
+    }
+
+    /// The first keystroke at a fresh prompt that has echoed before (see
+    /// `fresh_prompt.rs`): the epoch counts as confirmed, and the cursor guesses of
+    /// the line before (the Enter's among them) give way to the server's cursor,
+    /// where the prompt left it.
+    fn trust_fresh_prompt(&mut self, server: &Framebuffer, now: Instant) {
+        self.confirmed_epoch = self.prediction_epoch;
+        self.cursors.clear();
+        let (row, col) = server.cursor();
+        self.push_cursor(row, col, now);
     }
 
     /// Rebuilds predictions for the keystrokes the server has not acknowledged, on

@@ -13,6 +13,7 @@ mod apply;
 mod cull;
 mod display;
 mod engine;
+mod fresh_prompt;
 mod in_flight;
 mod input;
 mod model;

@@ -619,3 +619,81 @@ fn backspace_after_a_newline_does_not_show_the_erased_character_again() {
     h.echo(b"\x08\x1b[K");
     assert!(h.shows_server_frame());
 }
+
+/// A shell session at `$ `: one command typed, echoed and run; the prompt has
+/// echoed once, and the next one is on screen.
+fn at_a_fresh_prompt_after(h: &mut Harness, command: &str, output: &str) {
+    h.type_keys(command.as_bytes());
+    h.echo(command.as_bytes());
+    h.type_keys(b"\r");
+    h.echo(format!("\r\n{output}\r\n$ ").as_bytes());
+}
+
+#[test]
+fn the_first_keystroke_at_a_fresh_prompt_that_echoed_before_shows_at_once() {
+    let mut h = Harness::new(PredictionDisplay::Always, 20, 6, b"$ ");
+    // The very first prompt has never echoed: tentative, as the spec says.
+    h.type_keys(b"l");
+    assert!(h.shows_server_frame());
+    h.echo(b"l");
+    h.type_keys(b"s");
+    assert_eq!(h.row(0), "$ ls");
+    h.echo(b"s");
+    h.type_keys(b"\r");
+    h.echo(b"\r\na b\r\n$ ");
+    assert_eq!(h.cursor(), (2, 2));
+    // "$ " has echoed: the first keystroke of the new line shows at once, at the
+    // server's cursor (not where the Enter's guess put it).
+    h.type_keys(b"p");
+    assert_eq!(h.row(2), "$ p");
+    assert_eq!(h.cursor(), (2, 3));
+    h.echo(b"p");
+    assert!(h.shows_server_frame());
+    at_a_fresh_prompt_after(&mut h, "wd", "/tmp");
+    h.type_keys(b"e");
+    assert_eq!(h.row(4), "$ e");
+}
+
+#[test]
+fn nothing_typed_at_a_password_prompt_or_before_a_prompt_arrived_is_shown() {
+    let mut h = Harness::new(PredictionDisplay::Always, 30, 8, b"$ ");
+    h.type_keys(b"x");
+    h.echo(b"x");
+    h.type_keys(b"\r");
+    h.echo(b"\r\n$ ");
+    // "$ " learned. sudo asks for a password, echo off.
+    at_a_fresh_prompt_after(&mut h, "sudo ls", "");
+    h.type_keys(b"\r");
+    h.echo(b"\r\n[sudo] password for me: ");
+    h.type_keys(b"h");
+    assert!(
+        h.shows_server_frame(),
+        "shown at sudo's prompt: {:?}",
+        h.row(4)
+    );
+    h.type_keys(b"unter2");
+    assert!(h.shows_server_frame());
+    h.echo(b"");
+    assert!(h.shows_server_frame());
+
+    // `read -s` with a prompt: the same.
+    let mut h = Harness::new(PredictionDisplay::Always, 30, 8, b"$ ");
+    at_a_fresh_prompt_after(&mut h, "ok", "");
+    at_a_fresh_prompt_after(&mut h, "read -s -p 'Secret: ' x", "");
+    h.type_keys(b"\r");
+    h.echo(b"\r\nSecret: ");
+    h.type_keys(b"s");
+    assert!(h.shows_server_frame());
+
+    // A password typed before its prompt arrived: the screen shows no new prompt.
+    let mut h = Harness::new(PredictionDisplay::Always, 30, 8, b"$ ");
+    at_a_fresh_prompt_after(&mut h, "ok", "");
+    at_a_fresh_prompt_after(&mut h, "ok", "");
+    h.type_keys(b"sudo ls");
+    h.echo(b"sudo ls");
+    h.type_keys(b"\r");
+    h.type_keys(b"hunter2");
+    assert!(h.shows_server_frame(), "typed ahead: {:?}", h.row(3));
+    h.echo(b"\r\n[sudo] password for me: ");
+    assert!(h.shows_server_frame());
+}
