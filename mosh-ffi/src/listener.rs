@@ -25,6 +25,13 @@ pub enum Event {
         /// VT100/xterm bytes.
         bytes: Vec<u8>,
     },
+    /// Lines scrolled off the top into the scrollback: read them with
+    /// `Session.scrollback(from, count)`.
+    ScrollbackAdded {
+        /// Lines added since the last such event (coalesced; more than the bound
+        /// when the oldest went meanwhile).
+        added: u64,
+    },
     /// The window title changed.
     TitleChanged {
         /// The new title.
@@ -73,6 +80,7 @@ impl CoreListener for ListenerBridge {
         let event = match event {
             SessionEvent::ScreenChanged { rows } => Event::ScreenChanged { rows },
             SessionEvent::VtOutput(bytes) => Event::VtOutput { bytes },
+            SessionEvent::ScrollbackAdded { added } => Event::ScrollbackAdded { added },
             SessionEvent::TitleChanged(title) => Event::TitleChanged { title },
             SessionEvent::Bell => Event::Bell,
             SessionEvent::Clipboard(text) => Event::Clipboard { text },

@@ -1,7 +1,7 @@
 //! The structured screen an app draws: rows of styled runs, predicted cells marked,
 //! the cursor and the title.
 
-use mosh_core::session::{ScreenModel, StyledRun as CoreRun};
+use mosh_core::session::{ScreenModel, ScreenRow as CoreRow, StyledRun as CoreRun};
 use mosh_core::terminal::{Attributes, Colour, Rendition};
 
 /// A colour.
@@ -135,17 +135,19 @@ impl From<CoreRun> for StyledRun {
     }
 }
 
+impl From<CoreRow> for ScreenRow {
+    fn from(row: CoreRow) -> Self {
+        ScreenRow {
+            runs: row.runs.into_iter().map(StyledRun::from).collect(),
+        }
+    }
+}
+
 impl From<ScreenModel> for Screen {
     fn from(model: ScreenModel) -> Self {
         Screen {
             columns: small(model.columns),
-            rows: model
-                .rows
-                .into_iter()
-                .map(|row| ScreenRow {
-                    runs: row.runs.into_iter().map(StyledRun::from).collect(),
-                })
-                .collect(),
+            rows: model.rows.into_iter().map(ScreenRow::from).collect(),
             cursor: Cursor {
                 row: small(model.cursor.row),
                 column: small(model.cursor.col),

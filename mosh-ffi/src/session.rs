@@ -10,7 +10,7 @@ use mosh_core::session::DisplayConfig;
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{ListenerBridge, SessionListener};
-use crate::screen::Screen;
+use crate::screen::{Screen, ScreenRow};
 use crate::status::Status;
 
 /// When local echo shows predictions (`MOSH_PREDICTION_DISPLAY`).
@@ -39,8 +39,9 @@ pub enum OutputMode {
     Both,
 }
 
-/// How the session is shown, and where it may keep its nonce floor.
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+/// How the session is shown, where it may keep its nonce floor, and how much
+/// scrollback it keeps.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SessionOptions {
     /// When to show local echo.
     pub prediction: PredictionMode,
@@ -57,6 +58,23 @@ pub struct SessionOptions {
     /// set back between two uses of one key).
     #[uniffi(default = None)]
     pub nonce_store_dir: Option<String>,
+    /// Lines of scrollback to keep (the oldest go first; at most 1,000,000; 0 keeps
+    /// none). A line takes 150–300 bytes (1.5–3 MiB for the default
+    /// 10,000).
+    #[uniffi(default = 10000)]
+    pub scrollback_lines: u32,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            prediction: PredictionMode::default(),
+            prediction_overwrite: false,
+            output: OutputMode::default(),
+            nonce_store_dir: None,
+            scrollback_lines: 10_000,
+        }
+    }
 }
 
 impl From<SessionOptions> for runtime::SessionOptions {
@@ -79,6 +97,7 @@ impl From<SessionOptions> for runtime::SessionOptions {
                 OutputMode::Both => runtime::OutputMode::Both,
             },
             nonce_store: options.nonce_store_dir.map(runtime::NonceStore::new),
+            scrollback_lines: usize::try_from(options.scrollback_lines).unwrap_or(usize::MAX),
         }
     }
 }
@@ -224,6 +243,31 @@ impl Session {
     /// What to show now: rows of styled runs (predictions marked), cursor, title.
     pub fn screen(&self) -> Screen {
         self.handle.screen().into()
+    }
+
+    /// Lines of scrollback held: rows that scrolled off the top of the screen.
+    pub fn scrollback_len(&self) -> u64 {
+        self.handle.scrollback_len() as u64
+    }
+
+    /// Up to `count` scrollback lines from index `from`, oldest first (0 is the
+    /// oldest line held, `scrollback_len() - 1` the one just above the screen), as
+    /// styled rows like `screen()`'s, without trailing blank cells. When the bound is
+    /// reached the oldest lines go, so indices shift down by the lines added
+    /// (`ScrollbackAdded`).
+    ///
+    /// With a stock `mosh-server`, the history is inferred from the screens this
+    /// client received: lines that scrolled away between two screens it never saw (a
+    /// burst of more than a screen, output while the app was in the background)
+    /// cannot be recovered and leave a gap.
+    pub fn scrollback(&self, from: u64, count: u32) -> Vec<ScreenRow> {
+        let from = usize::try_from(from).unwrap_or(usize::MAX);
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        self.handle
+            .scrollback(from, count)
+            .into_iter()
+            .map(ScreenRow::from)
+            .collect()
     }
 
     /// The connection status.

@@ -129,6 +129,7 @@ impl SessionListener for DesktopListener {
             // The title and bell are in the painted frame; the clipboard is written
             // by the painter as OSC 52; the bar shows the status.
             SessionEvent::VtOutput(_)
+            | SessionEvent::ScrollbackAdded { .. }
             | SessionEvent::TitleChanged(_)
             | SessionEvent::Bell
             | SessionEvent::Clipboard(_)

@@ -6,6 +6,7 @@ pub mod event_limit;
 pub mod host;
 pub mod instruction;
 pub mod resize;
+pub mod scrollback;
 pub mod user;
 
 pub use diff_error::DiffError;

@@ -3,6 +3,7 @@
 use crate::crypto::SessionKey;
 use crate::session::DisplayConfig;
 use crate::session::escape_key::EscapeKeyConfig;
+use crate::session::scrollback::DEFAULT_SCROLLBACK_LINES;
 
 use super::nonce_store::NonceStore;
 
@@ -33,7 +34,7 @@ impl OutputMode {
 }
 
 /// How a front end wants the session shown and fed (for connect and restore alike).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SessionOptions {
     /// Prediction and notification-bar settings.
     pub display: DisplayConfig,
@@ -46,6 +47,23 @@ pub struct SessionOptions {
     /// repeats even if the device clock goes backwards between restores (see
     /// [`NonceStore`]); `None` relies on the wall clock.
     pub nonce_store: Option<NonceStore>,
+    /// Lines of scrollback to keep (default
+    /// [`DEFAULT_SCROLLBACK_LINES`]; at most
+    /// [`MAX_SCROLLBACK_LINES`](crate::session::scrollback::MAX_SCROLLBACK_LINES);
+    /// 0 keeps none).
+    pub scrollback_lines: usize,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            display: DisplayConfig::default(),
+            escape_key: None,
+            output: OutputMode::default(),
+            nonce_store: None,
+            scrollback_lines: DEFAULT_SCROLLBACK_LINES,
+        }
+    }
 }
 
 /// A session to connect.

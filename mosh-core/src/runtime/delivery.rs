@@ -28,6 +28,13 @@ pub enum SessionEvent {
     /// apps that feed their own terminal widget (predictions included). The first
     /// one draws the whole screen.
     VtOutput(Vec<u8>),
+    /// Lines scrolled off the top into the scrollback: `added` since the last such
+    /// event (more than the bound when the oldest went meanwhile). Read them with
+    /// [`SessionHandle::scrollback`](super::SessionHandle::scrollback).
+    ScrollbackAdded {
+        /// Lines added.
+        added: u64,
+    },
     /// The window title changed.
     TitleChanged(String),
     /// The remote program rang the bell.
@@ -51,6 +58,7 @@ impl SessionEvent {
         match self {
             SessionEvent::ScreenChanged { .. } => "ScreenChanged",
             SessionEvent::VtOutput(_) => "VtOutput",
+            SessionEvent::ScrollbackAdded { .. } => "ScrollbackAdded",
             SessionEvent::TitleChanged(_) => "TitleChanged",
             SessionEvent::Bell => "Bell",
             SessionEvent::Clipboard(_) => "Clipboard",
@@ -75,6 +83,7 @@ pub trait SessionListener: Send + Sync + 'static {
 struct Pending {
     screen: bool,
     rows: BTreeSet<u16>,
+    scrollback_added: u64,
     title: Option<String>,
     bell: bool,
     clipboard: Option<String>,
@@ -89,6 +98,7 @@ struct Pending {
 impl Pending {
     fn is_empty(&self) -> bool {
         !self.screen
+            && self.scrollback_added == 0
             && self.title.is_none()
             && !self.bell
             && self.clipboard.is_none()
@@ -116,6 +126,10 @@ impl Mailbox {
             p.screen = true;
             p.rows.extend(rows);
         });
+    }
+
+    pub fn scrollback_added(&self, lines: u64) {
+        self.update(|p| p.scrollback_added = p.scrollback_added.saturating_add(lines));
     }
 
     pub fn title(&self, title: String) {
@@ -216,6 +230,11 @@ fn deliver(
                         .collect(),
                 });
             }
+        }
+        if pending.scrollback_added > 0 {
+            call(SessionEvent::ScrollbackAdded {
+                added: pending.scrollback_added,
+            });
         }
         if let Some(title) = pending.title {
             call(SessionEvent::TitleChanged(title));

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use zeroize::Zeroizing;
 
 use crate::proto::resize::MAX_DIMENSION;
-use crate::session::{ClientSession, ConnectionStatus, ScreenModel, SnapshotError};
+use crate::session::{ClientSession, ConnectionStatus, ScreenModel, ScreenRow, SnapshotError};
 use crate::terminal::Framebuffer;
 use crate::terminal::keyboard::{Key, KeyModifiers};
 
@@ -161,7 +161,7 @@ impl SessionHandle {
     ) -> Result<SessionHandle, RuntimeError> {
         let runtime = shared_runtime().map_err(|e| RuntimeError::Runtime(e.to_string()))?;
         let (commands, receiver) = unbounded_channel();
-        let published = Published::new(View::new(columns, rows));
+        let published = Published::new(View::new(columns, rows), options.scrollback_lines);
         let mailbox = Mailbox::default();
         spawn_delivery(mailbox.clone(), published.clone(), listener, options.output)
             .map_err(|e| RuntimeError::Runtime(e.to_string()))?;
@@ -289,6 +289,27 @@ impl SessionHandle {
     /// The displayed frame itself, for front ends that paint a terminal.
     pub fn frame(&self) -> Framebuffer {
         self.published.frame()
+    }
+
+    /// Lines of scrollback held: rows that scrolled off the top of the server's
+    /// screen, as captured on this client (see [`SessionHandle::scrollback`]).
+    pub fn scrollback_len(&self) -> usize {
+        self.published.scrollback_len()
+    }
+
+    /// Up to `count` lines of scrollback from index `from`, oldest first: index 0 is
+    /// the oldest line held, `scrollback_len() - 1` the one just above the screen.
+    /// Each is a row of styled runs like [`SessionHandle::screen`]'s, without its
+    /// trailing blank cells. Once the configured bound is reached the oldest lines
+    /// go, so indices shift down by the number of lines added
+    /// ([`SessionEvent::ScrollbackAdded`](super::SessionEvent)).
+    ///
+    /// With a stock `mosh-server` the history is inferred from the frames this client
+    /// received: lines that scrolled away between two frames the client never saw
+    /// (a burst of more than a screen, output while the app was in the background)
+    /// cannot be recovered, and leave a gap.
+    pub fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
+        self.published.scrollback(from, count)
     }
 
     /// The connection status as last published.

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use crate::prediction::PredictedCell;
 use crate::session::client::SERVER_LATE;
-use crate::session::{CloseReason, ConnectionState, ConnectionStatus, ScreenModel};
+use crate::session::{
+    CloseReason, ConnectionState, ConnectionStatus, ScreenModel, ScreenRow, ScrollbackRing,
+};
 use crate::terminal::Framebuffer;
 
 /// One session's published view. Cloning the frame is cheap (its rows are shared).
@@ -38,13 +40,44 @@ impl View {
 }
 
 /// The published view, shared by the task (writer) and the handle and delivery
-/// thread (readers). Held only to copy in or out, never across a call out.
+/// thread (readers). Held only to copy in or out, never across a call out. The
+/// scrollback has a lock of its own, so reading the screen never copies it.
 #[derive(Debug, Clone)]
-pub(crate) struct Published(Arc<Mutex<View>>);
+pub(crate) struct Published(Arc<Mutex<View>>, Arc<Mutex<ScrollbackRing>>);
 
 impl Published {
-    pub fn new(view: View) -> Self {
-        Published(Arc::new(Mutex::new(view)))
+    pub fn new(view: View, scrollback_lines: usize) -> Self {
+        Published(
+            Arc::new(Mutex::new(view)),
+            Arc::new(Mutex::new(ScrollbackRing::new(scrollback_lines))),
+        )
+    }
+
+    /// Copies the lines `source` gained since `seen` pushes; returns the new count
+    /// of pushes seen.
+    pub fn follow_scrollback(&self, source: &ScrollbackRing, seen: u64) -> u64 {
+        if source.pushed() == seen {
+            return seen;
+        }
+        self.1
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .follow(source, seen)
+    }
+
+    /// Lines of scrollback held.
+    pub fn scrollback_len(&self) -> usize {
+        self.1.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Up to `count` scrollback lines from index `from` (0 the oldest).
+    pub fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
+        self.1
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lines(from, count)
+            .map(|line| ScreenRow::clone(line))
+            .collect()
     }
 
     /// A copy of the view. A poisoned lock (a panic while it was held, which the

@@ -98,6 +98,8 @@ pub(crate) async fn run_session(
             (ClientSession::connect(config, now), cycle)
         }
     };
+    let mut session = session;
+    session.set_scrollback_limit(options.scrollback_lines);
     let display = ClientDisplay::new(options.display.clone(), &session, Instant::now());
     let driver = match UdpDriver::client(session) {
         Ok(driver) => driver,
@@ -116,6 +118,7 @@ pub(crate) async fn run_session(
         mailbox,
         send_errors_seen: 0,
         socket_failures: 0,
+        scrollback_seen: 0,
     };
     // What the app asked while the name was resolving.
     for command in early {
@@ -221,6 +224,8 @@ struct SessionTask {
     send_errors_seen: u64,
     /// Receive failures in a row.
     socket_failures: u32,
+    /// Scrollback lines the session pushed that are published.
+    scrollback_seen: u64,
 }
 
 /// Longest input fed to the prediction engine at once.
@@ -316,6 +321,8 @@ impl SessionTask {
                 // Screen changes are found by comparing what is shown (predictions
                 // and the bar change it too); the close is read below.
                 ClientEvent::ScreenChanged | ClientEvent::Closed(_) => {}
+                // Published with the frame below.
+                ClientEvent::ScrollbackAdded(_) => {}
             }
         }
         let closed = self.session().closed();
@@ -323,6 +330,13 @@ impl SessionTask {
             self.display.shutting_down(now);
         }
         let session = self.driver.transport();
+        // The lines that scrolled off are published before the frame they left, so a
+        // reader that sees the frame finds them.
+        let seen = self.scrollback_seen;
+        self.scrollback_seen = self.published.follow_scrollback(session.scrollback(), seen);
+        if self.scrollback_seen > seen {
+            self.mailbox.scrollback_added(self.scrollback_seen - seen);
+        }
         self.display.frame(session, now);
         if let Some(rows) = self
             .published

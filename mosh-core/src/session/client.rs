@@ -18,6 +18,7 @@ use crate::ssp::{
 };
 use crate::terminal::Framebuffer;
 
+use super::scrollback::{Scrollback, ScrollbackRing};
 use super::terminal_state::TerminalState;
 
 /// The client gives up if no server state arrives this long after connecting
@@ -101,6 +102,9 @@ pub enum ClientEvent {
     Bell,
     /// The remote program wrote to the clipboard (OSC 52; the payload as sent).
     Clipboard(String),
+    /// Lines scrolled off the top into the scrollback: how many since this event was
+    /// last polled (see [`ClientSession::scrollback`]).
+    ScrollbackAdded(usize),
     /// The session ended.
     Closed(CloseReason),
 }
@@ -147,6 +151,8 @@ pub struct ClientSession {
     reported: Framebuffer,
     reported_num: u64,
     window: WindowSize,
+    /// Lines that scrolled off the top of the server's screen.
+    scrollback: Scrollback,
 }
 
 impl ClientSession {
@@ -192,6 +198,7 @@ impl ClientSession {
             held: VecDeque::new(),
             reported,
             window,
+            scrollback: Scrollback::default(),
         }
     }
 
@@ -267,6 +274,26 @@ impl ClientSession {
     /// Number of the newest server state.
     pub fn server_state_num(&self) -> u64 {
         self.transport.remote_state_num()
+    }
+
+    /// The lines that scrolled off the top of the server's screen, as captured from
+    /// the frames this client received (oldest first). Lines that scrolled away
+    /// between two frames the client never saw cannot be recovered from a stock
+    /// server (see [`crate::session::scrollback`]).
+    pub fn scrollback(&self) -> &ScrollbackRing {
+        self.scrollback.ring()
+    }
+
+    /// Keeps at most `lines` lines of scrollback (default
+    /// [`DEFAULT_SCROLLBACK_LINES`](crate::session::scrollback::DEFAULT_SCROLLBACK_LINES));
+    /// the oldest beyond it go.
+    pub fn set_scrollback_limit(&mut self, lines: usize) {
+        self.scrollback.set_limit(lines);
+    }
+
+    /// The capture itself (restoring a snapshot fills it).
+    pub(crate) fn scrollback_mut(&mut self) -> &mut Scrollback {
+        &mut self.scrollback
     }
 
     /// Our window size.
@@ -367,6 +394,12 @@ impl ClientSession {
             .iter_mut()
             .find(|queued| std::mem::discriminant(*queued) == kind)
         {
+            // Lines added add up.
+            Some(ClientEvent::ScrollbackAdded(queued)) => {
+                if let ClientEvent::ScrollbackAdded(more) = event {
+                    *queued = queued.saturating_add(more);
+                }
+            }
             // The newest title or clipboard wins; a repeated screen change or bell is
             // the same news.
             Some(queued) => *queued = event,
@@ -397,6 +430,10 @@ impl ClientSession {
         }
         if screen != self.reported {
             self.push_event(ClientEvent::ScreenChanged);
+        }
+        let added = self.scrollback.observe(&self.reported, &screen);
+        if added > 0 {
+            self.push_event(ClientEvent::ScrollbackAdded(added));
         }
         self.reported = screen;
     }

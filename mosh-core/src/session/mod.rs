@@ -5,6 +5,7 @@ pub mod client_display;
 pub mod escape_key;
 pub mod local_terminal;
 pub mod screen_model;
+pub mod scrollback;
 pub mod server;
 pub mod snapshot;
 pub mod terminal_state;
@@ -14,6 +15,7 @@ pub use client::{
 };
 pub use client_display::{ClientDisplay, DisplayConfig, TypedKeys};
 pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
+pub use scrollback::{Scrollback, ScrollbackLine, ScrollbackRing};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};
 pub use snapshot::SnapshotError;
 pub use terminal_state::TerminalState;

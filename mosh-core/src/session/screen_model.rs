@@ -3,7 +3,7 @@
 //! server, so the app can style predicted text its own way.
 
 use crate::prediction::PredictedCell;
-use crate::terminal::{Framebuffer, Rendition};
+use crate::terminal::{Cell, Framebuffer, Rendition, Row};
 
 /// Consecutive cells of one row with the same rendition and prediction status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,51 @@ impl ScreenRow {
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
+
+    /// A row as kept in scrollback: its cells up to the last one that shows
+    /// something (trailing blank cells in the default rendition are left out), none
+    /// predicted.
+    pub fn trimmed(row: &Row) -> Self {
+        let cells = row.cells();
+        let used = cells
+            .iter()
+            .rposition(|cell| !(cell.is_blank() && cell.rendition() == Rendition::default()))
+            .map_or(0, |last| last + 1);
+        // Kept for long: no spare capacity.
+        let mut runs = styled_runs(&cells[..used], |_| false);
+        runs.shrink_to_fit();
+        for run in &mut runs {
+            run.text.shrink_to_fit();
+        }
+        ScreenRow { runs }
+    }
+}
+
+/// `cells` as runs of one rendition and prediction status.
+fn styled_runs(cells: &[Cell], predicted: impl Fn(usize) -> bool) -> Vec<StyledRun> {
+    let mut runs: Vec<StyledRun> = Vec::new();
+    let mut col = 0;
+    while col < cells.len() {
+        let cell = &cells[col];
+        let width = cell.width().min(cells.len() - col);
+        let predicted = predicted(col);
+        let grapheme = cell.grapheme();
+        match runs.last_mut() {
+            Some(run) if run.rendition == cell.rendition() && run.predicted == predicted => {
+                run.text.push_str(&grapheme);
+                run.width += width;
+            }
+            _ => runs.push(StyledRun {
+                column: col,
+                width,
+                text: grapheme,
+                rendition: cell.rendition(),
+                predicted,
+            }),
+        }
+        col += width;
+    }
+    runs
 }
 
 /// The cursor as shown. (Stock mosh ignores cursor-shape requests, DECSCUSR, so
@@ -68,33 +113,8 @@ impl ScreenModel {
             .rows()
             .iter()
             .enumerate()
-            .map(|(r, row)| {
-                let mut runs: Vec<StyledRun> = Vec::new();
-                let cells = row.cells();
-                let mut col = 0;
-                while col < cells.len() {
-                    let cell = &cells[col];
-                    let width = cell.width().min(cells.len() - col);
-                    let predicted = is_predicted(r, col);
-                    let grapheme = cell.grapheme();
-                    match runs.last_mut() {
-                        Some(run)
-                            if run.rendition == cell.rendition() && run.predicted == predicted =>
-                        {
-                            run.text.push_str(&grapheme);
-                            run.width += width;
-                        }
-                        _ => runs.push(StyledRun {
-                            column: col,
-                            width,
-                            text: grapheme,
-                            rendition: cell.rendition(),
-                            predicted,
-                        }),
-                    }
-                    col += width;
-                }
-                ScreenRow { runs }
+            .map(|(r, row)| ScreenRow {
+                runs: styled_runs(row.cells(), |col| is_predicted(r, col)),
             })
             .collect();
         ScreenModel {

@@ -1,12 +1,17 @@
 //! Saving a client session so a new process can resume it (`mobile-api.md`, snapshot
 //! rules; `protocol.md` §4.3, §18.7).
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! `"MOSHSNAP"` ‖ version (u16 BE) ‖ body length (u32 BE) ‖ body ‖ CRC-32 (u32 BE) of
 //! everything before it. The body is a protobuf message (unknown fields are ignored,
 //! so later versions can add fields). Snapshots larger than [`MAX_SNAPSHOT_LEN`] are
-//! refused before anything is allocated. **A snapshot holds the session key**: store
+//! refused before anything is allocated.
+//!
+//! Version 2 adds the scrollback (field 18: the newest lines, at most
+//! [`SNAPSHOT_SCROLLBACK_BYTES`] of them); version 1 snapshots (no scrollback) are
+//! still restored, with an empty history. A library that reads only version 1
+//! refuses version 2 as newer. **A snapshot holds the session key**: store
 //! it where the platform keeps secrets (iOS Keychain, Android Keystore-encrypted
 //! storage).
 //!
@@ -42,12 +47,15 @@ use crate::ssp::{ResumePoint, Transport, UserStream};
 use crate::terminal::{Emulator, Framebuffer, new_frame};
 
 use super::client::ClientSession;
+use super::scrollback::persist;
+use super::scrollback::{DEFAULT_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_BYTES};
 use super::terminal_state::TerminalState;
+use crate::proto::scrollback::LineMessage;
 
 /// First bytes of every snapshot.
 pub const SNAPSHOT_MAGIC: &[u8; 8] = b"MOSHSNAP";
 /// The version this library writes and the newest it reads.
-pub const SNAPSHOT_VERSION: u16 = 1;
+pub const SNAPSHOT_VERSION: u16 = 2;
 /// Largest snapshot accepted (a full 4096×4096 screen fits; nothing real comes close).
 pub const MAX_SNAPSHOT_LEN: usize = 16 * 1024 * 1024;
 
@@ -127,6 +135,9 @@ struct SnapshotBody {
     columns: u32,
     #[prost(uint32, tag = "17")]
     rows: u32,
+    /// Scrollback, oldest first (version 2).
+    #[prost(message, repeated, tag = "18")]
+    scrollback: Vec<LineMessage>,
 }
 
 impl Drop for SnapshotBody {
@@ -166,7 +177,12 @@ impl ClientSession {
             taken_at_unix_us: wall_now_us,
             columns: columns.into(),
             rows: rows.into(),
+            scrollback: Vec::new(),
         };
+        let mut body = body;
+        // The history fills what the rest leaves of the size limit, up to its budget.
+        let room = MAX_SNAPSHOT_LEN.saturating_sub(HEADER_LEN + TRAILER_LEN + body.encoded_len());
+        body.scrollback = persist::save(self.scrollback(), room.min(SNAPSHOT_SCROLLBACK_BYTES));
         let encoded = Zeroizing::new(body.encode_to_vec());
         let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + encoded.len() + TRAILER_LEN));
         out.extend_from_slice(SNAPSHOT_MAGIC);
@@ -242,12 +258,15 @@ impl ClientSession {
         let cipher = Arc::new(SessionCipher::new(&key));
         let transport = Transport::resuming(cipher, point, now)
             .map_err(|_| SnapshotError::Invalid("sequence numbers exhausted"))?;
-        Ok(ClientSession::assemble(
-            transport,
-            key,
-            remote.framebuffer().clone(),
-            window,
-        ))
+        let mut session =
+            ClientSession::assemble(transport, key, remote.framebuffer().clone(), window);
+        // Every saved line is kept until the front end sets its own bound.
+        session.set_scrollback_limit(body.scrollback.len().max(DEFAULT_SCROLLBACK_LINES));
+        for line in &body.scrollback {
+            let row = persist::restore(line).ok_or(SnapshotError::Invalid("scrollback line"))?;
+            session.scrollback_mut().push(row);
+        }
+        Ok(session)
     }
 }
 
@@ -293,4 +312,92 @@ fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = flate2::Crc::new();
     crc.update(bytes);
     crc.sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{ClientConfig, ScreenRow};
+    use crate::ssp::Endpoint;
+    use crate::terminal::{Emulator, Row};
+
+    const WALL: u64 = 1_790_000_000_000_000;
+
+    fn session_with_history(lines: usize, padding: usize) -> ClientSession {
+        let t0 = Instant::now();
+        let mut session = ClientSession::connect(
+            ClientConfig {
+                server: "127.0.0.1:60001".parse().unwrap(),
+                key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+                columns: 80,
+                rows: 24,
+                first_sequence: 0,
+            },
+            t0,
+        );
+        while session.poll_transmit(t0).unwrap().is_some() {}
+        session.set_scrollback_limit(lines);
+        let mut emulator = Emulator::new(80, 1);
+        for i in 0..lines {
+            let pad = "\x1b[4mpadding\x1b[24m ".repeat(padding);
+            emulator.feed(format!("\r\x1b[K\x1b[1;3{}mline{pad} {i}", i % 8).as_bytes());
+            let row: &Row = &emulator.framebuffer().rows()[0];
+            session.scrollback_mut().push(ScreenRow::trimmed(row));
+        }
+        session
+    }
+
+    fn history(session: &ClientSession) -> Vec<ScreenRow> {
+        session.scrollback().iter().map(|l| (**l).clone()).collect()
+    }
+
+    #[test]
+    fn the_scrollback_survives_a_restore() {
+        let original = session_with_history(10_000, 0);
+        let bytes = original.snapshot(WALL).unwrap();
+        let restored = ClientSession::restore(&bytes, WALL + 1, Instant::now()).unwrap();
+        assert_eq!(history(&restored), history(&original));
+        assert_eq!(restored.scrollback().len(), 10_000);
+    }
+
+    #[test]
+    fn a_huge_history_is_cut_to_the_budget_newest_kept() {
+        let original = session_with_history(100_000, 6);
+        let bytes = original.snapshot(WALL).unwrap();
+        assert!(
+            bytes.len() <= SNAPSHOT_SCROLLBACK_BYTES + 4096,
+            "{}",
+            bytes.len()
+        );
+        let restored = ClientSession::restore(&bytes, WALL + 1, Instant::now()).unwrap();
+        let kept = restored.scrollback().len();
+        assert!((20_000..100_000).contains(&kept), "{kept}");
+        assert!(
+            restored
+                .scrollback()
+                .iter()
+                .last()
+                .unwrap()
+                .text()
+                .ends_with(" 99999")
+        );
+    }
+
+    #[test]
+    fn a_version_1_snapshot_is_restored_without_history() {
+        let original = session_with_history(10, 0);
+        let bytes = original.snapshot(WALL).unwrap();
+        let mut body = decode_envelope(&bytes).unwrap();
+        body.scrollback.clear();
+        let encoded = body.encode_to_vec();
+        let mut v1 = SNAPSHOT_MAGIC.to_vec();
+        v1.extend_from_slice(&1u16.to_be_bytes());
+        v1.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
+        v1.extend_from_slice(&encoded);
+        let crc = crc32(&v1);
+        v1.extend_from_slice(&crc.to_be_bytes());
+        let restored = ClientSession::restore(&v1, WALL + 1, Instant::now()).unwrap();
+        assert!(restored.scrollback().is_empty());
+        assert_eq!(restored.window(), (80, 24));
+    }
 }

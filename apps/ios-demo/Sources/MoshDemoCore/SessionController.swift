@@ -150,6 +150,8 @@ public final class SessionController {
             try? store.clear()
         case .vtOutput:
             break  // this app draws screen(), not a VT stream
+        case .scrollbackAdded:
+            break  // this app shows the screen only; session.scrollback(from:count:) has the rest
         }
         changed()
     }

@@ -662,6 +662,25 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func screen()  -> Screen
     
     /**
+     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
+     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
+     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
+     * reached the oldest lines go, so indices shift down by the lines added
+     * (`ScrollbackAdded`).
+     *
+     * With a stock `mosh-server`, the history is inferred from the screens this
+     * client received: lines that scrolled away between two screens it never saw (a
+     * burst of more than a screen, output while the app was in the background)
+     * cannot be recovered and leave a gap.
+     */
+    func scrollback(from: UInt64, count: UInt32)  -> [ScreenRow]
+    
+    /**
+     * Lines of scrollback held: rows that scrolled off the top of the screen.
+     */
+    func scrollbackLen()  -> UInt64
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
     func sendInput(bytes: Data) throws 
@@ -850,6 +869,41 @@ open func screen() -> Screen  {
     return try!  FfiConverterTypeScreen_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_screen(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
+     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
+     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
+     * reached the oldest lines go, so indices shift down by the lines added
+     * (`ScrollbackAdded`).
+     *
+     * With a stock `mosh-server`, the history is inferred from the screens this
+     * client received: lines that scrolled away between two screens it never saw (a
+     * burst of more than a screen, output while the app was in the background)
+     * cannot be recovered and leave a gap.
+     */
+open func scrollback(from: UInt64, count: UInt32) -> [ScreenRow]  {
+    return try!  FfiConverterSequenceTypeScreenRow.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_scrollback(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(from),
+        FfiConverterUInt32.lower(count),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Lines of scrollback held: rows that scrolled off the top of the screen.
+     */
+open func scrollbackLen() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_scrollback_len(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1796,7 +1850,8 @@ public func FfiConverterTypeServerCommandOptions_lower(_ value: ServerCommandOpt
 
 
 /**
- * How the session is shown, and where it may keep its nonce floor.
+ * How the session is shown, where it may keep its nonce floor, and how much
+ * scrollback it keeps.
  */
 public struct SessionOptions: Equatable, Hashable {
     /**
@@ -1820,6 +1875,12 @@ public struct SessionOptions: Equatable, Hashable {
      * set back between two uses of one key).
      */
     public var nonceStoreDir: String?
+    /**
+     * Lines of scrollback to keep (the oldest go first; at most 1,000,000; 0 keeps
+     * none). A line takes 150–300 bytes (1.5–3 MiB for the default
+     * 10,000).
+     */
+    public var scrollbackLines: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1840,11 +1901,17 @@ public struct SessionOptions: Equatable, Hashable {
          * clock goes backwards between restores. The files name keys by a check value,
          * never the key. `None`: the wall clock is relied on (safe unless the clock is
          * set back between two uses of one key).
-         */nonceStoreDir: String? = nil) {
+         */nonceStoreDir: String? = nil, 
+        /**
+         * Lines of scrollback to keep (the oldest go first; at most 1,000,000; 0 keeps
+         * none). A line takes 150–300 bytes (1.5–3 MiB for the default
+         * 10,000).
+         */scrollbackLines: UInt32 = UInt32(10000)) {
         self.prediction = prediction
         self.predictionOverwrite = predictionOverwrite
         self.output = output
         self.nonceStoreDir = nonceStoreDir
+        self.scrollbackLines = scrollbackLines
     }
 
     
@@ -1866,7 +1933,8 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
                 prediction: FfiConverterTypePredictionMode.read(from: &buf), 
                 predictionOverwrite: FfiConverterBool.read(from: &buf), 
                 output: FfiConverterTypeOutputMode.read(from: &buf), 
-                nonceStoreDir: FfiConverterOptionString.read(from: &buf)
+                nonceStoreDir: FfiConverterOptionString.read(from: &buf), 
+                scrollbackLines: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -1875,6 +1943,7 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
         FfiConverterBool.write(value.predictionOverwrite, into: &buf)
         FfiConverterTypeOutputMode.write(value.output, into: &buf)
         FfiConverterOptionString.write(value.nonceStoreDir, into: &buf)
+        FfiConverterUInt32.write(value.scrollbackLines, into: &buf)
     }
 }
 
@@ -2671,6 +2740,16 @@ public enum Event: Equatable, Hashable {
          */bytes: Data
     )
     /**
+     * Lines scrolled off the top into the scrollback: read them with
+     * `Session.scrollback(from, count)`.
+     */
+    case scrollbackAdded(
+        /**
+         * Lines added since the last such event (coalesced; more than the bound
+         * when the oldest went meanwhile).
+         */added: UInt64
+    )
+    /**
      * The window title changed.
      */
     case titleChanged(
@@ -2734,18 +2813,21 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         case 2: return .vtOutput(bytes: try FfiConverterData.read(from: &buf)
         )
         
-        case 3: return .titleChanged(title: try FfiConverterString.read(from: &buf)
+        case 3: return .scrollbackAdded(added: try FfiConverterUInt64.read(from: &buf)
         )
         
-        case 4: return .bell
-        
-        case 5: return .clipboard(text: try FfiConverterString.read(from: &buf)
+        case 4: return .titleChanged(title: try FfiConverterString.read(from: &buf)
         )
         
-        case 6: return .statusChanged(status: try FfiConverterTypeStatus.read(from: &buf)
+        case 5: return .bell
+        
+        case 6: return .clipboard(text: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .closed(reason: try FfiConverterTypeCloseReason.read(from: &buf)
+        case 7: return .statusChanged(status: try FfiConverterTypeStatus.read(from: &buf)
+        )
+        
+        case 8: return .closed(reason: try FfiConverterTypeCloseReason.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -2766,27 +2848,32 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
             FfiConverterData.write(bytes, into: &buf)
             
         
-        case let .titleChanged(title):
+        case let .scrollbackAdded(added):
             writeInt(&buf, Int32(3))
+            FfiConverterUInt64.write(added, into: &buf)
+            
+        
+        case let .titleChanged(title):
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(title, into: &buf)
             
         
         case .bell:
-            writeInt(&buf, Int32(4))
+            writeInt(&buf, Int32(5))
         
         
         case let .clipboard(text):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(text, into: &buf)
             
         
         case let .statusChanged(status):
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(7))
             FfiConverterTypeStatus.write(status, into: &buf)
             
         
         case let .closed(reason):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterTypeCloseReason.write(reason, into: &buf)
             
         }
@@ -3919,6 +4006,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_screen() != 57945) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_scrollback() != 23565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_scrollback_len() != 1723) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_send_input() != 7791) {

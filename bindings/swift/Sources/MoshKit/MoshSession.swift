@@ -138,6 +138,25 @@ public final class MoshSession: Sendable {
     /// The connection status.
     public var status: Status { session.status() }
 
+    /// Lines of scrollback held: rows that scrolled off the top of the screen, as
+    /// captured on this client (a stock server's lines that scrolled away between two
+    /// screens the client never saw cannot be recovered). `.scrollbackAdded` on
+    /// ``events`` says when it grows.
+    public var scrollbackCount: UInt64 { session.scrollbackLen() }
+
+    /// Up to `count` scrollback lines from index `from`, oldest first: 0 is the oldest
+    /// line held, ``scrollbackCount`` − 1 the one just above the screen. Rows are
+    /// styled like ``screen``'s, without trailing blanks.
+    public func scrollback(from: UInt64, count: UInt32) -> [ScreenRow] {
+        session.scrollback(from: from, count: count)
+    }
+
+    /// The newest `count` scrollback lines (those just above the screen), oldest first.
+    public func recentScrollback(_ count: UInt32) -> [ScreenRow] {
+        let held = scrollbackCount
+        return scrollback(from: held - min(held, UInt64(count)), count: count)
+    }
+
     /// Starts the polite shutdown; `.closed` follows on ``events``. Later calls throw
     /// ``MoshError/SessionClosed``.
     public func close() throws {

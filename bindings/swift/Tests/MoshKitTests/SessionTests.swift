@@ -70,6 +70,31 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(server.waitForExit(), "the server exits after a polite close")
     }
 
+    // MARK: scrollback
+
+    func testStockServerLinesThatScrollOffAreInTheScrollback() throws {
+        let server = try ServerProcess(.stock)
+        let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        let log = EventLog(session)
+        try waitForText(session, "$")
+        try typeLine(session, "seq 1 60 | while read i; do echo line$i; sleep 0.02; done")
+        try waitForText(session, "line60")
+        try log.waitFor("scrollback lines") {
+            if case .scrollbackAdded(let added) = $0 { return added > 0 }
+            return false
+        }
+        try eventually("line37 just above the screen") {
+            session.recentScrollback(1).first?.text.trimmingCharacters(in: .whitespaces) == "line37"
+        }
+        let all = session.scrollback(from: 0, count: .max).map {
+            $0.text.trimmingCharacters(in: .whitespaces)
+        }
+        XCTAssertEqual(UInt64(all.count), session.scrollbackCount)
+        XCTAssertEqual(all.filter { $0.hasPrefix("line") }, (1...37).map { "line\($0)" })
+        try session.close()
+        XCTAssertEqual(try log.closed(), .closed)
+    }
+
     // MARK: events on the library's thread
 
     /// The generated listener protocol, implemented as an app would without MoshKit.

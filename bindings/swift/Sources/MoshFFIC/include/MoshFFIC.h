@@ -329,6 +329,16 @@ void uniffi_mosh_ffi_fn_method_session_resize(uint64_t ptr, uint16_t columns, ui
 RustBuffer uniffi_mosh_ffi_fn_method_session_screen(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
+RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback(uint64_t ptr, uint64_t from, uint32_t count, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK_LEN
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK_LEN
+uint64_t uniffi_mosh_ffi_fn_method_session_scrollback_len(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_INPUT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_INPUT
 void uniffi_mosh_ffi_fn_method_session_send_input(uint64_t ptr, RustBuffer bytes, RustCallStatus *_Nonnull out_status
@@ -698,6 +708,18 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_resize(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN
 uint16_t uniffi_mosh_ffi_checksum_method_session_screen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK
+uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_LEN
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_LEN
+uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback_len(void
     
 );
 #endif

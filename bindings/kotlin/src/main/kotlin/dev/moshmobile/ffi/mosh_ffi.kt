@@ -719,6 +719,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_screen(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_scrollback(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_scrollback_len(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_input(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_key(
@@ -782,6 +786,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_scrollback(`ptr`: Long,`from`: Long,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_scrollback_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_mosh_ffi_fn_method_session_send_input(`ptr`: Long,`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_key(`ptr`: Long,`key`: RustBuffer.ByValue,`modifiers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -950,6 +958,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_screen() and 0xFFFF) != 57945) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback() and 0xFFFF) != 23565) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback_len() and 0xFFFF) != 1723) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_input() and 0xFFFF) != 7791) {
@@ -1495,6 +1509,25 @@ public interface SessionInterface {
     fun `screen`(): Screen
     
     /**
+     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
+     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
+     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
+     * reached the oldest lines go, so indices shift down by the lines added
+     * (`ScrollbackAdded`).
+     *
+     * With a stock `mosh-server`, the history is inferred from the screens this
+     * client received: lines that scrolled away between two screens it never saw (a
+     * burst of more than a screen, output while the app was in the background)
+     * cannot be recovered and leave a gap.
+     */
+    fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): List<ScreenRow>
+    
+    /**
+     * Lines of scrollback held: rows that scrolled off the top of the screen.
+     */
+    fun `scrollbackLen`(): kotlin.ULong
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
     fun `sendInput`(`bytes`: kotlin.ByteArray)
@@ -1728,6 +1761,49 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_mosh_ffi_fn_method_session_screen(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
+     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
+     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
+     * reached the oldest lines go, so indices shift down by the lines added
+     * (`ScrollbackAdded`).
+     *
+     * With a stock `mosh-server`, the history is inferred from the screens this
+     * client received: lines that scrolled away between two screens it never saw (a
+     * burst of more than a screen, output while the app was in the background)
+     * cannot be recovered and leave a gap.
+     */override fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): List<ScreenRow> {
+            return FfiConverterSequenceTypeScreenRow.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_scrollback(
+        it,
+        
+        FfiConverterULong.lower(`from`),
+        FfiConverterUInt.lower(`count`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Lines of scrollback held: rows that scrolled off the top of the screen.
+     */override fun `scrollbackLen`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_scrollback_len(
         it,
         _status)
 }
@@ -2671,7 +2747,8 @@ public object FfiConverterTypeServerCommandOptions: FfiConverterRustBuffer<Serve
 
 
 /**
- * How the session is shown, and where it may keep its nonce floor.
+ * How the session is shown, where it may keep its nonce floor, and how much
+ * scrollback it keeps.
  */
 data class SessionOptions (
     /**
@@ -2698,6 +2775,13 @@ data class SessionOptions (
      * set back between two uses of one key).
      */
     var `nonceStoreDir`: kotlin.String? = null 
+    , 
+    /**
+     * Lines of scrollback to keep (the oldest go first; at most 1,000,000; 0 keeps
+     * none). A line takes 150–300 bytes (1.5–3 MiB for the default
+     * 10,000).
+     */
+    var `scrollbackLines`: kotlin.UInt = 10000u 
     
 ){
     
@@ -2718,6 +2802,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterBoolean.read(buf),
             FfiConverterTypeOutputMode.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
         )
     }
 
@@ -2725,7 +2810,8 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterTypePredictionMode.allocationSize(value.`prediction`) +
             FfiConverterBoolean.allocationSize(value.`predictionOverwrite`) +
             FfiConverterTypeOutputMode.allocationSize(value.`output`) +
-            FfiConverterOptionalString.allocationSize(value.`nonceStoreDir`)
+            FfiConverterOptionalString.allocationSize(value.`nonceStoreDir`) +
+            FfiConverterUInt.allocationSize(value.`scrollbackLines`)
     )
 
     override fun write(value: SessionOptions, buf: ByteBuffer) {
@@ -2733,6 +2819,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterBoolean.write(value.`predictionOverwrite`, buf)
             FfiConverterTypeOutputMode.write(value.`output`, buf)
             FfiConverterOptionalString.write(value.`nonceStoreDir`, buf)
+            FfiConverterUInt.write(value.`scrollbackLines`, buf)
     }
 }
 
@@ -3395,6 +3482,23 @@ sealed class Event {
     }
     
     /**
+     * Lines scrolled off the top into the scrollback: read them with
+     * `Session.scrollback(from, count)`.
+     */
+    data class ScrollbackAdded(
+        /**
+         * Lines added since the last such event (coalesced; more than the bound
+         * when the oldest went meanwhile).
+         */
+        val `added`: kotlin.ULong) : Event()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
      * The window title changed.
      */
     data class TitleChanged(
@@ -3483,17 +3587,20 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             2 -> Event.VtOutput(
                 FfiConverterByteArray.read(buf),
                 )
-            3 -> Event.TitleChanged(
+            3 -> Event.ScrollbackAdded(
+                FfiConverterULong.read(buf),
+                )
+            4 -> Event.TitleChanged(
                 FfiConverterString.read(buf),
                 )
-            4 -> Event.Bell
-            5 -> Event.Clipboard(
+            5 -> Event.Bell
+            6 -> Event.Clipboard(
                 FfiConverterString.read(buf),
                 )
-            6 -> Event.StatusChanged(
+            7 -> Event.StatusChanged(
                 FfiConverterTypeStatus.read(buf),
                 )
-            7 -> Event.Closed(
+            8 -> Event.Closed(
                 FfiConverterTypeCloseReason.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -3513,6 +3620,13 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             (
                 4UL
                 + FfiConverterByteArray.allocationSize(value.`bytes`)
+            )
+        }
+        is Event.ScrollbackAdded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`added`)
             )
         }
         is Event.TitleChanged -> {
@@ -3563,27 +3677,32 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 FfiConverterByteArray.write(value.`bytes`, buf)
                 Unit
             }
-            is Event.TitleChanged -> {
+            is Event.ScrollbackAdded -> {
                 buf.putInt(3)
+                FfiConverterULong.write(value.`added`, buf)
+                Unit
+            }
+            is Event.TitleChanged -> {
+                buf.putInt(4)
                 FfiConverterString.write(value.`title`, buf)
                 Unit
             }
             is Event.Bell -> {
-                buf.putInt(4)
+                buf.putInt(5)
                 Unit
             }
             is Event.Clipboard -> {
-                buf.putInt(5)
+                buf.putInt(6)
                 FfiConverterString.write(value.`text`, buf)
                 Unit
             }
             is Event.StatusChanged -> {
-                buf.putInt(6)
+                buf.putInt(7)
                 FfiConverterTypeStatus.write(value.`status`, buf)
                 Unit
             }
             is Event.Closed -> {
-                buf.putInt(7)
+                buf.putInt(8)
                 FfiConverterTypeCloseReason.write(value.`reason`, buf)
                 Unit
             }

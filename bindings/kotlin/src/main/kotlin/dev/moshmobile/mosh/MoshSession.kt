@@ -91,6 +91,30 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     /** The connection status now. */
     val status: Status get() = session.status()
 
+    /**
+     * Lines of scrollback held: rows that scrolled off the top of the screen, as captured
+     * on this client (a stock server's lines that scrolled away between two screens the
+     * client never saw cannot be recovered). [Event.ScrollbackAdded] says when it grows.
+     */
+    val scrollbackSize: Long get() = session.scrollbackLen().toLong()
+
+    /**
+     * Up to [count] scrollback lines from index [from], oldest first: 0 is the oldest line
+     * held, `scrollbackSize - 1` the one just above the screen. Rows are styled like
+     * [screen]'s, without trailing blanks.
+     */
+    fun scrollback(from: Long, count: Int): List<ScreenRow> {
+        require(from >= 0 && count >= 0) { "negative range $from, $count" }
+        return session.scrollback(from.toULong(), count.toUInt())
+    }
+
+    /** The newest [count] scrollback lines (those just above the screen), oldest first. */
+    fun recentScrollback(count: Int): List<ScreenRow> {
+        require(count >= 0) { "negative count $count" }
+        val size = scrollbackSize
+        return scrollback(maxOf(0L, size - count), count)
+    }
+
     /** Bytes typed by the user, already encoded. */
     fun sendInput(bytes: ByteArray) = session.sendInput(bytes)
 

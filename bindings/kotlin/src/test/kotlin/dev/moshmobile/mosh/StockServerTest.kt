@@ -67,4 +67,27 @@ class StockServerTest {
             session.close()
         }
     }
+
+    @Test
+    fun `lines that scroll off are in the scrollback`() = runBlocking<Unit> {
+        MoshServer.stock().use { server ->
+            val session = MoshSession.connect("127.0.0.1", server.port, server.key)
+            session.waitForText("$")
+            val added = async(start = CoroutineStart.UNDISPATCHED) {
+                session.events.filterIsInstance<Event.ScrollbackAdded>().first()
+            }
+            session.typeLine("seq 1 60 | while read i; do echo line\$i; sleep 0.02; done")
+            session.waitForText("line60")
+            assertTrue(withTimeout(20_000) { added.await() }.added > 0u)
+            withTimeout(20_000) {
+                while (session.recentScrollback(1).firstOrNull()?.text?.trim() != "line37") {
+                    kotlinx.coroutines.delay(20)
+                }
+            }
+            val all = session.scrollback(0, Int.MAX_VALUE).map { it.text.trim() }
+            assertEquals(session.scrollbackSize, all.size.toLong())
+            assertEquals((1..37).map { "line$it" }, all.filter { it.startsWith("line") })
+            session.closeAndWait()
+        }
+    }
 }

@@ -1,0 +1,67 @@
+//! The scrollback extension (`docs/scrollback-extension.md`): field 20 of a
+//! user-stream `Instruction` announces that the client takes scrollback lines;
+//! field 20 of a host `Instruction` carries lines that scrolled off the server's
+//! screen. Stock peers skip both as unknown fields, and a server sends field 20 only
+//! to a client that announced it.
+
+use prost::Message;
+
+/// The field number both directions use.
+pub const SCROLLBACK_FIELD: u32 = 20;
+
+/// The extension's version this library speaks.
+pub const SCROLLBACK_VERSION: u32 = 1;
+
+/// Client to server (user `Instruction` field 20): "I take scrollback lines".
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct ScrollbackCapability {
+    /// The newest version the client speaks.
+    #[prost(uint32, optional, tag = "1")]
+    pub version: Option<u32>,
+}
+
+/// Server to client (host `Instruction` field 20): lines that scrolled off the top
+/// of the server's main screen, numbered from 0 at the start of the session.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct ScrollbackLines {
+    /// The version the server speaks (at most the client's).
+    #[prost(uint32, optional, tag = "1")]
+    pub version: Option<u32>,
+    /// Number of `lines[0]`; lines below it that the client lacks are lost.
+    #[prost(uint64, optional, tag = "2")]
+    pub first: Option<u64>,
+    /// The lines, oldest first.
+    #[prost(message, repeated, tag = "3")]
+    pub lines: Vec<LineMessage>,
+}
+
+/// One line: styled runs, trailing blanks left out.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct LineMessage {
+    /// The runs, left to right.
+    #[prost(message, repeated, tag = "1")]
+    pub runs: Vec<RunMessage>,
+}
+
+/// Consecutive cells of one rendition.
+#[derive(Clone, PartialEq, Eq, Message)]
+pub struct RunMessage {
+    /// First column.
+    #[prost(uint32, tag = "1")]
+    pub column: u32,
+    /// Columns covered (a wide character counts two).
+    #[prost(uint32, tag = "2")]
+    pub width: u32,
+    /// The text.
+    #[prost(string, tag = "3")]
+    pub text: String,
+    /// 0 default, `0x100 | i` palette entry `i`, `0x1000000 | rgb` 24-bit.
+    #[prost(uint32, tag = "4")]
+    pub foreground: u32,
+    /// Same encoding as `foreground`.
+    #[prost(uint32, tag = "5")]
+    pub background: u32,
+    /// Bit 0 bold, 1 italic, 2 underline, 3 blink, 4 inverse, 5 invisible.
+    #[prost(uint32, tag = "6")]
+    pub attributes: u32,
+}
