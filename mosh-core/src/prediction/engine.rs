@@ -450,7 +450,15 @@ impl PredictionEngine {
         cur.col = 0;
         if cur.row + 1 >= height {
             let row = cur.row;
+            let confirmed = self.confirmed_epoch;
             for cell in &mut self.overlay(row, width).cells {
+                // The row scrolls up; until the host has had the newline, the
+                // characters typed before it that are still on their way stay shown
+                // (re-armed as this hidden epoch's blanks they would vanish while
+                // their cursor stays: a state the program never shows).
+                if cell.active && cell.epoch <= confirmed {
+                    continue;
+                }
                 cell.active = true;
                 cell.epoch = epoch;
                 cell.expiration_frame = frame + 1;

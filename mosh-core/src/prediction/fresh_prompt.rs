@@ -53,11 +53,15 @@ pub(crate) struct PromptMemory {
     candidate: Option<(u64, String)>,
     /// Set by Enter, cleared by the next keystroke.
     after_enter: Option<AtEnter>,
+    /// Whether any key was pressed yet (the first is typed at the session's first
+    /// prompt).
+    typed_any: bool,
 }
 
 impl PromptMemory {
     /// Enter was pressed with `server` on screen.
     pub(crate) fn enter_pressed(&mut self, server: &Framebuffer) {
+        self.typed_any = true;
         let cursor = server.cursor();
         self.after_enter = Some(AtEnter {
             cursor,
@@ -68,6 +72,7 @@ impl PromptMemory {
     /// A key other than Enter was pressed: the next one is no longer the first of
     /// a line.
     pub(crate) fn other_key_pressed(&mut self) {
+        self.typed_any = true;
         self.after_enter = None;
     }
 
@@ -76,11 +81,14 @@ impl PromptMemory {
     /// cursor a candidate to learn.
     pub(crate) fn trust_first_keystroke(&mut self, epoch: u64, server: &Framebuffer) -> bool {
         let at_enter = self.after_enter.take();
+        let first_of_session = !std::mem::replace(&mut self.typed_any, true);
         let Some(prompt) = prompt_left_of_cursor(server) else {
             return false;
         };
         let ending = ending(&prompt);
-        if self.candidate.as_ref().is_none_or(|(e, _)| *e != epoch) {
+        // Only the first keystroke of a line (or of the session) is typed at a
+        // prompt; text left of a keystroke typed mid-line is not one.
+        if at_enter.is_some() || first_of_session {
             self.candidate = Some((epoch, ending.clone()));
         }
         let Some(at_enter) = at_enter else {
@@ -101,12 +109,12 @@ impl PromptMemory {
             return;
         }
         let (_, ending) = self.candidate.take().expect("checked above");
-        if !self.learned.contains(&ending) {
-            if self.learned.len() == MAX_LEARNED {
-                self.learned.remove(0);
-            }
-            self.learned.push(ending);
+        // Most recently confirmed last; the least recent goes first when full.
+        self.learned.retain(|learned| *learned != ending);
+        if self.learned.len() == MAX_LEARNED {
+            self.learned.remove(0);
         }
+        self.learned.push(ending);
     }
 }
 
@@ -204,6 +212,16 @@ mod tests {
         // Text right of the cursor: not a prompt waiting for input.
         memory.enter_pressed(&old);
         assert!(!memory.trust_first_keystroke(4, &screen(&["$ ", "$ x"], (1, 2))));
+    }
+
+    #[test]
+    fn keystrokes_typed_mid_line_teach_nothing() {
+        let mut memory = PromptMemory::default();
+        memory.other_key_pressed();
+        // A tentative epoch that starts mid-line (after a wrong guess, say).
+        assert!(!memory.trust_first_keystroke(3, &screen(&["$ echo c"], (0, 8))));
+        memory.epoch_confirmed(3);
+        assert!(memory.learned.is_empty());
     }
 
     #[test]

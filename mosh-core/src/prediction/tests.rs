@@ -697,3 +697,30 @@ fn nothing_typed_at_a_password_prompt_or_before_a_prompt_arrived_is_shown() {
     h.echo(b"\r\n[sudo] password for me: ");
     assert!(h.shows_server_frame());
 }
+
+#[test]
+fn keys_typed_before_an_enter_on_the_bottom_row_stay_shown_until_echoed() {
+    let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
+    h.interval = 250;
+    h.type_keys(b"x");
+    h.echo(b"x");
+    h.type_keys(b"\r");
+    h.echo(b"\r\n$ ");
+    assert_eq!(h.cursor(), (2, 2));
+    for key in [b"p", b"w", b"d"] {
+        h.advance(100);
+        h.type_keys(key);
+    }
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ pwd", (2, 5)));
+    h.advance(100);
+    h.type_keys(b"\r");
+    // The Enter's guess is hidden; what was typed before it stays, with its cursor.
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ pwd", (2, 5)));
+    h.advance(60);
+    h.server.feed(b"p");
+    h.late_ack = h.frame_sent - 3;
+    h.paint();
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ pwd", (2, 5)));
+    h.echo(b"wd\r\n/tmp\r\n$ ");
+    assert!(h.shows_server_frame());
+}

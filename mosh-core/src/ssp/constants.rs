@@ -32,6 +32,16 @@ pub const ACK_INTERVAL: Duration = Duration::from_millis(3000);
 /// the wire format is unchanged).
 pub const SILENT_PEER_PROBE_INTERVAL: Duration = Duration::from_millis(500);
 
+/// After the client's input arrives, the server's frames that answer it within this
+/// long go out after the collection delay instead of waiting for the frame interval
+/// (not in stock mosh; the wire format is unchanged)…
+pub const INPUT_RESPONSE_WINDOW: Duration = Duration::from_millis(100);
+
+/// …at most this many per input: the echo, and what the program prints a moment
+/// later (the prompt after Ctrl-C). Frame pacing is otherwise unchanged, and input
+/// comes at typing speed, so this adds at most a couple of small frames per key.
+pub const INPUT_RESPONSE_FRAMES: u8 = 2;
+
 /// A newly received state with a non-empty diff is acknowledged within this delay, so
 /// that one ack covers a burst of updates (§10.6).
 pub const ACK_DELAY: Duration = Duration::from_millis(100);

@@ -5,9 +5,10 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::constants::{
-    ACK_DELAY, ACK_INTERVAL, PRESUMED_DELIVERED_SLACK, PROSPECTIVE_RESEND_MAX_EXTRA,
-    PROSPECTIVE_RESEND_MAX_LEN, SENT_STATES_CAP, SENT_STATES_DROP_FROM_END, SHUTDOWN_MAX_RETRIES,
-    SHUTDOWN_TIMEOUT, SILENT_PEER_PROBE_INTERVAL,
+    ACK_DELAY, ACK_INTERVAL, INPUT_RESPONSE_FRAMES, INPUT_RESPONSE_WINDOW,
+    PRESUMED_DELIVERED_SLACK, PROSPECTIVE_RESEND_MAX_EXTRA, PROSPECTIVE_RESEND_MAX_LEN,
+    SENT_STATES_CAP, SENT_STATES_DROP_FROM_END, SHUTDOWN_MAX_RETRIES, SHUTDOWN_TIMEOUT,
+    SILENT_PEER_PROBE_INTERVAL,
 };
 use super::state::SyncState;
 use crate::proto::SHUTDOWN_STATE_NUM;
@@ -86,6 +87,9 @@ pub struct StateSender<S: SyncState> {
     /// When an authentic, in-order datagram from the peer last arrived (the
     /// sender's creation before any did).
     last_heard: Instant,
+    /// When the peer's input last arrived and how many frames answering it may still
+    /// skip the frame interval (see [`StateSender::peer_input`]).
+    input_response: Option<(Instant, u8)>,
     shutdown: Option<Shutdown>,
 }
 
@@ -126,6 +130,7 @@ impl<S: SyncState> StateSender<S> {
             last_round_trip_success: None,
             unanswered_since: None,
             last_heard: now,
+            input_response: None,
             shutdown: None,
         }
     }
@@ -204,6 +209,21 @@ impl<S: SyncState> StateSender<S> {
     pub fn peer_heard(&mut self, now: Instant) {
         self.unanswered_since = None;
         self.last_heard = self.last_heard.max(now);
+    }
+
+    /// The peer's input arrived (the server: keystrokes): the frames answering it
+    /// within [`INPUT_RESPONSE_WINDOW`] go out after the collection delay, not at
+    /// the next frame slot. Under a flood the frame interval (up to 250 ms on a slow
+    /// link) would otherwise delay the echo or the prompt after Ctrl-C by up to a
+    /// whole interval on top of the round trip.
+    pub fn peer_input(&mut self, now: Instant) {
+        self.input_response = Some((now, INPUT_RESPONSE_FRAMES));
+    }
+
+    /// When the peer's input arrived, if a frame may still answer it unpaced.
+    fn answering_input(&self, now: Instant) -> Option<Instant> {
+        let (at, left) = self.input_response?;
+        (left > 0 && now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW).then_some(at)
     }
 
     /// When to probe a peer we stopped hearing from, if that applies.
@@ -306,7 +326,13 @@ impl<S: SyncState> StateSender<S> {
             None
         } else if self.current != last.state {
             let since = *self.mindelay_clock.get_or_insert(now);
-            Some((since + self.min_delay).max(last_sent_at + timing.send_interval))
+            let paced = match self.answering_input(now) {
+                // Collect the program's answer for the collection delay after the
+                // input arrived, then send it without waiting for the frame slot.
+                Some(input_at) => input_at + self.min_delay,
+                None => last_sent_at + timing.send_interval,
+            };
+            Some((since + self.min_delay).max(paced))
         } else if timing.fresh && self.current != self.sent[self.assumed].state {
             let frame = last_sent_at + timing.send_interval;
             Some(match self.mindelay_clock {
@@ -358,6 +384,11 @@ impl<S: SyncState> StateSender<S> {
         }
         if !diff.is_empty() && self.unanswered_since.is_none() {
             self.unanswered_since = Some(now);
+        }
+        if !diff.is_empty() && self.answering_input(now).is_some() {
+            if let Some((_, left)) = &mut self.input_response {
+                *left -= 1;
+            }
         }
         self.next_ack = now + ACK_INTERVAL;
         self.next_send = None;
@@ -580,6 +611,45 @@ mod tests {
         let now = t0 + 2251 * MS;
         assert!(s.tick(now, timing(true)).is_none());
         assert_eq!(s.next_wakeup(now, timing(true)), Some(t0 + 3250 * MS));
+    }
+
+    #[test]
+    fn frames_answering_input_skip_the_frame_interval_twice_then_pacing_resumes() {
+        // A server under a flood on a slow link: a frame every 250 ms.
+        let t0 = Instant::now();
+        let mut s = StateSender::new(0u8, 8 * MS, t0);
+        s.tick(t0, timing(true)).unwrap();
+        *s.current_mut() = 1;
+        s.next_wakeup(t0 + 10 * MS, timing(true));
+        assert!(s.tick(t0 + 250 * MS, timing(true)).is_some());
+        // Input arrives 20 ms after that frame; the program answers 2 ms later.
+        s.peer_input(t0 + 270 * MS);
+        *s.current_mut() = 2;
+        assert_eq!(
+            s.next_wakeup(t0 + 272 * MS, timing(true)),
+            Some(t0 + 280 * MS),
+            "after the collection delay, not at the next frame slot (t0 + 500 ms)"
+        );
+        assert!(s.tick(t0 + 280 * MS, timing(true)).is_some());
+        // A moment later the prompt: the second answering frame.
+        *s.current_mut() = 3;
+        assert_eq!(
+            s.next_wakeup(t0 + 290 * MS, timing(true)),
+            Some(t0 + 298 * MS)
+        );
+        assert!(s.tick(t0 + 298 * MS, timing(true)).is_some());
+        // More output: paced again.
+        *s.current_mut() = 4;
+        assert_eq!(
+            s.next_wakeup(t0 + 300 * MS, timing(true)),
+            Some(t0 + 548 * MS)
+        );
+        // And input long ago does not count.
+        s.peer_input(t0 + 300 * MS);
+        assert_eq!(
+            s.next_wakeup(t0 + 450 * MS, timing(true)),
+            Some(t0 + 548 * MS)
+        );
     }
 
     impl SyncState for u8 {

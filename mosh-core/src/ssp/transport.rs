@@ -327,6 +327,9 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 let outcome = self.receiver.receive(now, &instruction);
                 if outcome == (StateOutcome::Newest { changed: true }) {
                     self.sender.schedule_data_ack(now);
+                    if self.role == Role::Server {
+                        self.sender.peer_input(now);
+                    }
                 }
                 Incoming::State(outcome)
             }
