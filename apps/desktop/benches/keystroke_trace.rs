@@ -9,7 +9,9 @@
 //! `cargo bench -p mosh-desktop --bench keystroke_trace`; environment: `TRACE_KEYS`
 //! (300), `TRACE_SEED` (1), `DELAYS_MS` ("0,100,250"), `LOSS` (0.05), `CLIENTS`
 //! ("ours,stock"), `PROXY_SEED` (`TRACE_SEED`), `TRACE_DUMP` (set: print every
-//! keystroke's figures).
+//! keystroke's figures), `TRACE` (`mixed`: shell and editor; `prompt`: short
+//! commands each begun after the new prompt shows, the first keystrokes reported
+//! apart).
 //! Figures: `docs/benchmarks.md`.
 
 #![allow(missing_docs)]
@@ -49,6 +51,8 @@ const COLUMNS: u16 = 80;
 const ROWS: u16 = 24;
 /// How long a run goes on after the last keystroke for late echoes.
 const DRAIN: Duration = Duration::from_secs(4);
+/// A keystroke waiting for the prompt goes anyway after this long.
+const PROMPT_WAIT_LIMIT: Duration = Duration::from_secs(10);
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -173,9 +177,25 @@ fn measured_run(
     wait_for_prompt(&mut program, &mut screen, reference);
 
     let mut scorer = Scorer::new(reference, trace.len());
+    // The keystroke waiting for the screen that saw what it waits for.
+    let mut released: Option<usize> = None;
     let mut next = 0;
     let mut next_at = Instant::now() + trace[0].gap;
+    // A keystroke that waits for the screen: since when it is waiting (it gives up
+    // after PROMPT_WAIT_LIMIT), until the screen shows the state it waits for.
+    let mut waiting_since: Option<Instant> = None;
     let end = loop {
+        let waiting = next < trace.len() && trace[next].waits_for_screen && released != Some(next);
+        if waiting {
+            let since = *waiting_since.get_or_insert_with(Instant::now);
+            if screen.state() == reference.settled[next] || since.elapsed() > PROMPT_WAIT_LIMIT {
+                next_at = Instant::now() + trace[next].gap;
+                waiting_since = None;
+                released = Some(next);
+            } else {
+                next_at = Instant::now() + Duration::from_millis(5);
+            }
+        }
         let deadline = if next < trace.len() {
             next_at
         } else {
@@ -189,6 +209,7 @@ fn measured_run(
                 screen.feed(&chunk.bytes);
                 scorer.observe(chunk.at, &screen.state());
             }
+            Err(RecvTimeoutError::Timeout) if waiting && released != Some(next) => {}
             Err(RecvTimeoutError::Timeout) => {
                 let bytes = trace[next].key.bytes(screen.application_cursor_keys());
                 scorer.pressed(Instant::now());
@@ -283,7 +304,11 @@ fn main() {
     .collect();
 
     let workspace = Workspace::create();
-    let trace = trace::generate(seed, keys);
+    let trace = match std::env::var("TRACE").as_deref() {
+        Ok("prompt") => trace::generate_prompt_waiter(seed, keys),
+        Ok("mixed") | Err(_) => trace::generate(seed, keys),
+        Ok(other) => panic!("TRACE={other}: expected mixed or prompt"),
+    };
     let typing: Duration = trace.iter().map(|k| k.gap).sum();
     println!(
         "trace seed {seed}: {} keystrokes ({} shell, {} editor) over {:.0} s; loss {:.0}% each way",
@@ -336,6 +361,10 @@ fn main() {
                 ("all", result.summary(|_| true)),
                 ("shell", result.summary(|i| phase_of(i) == Phase::Shell)),
                 ("editor", result.summary(|i| phase_of(i) == Phase::Editor)),
+                (
+                    "first at a fresh prompt",
+                    result.summary(|i| trace[i].waits_for_screen),
+                ),
             ] {
                 let line = row(name, delay, what, &summary);
                 println!("{line}");

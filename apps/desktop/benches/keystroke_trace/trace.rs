@@ -61,6 +61,9 @@ pub struct Keystroke {
     pub key: Key,
     /// Shell or editor typing.
     pub phase: Phase,
+    /// The person waits until the screen shows what the keys before it lead to (the
+    /// new prompt) before the `gap`, their reaction time, starts.
+    pub waits_for_screen: bool,
 }
 
 const WORDS: &[&str] = &[
@@ -78,6 +81,7 @@ pub fn generate(seed: u64, target_keys: usize) -> Vec<Keystroke> {
         keys: Vec::new(),
         phase: Phase::Shell,
         pending_pause: Duration::ZERO,
+        waiting: false,
     };
     let half = target_keys / 2;
     while typist.keys.len() < half {
@@ -111,12 +115,53 @@ pub fn generate(seed: u64, target_keys: usize) -> Vec<Keystroke> {
     typist.keys
 }
 
+/// The prompt-waiting typist (issue 18): short shell commands of 3–12 keys, Enter
+/// included, each begun only once the new prompt is on screen, after a reaction
+/// time of 250–700 ms, as people do after reading output. About `target_keys`
+/// keystrokes.
+pub fn generate_prompt_waiter(seed: u64, target_keys: usize) -> Vec<Keystroke> {
+    let mut typist = Typist {
+        rng: Rng::new(seed),
+        keys: Vec::new(),
+        phase: Phase::Shell,
+        pending_pause: Duration::ZERO,
+        waiting: false,
+    };
+    while typist.keys.len() < target_keys {
+        let command = match typist.uniform(0, 5) {
+            0 => "ls".to_owned(),
+            1 => "pwd".to_owned(),
+            2 => "id -u".to_owned(),
+            3 => "uname".to_owned(),
+            _ => {
+                let word = typist.pick(WORDS);
+                let word = &word[..word.len().min(6)];
+                format!("echo {word}")
+            }
+        };
+        typist.waiting = true;
+        // The reaction time after the prompt shows stands in for the typing gap.
+        let reaction = Duration::from_millis(typist.uniform(250, 700));
+        typist.keys.push(Keystroke {
+            gap: reaction,
+            key: Key::Char(command.chars().next().expect("non-empty command")),
+            phase: Phase::Shell,
+            waits_for_screen: std::mem::take(&mut typist.waiting),
+        });
+        typist.type_text(&command[1..], false);
+        typist.press(Key::Enter);
+    }
+    typist.keys
+}
+
 struct Typist {
     rng: Rng,
     keys: Vec<Keystroke>,
     phase: Phase,
     /// Thinking time added to the next keystroke's gap.
     pending_pause: Duration,
+    /// The next keystroke waits for the screen (see [`Keystroke::waits_for_screen`]).
+    waiting: bool,
 }
 
 impl Typist {
@@ -142,6 +187,7 @@ impl Typist {
             gap,
             key,
             phase: self.phase,
+            waits_for_screen: std::mem::take(&mut self.waiting),
         });
     }
 
