@@ -14,4 +14,8 @@ pub enum DiffError {
     /// More events than one diff may carry.
     #[error("diff carries more than {0} events")]
     TooManyEvents(usize),
+    /// Scrollback lines (the scrollback extension) that are too many or hold
+    /// impossible values.
+    #[error("invalid scrollback lines")]
+    BadScrollback,
 }

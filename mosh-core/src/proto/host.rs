@@ -5,6 +5,7 @@ use prost::Message;
 
 use super::diff_error::DiffError;
 use super::resize::{ResizeMessage, WindowSize};
+use super::scrollback::ScrollbackLines;
 
 /// The server's diff: a list of host events.
 #[derive(Clone, PartialEq, Eq, Message)]
@@ -26,6 +27,10 @@ pub struct HostInstruction {
     /// Echo acknowledgement (extension field 7).
     #[prost(message, optional, tag = "7")]
     pub echoack: Option<EchoAck>,
+    /// Lines that scrolled off (field 20, the scrollback extension: sent only to a
+    /// client that announced it, `docs/scrollback-extension.md`).
+    #[prost(message, optional, tag = "20")]
+    pub scrollback: Option<ScrollbackLines>,
 }
 
 /// VT bytes that take the client's copy of the base screen to the new screen.
@@ -53,6 +58,8 @@ pub enum HostEvent {
     Resize(WindowSize),
     /// Set the echo ack.
     EchoAck(u64),
+    /// Lines that scrolled off the server's screen (the scrollback extension).
+    Scrollback(ScrollbackLines),
 }
 
 impl HostMessage {
@@ -75,6 +82,10 @@ impl HostMessage {
                     echoack: Some(EchoAck {
                         echo_ack_num: Some(*num),
                     }),
+                    ..Default::default()
+                },
+                HostEvent::Scrollback(lines) => HostInstruction {
+                    scrollback: Some(lines.clone()),
                     ..Default::default()
                 },
             })
@@ -102,6 +113,9 @@ impl HostMessage {
             }) = &instruction.echoack
             {
                 events.push(HostEvent::EchoAck(*num));
+            }
+            if let Some(lines) = &instruction.scrollback {
+                events.push(HostEvent::Scrollback(lines.clone()));
             }
         }
         Ok(events)

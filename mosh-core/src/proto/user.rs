@@ -5,6 +5,7 @@ use prost::Message;
 
 use super::diff_error::DiffError;
 use super::resize::{ResizeMessage, WindowSize};
+use super::scrollback::ScrollbackCapability;
 
 /// The client's diff: a list of user-stream events.
 #[derive(Clone, PartialEq, Eq, Message)]
@@ -23,6 +24,10 @@ pub struct UserInstruction {
     /// Window size (extension field 3).
     #[prost(message, optional, tag = "3")]
     pub resize: Option<ResizeMessage>,
+    /// The scrollback extension's announcement (field 20; not stock, which skips
+    /// it: `docs/scrollback-extension.md`).
+    #[prost(message, optional, tag = "20")]
+    pub scrollback: Option<ScrollbackCapability>,
 }
 
 /// Raw terminal input bytes.
@@ -40,6 +45,8 @@ pub enum UserEvent {
     Keys(Vec<u8>),
     /// The client's window changed size.
     Resize(WindowSize),
+    /// The client takes scrollback lines, up to this version of the extension.
+    ScrollbackCapability(u32),
 }
 
 impl UserMessage {
@@ -54,6 +61,7 @@ impl UserMessage {
                         UserInstruction {
                             keystroke: Some(Keystroke { keys: Some(keys) }),
                             resize: None,
+                            scrollback: None,
                         } => Some(keys),
                         _ => None,
                     });
@@ -64,12 +72,21 @@ impl UserMessage {
                                 keys: Some(bytes.clone()),
                             }),
                             resize: None,
+                            scrollback: None,
                         }),
                     }
                 }
                 UserEvent::Resize(size) => instruction.push(UserInstruction {
                     keystroke: None,
                     resize: Some((*size).into()),
+                    scrollback: None,
+                }),
+                UserEvent::ScrollbackCapability(version) => instruction.push(UserInstruction {
+                    keystroke: None,
+                    resize: None,
+                    scrollback: Some(ScrollbackCapability {
+                        version: Some(*version),
+                    }),
                 }),
             }
         }
@@ -86,6 +103,11 @@ impl UserMessage {
             }
             if let Some(resize) = &instruction.resize {
                 events.push(UserEvent::Resize(WindowSize::try_from(resize)?));
+            }
+            if let Some(capability) = &instruction.scrollback {
+                events.push(UserEvent::ScrollbackCapability(
+                    capability.version.unwrap_or(0),
+                ));
             }
         }
         Ok(events)
@@ -143,6 +165,20 @@ mod tests {
     }
 
     #[test]
+    fn the_scrollback_capability_is_field_20_in_an_instruction_of_its_own() {
+        let message = UserMessage::from_events(&[UserEvent::ScrollbackCapability(1)]);
+        // What scrollback_extension_stock_server.rs shows the stock server skips.
+        assert_eq!(
+            message.encode_to_vec(),
+            [0x0a, 0x05, 0xa2, 0x01, 0x02, 0x08, 0x01]
+        );
+        assert_eq!(
+            UserMessage::decode_events(&message.encode_to_vec()).unwrap(),
+            [UserEvent::ScrollbackCapability(1)]
+        );
+    }
+
+    #[test]
     fn bad_sizes_and_bad_bytes_are_errors() {
         let zero = UserMessage {
             instruction: vec![UserInstruction {
@@ -151,6 +187,7 @@ mod tests {
                     width: Some(0),
                     height: Some(24),
                 }),
+                scrollback: None,
             }],
         };
         assert!(matches!(zero.events(), Err(DiffError::BadResize(_))));

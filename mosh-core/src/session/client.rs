@@ -20,6 +20,7 @@ use crate::terminal::Framebuffer;
 
 use super::scrollback::{Scrollback, ScrollbackRing};
 use super::terminal_state::TerminalState;
+use crate::proto::scrollback::SCROLLBACK_VERSION;
 
 /// The client gives up if no server state arrives this long after connecting
 /// (`protocol.md` §16.2).
@@ -153,6 +154,9 @@ pub struct ClientSession {
     window: WindowSize,
     /// Lines that scrolled off the top of the server's screen.
     scrollback: Scrollback,
+    /// With the scrollback extension: the number of the next line the server will
+    /// send (every line below it is in `scrollback` or was lost).
+    server_lines: u64,
 }
 
 impl ClientSession {
@@ -172,6 +176,11 @@ impl ClientSession {
         );
         // The server applies the client's size before it ever draws (protocol.md §10.1).
         transport.current_mut().push_resize(window);
+        // Our server then sends the lines that scroll off; a stock server skips this
+        // (docs/scrollback-extension.md).
+        transport
+            .current_mut()
+            .push_scrollback_capability(SCROLLBACK_VERSION);
         let mut session = Self::assemble(transport, config.key, reported, window);
         session.connect_deadline = Some(now + CONNECT_TIMEOUT);
         session.resumed = false;
@@ -188,6 +197,7 @@ impl ClientSession {
     ) -> Self {
         ClientSession {
             reported_num: transport.remote_state_num(),
+            server_lines: transport.remote_state().scrollback().end(),
             transport,
             key,
             connect_deadline: None,
@@ -431,11 +441,37 @@ impl ClientSession {
         if screen != self.reported {
             self.push_event(ClientEvent::ScreenChanged);
         }
-        let added = self.scrollback.observe(&self.reported, &screen);
+        let added = if self.transport.remote_state().scrollback().active() {
+            self.take_server_lines()
+        } else {
+            self.scrollback.observe(&self.reported, &screen)
+        };
         if added > 0 {
             self.push_event(ClientEvent::ScrollbackAdded(added));
         }
         self.reported = screen;
+    }
+
+    /// With the scrollback extension: the lines the newest state brought that are
+    /// not in the history yet. Returns how many.
+    fn take_server_lines(&mut self) -> usize {
+        let part = self.transport.remote_state().scrollback();
+        let (first, lines) = part.delivered();
+        let end = part.end();
+        if first > self.server_lines {
+            tracing::warn!(
+                lost = first - self.server_lines,
+                "scrollback lines the server no longer had"
+            );
+        }
+        let skip = usize::try_from(self.server_lines.saturating_sub(first)).unwrap_or(usize::MAX);
+        let new: Vec<_> = lines.iter().skip(skip).cloned().collect();
+        self.server_lines = self.server_lines.max(end);
+        let added = new.len();
+        for line in new {
+            self.scrollback.push(line);
+        }
+        added
     }
 
     fn check_lifecycle(&mut self, now: Instant) {
@@ -622,9 +658,10 @@ mod tests {
         let mut session = fresh(t0);
         // 5 MiB typed while nothing is acknowledged (the link is down).
         assert!(session.send_input(&vec![b'x'; 5 << 20]));
+        // The stream also holds the window size and the scrollback announcement.
         let in_stream = session.transport().current().len();
-        assert!(in_stream <= MAX_UNACKNOWLEDGED_INPUT + 1, "{in_stream}");
-        assert_eq!(session.held_input() as u64 + in_stream, (5 << 20) + 1);
+        assert!(in_stream <= MAX_UNACKNOWLEDGED_INPUT + 2, "{in_stream}");
+        assert_eq!(session.held_input() as u64 + in_stream, (5 << 20) + 2);
         // Every datagram can be built: no instruction over the limit.
         for ms in [0, 100, 1000, 3000] {
             while session

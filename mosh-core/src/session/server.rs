@@ -22,6 +22,8 @@ use crate::ssp::{
 use crate::terminal::Emulator;
 use crate::terminal::keyboard::CursorKeyTranslator;
 
+use super::scrollback::server_log::MAX_LINES_PER_STATE;
+use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
 
 /// A server with no client state this long after start gives up (`protocol.md` §15.3).
@@ -69,6 +71,8 @@ pub struct ServerSession {
     exit: Option<ServerExit>,
     /// The client has sent at least one state (the program may be released).
     attached_once: bool,
+    /// The scrollback extension's lines, once the client announced it.
+    scroll_log: Option<ScrollLog>,
 }
 
 impl ServerSession {
@@ -94,6 +98,7 @@ impl ServerSession {
             program_exited: false,
             exit: None,
             attached_once: false,
+            scroll_log: None,
         }
     }
 
@@ -142,6 +147,14 @@ impl ServerSession {
                     self.emulator.resize(size.width.into(), size.height.into());
                     self.window_size = Some(size);
                 }
+                // docs/scrollback-extension.md: from now on, lines that scroll off
+                // are kept and sent.
+                UserEvent::ScrollbackCapability(version) => {
+                    if version >= 1 && self.scroll_log.is_none() {
+                        self.scroll_log = Some(ScrollLog::default());
+                        self.emulator.capture_scrolled_rows(true);
+                    }
+                }
             }
         }
         self.echo_acks.record(num, now);
@@ -150,6 +163,9 @@ impl ServerSession {
     /// The program wrote `bytes` to the pty.
     pub fn pty_output(&mut self, bytes: &[u8]) {
         self.emulator.feed(bytes);
+        if let Some(log) = &self.scroll_log {
+            log.push(&self.emulator.take_scrolled_rows());
+        }
         let replies = self.emulator.take_replies();
         self.pty_input.extend_from_slice(&replies);
     }
@@ -218,11 +234,30 @@ impl ServerSession {
     /// Makes the transport's live state the current screen and echo ack.
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
+        let scrollback = self.scrollback_part();
         let current = self.transport.current();
-        if current.echo_ack() != echo_ack || current.framebuffer() != self.emulator.framebuffer() {
-            let state = TerminalState::new(self.emulator.framebuffer().clone(), echo_ack);
+        if current.echo_ack() != echo_ack
+            || current.framebuffer() != self.emulator.framebuffer()
+            || *current.scrollback() != scrollback
+        {
+            let state = TerminalState::new(self.emulator.framebuffer().clone(), echo_ack)
+                .with_scrollback(scrollback);
             self.transport.set_current(state);
         }
+    }
+
+    /// The scrollback extension's part of the next state: lines the client has
+    /// acknowledged are dropped, and a state runs at most
+    /// [`MAX_LINES_PER_STATE`](crate::session::scrollback::server_log::MAX_LINES_PER_STATE)
+    /// lines ahead of the acknowledged one, so every diff stays small.
+    fn scrollback_part(&self) -> ScrollbackPart {
+        let Some(log) = &self.scroll_log else {
+            return ScrollbackPart::default();
+        };
+        let acknowledged = self.transport.acknowledged_state().scrollback().end();
+        log.forget_below(acknowledged);
+        let end = log.end().min(acknowledged + MAX_LINES_PER_STATE);
+        ScrollbackPart::server(log.clone(), end)
     }
 
     /// The next datagram to send, if any. Call until `None` after every input and at

@@ -9,7 +9,9 @@
 //! refused before anything is allocated.
 //!
 //! Version 2 adds the scrollback (field 18: the newest lines, at most
-//! [`SNAPSHOT_SCROLLBACK_BYTES`] of them); version 1 snapshots (no scrollback) are
+//! [`SNAPSHOT_SCROLLBACK_BYTES`] of them; fields 19 and 20: whether the server sends
+//! lines with the scrollback extension, and how many it had sent); version 1
+//! snapshots (no scrollback) are
 //! still restored, with an empty history. A library that reads only version 1
 //! refuses version 2 as newer. **A snapshot holds the session key**: store
 //! it where the platform keeps secrets (iOS Keychain, Android Keystore-encrypted
@@ -48,7 +50,7 @@ use crate::terminal::{Emulator, Framebuffer, new_frame};
 
 use super::client::ClientSession;
 use super::scrollback::persist;
-use super::scrollback::{DEFAULT_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_BYTES};
+use super::scrollback::{DEFAULT_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_BYTES, ScrollbackPart};
 use super::terminal_state::TerminalState;
 use crate::proto::scrollback::LineMessage;
 
@@ -138,6 +140,12 @@ struct SnapshotBody {
     /// Scrollback, oldest first (version 2).
     #[prost(message, repeated, tag = "18")]
     scrollback: Vec<LineMessage>,
+    /// Whether the server sends scrollback lines (the extension; version 2).
+    #[prost(bool, tag = "19")]
+    scrollback_extension: bool,
+    /// With the extension: lines that scrolled off before the saved server state.
+    #[prost(uint64, tag = "20")]
+    scrollback_end: u64,
 }
 
 impl Drop for SnapshotBody {
@@ -178,6 +186,8 @@ impl ClientSession {
             columns: columns.into(),
             rows: rows.into(),
             scrollback: Vec::new(),
+            scrollback_extension: point.remote.scrollback().active(),
+            scrollback_end: point.remote.scrollback().end(),
         };
         let mut body = body;
         // The history fills what the rest leaves of the size limit, up to its budget.
@@ -239,7 +249,10 @@ impl ClientSession {
         let acknowledged = UserStream::from_held(body.acknowledged_len, Vec::new());
         let mut emulator = Emulator::new(remote_size.width.into(), remote_size.height.into());
         emulator.feed(&body.remote_frame);
-        let remote = TerminalState::new(emulator.framebuffer().clone(), body.echo_ack);
+        let remote =
+            TerminalState::new(emulator.framebuffer().clone(), body.echo_ack).with_scrollback(
+                ScrollbackPart::restored(body.scrollback_extension, body.scrollback_end),
+            );
         let clock_floor = wall_now_us.max(body.taken_at_unix_us.saturating_add(1));
         let floor =
             reserve(&key, clock_floor.max(body.next_seq)).map_err(SnapshotError::Reservation)?;

@@ -5,6 +5,8 @@ use prost::Message;
 
 use crate::proto::{DiffError, HostEvent, HostMessage, WindowSize};
 use crate::ssp::SyncState;
+
+use super::scrollback::ScrollbackPart;
 use crate::terminal::{Emulator, Framebuffer, new_frame};
 
 /// One version of the terminal the server synchronizes to the client.
@@ -12,6 +14,9 @@ use crate::terminal::{Emulator, Framebuffer, new_frame};
 pub struct TerminalState {
     framebuffer: Framebuffer,
     echo_ack: u64,
+    /// The scrollback extension's part (`docs/scrollback-extension.md`): unused
+    /// unless the client announced it.
+    scrollback: ScrollbackPart,
 }
 
 impl TerminalState {
@@ -20,6 +25,7 @@ impl TerminalState {
         TerminalState {
             framebuffer: Framebuffer::new(columns.into(), rows.into()),
             echo_ack: 0,
+            scrollback: ScrollbackPart::default(),
         }
     }
 
@@ -28,7 +34,19 @@ impl TerminalState {
         TerminalState {
             framebuffer,
             echo_ack,
+            scrollback: ScrollbackPart::default(),
         }
+    }
+
+    /// This state with the scrollback extension's part.
+    pub fn with_scrollback(mut self, scrollback: ScrollbackPart) -> Self {
+        self.scrollback = scrollback;
+        self
+    }
+
+    /// The scrollback extension's part.
+    pub fn scrollback(&self) -> &ScrollbackPart {
+        &self.scrollback
     }
 
     /// The screen.
@@ -63,6 +81,9 @@ impl SyncState for TerminalState {
                 events.push(HostEvent::HostBytes(bytes));
             }
         }
+        if let Some(lines) = self.scrollback.diff_from(&base.scrollback) {
+            events.push(HostEvent::Scrollback(lines));
+        }
         if events.is_empty() {
             return Vec::new();
         }
@@ -72,6 +93,7 @@ impl SyncState for TerminalState {
     fn apply(&mut self, diff: &[u8]) -> Result<(), DiffError> {
         let events = HostMessage::decode_events(diff)?;
         let mut emulator: Option<Emulator> = None;
+        self.scrollback.clear_delivery();
         for event in events {
             match event {
                 HostEvent::HostBytes(bytes) => {
@@ -93,6 +115,7 @@ impl SyncState for TerminalState {
                 // decrease, which would end the session over a server bug, so a
                 // smaller value is ignored instead.
                 HostEvent::EchoAck(num) => self.echo_ack = self.echo_ack.max(num),
+                HostEvent::Scrollback(lines) => self.scrollback.apply(&lines)?,
             }
         }
         if let Some(emu) = emulator {
@@ -177,6 +200,44 @@ mod tests {
         let backwards = HostMessage::from_events(&[HostEvent::EchoAck(1)]).encode_to_vec();
         later.apply(&backwards).unwrap();
         assert_eq!(later.echo_ack(), 5);
+    }
+
+    #[test]
+    fn scrollback_lines_travel_only_once_announced_and_land_once() {
+        use crate::session::scrollback::{ScrollLog, ScrollbackPart};
+        let mut emu = Emulator::new(20, 3);
+        emu.capture_scrolled_rows(true);
+        emu.feed(b"1\r\n2\r\n3\r\n4\r\n5\r\n");
+        let log = ScrollLog::default();
+        log.push(&emu.take_scrolled_rows());
+        assert_eq!(log.end(), 3);
+        let plain = TerminalState::new(emu.framebuffer().clone(), 0);
+        let base = TerminalState::blank(20, 3);
+        // Without the extension (no announcement): no field 20.
+        let events = HostMessage::decode_events(&plain.diff_from(&base)).unwrap();
+        assert!(!events.iter().any(|e| matches!(e, HostEvent::Scrollback(_))));
+        // With it: the lines, numbered.
+        let first = plain
+            .clone()
+            .with_scrollback(ScrollbackPart::server(log.clone(), 2));
+        let mut client = base.clone();
+        client.apply(&first.diff_from(&base)).unwrap();
+        let (from, lines) = client.scrollback().delivered();
+        assert_eq!(from, 0);
+        assert_eq!(
+            lines.iter().map(|l| l.text()).collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+        // The next state carries only what is new to its base.
+        let second = plain.with_scrollback(ScrollbackPart::server(log, 3));
+        let mut next = client.clone();
+        next.apply(&second.diff_from(&first)).unwrap();
+        let (from, lines) = next.scrollback().delivered();
+        assert_eq!((from, lines.len(), next.scrollback().end()), (2, 1, 3));
+        // A diff without lines delivers none.
+        let mut again = next.clone();
+        again.apply(&second.diff_from(&second)).unwrap();
+        assert!(again.scrollback().delivered().1.is_empty());
     }
 
     #[test]

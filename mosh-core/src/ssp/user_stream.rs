@@ -54,7 +54,7 @@ impl Eq for UserStream {}
 fn event_len(event: &UserEvent) -> u64 {
     match event {
         UserEvent::Keys(keys) => keys.len() as u64,
-        UserEvent::Resize(_) => 1,
+        UserEvent::Resize(_) | UserEvent::ScrollbackCapability(_) => 1,
     }
 }
 
@@ -111,6 +111,13 @@ impl UserStream {
         self.len += 1;
     }
 
+    /// Announces the scrollback extension (`docs/scrollback-extension.md`): one
+    /// event, which stock servers skip.
+    pub fn push_scrollback_capability(&mut self, version: u32) {
+        Arc::make_mut(&mut self.runs).push(UserEvent::ScrollbackCapability(version));
+        self.len += 1;
+    }
+
     /// The events from index `start` (an event count, e.g. how many the server has
     /// applied so far) to the end, consecutive key bytes merged. Empty if `start` is at
     /// or past the end.
@@ -137,6 +144,9 @@ impl UserStream {
             match run {
                 UserEvent::Keys(keys) => out.push(UserEvent::Keys(keys[skip as usize..].to_vec())),
                 UserEvent::Resize(size) => out.push(UserEvent::Resize(*size)),
+                UserEvent::ScrollbackCapability(version) => {
+                    out.push(UserEvent::ScrollbackCapability(*version))
+                }
             }
             skip = 0;
         }

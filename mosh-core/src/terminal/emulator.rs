@@ -1,7 +1,10 @@
 //! The emulator: UTF-8 decoder → parser → framebuffer (terminal.md §1–§8).
 
+use std::sync::Arc;
+
 use super::framebuffer::Framebuffer;
 use super::parser::{Params, Parser, Perform};
+use super::row::Row;
 use super::utf8::{Decoded, Utf8Decoder};
 
 /// Replies (DA/DSR answers) are dropped beyond this many bytes until taken, so a host
@@ -148,7 +151,23 @@ impl Emulator {
         self.target.fb.resize(cols, rows);
     }
 
-    /// The current state.
+    /// Starts (or stops) collecting the rows that scroll off the top of the main
+    /// screen, for the scrollback extension; [`Emulator::take_scrolled_rows`] takes
+    /// them.
+    pub fn capture_scrolled_rows(&mut self, on: bool) {
+        self.target.fb.scrolled.on = on;
+        if !on {
+            self.target.fb.scrolled.rows = Vec::new();
+        }
+    }
+
+    /// The rows collected since the last call, oldest first (at most
+    /// [`MAX_CAPTURED_ROWS`](super::MAX_CAPTURED_ROWS)).
+    pub fn take_scrolled_rows(&mut self) -> Vec<Arc<Row>> {
+        std::mem::take(&mut self.target.fb.scrolled.rows)
+    }
+
+    /// The screen.
     pub fn framebuffer(&self) -> &Framebuffer {
         &self.target.fb
     }

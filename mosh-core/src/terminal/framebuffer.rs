@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::cell::Cell;
 use super::rendition::Rendition;
 use super::row::Row;
+use super::scroll_capture::ScrollCapture;
 use super::state::{DrawState, SavedCursor};
 
 /// Longest window title or icon name kept, in characters (terminal.md §6.8).
@@ -23,6 +24,8 @@ pub struct Framebuffer {
     pub(crate) clipboard: String,
     pub(crate) bell_count: u64,
     pub(crate) title_initialized: bool,
+    /// Rows that scrolled off the top, for the scrollback extension (not compared).
+    pub(crate) scrolled: ScrollCapture,
 }
 
 impl PartialEq for Framebuffer {
@@ -57,6 +60,7 @@ impl Framebuffer {
             clipboard: String::new(),
             bell_count: 0,
             title_initialized: false,
+            scrolled: ScrollCapture::default(),
         }
     }
 
@@ -267,8 +271,13 @@ impl Framebuffer {
         self.ds.combining_target = Some((new_row, self.ds.cursor_col));
     }
 
-    /// Scrolls the region up: `n` lines deleted at its top.
+    /// Scrolls the region up: `n` lines deleted at its top. Rows that leave the top
+    /// of the screen are offered to the scroll capture.
     pub(crate) fn scroll_up(&mut self, n: usize) {
+        if self.scrolled.on && self.ds.scroll_top == 0 {
+            let leaving = n.min(self.ds.scroll_bottom + 1);
+            self.scrolled.record(&self.rows[..leaving]);
+        }
         self.delete_lines_at(self.ds.scroll_top, n);
     }
 
@@ -338,5 +347,6 @@ impl Framebuffer {
         }
         self.window_title.clear();
         self.clipboard.clear();
+        self.scrolled.alternate = false;
     }
 }

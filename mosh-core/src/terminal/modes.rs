@@ -48,6 +48,8 @@ impl Framebuffer {
                     ds.mouse_encoding = if on { m } else { 0 };
                 }
                 1007 => ds.mouse_alternate_scroll = on,
+                // No alternate screen (a quirk); only the scroll capture notes it.
+                47 | 1047 | 1049 => self.scrolled.alternate = on,
                 2004 => ds.bracketed_paste = on,
                 _ => {}
             }

@@ -62,7 +62,7 @@ impl mosh_core::ssp::SyncState for HostLog {
                     self.total += bytes.len() as u64;
                 }
                 HostEvent::EchoAck(num) => self.echo_ack = self.echo_ack.max(num),
-                HostEvent::Resize(_) => {}
+                HostEvent::Resize(_) | HostEvent::Scrollback(_) => {}
             }
         }
         Ok(())

@@ -149,6 +149,7 @@ fn flatten(events: &[UserEvent]) -> Vec<Flat> {
         match event {
             UserEvent::Keys(keys) => out.extend(keys.iter().map(|&k| Flat::Key(k))),
             UserEvent::Resize(size) => out.push(Flat::Resize(size.width, size.height)),
+            UserEvent::ScrollbackCapability(_) => {}
         }
     }
     out

@@ -5,6 +5,11 @@
 //! ([`detect`] says when and how far the screen scrolled), in a bounded ring
 //! ([`ScrollbackRing`], [`DEFAULT_SCROLLBACK_LINES`] by default).
 //!
+//! **With our server** the client announces the scrollback extension
+//! (`docs/scrollback-extension.md`) and the server sends the complete lines through
+//! SSP ([`ScrollbackPart`], [`ScrollLog`]): nothing is inferred, and nothing is lost
+//! unless the server had to drop lines the client had not acknowledged (200,000).
+//!
 //! **What cannot be recovered.** With a stock server, lines that scrolled away
 //! between two frames this client received are never seen: a fast burst of output
 //! (more than a screen between two frames, as over a slow link) or output while the
@@ -28,6 +33,8 @@
 pub mod detect;
 pub(crate) mod persist;
 mod ring;
+pub mod server_log;
+mod state_part;
 
 use std::sync::Arc;
 
@@ -37,6 +44,8 @@ use super::ScreenRow;
 use detect::{redrew_above_cursor, same_cells, scrolled_rows};
 pub use persist::SNAPSHOT_SCROLLBACK_BYTES;
 pub use ring::{DEFAULT_SCROLLBACK_LINES, MAX_SCROLLBACK_LINES, ScrollbackLine, ScrollbackRing};
+pub use server_log::ScrollLog;
+pub use state_part::ScrollbackPart;
 
 /// The capture: the ring, and which rows of the last frame a redraw wrote.
 #[derive(Debug, Clone, Default)]

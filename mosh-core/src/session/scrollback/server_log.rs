@@ -1,0 +1,143 @@
+//! The server's side of the scrollback extension (`docs/scrollback-extension.md`):
+//! the lines that scrolled off its screen, numbered from 0, kept until the client
+//! has acknowledged a state that holds them.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::proto::scrollback::LineMessage;
+use crate::session::ScreenRow;
+use crate::terminal::Row;
+
+use super::persist;
+
+/// Lines a server state may be ahead of the state the client acknowledged: what one
+/// diff carries at most (a few tens of kilobytes before compression).
+pub const MAX_LINES_PER_STATE: u64 = 4096;
+
+/// Most lines a diff carries, whatever its base: the newest are kept.
+pub const MAX_LINES_PER_DIFF: u64 = 2 * MAX_LINES_PER_STATE;
+
+/// Most lines kept for a client that has not acknowledged them (20–60 MB); beyond
+/// it the oldest are dropped and the client's history has a gap.
+pub const MAX_UNACKNOWLEDGED_LINES: usize = 200_000;
+
+#[derive(Debug, Default)]
+struct Log {
+    /// Number of `lines[0]`.
+    first: u64,
+    lines: VecDeque<Arc<ScreenRow>>,
+}
+
+impl Log {
+    fn end(&self) -> u64 {
+        self.first + self.lines.len() as u64
+    }
+}
+
+/// The lines, shared by the server session and the states it sends.
+#[derive(Debug, Clone, Default)]
+pub struct ScrollLog(Arc<Mutex<Log>>);
+
+impl ScrollLog {
+    fn log(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Number of the next line to scroll off (every line so far, kept or not).
+    pub fn end(&self) -> u64 {
+        self.log().end()
+    }
+
+    /// Lines held.
+    pub fn len(&self) -> usize {
+        self.log().lines.len()
+    }
+
+    /// Whether no line is held.
+    pub fn is_empty(&self) -> bool {
+        self.log().lines.is_empty()
+    }
+
+    /// `rows` scrolled off the top, oldest first.
+    pub fn push(&self, rows: &[Arc<Row>]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut log = self.log();
+        for row in rows {
+            log.lines.push_back(Arc::new(ScreenRow::trimmed(row)));
+        }
+        let excess = log.lines.len().saturating_sub(MAX_UNACKNOWLEDGED_LINES);
+        log.lines.drain(..excess);
+        log.first += excess as u64;
+    }
+
+    /// The client holds every line below `end`: they are dropped.
+    pub fn forget_below(&self, end: u64) {
+        let mut log = self.log();
+        let excess = usize::try_from(end.saturating_sub(log.first))
+            .unwrap_or(usize::MAX)
+            .min(log.lines.len());
+        log.lines.drain(..excess);
+        log.first += excess as u64;
+    }
+
+    /// Lines `from..to` as messages (at most [`MAX_LINES_PER_DIFF`], the newest),
+    /// with the number of the first one returned (above `from` when some are gone).
+    pub fn messages(&self, from: u64, to: u64) -> (u64, Vec<LineMessage>) {
+        let log = self.log();
+        let to = to.min(log.end());
+        let from = from
+            .max(log.first)
+            .max(to.saturating_sub(MAX_LINES_PER_DIFF));
+        if from >= to {
+            return (to, Vec::new());
+        }
+        let skip = (from - log.first) as usize;
+        let lines = log
+            .lines
+            .iter()
+            .skip(skip)
+            .take((to - from) as usize)
+            .map(|line| persist::saved(line))
+            .collect();
+        (from, lines)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::Emulator;
+
+    fn rows(texts: std::ops::Range<u32>) -> Vec<Arc<Row>> {
+        texts
+            .map(|i| {
+                let mut e = Emulator::new(10, 1);
+                e.feed(i.to_string().as_bytes());
+                e.framebuffer().rows()[0].clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn numbering_forgetting_and_the_diff_bound() {
+        let log = ScrollLog::default();
+        log.push(&rows(0..10));
+        assert_eq!(log.end(), 10);
+        let (first, lines) = log.messages(3, 6);
+        assert_eq!(first, 3);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(persist::restore(&lines[0]).unwrap().text(), "3");
+        log.forget_below(5);
+        assert_eq!(log.len(), 5);
+        // What is gone starts later.
+        assert_eq!(log.messages(0, 10).0, 5);
+        assert_eq!(log.messages(10, 10), (10, Vec::new()));
+        log.push(&rows(0..(MAX_LINES_PER_DIFF as u32 + 100)));
+        let (first, lines) = log.messages(0, log.end());
+        assert_eq!(lines.len() as u64, MAX_LINES_PER_DIFF);
+        assert_eq!(first, log.end() - MAX_LINES_PER_DIFF);
+    }
+}

@@ -1,0 +1,71 @@
+//! Rows that scroll off the top of the screen, collected for the scrollback
+//! extension (`docs/scrollback-extension.md`). Off unless a server turns it on; it
+//! changes nothing the emulator shows or compares.
+//!
+//! Only the main screen's history counts. The emulator has no alternate screen (a
+//! mosh quirk, `terminal.md` §6.6), but remembers whether a program asked for one
+//! (modes 47, 1047, 1049) so that what a full-screen program scrolls is not kept.
+
+use std::sync::Arc;
+
+use super::row::Row;
+
+/// Most rows held between two takes; the oldest go beyond it.
+pub const MAX_CAPTURED_ROWS: usize = 65_536;
+
+/// The collection state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScrollCapture {
+    /// Whether rows are collected.
+    pub on: bool,
+    /// Whether a program asked for the alternate screen.
+    pub alternate: bool,
+    /// Rows collected since the last take, oldest first.
+    pub rows: Vec<Arc<Row>>,
+}
+
+impl ScrollCapture {
+    /// `rows` left the top of the main screen.
+    pub fn record(&mut self, rows: &[Arc<Row>]) {
+        if !self.on || self.alternate {
+            return;
+        }
+        self.rows.extend(rows.iter().cloned());
+        let excess = self.rows.len().saturating_sub(MAX_CAPTURED_ROWS);
+        self.rows.drain(..excess);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::terminal::Emulator;
+
+    fn taken(e: &mut Emulator) -> Vec<String> {
+        e.take_scrolled_rows().iter().map(|r| r.text()).collect()
+    }
+
+    #[test]
+    fn main_screen_lines_that_leave_the_top_only() {
+        let mut e = Emulator::new(10, 3);
+        e.feed(b"a\r\nb\r\nc\r\nd\r\n");
+        assert!(taken(&mut e).is_empty(), "off until turned on");
+        e.capture_scrolled_rows(true);
+        e.feed(b"e\r\nf\r\n");
+        assert_eq!(taken(&mut e), ["c", "d"]);
+        // A full-screen program: nothing it scrolls is kept.
+        e.feed(b"\x1b[?1049h\x1b[H\x1b[2Jx\r\ny\r\nz\r\nw\r\n\x1b[?1049l");
+        assert!(taken(&mut e).is_empty());
+        // A region below the top (a status line above) keeps nothing either.
+        e.feed(b"\x1b[2;3r\x1b[3;1Hp\r\nq\r\n\x1b[r");
+        assert!(taken(&mut e).is_empty());
+        // A region from the top (a progress bar below) does.
+        e.feed(b"\x1b[1;2r\x1b[2;1Hm\r\nn\r\n\x1b[r");
+        assert_eq!(taken(&mut e).len(), 2);
+        // SU from the top.
+        e.feed(b"\x1b[H1\r\n2\r\n3\x1b[2S");
+        assert_eq!(taken(&mut e), ["1", "2"]);
+        e.capture_scrolled_rows(false);
+        e.feed(b"\r\n\r\n\r\n");
+        assert!(taken(&mut e).is_empty());
+    }
+}
