@@ -49,7 +49,7 @@ impl Framebuffer {
                 }
                 1007 => ds.mouse_alternate_scroll = on,
                 // No alternate screen (a quirk); only the scroll capture notes it.
-                47 | 1047 | 1049 => self.scrolled.alternate = on,
+                47 | 1047 | 1049 => self.scrolled.set_alternate(on, &self.rows),
                 2004 => ds.bracketed_paste = on,
                 _ => {}
             }

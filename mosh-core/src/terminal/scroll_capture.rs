@@ -5,6 +5,9 @@
 //! Only the main screen's history counts. The emulator has no alternate screen (a
 //! mosh quirk, `terminal.md` §6.6), but remembers whether a program asked for one
 //! (modes 47, 1047, 1049) so that what a full-screen program scrolls is not kept.
+//! Its last page stays on the screen after it leaves the alternate screen; those
+//! rows, as long as nothing writes to them, are not kept either when later output
+//! scrolls them off (as a terminal's alternate screen never enters its scrollback).
 
 use std::sync::Arc;
 
@@ -22,6 +25,9 @@ pub(crate) struct ScrollCapture {
     pub alternate: bool,
     /// Rows collected since the last take, oldest first.
     pub rows: Vec<Arc<Row>>,
+    /// The rows on the screen when the alternate screen was left: not collected
+    /// while unchanged (a write copies a shared row, so it no longer matches).
+    pub leftover: Vec<Arc<Row>>,
 }
 
 impl ScrollCapture {
@@ -30,9 +36,27 @@ impl ScrollCapture {
         if !self.on || self.alternate {
             return;
         }
-        self.rows.extend(rows.iter().cloned());
+        for row in rows {
+            match self.leftover.iter().position(|l| Arc::ptr_eq(l, row)) {
+                Some(i) => {
+                    self.leftover.swap_remove(i);
+                }
+                None => self.rows.push(row.clone()),
+            }
+        }
         let excess = self.rows.len().saturating_sub(MAX_CAPTURED_ROWS);
         self.rows.drain(..excess);
+    }
+
+    /// A program asked for the alternate screen (`on`) or left it, with `screen`
+    /// showing.
+    pub fn set_alternate(&mut self, on: bool, screen: &[Arc<Row>]) {
+        if self.on && self.alternate && !on {
+            self.leftover = screen.to_vec();
+        } else if on {
+            self.leftover.clear();
+        }
+        self.alternate = on;
     }
 }
 
@@ -52,9 +76,12 @@ mod tests {
         e.capture_scrolled_rows(true);
         e.feed(b"e\r\nf\r\n");
         assert_eq!(taken(&mut e), ["c", "d"]);
-        // A full-screen program: nothing it scrolls is kept.
-        e.feed(b"\x1b[?1049h\x1b[H\x1b[2Jx\r\ny\r\nz\r\nw\r\n\x1b[?1049l");
+        // A full-screen program: nothing it scrolls is kept, nor its last page
+        // when output later scrolls it away, unless written to meanwhile.
+        e.feed(b"\x1b[?1049h\x1b[H\x1b[2Jx\r\ny\r\nz\r\nw\x1b[?1049l");
         assert!(taken(&mut e).is_empty());
+        e.feed(b"\x1b[2;1H!\x1b[3;1H\r\n\r\n\r\n");
+        assert_eq!(taken(&mut e), ["!"]);
         // A region below the top (a status line above) keeps nothing either.
         e.feed(b"\x1b[2;3r\x1b[3;1Hp\r\nq\r\n\x1b[r");
         assert!(taken(&mut e).is_empty());
