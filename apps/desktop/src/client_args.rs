@@ -42,6 +42,12 @@ pub struct ClientEnv {
     pub title_no_prefix: bool,
     /// `MOSH_NO_TERM_INIT` set.
     pub no_term_init: bool,
+    /// `MOSH_LOCAL_SCROLLBACK=yes` (or `1`, `on`, `true`): lines that scroll off the
+    /// remote screen go into the local terminal's own scrollback, so the mouse wheel
+    /// scrolls back as over ssh. The terminal then stays on its main screen, so it is
+    /// not restored on exit or suspend (as after ssh); off by default, like stock
+    /// mosh-client, whose alternate screen gives the terminal back as it was.
+    pub local_scrollback: bool,
 }
 
 /// A command line or environment the client cannot start with.
@@ -114,6 +120,12 @@ pub fn parse_env(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientEnv, C
         escape: EscapeKeyConfig::from_env_value(lookup("MOSH_ESCAPE_KEY").as_deref()),
         title_no_prefix: lookup("MOSH_TITLE_NOPREFIX").is_some(),
         no_term_init: lookup("MOSH_NO_TERM_INIT").is_some(),
+        local_scrollback: matches!(
+            lookup("MOSH_LOCAL_SCROLLBACK")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref(),
+            Some("yes" | "1" | "on" | "true")
+        ),
     })
 }
 
@@ -188,6 +200,13 @@ mod tests {
         .unwrap();
         assert_eq!(ok.prediction, PredictionDisplay::Always);
         assert!(ok.prediction_overwrite && ok.title_no_prefix && !ok.no_term_init);
+        assert!(!ok.local_scrollback);
+        let local = parse_env(env(&[
+            ("MOSH_KEY", "AAECAwQFBgcICQoLDA0ODw"),
+            ("MOSH_LOCAL_SCROLLBACK", "Yes"),
+        ]))
+        .unwrap();
+        assert!(local.local_scrollback);
         assert_eq!(
             parse_env(env(&[
                 ("MOSH_KEY", "AAECAwQFBgcICQoLDA0ODw"),

@@ -31,8 +31,11 @@ pub struct TerminalOptions {
     pub escape: EscapeKeyConfig,
     /// Prefix for window titles (`None`: `MOSH_TITLE_NOPREFIX`).
     pub title_prefix: Option<String>,
-    /// Use the alternate screen (not with `MOSH_NO_TERM_INIT`).
+    /// Use the alternate screen (not with `MOSH_NO_TERM_INIT` or local scrollback).
     pub alternate_screen: bool,
+    /// Put the lines that scroll off the remote screen into the local terminal's
+    /// own scrollback (`MOSH_LOCAL_SCROLLBACK`), which needs the main screen.
+    pub local_scrollback: bool,
     /// `MOSH_PREDICTION_DISPLAY`.
     pub prediction: PredictionDisplay,
     /// `MOSH_PREDICTION_OVERWRITE=yes`.
@@ -78,6 +81,8 @@ enum FrontEvent {
 struct Painter {
     local: Mutex<LocalTerminal>,
     handle: OnceLock<SessionHandle>,
+    /// Whether scrolled-off lines go into the terminal's own scrollback.
+    local_scrollback: bool,
 }
 
 impl Painter {
@@ -86,7 +91,13 @@ impl Painter {
             return;
         };
         let mut local = self.local.lock().unwrap_or_else(PoisonError::into_inner);
-        let bytes = local.paint(&handle.frame());
+        let mut bytes = Vec::new();
+        if self.local_scrollback {
+            // Lines first: the session publishes them before the frame they left.
+            let (seen, lines) = handle.scrollback_since(local.scrollback_seen());
+            bytes = local.push_scrollback(&lines, seen);
+        }
+        bytes.extend(local.paint(&handle.frame()));
         if !bytes.is_empty() {
             let mut stdout = io::stdout().lock();
             // A terminal that is gone also sends SIGHUP, which ends the session.
@@ -119,7 +130,9 @@ impl DesktopListener {
 impl SessionListener for DesktopListener {
     fn on_event(&self, event: SessionEvent) {
         match event {
-            SessionEvent::ScreenChanged { .. } => self.painter.paint(),
+            SessionEvent::ScreenChanged { .. } | SessionEvent::ScrollbackAdded { .. } => {
+                self.painter.paint();
+            }
             SessionEvent::RepaintRequested => {
                 self.painter.with_local(LocalTerminal::request_repaint);
                 self.painter.paint();
@@ -129,7 +142,6 @@ impl SessionListener for DesktopListener {
             // The title and bell are in the painted frame; the clipboard is written
             // by the painter as OSC 52; the bar shows the status.
             SessionEvent::VtOutput(_)
-            | SessionEvent::ScrollbackAdded { .. }
             | SessionEvent::TitleChanged(_)
             | SessionEvent::Bell
             | SessionEvent::Clipboard(_)
@@ -167,14 +179,14 @@ fn run_session(
     rows: u16,
 ) -> io::Result<Outcome> {
     let caps = capabilities_for_term(&std::env::var("TERM").unwrap_or_default());
+    let mut local = LocalTerminal::new(caps, columns, rows, options.title_prefix.clone());
+    if options.local_scrollback {
+        local.keep_scrollback();
+    }
     let painter = Arc::new(Painter {
-        local: Mutex::new(LocalTerminal::new(
-            caps,
-            columns,
-            rows,
-            options.title_prefix.clone(),
-        )),
+        local: Mutex::new(local),
         handle: OnceLock::new(),
+        local_scrollback: options.local_scrollback,
     });
     let (front, events) = channel();
     let listener = Arc::new(DesktopListener {

@@ -312,6 +312,14 @@ impl SessionHandle {
         self.published.scrollback(from, count)
     }
 
+    /// The scrollback lines added since the first `seen` lines (those the bound has
+    /// not dropped meanwhile), and how many lines have been added in all: a front
+    /// end that copies lines elsewhere (the desktop client into its terminal's own
+    /// scrollback) passes the count it got last time.
+    pub fn scrollback_since(&self, seen: u64) -> (u64, Vec<ScreenRow>) {
+        self.published.scrollback_since(seen)
+    }
+
     /// The connection status as last published.
     pub fn status(&self) -> ConnectionStatus {
         self.published.status()

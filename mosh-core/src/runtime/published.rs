@@ -70,6 +70,20 @@ impl Published {
         self.1.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
+    /// The lines pushed after the first `seen` (those still held), and how many
+    /// have been pushed in all.
+    pub fn scrollback_since(&self, seen: u64) -> (u64, Vec<ScreenRow>) {
+        let ring = self.1.lock().unwrap_or_else(PoisonError::into_inner);
+        let new = ring.pushed().saturating_sub(seen);
+        let held = usize::try_from(new).unwrap_or(usize::MAX).min(ring.len());
+        let lines = ring
+            .iter()
+            .skip(ring.len() - held)
+            .map(|line| ScreenRow::clone(line))
+            .collect();
+        (ring.pushed(), lines)
+    }
+
     /// Up to `count` scrollback lines from index `from` (0 the oldest).
     pub fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
         self.1

@@ -45,6 +45,32 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The pane's history: the lines that scrolled off its top, oldest first
+    /// (`capture-pane -S - -E -1`).
+    pub fn history(&self) -> Vec<String> {
+        let size = self
+            .tmux()
+            .args(["display-message", "-p", "#{history_size}"])
+            .output()
+            .unwrap();
+        let size: usize = String::from_utf8_lossy(&size.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        if size == 0 {
+            return Vec::new();
+        }
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-S", &format!("-{size}"), "-E", "-1"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The pane with SGR attributes (`capture-pane -e`).
     pub fn text_with_attributes(&self) -> String {
         let out = self

@@ -51,7 +51,8 @@ fn main() -> ExitCode {
     let options = TerminalOptions {
         escape: env.escape,
         title_prefix: (!env.title_no_prefix).then(|| "[mosh] ".to_owned()),
-        alternate_screen: !env.no_term_init,
+        alternate_screen: !env.no_term_init && !env.local_scrollback,
+        local_scrollback: env.local_scrollback,
         prediction: env.prediction,
         prediction_overwrite: env.prediction_overwrite,
     };

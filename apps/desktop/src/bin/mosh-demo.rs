@@ -83,6 +83,7 @@ fn main() -> ExitCode {
         escape: EscapeKeyConfig::from_env_value(std::env::var("MOSH_ESCAPE_KEY").ok().as_deref()),
         title_prefix: Some("[mosh-demo] ".to_owned()),
         alternate_screen: true,
+        local_scrollback: false,
         prediction,
         prediction_overwrite: std::env::var("MOSH_PREDICTION_OVERWRITE").as_deref() == Ok("yes"),
     };

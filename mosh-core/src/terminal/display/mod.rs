@@ -38,6 +38,11 @@ impl Capabilities {
 pub struct Display {
     caps: Capabilities,
     buffer: Vec<u8>,
+    /// The receiver keeps its own scrollback, which only its user's history may
+    /// enter: rows that moved up are redrawn rather than scrolled into place
+    /// (terminal.md §9.4), and a full redraw erases row by row rather than clearing
+    /// the screen (which some terminals save into their scrollback).
+    keep_scrollback: bool,
 }
 
 /// Host bytes turning `last` into `current` for a mosh client (server capabilities).
@@ -55,7 +60,14 @@ impl Display {
         Self {
             caps,
             buffer: Vec::new(),
+            keep_scrollback: false,
         }
+    }
+
+    /// The receiver is a terminal on its main screen whose scrollback the painter
+    /// fills itself: frames never scroll rows off its top nor clear it whole.
+    pub fn set_keep_scrollback(&mut self, on: bool) {
+        self.keep_scrollback = on;
     }
 
     /// The capabilities.
@@ -121,7 +133,17 @@ impl Display {
             width,
         };
         if !initialized {
-            t.out.extend_from_slice(b"\x1b[r\x1b[0m\x1b[H\x1b[2J");
+            if self.keep_scrollback {
+                t.out.extend_from_slice(b"\x1b[r\x1b[0m");
+                for row in 1..=height {
+                    t.out.extend_from_slice(b"\x1b[");
+                    push_decimal(t.out, row as u32);
+                    t.out.extend_from_slice(b"H\x1b[2K");
+                }
+                t.out.extend_from_slice(b"\x1b[H");
+            } else {
+                t.out.extend_from_slice(b"\x1b[r\x1b[0m\x1b[H\x1b[2J");
+            }
             t.cursor = Some((0, 0));
             t.pen = Rendition::default();
             t.out.extend_from_slice(b"\x1b[?25l");
@@ -131,7 +153,9 @@ impl Display {
         let mut old_rows: Vec<Arc<Row>>;
         if initialized {
             old_rows = as_received(&last.rows);
-            first_row = scroll_shortcut(&mut t, &mut old_rows, &next.rows, height);
+            if !self.keep_scrollback {
+                first_row = scroll_shortcut(&mut t, &mut old_rows, &next.rows, height);
+            }
         } else {
             // Nothing is compared when redrawing everything.
             old_rows = next.rows.clone();
