@@ -268,6 +268,17 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
         "{}",
         sim.largest_batch
     );
+    // A snapshot keeps the history and where the server's numbering stands.
+    let part = sim.client.server_state().scrollback().clone();
+    assert!(part.active());
+    let snapshot = sim.client.snapshot(1_790_000_000_000_000).unwrap();
+    let restored = ClientSession::restore(&snapshot, 1_790_000_000_000_001, sim.now).unwrap();
+    assert_eq!(restored.server_state().scrollback(), &part);
+    assert_eq!(restored.scrollback().len(), sim.client.scrollback().len());
+    assert_eq!(
+        restored.scrollback().iter().last().unwrap().text(),
+        sim.client.scrollback().iter().last().unwrap().text()
+    );
     println!(
         "RESULT seq 1 100000, 250 ms one way, 10 % loss each way, a roam: every line in {:.1} s of virtual time, {} server bytes, largest batch {} lines",
         (sim.now - start).as_secs_f64(),

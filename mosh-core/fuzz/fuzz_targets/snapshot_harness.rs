@@ -29,10 +29,11 @@ pub fn run(data: &[u8]) {
     }
 }
 
-/// A version-1 snapshot envelope around `body`.
+/// A snapshot envelope of the version this library writes around `body` (bodies of
+/// version 1 decode under it too: version 2 only added fields).
 pub fn envelope(body: &[u8]) -> Vec<u8> {
     let mut out = b"MOSHSNAP".to_vec();
-    out.extend_from_slice(&1u16.to_be_bytes());
+    out.extend_from_slice(&mosh_core::session::snapshot::SNAPSHOT_VERSION.to_be_bytes());
     out.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes());
     out.extend_from_slice(body);
     let mut crc = flate2::Crc::new();
