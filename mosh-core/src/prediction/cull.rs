@@ -41,12 +41,37 @@ impl PredictionEngine {
         }
         self.update_triggers();
         self.overlays.retain(|o| o.row < height);
+        self.watch_for_scroll(server);
         if self.cull_cells(server, now) {
             self.cull_cursors(server);
         }
         if std::mem::take(&mut self.rebase_pending) {
             self.replay_in_flight(server, now);
         }
+    }
+
+    /// Drops the guesses kept on the bottom row across an Enter once the server's
+    /// row no longer shows what it showed then: the row scrolled away, and drawn on
+    /// the new row they would be a state the program never shows.
+    fn watch_for_scroll(&mut self, server: &Framebuffer) {
+        let Some((row, text)) = &mut self.scroll_watch else {
+            return;
+        };
+        let now = server.rows().get(*row).map(|r| r.text()).unwrap_or_default();
+        if now.starts_with(text.as_str()) {
+            // The echo of the line goes on: watch for the longer text.
+            *text = now;
+            return;
+        }
+        let row = *row;
+        self.scroll_watch = None;
+        for overlay in self.overlays.iter_mut().filter(|o| o.row == row) {
+            for cell in overlay.cells.iter_mut().filter(|c| c.may_scroll_away) {
+                cell.reset();
+            }
+        }
+        let confirmed = self.confirmed_epoch;
+        self.cursors.retain(|c| c.row != row || c.epoch > confirmed);
     }
 
     fn update_triggers(&mut self) {
@@ -97,8 +122,11 @@ impl PredictionEngine {
                 };
                 let epoch = cell.epoch;
                 let age = cell.predicted_at.map(|t| now.saturating_duration_since(t));
+                let scrolled_away = cell.may_scroll_away;
                 match verdict {
-                    Verdict::Wrong if experimental => self.overlays[o].cells[col].reset(),
+                    Verdict::Wrong if experimental || scrolled_away => {
+                        self.overlays[o].cells[col].reset()
+                    }
                     Verdict::Wrong if self.is_tentative(epoch) => {
                         self.kill_epoch(epoch, server, now)
                     }

@@ -64,6 +64,13 @@ pub struct PredictionEngine {
     stale_row: Option<(usize, u64)>,
     /// Prompts seen to echo, to trust the first keystroke at a fresh one.
     pub(crate) prompts: PromptMemory,
+    /// The server's cursor row text when Enter was typed (for `scroll_watch`).
+    server_row_at_enter: Option<String>,
+    /// After an Enter on the bottom row: that row and the text the server showed
+    /// there. Once the server's row no longer starts with it, the row scrolled (or
+    /// was rewritten), and the guesses kept on it are dropped quietly (see
+    /// `predict_newline`).
+    pub(crate) scroll_watch: Option<(usize, String)>,
 }
 
 impl PredictionEngine {
@@ -88,6 +95,8 @@ impl PredictionEngine {
             rebase_pending: false,
             stale_row: None,
             prompts: PromptMemory::default(),
+            server_row_at_enter: None,
+            scroll_watch: None,
         }
     }
 
@@ -182,15 +191,20 @@ impl PredictionEngine {
         self.cull(server, now);
         for key in self.input.feed(byte) {
             match key {
-                Keystroke::Enter => self.prompts.enter_pressed(server),
+                Keystroke::Enter => {
+                    self.prompts.enter_pressed(self.link.frame_sent);
+                    let row = server.cursor().0;
+                    self.server_row_at_enter = server.rows().get(row).map(|r| r.text());
+                }
                 Keystroke::Char(_) if self.is_tentative(self.prediction_epoch) => {
-                    if self
-                        .prompts
-                        .trust_first_keystroke(self.prediction_epoch, server)
-                    {
+                    let epoch = self.prediction_epoch;
+                    let late_ack = self.link.late_ack;
+                    if self.prompts.trust_first_keystroke(epoch, server, late_ack) {
                         self.trust_fresh_prompt(server, now);
                     }
                 }
+                Keystroke::Char(_) => self.prompts.printable_pressed(),
+                Keystroke::Backspace => self.prompts.backspace_pressed(),
                 _ => self.prompts.other_key_pressed(),
             }
             self.predict_key(key, displayed, now);
@@ -198,11 +212,23 @@ impl PredictionEngine {
     }
 
     /// The first keystroke at a fresh prompt that has echoed before (see
-    /// `fresh_prompt.rs`): the epoch counts as confirmed, and the cursor guesses of
-    /// the line before (the Enter's among them) give way to the server's cursor,
-    /// where the prompt left it.
+    /// `fresh_prompt.rs`): the epoch counts as confirmed, and the guesses of the
+    /// Enter and the cursor guesses of the line before give way to the server's
+    /// screen, where the prompt left the cursor.
     fn trust_fresh_prompt(&mut self, server: &Framebuffer, now: Instant) {
         self.confirmed_epoch = self.prediction_epoch;
+        // The prompt shows the host has had everything typed before this key (the
+        // Enter's echo acknowledgement may still be on its way): a replay after a
+        // later wrong guess must not predict the Enter again, on top of the prompt.
+        self.in_flight.forget_before(self.link.frame_sent + 1);
+        // The Enter's own guesses (the cursor on the next row, a blank bottom row)
+        // were hidden; the prompt on screen is what it really did.
+        let epoch = self.prediction_epoch;
+        for cell in self.overlays.iter_mut().flat_map(|o| o.cells.iter_mut()) {
+            if cell.active && cell.epoch == epoch {
+                cell.reset();
+            }
+        }
         self.cursors.clear();
         let (row, col) = server.cursor();
         self.push_cursor(row, col, now);
@@ -450,13 +476,16 @@ impl PredictionEngine {
         cur.col = 0;
         if cur.row + 1 >= height {
             let row = cur.row;
+            self.scroll_watch = self.server_row_at_enter.take().map(|text| (row, text));
             let confirmed = self.confirmed_epoch;
             for cell in &mut self.overlay(row, width).cells {
                 // The row scrolls up; until the host has had the newline, the
                 // characters typed before it that are still on their way stay shown
                 // (re-armed as this hidden epoch's blanks they would vanish while
-                // their cursor stays: a state the program never shows).
+                // their cursor stays: a state the program never shows). Judged after
+                // the scroll they would not match: they are dropped quietly then.
                 if cell.active && cell.epoch <= confirmed {
+                    cell.may_scroll_away = true;
                     continue;
                 }
                 cell.active = true;

@@ -3,15 +3,17 @@
 //! After Enter the spec makes the next keystrokes tentative: nothing shows until one
 //! of them is confirmed, a full round trip, because the program that now reads input
 //! may not echo it (a password prompt). When the person waited for the new prompt
-//! before typing, the client can do better without ever showing a secret:
+//! before typing, the client can do better without ever showing a secret. The first
+//! keystroke after an Enter is trusted when:
 //!
-//! - the prompt is on the server's screen: the cursor's row changed since the Enter
-//!   and the text left of the cursor ends like a prompt that has already echoed
-//!   typing in this session (learned when a tentative epoch that began at it was
-//!   confirmed), with nothing right of the cursor;
-//! - the text does not mention a password, passphrase, PIN or the like;
-//! - the keystroke is the first after the Enter (a password typed before its prompt
-//!   arrived is typed while the screen shows no new prompt, so it stays tentative).
+//! - the line the Enter ended had something typed on it, and the server has
+//!   acknowledged every key before the Enter: its screen showed that line, so a
+//!   prompt at the cursor now (not the line's end) means it has had the Enter too
+//!   (a password typed before its prompt arrived finds the typed line there);
+//! - the text left of the server's cursor ends like a prompt that has already
+//!   echoed typing in this session (learned when a tentative epoch that began at it
+//!   was confirmed), with nothing right of the cursor;
+//! - that text does not mention a password, passphrase, PIN or the like.
 //!
 //! Prompts are learned from what happened, not guessed: a session whose prompt has
 //! never echoed (only `read -s` prompts, say) never trusts one.
@@ -36,11 +38,15 @@ const SECRET_WORDS: &[&str] = &[
     "one-time",
 ];
 
-/// The server's cursor row when Enter was pressed: the prompt must come after it.
+/// What is known of the line an Enter ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct AtEnter {
-    cursor: (usize, usize),
-    row_text: String,
+    /// The newest client state before the one carrying the Enter: once the server
+    /// acknowledged it, its screen showed the whole line.
+    frame_before: u64,
+    /// Whether the line had anything typed on it (an empty Enter leaves the same
+    /// prompt where the new one will appear).
+    typed_on_line: bool,
 }
 
 /// What the engine remembers about prompts.
@@ -53,35 +59,58 @@ pub(crate) struct PromptMemory {
     candidate: Option<(u64, String)>,
     /// Set by Enter, cleared by the next keystroke.
     after_enter: Option<AtEnter>,
+    /// Printable keys minus Backspaces typed since the last Enter.
+    line_length: usize,
     /// Whether any key was pressed yet (the first is typed at the session's first
     /// prompt).
     typed_any: bool,
 }
 
 impl PromptMemory {
-    /// Enter was pressed with `server` on screen.
-    pub(crate) fn enter_pressed(&mut self, server: &Framebuffer) {
+    /// Enter was pressed; `frame_before` is the newest client state before the one
+    /// that carries it.
+    pub(crate) fn enter_pressed(&mut self, frame_before: u64) {
         self.typed_any = true;
-        let cursor = server.cursor();
         self.after_enter = Some(AtEnter {
-            cursor,
-            row_text: row_text(server, cursor.0, server.width()),
+            frame_before,
+            typed_on_line: self.line_length > 0,
         });
+        self.line_length = 0;
     }
 
-    /// A key other than Enter was pressed: the next one is no longer the first of
-    /// a line.
+    /// A printable key other than the first after an Enter in a hidden epoch.
+    pub(crate) fn printable_pressed(&mut self) {
+        self.typed_any = true;
+        self.after_enter = None;
+        self.line_length += 1;
+    }
+
+    /// Backspace.
+    pub(crate) fn backspace_pressed(&mut self) {
+        self.typed_any = true;
+        self.after_enter = None;
+        self.line_length = self.line_length.saturating_sub(1);
+    }
+
+    /// Any other key (arrows, control keys).
     pub(crate) fn other_key_pressed(&mut self) {
         self.typed_any = true;
         self.after_enter = None;
     }
 
-    /// A printable keystroke in tentative epoch `epoch`: whether to trust it at once
-    /// (see the module docs). The first of the epoch makes the prompt left of the
+    /// A printable keystroke in tentative epoch `epoch`, with `server` the newest
+    /// server frame and `late_ack` its echo acknowledgement: whether to trust it at
+    /// once (see the module docs). The first of a line makes the prompt left of the
     /// cursor a candidate to learn.
-    pub(crate) fn trust_first_keystroke(&mut self, epoch: u64, server: &Framebuffer) -> bool {
+    pub(crate) fn trust_first_keystroke(
+        &mut self,
+        epoch: u64,
+        server: &Framebuffer,
+        late_ack: u64,
+    ) -> bool {
         let at_enter = self.after_enter.take();
-        let first_of_session = !std::mem::replace(&mut self.typed_any, true);
+        let first_of_session = !self.typed_any;
+        self.printable_pressed();
         let Some(prompt) = prompt_left_of_cursor(server) else {
             return false;
         };
@@ -94,10 +123,10 @@ impl PromptMemory {
         let Some(at_enter) = at_enter else {
             return false;
         };
-        let (row, _) = server.cursor();
-        let moved_on = server.cursor() != at_enter.cursor
-            || row_text(server, row, server.width()) != at_enter.row_text;
-        moved_on && !looks_secret(&prompt) && self.learned.contains(&ending)
+        at_enter.typed_on_line
+            && late_ack >= at_enter.frame_before
+            && !looks_secret(&prompt)
+            && self.learned.contains(&ending)
     }
 
     /// Epoch `epoch` was confirmed: if it began at a prompt, that prompt echoes.
@@ -173,62 +202,80 @@ mod tests {
         emulator.framebuffer().clone()
     }
 
-    #[test]
-    fn a_prompt_is_trusted_only_once_it_has_echoed_and_never_when_it_asks_a_secret() {
-        let mut memory = PromptMemory::default();
-        let typing = screen(&["$ ls"], (0, 4));
-        let prompt = screen(&["$ ls", "a b", "$ "], (2, 2));
-        memory.enter_pressed(&typing);
-        // Never seen "$ " echo yet: tentative, but a candidate.
-        assert!(!memory.trust_first_keystroke(2, &prompt));
-        memory.epoch_confirmed(2);
-        memory.enter_pressed(&screen(&["$ ls", "a b", "$ pwd"], (2, 5)));
-        let next = screen(&["$ ls", "a b", "$ pwd", "$ "], (3, 2));
-        assert!(memory.trust_first_keystroke(3, &next));
-        // Only the first keystroke after Enter.
-        assert!(!memory.trust_first_keystroke(3, &next));
-
-        memory.enter_pressed(&screen(&["$ sudo ls"], (0, 9)));
-        let sudo = screen(&["$ sudo ls", "[sudo] password for me: "], (1, 24));
-        assert!(!memory.trust_first_keystroke(4, &sudo));
-        memory.enter_pressed(&screen(&["$ read -s x"], (0, 11)));
-        let secret = screen(&["$ read -s x", "Secret$ "], (1, 8));
-        assert!(!memory.trust_first_keystroke(5, &secret), "secret word");
+    /// Types `line` (as the engine reports it) and Enter, in client states 1..;
+    /// returns the state before the Enter's.
+    fn type_line(memory: &mut PromptMemory, line: &str, first_frame: u64) -> u64 {
+        for _ in line.chars() {
+            memory.printable_pressed();
+        }
+        let before = first_frame + line.len() as u64;
+        memory.enter_pressed(before);
+        before
     }
 
-    #[test]
-    fn a_screen_that_has_not_moved_on_since_the_enter_is_not_a_fresh_prompt() {
-        let mut memory = PromptMemory {
-            learned: vec!["$ ".to_owned()],
+    fn learned(ending: &str) -> PromptMemory {
+        PromptMemory {
+            learned: vec![ending.to_owned()],
+            typed_any: true,
             ..PromptMemory::default()
-        };
-        // Enter on an empty prompt, typed on at once: the old prompt is still there.
-        let old = screen(&["$ "], (0, 2));
-        memory.enter_pressed(&old);
-        assert!(!memory.trust_first_keystroke(2, &old));
-        // The password typed before its prompt arrived: the screen shows the command.
-        memory.enter_pressed(&screen(&["$ sudo ls"], (0, 9)));
-        assert!(!memory.trust_first_keystroke(3, &screen(&["$ sudo ls"], (1, 0))));
-        // Text right of the cursor: not a prompt waiting for input.
-        memory.enter_pressed(&old);
-        assert!(!memory.trust_first_keystroke(4, &screen(&["$ ", "$ x"], (1, 2))));
+        }
     }
 
     #[test]
-    fn keystrokes_typed_mid_line_teach_nothing() {
+    fn a_prompt_is_trusted_only_once_it_has_echoed() {
+        let mut memory = PromptMemory::default();
+        let first = screen(&["$ "], (0, 2));
+        // The session's first keystroke: a candidate, not trusted.
+        assert!(!memory.trust_first_keystroke(1, &first, 0));
+        memory.epoch_confirmed(1);
+        assert_eq!(memory.learned, ["$ "]);
+        let before = type_line(&mut memory, "s", 1);
+        let next = screen(&["$ ls", "a b", "$ "], (2, 2));
+        assert!(memory.trust_first_keystroke(2, &next, before));
+        // Only the first keystroke after Enter.
+        assert!(!memory.trust_first_keystroke(2, &next, before));
+    }
+
+    #[test]
+    fn secrets_unacknowledged_lines_and_empty_lines_are_not_trusted() {
+        let mut memory = learned("$ ");
+        let before = type_line(&mut memory, "sudo ls", 1);
+        let sudo = screen(&["$ sudo ls", "[sudo] password for me: "], (1, 24));
+        assert!(!memory.trust_first_keystroke(2, &sudo, before), "password");
+        let before = type_line(&mut memory, "read -s x", 20);
+        let secret = screen(&["$ read -s x", "Secret$ "], (1, 8));
+        assert!(
+            !memory.trust_first_keystroke(3, &secret, before),
+            "secret word"
+        );
+        // A password typed before its prompt arrived: the keys before the Enter are
+        // not all acknowledged yet, so an old prompt on screen proves nothing.
+        let before = type_line(&mut memory, "sudo ls", 40);
+        let old_prompt = screen(&["$ "], (0, 2));
+        assert!(!memory.trust_first_keystroke(4, &old_prompt, before - 1));
+        // Acknowledged, the screen shows the line, not a prompt.
+        let before = type_line(&mut memory, "sudo ls", 60);
+        let line = screen(&["$ sudo ls"], (0, 9));
+        assert!(!memory.trust_first_keystroke(5, &line, before));
+        // Enter on an empty line: the old prompt is where the new one will be.
+        memory.enter_pressed(79);
+        memory.enter_pressed(80);
+        assert!(!memory.trust_first_keystroke(6, &old_prompt, 80));
+        // Text right of the cursor: not a prompt waiting for input.
+        let before = type_line(&mut memory, "ls", 90);
+        assert!(!memory.trust_first_keystroke(7, &screen(&["$ ", "$ x"], (1, 2)), before));
+    }
+
+    #[test]
+    fn keystrokes_typed_mid_line_and_killed_epochs_teach_nothing() {
         let mut memory = PromptMemory::default();
         memory.other_key_pressed();
         // A tentative epoch that starts mid-line (after a wrong guess, say).
-        assert!(!memory.trust_first_keystroke(3, &screen(&["$ echo c"], (0, 8))));
+        assert!(!memory.trust_first_keystroke(3, &screen(&["$ echo c"], (0, 8)), 0));
         memory.epoch_confirmed(3);
         assert!(memory.learned.is_empty());
-    }
-
-    #[test]
-    fn a_killed_epoch_teaches_nothing() {
-        let mut memory = PromptMemory::default();
-        memory.enter_pressed(&screen(&["$ x"], (0, 3)));
-        assert!(!memory.trust_first_keystroke(7, &screen(&["$ x", "Name: "], (1, 6))));
+        let before = type_line(&mut memory, "x", 1);
+        assert!(!memory.trust_first_keystroke(7, &screen(&["$ x", "Name: "], (1, 6)), before));
         memory.epoch_confirmed(8);
         assert!(memory.learned.is_empty());
     }

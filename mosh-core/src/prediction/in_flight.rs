@@ -41,6 +41,14 @@ impl InFlightInput {
         self.gap_until = Some(self.gap_until.map_or(frame, |until| until.max(frame)));
     }
 
+    /// Forgets the bytes of states before `frame`: the screen shows the host had
+    /// them all.
+    pub(crate) fn forget_before(&mut self, frame: u64) {
+        while self.bytes.front().is_some_and(|&(f, _)| f < frame) {
+            self.bytes.pop_front();
+        }
+    }
+
     /// The bytes the server has not acknowledged as of `late_ack`, oldest first, or
     /// `None` when some of them were not kept. Forgets the acknowledged ones.
     pub(crate) fn unacknowledged(&mut self, late_ack: u64) -> Option<Vec<(u64, u8)>> {

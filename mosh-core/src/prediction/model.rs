@@ -33,6 +33,10 @@ pub(crate) struct CellPrediction {
     pub(crate) unknown: bool,
     /// Cells the screen showed here while predictions were made.
     pub(crate) originals: Vec<Cell>,
+    /// A newline on the bottom row may scroll the row away before this cell is
+    /// judged: a mismatch then drops the cell quietly instead of counting as a
+    /// wrong guess.
+    pub(crate) may_scroll_away: bool,
 }
 
 impl CellPrediction {
@@ -48,6 +52,7 @@ impl CellPrediction {
     pub(crate) fn reset(&mut self) {
         self.active = false;
         self.unknown = false;
+        self.may_scroll_away = false;
         self.originals.clear();
         self.epoch = NEVER;
         self.expiration_frame = NEVER;
@@ -62,6 +67,7 @@ impl CellPrediction {
         let replacement = self.replacement.clone();
         self.push_original(replacement);
         self.active = false;
+        self.may_scroll_away = false;
         self.epoch = NEVER;
         self.expiration_frame = NEVER;
     }

@@ -724,3 +724,64 @@ fn keys_typed_before_an_enter_on_the_bottom_row_stay_shown_until_echoed() {
     h.echo(b"wd\r\n/tmp\r\n$ ");
     assert!(h.shows_server_frame());
 }
+
+#[test]
+fn typing_at_a_fresh_prompt_stays_shown_while_the_enter_awaits_its_echo_ack() {
+    // The bottom row; the echo acknowledgement of the Enter comes a frame after the
+    // prompt (the server's 50 ms echo delay, then frame pacing).
+    let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
+    h.interval = 250;
+    h.type_keys(b"x");
+    h.echo(b"x");
+    h.type_keys(b"\r");
+    h.echo(b"\r\n$ ");
+    h.type_keys(b"i");
+    h.advance(100);
+    h.type_keys(b"d");
+    h.advance(100);
+    h.type_keys(b"\r");
+    let enter_frame = h.frame_sent;
+    // The echo of "id", the output and the prompt arrive, acknowledging "id" only.
+    h.advance(300);
+    h.server.feed(b"id\r\n0\r\n$ ");
+    h.late_ack = enter_frame - 1;
+    h.paint();
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$", (2, 2)));
+    h.advance(400);
+    h.type_keys(b"p");
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ p", (2, 3)));
+    // The Enter's acknowledgement arrives: the guess stays.
+    h.advance(150);
+    h.late_ack = enter_frame;
+    h.paint();
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ p", (2, 3)));
+    h.echo(b"p");
+    assert!(h.shows_server_frame());
+}
+
+#[test]
+fn a_key_still_unacknowledged_when_its_row_scrolls_away_is_not_drawn_on_the_new_row() {
+    let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
+    h.interval = 250;
+    h.type_keys(b"x");
+    h.echo(b"x");
+    h.type_keys(b"\r");
+    h.echo(b"\r\n$ ");
+    h.type_keys(b"p");
+    h.type_keys(b"w");
+    h.echo(b"pw");
+    h.type_keys(b"d");
+    h.type_keys(b"\r");
+    assert_eq!((h.row(2).as_str(), h.cursor()), ("$ pwd", (2, 5)));
+    // The echo of "d", the output and the new prompt arrive in one frame whose
+    // echo acknowledgement does not cover "d" yet.
+    h.advance(300);
+    h.server.feed(b"d\r\n/tmp\r\n$ ");
+    h.late_ack = h.frame_sent - 2;
+    h.paint();
+    assert_eq!(
+        h.row(2),
+        "$",
+        "the stale 'd' is not drawn on the new prompt's row"
+    );
+}
