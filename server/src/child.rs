@@ -153,6 +153,9 @@ pub fn pty_exec(args: &[OsString]) -> io::Error {
     if let Err(e) = rustix::process::ioctl_tiocsctty(io::stdin().as_fd()) {
         return e.into();
     }
+    if let Err(e) = crate::hygiene::close_inherited_descriptors_on_exec() {
+        return e;
+    }
     std::process::Command::new(program)
         .arg0(argv0)
         .args(rest)

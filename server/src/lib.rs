@@ -8,6 +8,7 @@ pub mod bind;
 pub mod child;
 pub mod cli;
 pub mod daemon;
+pub mod hygiene;
 pub mod locale;
 pub mod motd;
 pub mod port_range;

@@ -18,7 +18,13 @@ use mosh_server::{daemon, pty};
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    match std::env::var(ROLE_VARIABLE).as_deref() {
+    let role = std::env::var(ROLE_VARIABLE);
+    if role.as_deref() != Ok(ROLE_PTY_EXEC) {
+        // The launcher relays the key and the daemon holds it: never in a core file.
+        // A failure (an exotic kernel) is not worth refusing the session for.
+        let _ = mosh_server::hygiene::forbid_core_dumps();
+    }
+    match role.as_deref() {
         Ok(ROLE_PTY_EXEC) => {
             let err = child::pty_exec(&args);
             eprintln!("mosh-server: could not start the session's program: {err}");

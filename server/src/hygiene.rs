@@ -1,0 +1,56 @@
+//! Process hygiene for the processes that hold the session key and for the user's
+//! program: no core dumps of the key, no descriptors leaked from whoever started us.
+
+use std::io;
+use std::os::fd::BorrowedFd;
+
+/// Makes this process non-dumpable: no core file is written if it crashes (it holds
+/// the session key), and other processes of the same user cannot attach to it or
+/// read its memory through `/proc`. `exec` of the user's program resets the flag, so
+/// the program is unaffected.
+pub fn forbid_core_dumps() -> io::Result<()> {
+    rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)?;
+    Ok(())
+}
+
+/// Marks every descriptor above stderr close-on-exec, so the program `exec`ed next
+/// starts with only its standard streams: descriptors the caller of `mosh-server`
+/// left open (an SSH server's, an app's) must not reach the user's shell.
+///
+/// Run in the single-threaded pty-exec trampoline just before `exec`.
+pub fn close_inherited_descriptors_on_exec() -> io::Result<()> {
+    for entry in std::fs::read_dir("/proc/self/fd")? {
+        let Some(fd) = entry?
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<i32>().ok())
+            .filter(|&fd| fd > 2)
+        else {
+            continue;
+        };
+        // SAFETY: `borrow_raw` requires `fd` to stay open while borrowed. This runs in
+        // the single-threaded trampoline, which closes nothing while it iterates:
+        // every number listed in /proc/self/fd is an open descriptor of this process
+        // until the loop ends (the directory stream's own descriptor included, which
+        // stays open while it is read), and the borrow ends with the two calls below.
+        #[allow(unsafe_code)]
+        let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+        let flags = rustix::io::fcntl_getfd(borrowed)?;
+        rustix::io::fcntl_setfd(borrowed, flags | rustix::io::FdFlags::CLOEXEC)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_becomes_non_dumpable() {
+        forbid_core_dumps().unwrap();
+        assert_eq!(
+            rustix::process::dumpable_behavior().unwrap(),
+            rustix::process::DumpableBehavior::NotDumpable
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! The user's program starts clean: descriptors the caller of `mosh-server` left open
+//! do not reach it, and neither do the server's internal variables (issue 15).
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{our_server, send_signal, temp_path};
+
+#[test]
+fn the_program_gets_only_its_standard_streams_and_no_internal_variables() {
+    let fds = temp_path("hygiene-fds");
+    let environ = temp_path("hygiene-environ");
+    let _ = std::fs::remove_file(&fds);
+    // The caller leaves descriptor 7 open without close-on-exec, as a careless SSH
+    // server or app might.
+    let program = format!(
+        "ls /proc/self/fd > {fds}.tmp; mv {fds}.tmp {fds}; tr '\\0' '\\n' < /proc/$$/environ > {environ}; sleep 30",
+        fds = fds.display(),
+        environ = environ.display()
+    );
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(r#"exec 7</etc/hostname; exec "$0" new -i 127.0.0.1 -p 0 -- /bin/sh -c "$1""#)
+        .arg(our_server())
+        .arg(&program)
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run mosh-server through bash");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "mosh-server failed: {stderr}");
+    let daemon: u32 = stderr
+        .split("pid = ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no daemon pid in {stderr:?}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !fds.exists() {
+        assert!(Instant::now() < deadline, "the program never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let listed = std::fs::read_to_string(&fds).unwrap();
+    let environment = std::fs::read_to_string(&environ).unwrap_or_default();
+    send_signal(daemon, "TERM");
+    let _ = std::fs::remove_file(&fds);
+    let _ = std::fs::remove_file(&environ);
+    let numbers: Vec<&str> = listed.split_whitespace().collect();
+    // 0–2 are the pty; 3 is `ls`'s own directory stream.
+    assert_eq!(
+        numbers,
+        ["0", "1", "2", "3"],
+        "descriptors in the program: {listed}"
+    );
+    assert!(
+        !environment.contains("MOSH_RS_"),
+        "internal variables leaked: {environment}"
+    );
+}
