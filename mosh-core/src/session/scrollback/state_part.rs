@@ -23,6 +23,8 @@ pub struct ScrollbackPart {
     delivered: Arc<Vec<ScreenRow>>,
     /// The number of `delivered[0]`.
     delivered_first: u64,
+    /// Heap bytes of `delivered`, counted when it was made.
+    delivered_bytes: usize,
 }
 
 impl PartialEq for ScrollbackPart {
@@ -98,8 +100,16 @@ impl ScrollbackPart {
         self.active = true;
         self.end = self.end.max(first.saturating_add(lines.len() as u64));
         self.delivered_first = first;
+        self.delivered_bytes = lines.iter().map(line_bytes).sum();
         self.delivered = Arc::new(lines);
         Ok(())
+    }
+
+    /// Heap bytes this part holds (a client state's delivered lines; a server
+    /// state's lines are in the shared log, counted there), for a receiver that
+    /// bounds the memory of the states it keeps.
+    pub fn heap_bytes(&self) -> usize {
+        self.delivered_bytes
     }
 
     /// A state made by a diff delivers only what that diff carried.
@@ -108,5 +118,63 @@ impl ScrollbackPart {
             self.delivered = Arc::default();
         }
         self.delivered_first = self.end;
+        self.delivered_bytes = 0;
+    }
+}
+
+/// Heap bytes of one line: its runs and their text.
+fn line_bytes(line: &ScreenRow) -> usize {
+    std::mem::size_of::<ScreenRow>()
+        + line
+            .runs
+            .iter()
+            .map(|run| std::mem::size_of_val(run) + run.text.capacity())
+            .sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::scrollback::{LineMessage, RunMessage};
+
+    fn message(first: u64, count: usize) -> ScrollbackLines {
+        ScrollbackLines {
+            version: Some(SCROLLBACK_VERSION),
+            first: Some(first),
+            lines: (0..count)
+                .map(|i| LineMessage {
+                    runs: vec![RunMessage {
+                        column: 0,
+                        width: 5,
+                        text: format!("{i:>5}"),
+                        foreground: 0,
+                        background: 0,
+                        attributes: 0,
+                    }],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn apply_counts_lines_refuses_too_many_and_clears() {
+        let mut part = ScrollbackPart::default();
+        part.apply(&message(10, 3)).unwrap();
+        assert!(part.active());
+        assert_eq!(part.end(), 13);
+        assert_eq!(part.delivered().0, 10);
+        assert!(part.heap_bytes() >= 3 * 5);
+        part.clear_delivery();
+        assert_eq!((part.heap_bytes(), part.delivered().1.len()), (0, 0));
+        assert_eq!(
+            part.apply(&message(0, MAX_LINES_PER_DIFF as usize + 1)),
+            Err(DiffError::BadScrollback)
+        );
+        let mut bad = message(0, 1);
+        bad.lines[0].runs[0].foreground = 7;
+        assert_eq!(part.apply(&bad), Err(DiffError::BadScrollback));
+        // Lines from an older base never move the count back.
+        part.apply(&message(2, 1)).unwrap();
+        assert_eq!(part.end(), 13);
     }
 }
