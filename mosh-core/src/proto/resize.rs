@@ -4,6 +4,13 @@
 /// enough that an emulator sized from it cannot be made to allocate without bound.
 pub const MAX_DIMENSION: u16 = 4096;
 
+/// Most cells (width × height) of a screen built from a size on the wire: about
+/// half a million, far above any real terminal (an 8K monitor with a small font is
+/// some 1100×300), so that neither side can be made to hold screens of hundreds of
+/// MiB (4096×4096 cells would be about 16 million). A larger size keeps its width
+/// and loses rows.
+pub const MAX_CELLS: u32 = 1 << 19;
+
 /// A window size as carried on the wire (proto2 `optional int32` fields).
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct ResizeMessage {
@@ -48,8 +55,22 @@ impl TryFrom<&ResizeMessage> for WindowSize {
                 .filter(|v| (1..=MAX_DIMENSION).contains(v))
         };
         match (dimension(message.width), dimension(message.height)) {
-            (Some(width), Some(height)) => Ok(Self { width, height }),
+            (Some(width), Some(height)) => Ok(Self::within_cell_limit(width, height)),
             _ => Err(bad),
+        }
+    }
+}
+
+impl WindowSize {
+    /// `width` × `height` (each already within 1..=[`MAX_DIMENSION`]) with rows
+    /// dropped until it has at most [`MAX_CELLS`] cells.
+    pub fn within_cell_limit(width: u16, height: u16) -> Self {
+        let most_rows = MAX_CELLS / u32::from(width.max(1));
+        let height = u32::from(height).min(most_rows).max(1);
+        Self {
+            width,
+            // At most `height`, which came from a u16.
+            height: u16::try_from(height).unwrap_or(u16::MAX),
         }
     }
 }
@@ -60,5 +81,40 @@ impl From<WindowSize> for ResizeMessage {
             width: Some(i32::from(size.width)),
             height: Some(i32::from(size.height)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(width: i32, height: i32) -> Result<WindowSize, BadWindowSize> {
+        WindowSize::try_from(&ResizeMessage {
+            width: Some(width),
+            height: Some(height),
+        })
+    }
+
+    #[test]
+    fn sizes_from_the_wire_stay_within_the_cell_limit() {
+        assert_eq!(
+            parse(80, 24),
+            Ok(WindowSize {
+                width: 80,
+                height: 24
+            })
+        );
+        let huge = parse(4096, 4096).unwrap();
+        assert_eq!((huge.width, huge.height), (4096, 128));
+        assert!(u32::from(huge.width) * u32::from(huge.height) <= MAX_CELLS);
+        assert_eq!(
+            parse(1100, 300),
+            Ok(WindowSize {
+                width: 1100,
+                height: 300
+            })
+        );
+        assert!(parse(0, 24).is_err());
+        assert!(parse(4097, 24).is_err());
     }
 }

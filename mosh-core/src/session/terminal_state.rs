@@ -60,6 +60,9 @@ impl TerminalState {
     }
 }
 
+/// Bytes a row costs besides its cells (the `Arc`, the `Vec` header, the id).
+const ROW_OVERHEAD: usize = 64;
+
 impl SyncState for TerminalState {
     type ApplyError = DiffError;
 
@@ -122,6 +125,14 @@ impl SyncState for TerminalState {
             self.framebuffer = emu.framebuffer().clone();
         }
         Ok(())
+    }
+
+    /// The cells of the screen (counted whole: rows shared with other versions count
+    /// for each), which is what a hostile server could inflate. Text clusters' own
+    /// allocations are small and bounded per cell, and left out.
+    fn heap_bytes(&self) -> usize {
+        let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
+        height * (width * std::mem::size_of::<crate::terminal::Cell>() + ROW_OVERHEAD)
     }
 }
 

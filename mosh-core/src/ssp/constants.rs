@@ -72,6 +72,13 @@ pub const SENT_STATES_DROP_FROM_END: usize = 16;
 /// Above this many stored received states, new ones are refused… (§10.7)
 pub const RECEIVED_STATES_FLOOD_LIMIT: usize = 1024;
 
+/// The peer's states we hold take at most about this much memory (by
+/// [`SyncState::heap_bytes`](super::SyncState::heap_bytes)); past it the oldest
+/// ones are dropped, never the newest. A peer that diffs against a dropped state is
+/// told nothing: its instruction is ignored and it falls back to the acknowledged
+/// one, as after a loss. Normal sessions hold a few states of tens of KiB.
+pub const MAX_RECEIVED_STATES_BYTES: usize = 64 * 1024 * 1024;
+
 /// …except one per this interval, so a flooded receiver still moves forward (§10.7).
 pub const RECEIVED_STATES_FLOOD_INTERVAL: Duration = Duration::from_millis(15_000);
 

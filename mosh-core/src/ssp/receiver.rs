@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
-use super::constants::{RECEIVED_STATES_FLOOD_INTERVAL, RECEIVED_STATES_FLOOD_LIMIT};
+use super::constants::{
+    MAX_RECEIVED_STATES_BYTES, RECEIVED_STATES_FLOOD_INTERVAL, RECEIVED_STATES_FLOOD_LIMIT,
+};
 use super::state::SyncState;
 use crate::proto::Instruction;
 
@@ -11,6 +13,8 @@ use crate::proto::Instruction;
 struct ReceivedState<S> {
     num: u64,
     state: S,
+    /// `state.heap_bytes()`, taken when stored.
+    bytes: usize,
 }
 
 /// What became of one received instruction's state.
@@ -50,6 +54,8 @@ pub struct StateStats {
     pub bad_diffs: u64,
     /// Instructions refused by the flood guard.
     pub flooded: u64,
+    /// Held states dropped to stay within the memory budget.
+    pub dropped_for_memory: u64,
 }
 
 /// The receiving half of one direction.
@@ -71,7 +77,11 @@ impl<S: SyncState> StateReceiver<S> {
     /// A receiver that continues a session holding the peer's state `num`.
     pub fn resuming(num: u64, state: S) -> Self {
         Self {
-            states: vec![ReceivedState { num, state }],
+            states: vec![ReceivedState {
+                num,
+                bytes: state.heap_bytes(),
+                state,
+            }],
             last_new_state: None,
             flood_let_through: None,
             stats: StateStats::default(),
@@ -162,9 +172,10 @@ impl<S: SyncState> StateReceiver<S> {
         }
         let entry = ReceivedState {
             num: instruction.new_num,
+            bytes: state.heap_bytes(),
             state,
         };
-        match self.find(instruction.new_num) {
+        let outcome = match self.find(instruction.new_num) {
             Err(position) if position < self.states.len() => {
                 self.states.insert(position, entry);
                 StateOutcome::Late
@@ -176,7 +187,28 @@ impl<S: SyncState> StateReceiver<S> {
                     changed: !instruction.diff.is_empty(),
                 }
             }
+        };
+        self.keep_within_memory_budget();
+        outcome
+    }
+
+    /// Drops the oldest states until the rest fit [`MAX_RECEIVED_STATES_BYTES`];
+    /// the newest is always kept (it is what we show and acknowledge).
+    fn keep_within_memory_budget(&mut self) {
+        let mut total: usize = self.states.iter().map(|entry| entry.bytes).sum();
+        let mut drop = 0;
+        while total > MAX_RECEIVED_STATES_BYTES && drop + 1 < self.states.len() {
+            total -= self.states[drop].bytes;
+            drop += 1;
         }
+        self.states.drain(..drop);
+        self.stats.dropped_for_memory += drop as u64;
+    }
+
+    /// About how many heap bytes the held states take (see
+    /// [`SyncState::heap_bytes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.states.iter().map(|entry| entry.bytes).sum()
     }
 }
 

@@ -31,4 +31,13 @@ pub trait SyncState: Clone + PartialEq + Debug {
     fn subtract(&mut self, acknowledged: &Self) {
         let _ = acknowledged;
     }
+
+    /// About how many bytes this version holds on the heap, counting parts shared
+    /// with other versions as its own: the receiver keeps the versions it holds
+    /// within [`MAX_RECEIVED_STATES_BYTES`](super::constants::MAX_RECEIVED_STATES_BYTES)
+    /// by this measure, so a peer that holds the key cannot make it grow without
+    /// bound. The default, 0, exempts a state type from the budget.
+    fn heap_bytes(&self) -> usize {
+        0
+    }
 }

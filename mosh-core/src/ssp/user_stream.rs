@@ -192,6 +192,19 @@ impl SyncState for UserStream {
         self.first = cut;
         self.runs = Arc::new(kept);
     }
+
+    fn heap_bytes(&self) -> usize {
+        let events = self.runs.len() * std::mem::size_of::<UserEvent>();
+        let keys: usize = self
+            .runs
+            .iter()
+            .map(|event| match event {
+                UserEvent::Keys(keys) => keys.len(),
+                _ => 0,
+            })
+            .sum();
+        events + keys
+    }
 }
 
 #[cfg(test)]
