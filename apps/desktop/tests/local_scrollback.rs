@@ -1,9 +1,10 @@
 //! Our desktop `mosh-client` puts the lines that scroll off the remote screen into
 //! the local terminal's own scrollback (tmux's history here, what a mouse wheel
-//! scrolls through), against the stock `mosh-server`: every line of `seq` once, in
-//! order, nothing of a full-screen program, with `MOSH_LOCAL_SCROLLBACK=yes`; by
-//! default the client uses the alternate screen as stock mosh-client does, whose
-//! lines never reach the history.
+//! scrolls through), with `MOSH_LOCAL_SCROLLBACK=yes`: against the stock
+//! `mosh-server`, every line of a paced `seq` once, in order, nothing of a
+//! full-screen program; against ours (the scrollback extension), every line of a
+//! `seq` as fast as the shell prints it. By default the client uses the alternate
+//! screen as stock mosh-client does, whose lines never reach the history.
 
 #[path = "../../../mosh-core/tests/common/server_process.rs"]
 mod server_process;
@@ -16,7 +17,7 @@ mod tmux_pane;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use server_process::{ServerProcess, start_server};
+use server_process::{ServerProcess, our_server_binary, start_server};
 use stock::stock_binary;
 use tmux_pane::Pane;
 
@@ -93,6 +94,38 @@ fn scrolled_off_lines_enter_the_local_scrollback_once_and_in_order() {
         history.iter().all(|l| !l.contains("page")),
         "the full-screen program's page entered the history: {history:#?}"
     );
+    pane.type_text("exit");
+    pane.keys(&["Enter"]);
+    pane.wait_until("the client's exit", WAIT, |s| s.contains("CLIENT_EXIT=0"));
+}
+
+#[test]
+fn with_our_server_a_fast_seq_loses_no_line() {
+    let server = start_server(
+        &our_server_binary(),
+        &["new", "-i", "127.0.0.1", "-p", "0", "--", "/bin/sh"],
+        &[],
+    );
+    let pane = attach("extscrollback", &server, "MOSH_LOCAL_SCROLLBACK=yes");
+    // Within tmux's 2,000 lines of history.
+    pane.type_text("seq 1 1500 | sed s/^/n/; echo do''ne");
+    pane.keys(&["Enter"]);
+    pane.wait_until("the end of the output", WAIT, |s| {
+        s.lines().any(|l| l == "done")
+    });
+    // The screen ends with n1479..n1500, "done" and the prompt.
+    let deadline = Instant::now() + WAIT;
+    let mut seen = numbers(&pane.history());
+    while seen.last() != Some(&1478) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        seen = numbers(&pane.history());
+    }
+    let missing: Vec<u32> = (1..=1478).filter(|n| !seen.contains(n)).take(20).collect();
+    assert!(
+        missing.is_empty(),
+        "lines missing from the history: {missing:?}…"
+    );
+    assert!(seen.iter().copied().eq(1..=1478), "not once and in order");
     pane.type_text("exit");
     pane.keys(&["Enter"]);
     pane.wait_until("the client's exit", WAIT, |s| s.contains("CLIENT_EXIT=0"));
