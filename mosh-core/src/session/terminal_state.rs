@@ -128,11 +128,13 @@ impl SyncState for TerminalState {
     }
 
     /// The cells of the screen (counted whole: rows shared with other versions count
-    /// for each), which is what a hostile server could inflate. Text clusters' own
-    /// allocations are small and bounded per cell, and left out.
+    /// for each), which is what a hostile server could inflate, and the scrollback
+    /// lines this version's diff delivered. Text clusters' own allocations are small
+    /// and bounded per cell, and left out.
     fn heap_bytes(&self) -> usize {
         let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
-        height * (width * std::mem::size_of::<crate::terminal::Cell>() + ROW_OVERHEAD)
+        let screen = height * (width * std::mem::size_of::<crate::terminal::Cell>() + ROW_OVERHEAD);
+        screen + self.scrollback.heap_bytes()
     }
 }
 

@@ -90,6 +90,10 @@ pub struct StateSender<S: SyncState> {
     /// When the peer's input last arrived and how many frames answering it may still
     /// skip the frame interval (see [`StateSender::peer_input`]).
     input_response: Option<(Instant, u8)>,
+    /// When a send last carried a non-empty diff: the frame interval paces data,
+    /// not acknowledgements (a keystroke right after an ack of the screen goes at
+    /// once instead of waiting up to a whole interval).
+    last_data_sent_at: Option<Instant>,
     shutdown: Option<Shutdown>,
 }
 
@@ -131,6 +135,7 @@ impl<S: SyncState> StateSender<S> {
             unanswered_since: None,
             last_heard: now,
             input_response: None,
+            last_data_sent_at: None,
             shutdown: None,
         }
     }
@@ -330,7 +335,9 @@ impl<S: SyncState> StateSender<S> {
                 // Collect the program's answer for the collection delay after the
                 // input arrived, then send it without waiting for the frame slot.
                 Some(input_at) => input_at + self.min_delay,
-                None => last_sent_at + timing.send_interval,
+                None => self
+                    .last_data_sent_at
+                    .map_or(since, |at| at + timing.send_interval),
             };
             Some((since + self.min_delay).max(paced))
         } else if timing.fresh && self.current != self.sent[self.assumed].state {
@@ -384,6 +391,9 @@ impl<S: SyncState> StateSender<S> {
         }
         if !diff.is_empty() && self.unanswered_since.is_none() {
             self.unanswered_since = Some(now);
+        }
+        if !diff.is_empty() {
+            self.last_data_sent_at = Some(now);
         }
         if !diff.is_empty() && self.answering_input(now).is_some() {
             if let Some((_, left)) = &mut self.input_response {
@@ -504,9 +514,10 @@ mod tests {
     fn changes_wait_for_the_frame_interval_and_retransmissions_reuse_the_number() {
         let t0 = Instant::now();
         let mut s = sender(t0);
-        s.tick(t0, timing(true)).unwrap();
+        s.current_mut().push_keys(b"x");
+        assert!(!s.tick(t0, timing(true)).unwrap().diff.is_empty());
         s.current_mut().push_keys(b"a");
-        // Last send at t0: the frame interval holds the change until t0 + 250 ms.
+        // Data sent at t0: the frame interval holds the change until t0 + 250 ms.
         assert_eq!(
             s.next_wakeup(t0 + 10 * MS, timing(true)),
             Some(t0 + 250 * MS)
@@ -531,7 +542,7 @@ mod tests {
         assert_eq!(s.sent_len(), 1);
         assert_eq!(
             s.current().first_held(),
-            1,
+            2,
             "acknowledged events are dropped"
         );
         assert_eq!(s.last_round_trip_success(), Some(resend_at));
@@ -649,6 +660,28 @@ mod tests {
         assert_eq!(
             s.next_wakeup(t0 + 450 * MS, timing(true)),
             Some(t0 + 548 * MS)
+        );
+    }
+
+    #[test]
+    fn the_frame_interval_paces_data_not_acknowledgements() {
+        let t0 = Instant::now();
+        let mut s = sender(t0);
+        // A heartbeat (or an ack of the peer's screen) goes out at t0…
+        assert!(s.tick(t0, timing(true)).unwrap().diff.is_empty());
+        // …and a keystroke 10 ms later leaves after the collection delay (1 ms
+        // here), not at t0 + 250 ms.
+        s.current_mut().push_keys(b"a");
+        assert_eq!(
+            s.next_wakeup(t0 + 10 * MS, timing(true)),
+            Some(t0 + 11 * MS)
+        );
+        assert!(!s.tick(t0 + 11 * MS, timing(true)).unwrap().diff.is_empty());
+        // The next keystroke is paced after that data send.
+        s.current_mut().push_keys(b"b");
+        assert_eq!(
+            s.next_wakeup(t0 + 20 * MS, timing(true)),
+            Some(t0 + 261 * MS)
         );
     }
 
