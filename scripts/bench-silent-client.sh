@@ -10,14 +10,4 @@
 #      our client with our server and stock's client with stock's server.
 # Usage: scripts/bench-silent-client.sh [RUNS=7] [DELAY_MS=0] (environment).
 # Results: docs/benchmarks.md.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for tool in tmux python3 mosh-client mosh-server; do
-    command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install mosh tmux python3)" >&2; exit 1; }
-done
-cargo build --release -q -p mosh-server -p mosh-desktop -p mosh-core \
-    --bin mosh-server --bin mosh-client --bin mosh-impair
-target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-exec python3 scripts/bench_silent_client.py \
-    --our-server "$target/release/mosh-server" --our-client "$target/release/mosh-client" \
-    --impair "$target/release/mosh-impair" --runs "${RUNS:-7}" --delay-ms "${DELAY_MS:-0}"
+exec bash "$(dirname "$0")/bench-python.sh" bench_silent_client.py "${RUNS:-7}" "${DELAY_MS:-0}"

@@ -1,6 +1,7 @@
 """Sessions for the Python benchmarks: mosh servers (ours or stock) started with
 `new`, mosh-impair in front of each, clients in windows of a private tmux server."""
 
+import argparse
 import os
 import re
 import shutil
@@ -95,3 +96,14 @@ class Bench:
     def type(self, name, text):
         self.tmux("send-keys", "-t", f"bench:{name}", "-l", text)
         self.tmux("send-keys", "-t", f"bench:{name}", "Enter")
+
+
+def parse_args(description):
+    """The arguments scripts/bench-python.sh passes to every benchmark."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--our-server", required=True)
+    parser.add_argument("--our-client", required=True)
+    parser.add_argument("--impair", required=True)
+    parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--delay-ms", type=int, required=True)
+    return parser.parse_args()

@@ -1,6 +1,5 @@
 """The measurements of scripts/bench-silent-client.sh (see there)."""
 
-import argparse
 import os
 import re
 import signal
@@ -8,7 +7,7 @@ import statistics
 import threading
 import time
 
-from bench_sessions import STOCK_CLIENT, STOCK_SERVER, Bench
+from bench_sessions import STOCK_CLIENT, STOCK_SERVER, Bench, parse_args
 
 
 def silent_minute(bench, label, server_binary):
@@ -51,13 +50,7 @@ def recovery(bench, label, server_binary, client_binary, run):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--our-server", required=True)
-    parser.add_argument("--our-client", required=True)
-    parser.add_argument("--impair", required=True)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--delay-ms", type=int, default=0)
-    args = parser.parse_args()
+    args = parse_args("a client that stopped answering")
     bench = Bench(args)
     try:
         results = {}

@@ -698,14 +698,21 @@ fn nothing_typed_at_a_password_prompt_or_before_a_prompt_arrived_is_shown() {
     assert!(h.shows_server_frame());
 }
 
-#[test]
-fn keys_typed_before_an_enter_on_the_bottom_row_stay_shown_until_echoed() {
+/// A 20×3 screen on a slow link with the prompt on the bottom row, after one key
+/// typed there has echoed (so `$ ` is a learned prompt) and Enter gave a new one.
+fn fresh_prompt_on_the_bottom_row() -> Harness {
     let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
     h.interval = 250;
     h.type_keys(b"x");
     h.echo(b"x");
     h.type_keys(b"\r");
     h.echo(b"\r\n$ ");
+    h
+}
+
+#[test]
+fn keys_typed_before_an_enter_on_the_bottom_row_stay_shown_until_echoed() {
+    let mut h = fresh_prompt_on_the_bottom_row();
     assert_eq!(h.cursor(), (2, 2));
     for key in [b"p", b"w", b"d"] {
         h.advance(100);
@@ -729,12 +736,7 @@ fn keys_typed_before_an_enter_on_the_bottom_row_stay_shown_until_echoed() {
 fn typing_at_a_fresh_prompt_stays_shown_while_the_enter_awaits_its_echo_ack() {
     // The bottom row; the echo acknowledgement of the Enter comes a frame after the
     // prompt (the server's 50 ms echo delay, then frame pacing).
-    let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
-    h.interval = 250;
-    h.type_keys(b"x");
-    h.echo(b"x");
-    h.type_keys(b"\r");
-    h.echo(b"\r\n$ ");
+    let mut h = fresh_prompt_on_the_bottom_row();
     h.type_keys(b"i");
     h.advance(100);
     h.type_keys(b"d");
@@ -761,12 +763,7 @@ fn typing_at_a_fresh_prompt_stays_shown_while_the_enter_awaits_its_echo_ack() {
 
 #[test]
 fn a_key_still_unacknowledged_when_its_row_scrolls_away_is_not_drawn_on_the_new_row() {
-    let mut h = Harness::new(PredictionDisplay::Always, 20, 3, b"a\r\nb\r\n$ ");
-    h.interval = 250;
-    h.type_keys(b"x");
-    h.echo(b"x");
-    h.type_keys(b"\r");
-    h.echo(b"\r\n$ ");
+    let mut h = fresh_prompt_on_the_bottom_row();
     h.type_keys(b"p");
     h.type_keys(b"w");
     h.echo(b"pw");

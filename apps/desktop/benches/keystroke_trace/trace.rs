@@ -76,13 +76,7 @@ const WORDS: &[&str] = &[
 /// Builds the trace from `seed` with about `target_keys` keystrokes, half at the
 /// shell and half in the editor.
 pub fn generate(seed: u64, target_keys: usize) -> Vec<Keystroke> {
-    let mut typist = Typist {
-        rng: Rng::new(seed),
-        keys: Vec::new(),
-        phase: Phase::Shell,
-        pending_pause: Duration::ZERO,
-        waiting: false,
-    };
+    let mut typist = Typist::new(seed);
     let half = target_keys / 2;
     while typist.keys.len() < half {
         let command = typist.command();
@@ -120,13 +114,7 @@ pub fn generate(seed: u64, target_keys: usize) -> Vec<Keystroke> {
 /// time of 250–700 ms, as people do after reading output. About `target_keys`
 /// keystrokes.
 pub fn generate_prompt_waiter(seed: u64, target_keys: usize) -> Vec<Keystroke> {
-    let mut typist = Typist {
-        rng: Rng::new(seed),
-        keys: Vec::new(),
-        phase: Phase::Shell,
-        pending_pause: Duration::ZERO,
-        waiting: false,
-    };
+    let mut typist = Typist::new(seed);
     while typist.keys.len() < target_keys {
         let command = match typist.uniform(0, 5) {
             0 => "ls".to_owned(),
@@ -165,6 +153,16 @@ struct Typist {
 }
 
 impl Typist {
+    fn new(seed: u64) -> Self {
+        Typist {
+            rng: Rng::new(seed),
+            keys: Vec::new(),
+            phase: Phase::Shell,
+            pending_pause: Duration::ZERO,
+            waiting: false,
+        }
+    }
+
     fn uniform(&mut self, low: u64, high: u64) -> u64 {
         low + (self.rng.unit() * (high - low + 1) as f64) as u64
     }
