@@ -57,7 +57,11 @@ impl PredictionEngine {
         let Some((row, text)) = &mut self.scroll_watch else {
             return;
         };
-        let now = server.rows().get(*row).map(|r| r.text()).unwrap_or_default();
+        let now = server
+            .rows()
+            .get(*row)
+            .map(|r| r.text())
+            .unwrap_or_default();
         if now.starts_with(text.as_str()) {
             // The echo of the line goes on: watch for the longer text.
             *text = now;
