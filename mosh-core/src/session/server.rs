@@ -25,6 +25,7 @@ use crate::terminal::keyboard::CursorKeyTranslator;
 use super::scrollback::server_log::MAX_LINES_PER_STATE;
 use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
+use crate::ssp::constants::INPUT_RESPONSE_WINDOW;
 
 /// A server with no client state this long after start gives up (`protocol.md` §15.3).
 pub const FIRST_CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -73,6 +74,9 @@ pub struct ServerSession {
     attached_once: bool,
     /// The scrollback extension's lines, once the client announced it.
     scroll_log: Option<ScrollLog>,
+    /// When the client's input last arrived: frames answering it carry no new
+    /// scrollback lines (see [`ServerSession::scrollback_part`]).
+    input_at: Option<Instant>,
 }
 
 impl ServerSession {
@@ -99,6 +103,7 @@ impl ServerSession {
             exit: None,
             attached_once: false,
             scroll_log: None,
+            input_at: None,
         }
     }
 
@@ -158,6 +163,7 @@ impl ServerSession {
             }
         }
         self.echo_acks.record(num, now);
+        self.input_at = Some(now);
     }
 
     /// The program wrote `bytes` to the pty.
@@ -234,7 +240,7 @@ impl ServerSession {
     /// Makes the transport's live state the current screen and echo ack.
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
-        let scrollback = self.scrollback_part();
+        let scrollback = self.scrollback_part(now);
         let current = self.transport.current();
         if current.echo_ack() != echo_ack
             || current.framebuffer() != self.emulator.framebuffer()
@@ -249,14 +255,24 @@ impl ServerSession {
     /// The scrollback extension's part of the next state: lines the client has
     /// acknowledged are dropped, and a state runs at most
     /// [`MAX_LINES_PER_STATE`](crate::session::scrollback::server_log::MAX_LINES_PER_STATE)
-    /// lines ahead of the acknowledged one, so every diff stays small.
-    fn scrollback_part(&self) -> ScrollbackPart {
+    /// lines ahead of the acknowledged one, so every diff stays small. While the
+    /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
+    /// lines are added: history waits a moment, the answer does not wait behind a
+    /// flood's history (thousands of lines to encode, send and apply).
+    fn scrollback_part(&self, now: Instant) -> ScrollbackPart {
         let Some(log) = &self.scroll_log else {
             return ScrollbackPart::default();
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
-        let end = log.end().min(acknowledged + MAX_LINES_PER_STATE);
+        let mut end = log.end().min(acknowledged + MAX_LINES_PER_STATE);
+        let answering_input = self
+            .input_at
+            .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);
+        if answering_input {
+            let sent_end = self.transport.current().scrollback().end();
+            end = end.min(sent_end.max(acknowledged));
+        }
         ScrollbackPart::server(log.clone(), end)
     }
 
