@@ -467,3 +467,49 @@ fn the_server_follows_the_client_across_address_families() {
     let _ = pair.server.receive(pair.now, &old, mapped);
     assert_eq!(pair.server.transport().remote_address(), Some(v6));
 }
+
+#[test]
+fn a_screen_too_large_to_send_in_colour_goes_plain_and_the_session_lives() {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    pair.attach();
+    // The widest window there is (its height is cut to the cell limit: 4096×128).
+    pair.client.current_mut().push_resize(WindowSize {
+        width: 4096,
+        height: 1100,
+    });
+    pair.run_for(200 * MS);
+    // 4.5 MB of output, every character in a true colour of its own: a repaint of
+    // the whole screen needs about 20 bytes a cell, some 10 MB, over the 4 MiB limit.
+    let mut output = Vec::new();
+    let mut i: u32 = 0;
+    while output.len() < 4_500_000 {
+        let c = char::from(b'a' + (i % 26) as u8);
+        output.extend_from_slice(
+            format!("\x1b[38;2;{};{};{}m{c}", i % 251, i % 241, i % 239).as_bytes(),
+        );
+        i += 1;
+    }
+    output.extend_from_slice(b"\x1b[0m\r\nend of output");
+    pair.server.pty_output(&output);
+    // Every poll goes through without an error (the pair's exchange unwraps them).
+    pair.run_for(Duration::from_secs(3));
+    assert!(pair.server.exit().is_none(), "the session must go on");
+    let screen = pair.client.remote_state().framebuffer();
+    assert_eq!((screen.width(), screen.height()), (4096, 128));
+    let last_rows: Vec<String> = screen.rows().iter().map(|row| row.text()).collect();
+    assert!(
+        last_rows.iter().any(|row| row.starts_with("end of output")),
+        "the client shows the screen (plain)"
+    );
+    // Colours come back once the screen can be sent whole again.
+    pair.server
+        .pty_output(b"\x1b[2J\x1b[H\x1b[31mred again\x1b[0m");
+    pair.run_for(Duration::from_secs(6));
+    let screen = pair.client.remote_state().framebuffer();
+    assert_eq!(screen.rows()[0].text(), "red again");
+    assert_ne!(
+        screen.cell(0, 0).unwrap().rendition(),
+        mosh_core::terminal::Cell::default().rendition(),
+        "in colour again"
+    );
+}

@@ -77,7 +77,16 @@ pub struct ServerSession {
     /// When the client's input last arrived: frames answering it carry no new
     /// scrollback lines (see [`ServerSession::scrollback_part`]).
     input_at: Option<Instant>,
+    /// After a state too large to send: until then, states are sent plain (see
+    /// [`PLAIN_FRAMES_FOR`]).
+    plain_until: Option<Instant>,
 }
+
+/// After a state whose instruction was over the 4 MiB limit (a screen of hundreds of
+/// thousands of cells, each in colours of its own), states go without colours and
+/// attributes and without new history lines for this long, then full fidelity is
+/// tried again. The session goes on either way; the limit is never fatal.
+pub const PLAIN_FRAMES_FOR: Duration = Duration::from_secs(5);
 
 impl ServerSession {
     /// A session whose screen starts `columns` × `rows` (the pty's initial size).
@@ -104,6 +113,7 @@ impl ServerSession {
             attached_once: false,
             scroll_log: None,
             input_at: None,
+            plain_until: None,
         }
     }
 
@@ -240,16 +250,26 @@ impl ServerSession {
     /// Makes the transport's live state the current screen and echo ack.
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
-        let scrollback = self.scrollback_part(now);
+        let plain = self.plain(now);
+        let scrollback = self.scrollback_part(now, plain);
+        let framebuffer = if plain {
+            plain_copy(self.emulator.framebuffer())
+        } else {
+            self.emulator.framebuffer().clone()
+        };
         let current = self.transport.current();
         if current.echo_ack() != echo_ack
-            || current.framebuffer() != self.emulator.framebuffer()
+            || *current.framebuffer() != framebuffer
             || *current.scrollback() != scrollback
         {
-            let state = TerminalState::new(self.emulator.framebuffer().clone(), echo_ack)
-                .with_scrollback(scrollback);
+            let state = TerminalState::new(framebuffer, echo_ack).with_scrollback(scrollback);
             self.transport.set_current(state);
         }
+    }
+
+    /// Whether states are sent plain now (see [`PLAIN_FRAMES_FOR`]).
+    fn plain(&self, now: Instant) -> bool {
+        self.plain_until.is_some_and(|until| now < until)
     }
 
     /// The scrollback extension's part of the next state: lines the client has
@@ -259,7 +279,7 @@ impl ServerSession {
     /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
     /// lines are added: history waits a moment, the answer does not wait behind a
     /// flood's history (thousands of lines to encode, send and apply).
-    fn scrollback_part(&self, now: Instant) -> ScrollbackPart {
+    fn scrollback_part(&self, now: Instant, plain: bool) -> ScrollbackPart {
         let Some(log) = &self.scroll_log else {
             return ScrollbackPart::default();
         };
@@ -269,7 +289,7 @@ impl ServerSession {
         let answering_input = self
             .input_at
             .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);
-        if answering_input {
+        if answering_input || plain {
             let sent_end = self.transport.current().scrollback().end();
             end = end.min(sent_end.max(acknowledged));
         }
@@ -288,6 +308,9 @@ impl ServerSession {
             self.sync_state(now);
         }
         let transmit = self.transport.poll_transmit(now)?;
+        if self.transport.take_oversized_send() {
+            self.plain_until = Some(now + PLAIN_FRAMES_FOR);
+        }
         self.check_exit(now);
         Ok(transmit)
     }
@@ -380,4 +403,15 @@ impl ServerSession {
     pub fn stats(&self) -> TransportStats {
         self.transport.stats()
     }
+}
+
+/// `framebuffer` with every cell in the default rendition: what a plain state shows.
+fn plain_copy(framebuffer: &crate::terminal::Framebuffer) -> crate::terminal::Framebuffer {
+    let mut plain = framebuffer.clone();
+    for row in 0..plain.height() {
+        for cell in plain.row_mut(row).cells_mut() {
+            cell.set_rendition(crate::terminal::Rendition::default());
+        }
+    }
+    plain
 }

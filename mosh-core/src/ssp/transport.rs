@@ -144,6 +144,8 @@ pub struct Transport<L: SyncState, R: SyncState> {
     shutdown_ack_sent: bool,
     /// State of a seeded chaff generator; `None` draws chaff from the OS.
     chaff_seed: Option<u64>,
+    /// An instruction was too large to send since the last `take_oversized_send`.
+    oversized_send: bool,
 }
 
 impl<L: SyncState, R: SyncState> Transport<L, R> {
@@ -271,6 +273,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             stats: TransportStats::default(),
             shutdown_ack_sent: false,
             chaff_seed: None,
+            oversized_send: false,
         }
     }
 
@@ -405,9 +408,21 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             };
             let timestamp = self.clock.now16(now);
             let reply = self.clock.take_echo(now);
-            let datagrams =
+            let encoded =
                 self.encoder
-                    .encode(&instruction, self.connection.mtu(), Some(timestamp), reply)?;
+                    .encode(&instruction, self.connection.mtu(), Some(timestamp), reply);
+            let datagrams = match encoded {
+                Ok(datagrams) => datagrams,
+                // Never fatal: the send counts as lost (the state keeps its number, as
+                // after a loss), and the owner is told to make a smaller state
+                // (`take_oversized_send`).
+                Err(SendError::InstructionTooLarge(len)) => {
+                    tracing::warn!(len, "instruction over the size limit not sent");
+                    self.oversized_send = true;
+                    Vec::new()
+                }
+                Err(error) => return Err(error),
+            };
             self.stats.instructions_sent += 1;
             for payload in datagrams {
                 self.stats.datagrams_sent += 1;
@@ -428,6 +443,12 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         }
         self.wake = self.sender.next_wakeup(now, timing);
         Ok(())
+    }
+
+    /// Whether an instruction was too large to send (over the 4 MiB limit) since the
+    /// last call: it was dropped like a lost datagram, and a smaller state is needed.
+    pub fn take_oversized_send(&mut self) -> bool {
+        std::mem::take(&mut self.oversized_send)
     }
 
     /// Makes the chaff deterministic, drawn from `seed`, so that a simulation with
