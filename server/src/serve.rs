@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mosh_core::crypto::cipher::MAX_DATAGRAM_LEN;
 use mosh_core::crypto::{SessionCipher, SessionKey};
@@ -17,7 +17,10 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::motd;
 use crate::pty::set_window_size;
-use crate::pty_io::spawn_pty_io;
+use crate::pty_io::{PTY_INPUT_HIGH_WATER, spawn_pty_io};
+
+/// While input backs up, how often the loop checks whether the program read some.
+const INPUT_BACKLOG_RECHECK: Duration = Duration::from_millis(50);
 
 /// What the daemon needs to serve a session.
 #[derive(Debug)]
@@ -111,9 +114,10 @@ async fn run(
         }
         let input = session.take_pty_input();
         if !input.is_empty() {
-            // The writer thread is gone only if the program is; input then goes nowhere.
-            let _ = pty.input.send(input);
+            pty.input.send(input);
         }
+        let input_backed_up = pty.input.queued() > PTY_INPUT_HIGH_WATER;
+        session.pause_input(input_backed_up);
         while let Some(transmit) = session.poll_transmit(now).map_err(io::Error::other)? {
             // A failed send is a lost datagram; SSP retransmits.
             let _ = socket.try_send_to(&transmit.payload, transmit.destination);
@@ -130,7 +134,12 @@ async fn run(
         if let Some(reason) = session.exit() {
             return Ok(reason);
         }
-        let deadline = session.poll_timeout();
+        let mut deadline = session.poll_timeout();
+        if input_backed_up {
+            // The writer thread drains the queue unseen: look again soon.
+            let soon = Instant::now() + INPUT_BACKLOG_RECHECK;
+            deadline = Some(deadline.map_or(soon, |at| at.min(soon)));
+        }
         let sleep = async {
             match deadline {
                 Some(at) => tokio::time::sleep_until(at.into()).await,

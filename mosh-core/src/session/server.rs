@@ -176,6 +176,13 @@ impl ServerSession {
         self.input_at = Some(now);
     }
 
+    /// While `paused` (the program has not read the input it was given), the
+    /// client's new input is refused and not acknowledged; the client resends it
+    /// once this is lifted (see [`Transport::pause_new_remote_states`]).
+    pub fn pause_input(&mut self, paused: bool) {
+        self.transport.pause_new_remote_states(paused);
+    }
+
     /// The program wrote `bytes` to the pty.
     pub fn pty_output(&mut self, bytes: &[u8]) {
         self.emulator.feed(bytes);

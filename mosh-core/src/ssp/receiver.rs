@@ -37,6 +37,10 @@ pub enum StateOutcome {
     BadDiff(String),
     /// Refused by the flood guard.
     Flooded,
+    /// A new newest state refused while the owner cannot take more input (see
+    /// [`Transport::pause_new_remote_states`](super::Transport::pause_new_remote_states));
+    /// the peer resends it, as after a loss.
+    Deferred,
 }
 
 /// Counts of received instructions that did not produce a new newest state.
@@ -56,6 +60,8 @@ pub struct StateStats {
     pub flooded: u64,
     /// Held states dropped to stay within the memory budget.
     pub dropped_for_memory: u64,
+    /// New states deferred while paused.
+    pub deferred: u64,
 }
 
 /// The receiving half of one direction.
@@ -127,7 +133,25 @@ impl<S: SyncState> StateReceiver<S> {
     /// Applies the state part of a received instruction (§10.7 steps 3–8; the ack is
     /// the sender's business).
     pub fn receive(&mut self, now: Instant, instruction: &Instruction) -> StateOutcome {
-        let outcome = self.apply(now, instruction);
+        self.receive_unless(now, instruction, false)
+    }
+
+    /// [`StateReceiver::receive`], except that with `defer_new` an instruction that
+    /// would make a new newest state (other than the peer's shutdown) is refused as
+    /// [`StateOutcome::Deferred`] and not acknowledged.
+    pub fn receive_unless(
+        &mut self,
+        now: Instant,
+        instruction: &Instruction,
+        defer_new: bool,
+    ) -> StateOutcome {
+        let new_newest = instruction.new_num > self.newest_num()
+            && instruction.new_num != crate::proto::SHUTDOWN_STATE_NUM;
+        let outcome = if defer_new && new_newest {
+            StateOutcome::Deferred
+        } else {
+            self.apply(now, instruction)
+        };
         let counter = match &outcome {
             StateOutcome::Newest { .. } => &mut self.stats.newest,
             StateOutcome::Late => &mut self.stats.late,
@@ -135,6 +159,7 @@ impl<S: SyncState> StateReceiver<S> {
             StateOutcome::MissingBase => &mut self.stats.missing_base,
             StateOutcome::BadDiff(_) => &mut self.stats.bad_diffs,
             StateOutcome::Flooded => &mut self.stats.flooded,
+            StateOutcome::Deferred => &mut self.stats.deferred,
         };
         *counter += 1;
         outcome
@@ -301,6 +326,31 @@ mod tests {
         let later = t0 + RECEIVED_STATES_FLOOD_INTERVAL;
         assert!(matches!(
             r.receive(later, &instruction(0, next + 1, 0, b"")),
+            StateOutcome::Newest { .. }
+        ));
+    }
+
+    #[test]
+    fn paused_new_states_are_deferred_but_a_shutdown_and_late_states_are_taken() {
+        let now = Instant::now();
+        let mut r = StateReceiver::new(UserStream::new());
+        assert!(matches!(
+            r.receive(now, &instruction(0, 2, 0, b"ab")),
+            StateOutcome::Newest { .. }
+        ));
+        assert_eq!(
+            r.receive_unless(now, &instruction(2, 3, 0, b"c"), true),
+            StateOutcome::Deferred
+        );
+        assert_eq!(r.newest_num(), 2, "not acknowledged");
+        assert_eq!(r.stats().deferred, 1);
+        assert_eq!(
+            r.receive_unless(now, &instruction(0, 1, 0, b"a"), true),
+            StateOutcome::Late
+        );
+        let shutdown = instruction(2, crate::proto::SHUTDOWN_STATE_NUM, 0, b"");
+        assert!(matches!(
+            r.receive_unless(now, &shutdown, true),
             StateOutcome::Newest { .. }
         ));
     }

@@ -146,6 +146,8 @@ pub struct Transport<L: SyncState, R: SyncState> {
     chaff_seed: Option<u64>,
     /// An instruction was too large to send since the last `take_oversized_send`.
     oversized_send: bool,
+    /// New remote states are refused (the owner cannot take more input now).
+    paused: bool,
 }
 
 impl<L: SyncState, R: SyncState> Transport<L, R> {
@@ -274,6 +276,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             shutdown_ack_sent: false,
             chaff_seed: None,
             oversized_send: false,
+            paused: false,
         }
     }
 
@@ -327,7 +330,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             Assembly::Rejected(error) => Incoming::Rejected(error),
             Assembly::Complete(instruction) => {
                 self.sender.process_ack(instruction.ack_num);
-                let outcome = self.receiver.receive(now, &instruction);
+                let outcome = self.receiver.receive_unless(now, &instruction, self.paused);
                 if outcome == (StateOutcome::Newest { changed: true }) {
                     self.sender.schedule_data_ack(now);
                     if self.role == Role::Server {
@@ -443,6 +446,15 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         }
         self.wake = self.sender.next_wakeup(now, timing);
         Ok(())
+    }
+
+    /// While `paused`, new states from the peer are refused and not acknowledged
+    /// (acknowledgements of ours, addresses and round trips are still taken): the
+    /// peer resends them once we resume, as after a loss. The server pauses while the
+    /// program does not read the input it already has, so a paste into a program
+    /// that stopped reading waits on the client instead of filling server memory.
+    pub fn pause_new_remote_states(&mut self, paused: bool) {
+        self.paused = paused;
     }
 
     /// Whether an instruction was too large to send (over the 4 MiB limit) since the
