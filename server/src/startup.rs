@@ -9,10 +9,10 @@
 //! so that `ssh` and `$(…)` see end-of-file and return. The key travels only over that
 //! private pipe, never through argv or the environment.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Read, Write};
 use std::process::{Command, Stdio};
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::child::ROLE_VARIABLE;
 
@@ -116,10 +116,19 @@ pub fn launch_daemon(
     }
     let mut child = cmd.spawn()?;
     let pid = child.id();
-    let pipe = child.stdout.take().expect("stdout was piped");
+    let mut pipe = child.stdout.take().expect("stdout was piped");
     let mut stderr = io::stderr().lock();
-    for line in BufReader::new(pipe).lines() {
-        match StartupLine::decode(&line?) {
+    // The ready line carries the key: read unbuffered into memory that is wiped.
+    let mut line = Zeroizing::new(Vec::new());
+    loop {
+        line.zeroize();
+        if !read_line(&mut pipe, &mut line)? {
+            break;
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        match StartupLine::decode(text.trim_end_matches(['\r', '\n'])) {
             Some(StartupLine::Warning(text)) => writeln!(stderr, "{text}")?,
             Some(StartupLine::Failed(text)) => {
                 writeln!(stderr, "mosh-server: {text}")?;
@@ -148,6 +157,26 @@ pub fn launch_daemon(
         "mosh-server: session process ended during startup ({status})"
     )?;
     Ok(LaunchOutcome::Failed)
+}
+
+/// Reads one line (up to and including `\n`) from `pipe` into `line`, a byte at a
+/// time so that no buffer outside `line` holds it; false at end of file with nothing
+/// read.
+fn read_line(pipe: &mut impl Read, line: &mut Vec<u8>) -> io::Result<bool> {
+    let mut byte = [0u8; 1];
+    loop {
+        match pipe.read(&mut byte) {
+            Ok(0) => return Ok(!line.is_empty()),
+            Ok(_) => {
+                line.push(byte[0]);
+                if byte[0] == b'\n' {
+                    return Ok(true);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Parses [`WINDOW_SIZE_VARIABLE`].

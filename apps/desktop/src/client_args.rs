@@ -109,7 +109,10 @@ pub fn parse_args(args: &[String]) -> Result<ClientInvocation, ClientArgsError> 
 
 /// Reads the environment through `lookup`.
 pub fn parse_env(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientEnv, ClientArgsError> {
-    let key = SessionKey::parse(&lookup("MOSH_KEY").ok_or(ClientArgsError::NoKey)?)?;
+    // The printable key is wiped once parsed (the copy in the process environment is
+    // the caller's; removing it would need `unsafe` in this edition).
+    let printable = zeroize::Zeroizing::new(lookup("MOSH_KEY").ok_or(ClientArgsError::NoKey)?);
+    let key = SessionKey::parse(&printable)?;
     let prediction =
         PredictionDisplay::from_env_value(lookup("MOSH_PREDICTION_DISPLAY").as_deref())
             .map_err(|unknown| ClientArgsError::BadPredictionMode(unknown.0))?;
