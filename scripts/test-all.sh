@@ -46,6 +46,12 @@ cargo check -q -p mosh-ffi --target aarch64-apple-ios --no-default-features
 cargo check -q -p mosh-ffi --target aarch64-linux-android
 echo "== generated bindings are current"
 bash scripts/gen-bindings.sh --check
+echo "== dependency licences, bans and sources (cargo deny; deny.toml; no advisory database needed)"
+if ! cargo deny --version >/dev/null 2>&1; then
+    # About five minutes on two cores, once per machine.
+    cargo install --locked cargo-deny
+fi
+cargo deny check licenses bans sources
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 # Every suite runs even when an earlier one failed; the run fails at the end.
