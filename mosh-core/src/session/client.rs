@@ -577,10 +577,12 @@ impl Endpoint for ClientSession {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn fresh(now: Instant) -> ClientSession {
+    /// An 80×24 session to 127.0.0.1:60001 with a fixed key, started at `now`
+    /// (also the fixture of the snapshot tests).
+    pub(crate) fn fresh(now: Instant) -> ClientSession {
         ClientSession::connect(
             ClientConfig {
                 server: "127.0.0.1:60001".parse().unwrap(),

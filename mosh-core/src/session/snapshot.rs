@@ -330,7 +330,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{ClientConfig, ScreenRow};
+    use crate::session::ScreenRow;
     use crate::ssp::Endpoint;
     use crate::terminal::{Emulator, Row};
 
@@ -338,16 +338,7 @@ mod tests {
 
     fn session_with_history(lines: usize, padding: usize) -> ClientSession {
         let t0 = Instant::now();
-        let mut session = ClientSession::connect(
-            ClientConfig {
-                server: "127.0.0.1:60001".parse().unwrap(),
-                key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
-                columns: 80,
-                rows: 24,
-                first_sequence: 0,
-            },
-            t0,
-        );
+        let mut session = crate::session::client::tests::fresh(t0);
         while session.poll_transmit(t0).unwrap().is_some() {}
         session.set_scrollback_limit(lines);
         let mut emulator = Emulator::new(80, 1);
