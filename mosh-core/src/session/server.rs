@@ -25,6 +25,7 @@ use crate::terminal::keyboard::CursorKeyTranslator;
 use super::scrollback::server_log::MAX_LINES_PER_STATE;
 use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
+use crate::ssp::constants::INPUT_RESPONSE_WINDOW;
 
 /// A server with no client state this long after start gives up (`protocol.md` §15.3).
 pub const FIRST_CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -73,6 +74,9 @@ pub struct ServerSession {
     attached_once: bool,
     /// The scrollback extension's lines, once the client announced it.
     scroll_log: Option<ScrollLog>,
+    /// When the client's input last arrived: frames answering it carry no new
+    /// scrollback lines (see [`ServerSession::scrollback_part`]).
+    input_at: Option<Instant>,
     /// After a state too large to send: until then, states are sent plain (see
     /// [`PLAIN_FRAMES_FOR`]).
     plain_until: Option<Instant>,
@@ -108,6 +112,7 @@ impl ServerSession {
             exit: None,
             attached_once: false,
             scroll_log: None,
+            input_at: None,
             plain_until: None,
         }
     }
@@ -168,6 +173,7 @@ impl ServerSession {
             }
         }
         self.echo_acks.record(num, now);
+        self.input_at = Some(now);
     }
 
     /// While `paused` (the program has not read the input it was given), the
@@ -252,7 +258,7 @@ impl ServerSession {
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
         let plain = self.plain(now);
-        let scrollback = self.scrollback_part(plain);
+        let scrollback = self.scrollback_part(now, plain);
         let framebuffer = if plain {
             plain_copy(self.emulator.framebuffer())
         } else {
@@ -276,16 +282,21 @@ impl ServerSession {
     /// The scrollback extension's part of the next state: lines the client has
     /// acknowledged are dropped, and a state runs at most
     /// [`MAX_LINES_PER_STATE`](crate::session::scrollback::server_log::MAX_LINES_PER_STATE)
-    /// lines ahead of the acknowledged one, so every diff stays small. While states
-    /// go plain (after one too large to send) no new lines are added.
-    fn scrollback_part(&self, plain: bool) -> ScrollbackPart {
+    /// lines ahead of the acknowledged one, so every diff stays small. While the
+    /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
+    /// lines are added: history waits a moment, the answer does not wait behind a
+    /// flood's history (thousands of lines to encode, send and apply).
+    fn scrollback_part(&self, now: Instant, plain: bool) -> ScrollbackPart {
         let Some(log) = &self.scroll_log else {
             return ScrollbackPart::default();
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
         let mut end = log.end().min(acknowledged + MAX_LINES_PER_STATE);
-        if plain {
+        let answering_input = self
+            .input_at
+            .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);
+        if answering_input || plain {
             let sent_end = self.transport.current().scrollback().end();
             end = end.min(sent_end.max(acknowledged));
         }

@@ -53,16 +53,15 @@ impl Pane {
             .args(["display-message", "-p", "#{history_size}"])
             .output()
             .unwrap();
-        let size: usize = String::from_utf8_lossy(&size.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(0);
-        if size == 0 {
+        // An empty history: `-E -1` would be clamped to the screen's first row.
+        if String::from_utf8_lossy(&size.stdout).trim() == "0" {
             return Vec::new();
         }
+        // `-S -` is the start of the history, however much scrolled in since the
+        // size was read (`-S -size` would then miss the oldest lines).
         let out = self
             .tmux()
-            .args(["capture-pane", "-p", "-S", &format!("-{size}"), "-E", "-1"])
+            .args(["capture-pane", "-p", "-S", "-", "-E", "-1"])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout)
