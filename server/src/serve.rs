@@ -154,7 +154,15 @@ async fn run(
                 }
             }
             output = pty.output.recv(), if pty_open => match output {
-                Some(Some(bytes)) => session.pty_output(&bytes),
+                Some(Some(bytes)) => {
+                    session.pty_output(&bytes);
+                    // Under a flood the output channel is always ready, so this task
+                    // would never let the runtime poll its I/O driver, and the
+                    // socket's readiness would go stale: the client's Ctrl-C waited
+                    // 20–180 ms in the socket buffer. A yield is deferred until the
+                    // driver has polled, so every chunk of output lets datagrams in.
+                    tokio::task::yield_now().await;
+                }
                 // End of file: the program (and everything holding the pty) exited.
                 _ => {
                     pty_open = false;
