@@ -17,14 +17,19 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v vim.tiny >/dev/null 2>&1 || missing+=(vim-tiny)
 # Tests signal the daemons they start with /usr/bin/kill (procps), not a shell builtin.
 { [ -x /usr/bin/kill ] || [ -x /bin/kill ]; } || missing+=(procps)
+# The servers' login records go through libutempter's helper (a dependency of mosh).
+compgen -G '/usr/lib/*/utempter/utempter' >/dev/null || missing+=(libutempter0)
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 if ((${#missing[@]})); then
-    sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     echo "== installing Debian packages: ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
 fi
+# The login-record test reads utmp, which a login system has and a bare container may
+# not: created empty, group utmp, as Debian's.
+[ -e /var/run/utmp ] || "${sudo[@]}" install -m 664 -g utmp /dev/null /var/run/utmp
 echo "== stock peers: $(mosh-server --version 2>&1 | head -n 1); $(tmux -V)"
 
 # mosh-server and mosh-client refuse to run without a UTF-8 locale.

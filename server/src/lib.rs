@@ -10,6 +10,7 @@ pub mod cli;
 pub mod daemon;
 pub mod hygiene;
 pub mod locale;
+pub mod login_record;
 pub mod motd;
 pub mod port_range;
 pub mod pty;
