@@ -3,6 +3,7 @@
 //! attaches to it, optionally through a simulated mobile link.
 
 pub mod client_args;
+pub mod environment_key;
 pub mod link_spec;
 pub mod run;
 pub mod suspend;

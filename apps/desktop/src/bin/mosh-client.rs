@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use mosh_desktop::client_args::{ClientInvocation, parse_args, parse_env};
+use mosh_desktop::environment_key::wipe_from_environment;
 use mosh_desktop::run::{TerminalOptions, run_interactive};
 
 fn main() -> ExitCode {
@@ -44,6 +45,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Parsed: the environment's copy of the key is wiped (still one thread here, as
+    // the wipe requires). Where there is no /proc the key stays, as stock's does.
+    let _ = wipe_from_environment("MOSH_KEY");
     if !std::io::stdin().is_terminal() {
         eprintln!("mosh-client: stdin is not a terminal");
         return ExitCode::FAILURE;
