@@ -513,3 +513,48 @@ fn a_screen_too_large_to_send_in_colour_goes_plain_and_the_session_lives() {
         "in colour again"
     );
 }
+
+#[test]
+fn wide_colourful_history_goes_in_parts_within_the_instruction_limit() {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    pair.client.current_mut().push_scrollback_capability(1);
+    pair.attach();
+    pair.client.current_mut().push_resize(WindowSize {
+        width: 4096,
+        height: 8,
+    });
+    pair.run_for(200 * MS);
+    // 100 full-width lines, every character in a true colour of its own: about 65 KB
+    // each in the history, some 6 MB together, over the 4 MiB instruction limit. In
+    // one diff they were too large to send: states went plain, history paused, and
+    // every retry was too large again.
+    let mut output = Vec::new();
+    for line in 0..100u32 {
+        for column in 0..4096u32 {
+            let i = line * 4096 + column;
+            let c = char::from(b'a' + (i % 26) as u8);
+            output.extend_from_slice(
+                format!("\x1b[38;2;{};{};{}m{c}", i % 251, i % 241, i % 239).as_bytes(),
+            );
+        }
+        output.extend_from_slice(b"\x1b[0m\r\n");
+    }
+    output.extend_from_slice(b"\x1b[31mend of output\x1b[0m");
+    pair.server.pty_output(&output);
+    let scrolled = 100 - 7;
+    pair.run_for(Duration::from_secs(2));
+    let client_state = pair.client.remote_state();
+    assert_eq!(
+        client_state.scrollback().end(),
+        scrolled,
+        "every line reached the client's history"
+    );
+    let screen = client_state.framebuffer();
+    let bottom = screen.rows().last().unwrap();
+    assert_eq!(bottom.text(), "end of output");
+    assert_ne!(
+        screen.cell(7, 0).unwrap().rendition(),
+        mosh_core::terminal::Cell::default().rendition(),
+        "the screen stayed in colour (states never went plain)"
+    );
+}

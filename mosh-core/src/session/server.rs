@@ -22,7 +22,7 @@ use crate::ssp::{
 use crate::terminal::Emulator;
 use crate::terminal::keyboard::CursorKeyTranslator;
 
-use super::scrollback::server_log::MAX_LINES_PER_STATE;
+use super::scrollback::server_log::{MAX_HISTORY_BYTES_PER_STATE, MAX_LINES_PER_STATE};
 use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
 use crate::ssp::constants::INPUT_RESPONSE_WINDOW;
@@ -281,8 +281,9 @@ impl ServerSession {
 
     /// The scrollback extension's part of the next state: lines the client has
     /// acknowledged are dropped, and a state runs at most
-    /// [`MAX_LINES_PER_STATE`](crate::session::scrollback::server_log::MAX_LINES_PER_STATE)
-    /// lines ahead of the acknowledged one, so every diff stays small. While the
+    /// [`MAX_LINES_PER_STATE`] lines and [`MAX_HISTORY_BYTES_PER_STATE`] bytes ahead of
+    /// the acknowledged one, so every diff stays small, however wide and colourful the
+    /// lines (a 4096-column line of true colours is some 80 KB). While the
     /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
     /// lines are added: history waits a moment, the answer does not wait behind a
     /// flood's history (thousands of lines to encode, send and apply).
@@ -292,7 +293,11 @@ impl ServerSession {
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
-        let mut end = log.end().min(acknowledged + MAX_LINES_PER_STATE);
+        let mut end = log.end_within(
+            acknowledged,
+            acknowledged + MAX_LINES_PER_STATE,
+            MAX_HISTORY_BYTES_PER_STATE,
+        );
         let answering_input = self
             .input_at
             .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);

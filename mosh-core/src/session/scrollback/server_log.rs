@@ -18,6 +18,12 @@ pub const MAX_LINES_PER_STATE: u64 = 4096;
 /// Most lines a diff carries, whatever its base: the newest are kept.
 pub const MAX_LINES_PER_DIFF: u64 = 2 * MAX_LINES_PER_STATE;
 
+/// Most bytes of history a server state may be ahead of the state the client
+/// acknowledged (as [`ScrollLog::end_within`] estimates them, above the encoded size):
+/// a quarter of the 4 MiB instruction limit, so a diff of the widest, most colourful
+/// lines still leaves room for the screen beside them.
+pub const MAX_HISTORY_BYTES_PER_STATE: u64 = 1 << 20;
+
 /// Most lines kept for a client that has not acknowledged them (20–60 MB); beyond
 /// it the oldest are dropped and the client's history has a gap.
 pub const MAX_UNACKNOWLEDGED_LINES: usize = 200_000;
@@ -27,12 +33,42 @@ struct Log {
     /// Number of `lines[0]`.
     first: u64,
     lines: VecDeque<Arc<ScreenRow>>,
+    /// Per line, the estimated bytes of every line pushed before it (so the bytes
+    /// of a range are a difference, found by binary search).
+    starts: VecDeque<u64>,
+    /// The estimated bytes of every line pushed.
+    total_bytes: u64,
 }
 
 impl Log {
     fn end(&self) -> u64 {
         self.first + self.lines.len() as u64
     }
+
+    /// Drops the oldest `count` lines.
+    fn drop_oldest(&mut self, count: usize) {
+        self.lines.drain(..count);
+        self.starts.drain(..count);
+        self.first += count as u64;
+    }
+
+    /// Estimated bytes pushed before line `number` (`first..=end`).
+    fn offset(&self, number: u64) -> u64 {
+        match self.starts.get((number - self.first) as usize) {
+            Some(&start) => start,
+            None => self.total_bytes,
+        }
+    }
+}
+
+/// An upper bound of a line's encoded size: per run its text and at most 32 bytes of
+/// fields, tags and lengths; per line 8.
+fn estimated_bytes(line: &ScreenRow) -> u64 {
+    8 + line
+        .runs
+        .iter()
+        .map(|run| run.text.len() as u64 + 32)
+        .sum::<u64>()
 }
 
 /// The lines, shared by the server session and the states it sends.
@@ -66,11 +102,14 @@ impl ScrollLog {
         }
         let mut log = self.log();
         for row in rows {
-            log.lines.push_back(Arc::new(ScreenRow::trimmed(row)));
+            let line = ScreenRow::trimmed(row);
+            let start = log.total_bytes;
+            log.starts.push_back(start);
+            log.total_bytes += estimated_bytes(&line);
+            log.lines.push_back(Arc::new(line));
         }
         let excess = log.lines.len().saturating_sub(MAX_UNACKNOWLEDGED_LINES);
-        log.lines.drain(..excess);
-        log.first += excess as u64;
+        log.drop_oldest(excess);
     }
 
     /// The client holds every line below `end`: they are dropped.
@@ -79,8 +118,34 @@ impl ScrollLog {
         let excess = usize::try_from(end.saturating_sub(log.first))
             .unwrap_or(usize::MAX)
             .min(log.lines.len());
-        log.lines.drain(..excess);
-        log.first += excess as u64;
+        log.drop_oldest(excess);
+    }
+
+    /// The furthest end up to `limit` such that lines `from..end` hold at most
+    /// `budget` estimated bytes, but at least one line past `from` (a single line is
+    /// at most a 4096-column row, well within any instruction).
+    pub fn end_within(&self, from: u64, limit: u64, budget: u64) -> u64 {
+        let log = self.log();
+        let limit = limit.min(log.end());
+        let from = from.max(log.first);
+        if from >= limit {
+            return limit;
+        }
+        let base = log.offset(from);
+        // Ends from+1..=limit: fitting ones first.
+        let count = limit - from;
+        let mut fitting = 0;
+        let (mut low, mut high) = (1, count);
+        while low <= high {
+            let middle = low + (high - low) / 2;
+            if log.offset(from + middle) - base <= budget {
+                fitting = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        from + fitting.max(1)
     }
 
     /// Lines `from..to` as messages (at most [`MAX_LINES_PER_DIFF`], the newest),
@@ -139,5 +204,26 @@ mod tests {
         let (first, lines) = log.messages(0, log.end());
         assert_eq!(lines.len() as u64, MAX_LINES_PER_DIFF);
         assert_eq!(first, log.end() - MAX_LINES_PER_DIFF);
+    }
+
+    #[test]
+    fn byte_budgets_cut_ranges_at_whole_lines() {
+        let log = ScrollLog::default();
+        // Lines "0".."9" take 8 + 1 + 32 = 41 estimated bytes each.
+        log.push(&rows(0..10));
+        assert_eq!(log.end_within(0, 10, 41 * 3), 3);
+        assert_eq!(log.end_within(0, 10, 41 * 3 + 40), 3);
+        assert_eq!(log.end_within(2, 10, 41 * 100), 10);
+        assert_eq!(log.end_within(2, 5, 41 * 100), 5, "the limit holds");
+        assert_eq!(log.end_within(4, 10, 1), 5, "always one line");
+        assert_eq!(log.end_within(10, 10, 1), 10, "nothing to send");
+        log.forget_below(6);
+        assert_eq!(
+            log.end_within(0, 10, 41 * 2),
+            8,
+            "forgotten lines cost nothing"
+        );
+        // Numbers past the log's end are never promised.
+        assert_eq!(log.end_within(6, 99, 41 * 100), 10);
     }
 }
