@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 for tool in tmux python3 mosh-client mosh-server; do
     command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install mosh tmux python3)" >&2; exit 1; }
 done
-cargo build --release -q -p mosh-server -p mosh-desktop -p mosh-core \
+cargo build --release -q -p mosh-server -p mosh-desktop -p mosh-netem \
     --bin mosh-server --bin mosh-client --bin mosh-impair
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 exec python3 "scripts/$1" \

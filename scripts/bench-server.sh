@@ -15,7 +15,7 @@ for tool in tmux python3 mosh-client "$STOCK_SERVER"; do
     command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install mosh tmux python3)" >&2; exit 1; }
 done
 
-cargo build --release -q -p mosh-server -p mosh-core --bin mosh-server --bin mosh-impair
+cargo build --release -q -p mosh-server -p mosh-netem --bin mosh-server --bin mosh-impair
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 OUR_SERVER="$target/release/mosh-server"
 IMPAIR="$target/release/mosh-impair"

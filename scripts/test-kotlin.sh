@@ -28,7 +28,7 @@ command -v cargo >/dev/null || { echo "test-kotlin: cargo not found; install Rus
 # What the tests load (JNA: target/debug/libmosh_ffi.so) and start.
 cargo build -p mosh-ffi --lib
 cargo build -p mosh-server
-cargo build -p mosh-core --bin mosh-impair --features netem
+cargo build -p mosh-netem --bin mosh-impair
 
 # The binding: tests, then install the jar and its test-helpers jar for the demo.
 nice mvn -B -ntp -f bindings/kotlin/pom.xml clean install

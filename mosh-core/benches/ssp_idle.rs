@@ -17,8 +17,8 @@ use common::stock::StockServer;
 use common::tmux_pane::Pane;
 use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::driver::UdpDriver;
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyStats};
 use mosh_core::ssp::{Transport, UserStream};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyStats};
 
 const SETTLE: Duration = Duration::from_secs(10);
 const MEASURE: Duration = Duration::from_secs(60);

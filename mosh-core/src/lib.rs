@@ -21,17 +21,16 @@
 //! - `driver` (feature `driver`): runs an SSP endpoint on tokio UDP sockets;
 //! - `runtime` (feature `runtime`): the client runtime every front end shares (the
 //!   desktop client and the FFI for phone apps): a thread-safe session handle whose
-//!   task drives the session on a process-wide tokio runtime;
-//! - `netem` (feature `netem`): a UDP impairment proxy for loopback tests and
-//!   benchmarks.
+//!   task drives the session on a process-wide tokio runtime.
+//!
+//! The UDP impairment proxy the loopback tests and benchmarks use is not part of this
+//! library: it is the `mosh-netem` crate (`tools/netem`), with `mosh-impair`.
 
 pub mod bootstrap;
 pub mod codec;
 pub mod crypto;
 #[cfg(feature = "driver")]
 pub mod driver;
-#[cfg(feature = "netem")]
-pub mod netem;
 pub mod prediction;
 pub mod proto;
 #[cfg(feature = "runtime")]

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::drive::drive_until;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::driver::UdpDriver;
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, Roam};
 use mosh_core::session::{ClientConfig, ClientSession, CloseReason};
 use mosh_core::ssp::Endpoint;
 use mosh_core::terminal::Framebuffer;
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, Roam};
 
 type Client = UdpDriver<ClientSession>;
 

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use common::block_state::BlockState;
 use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::driver::{Step, UdpDriver};
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle, Roam};
 use mosh_core::ssp::{Event, Transport, UserStream};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle, Roam};
 
 const ONE_WAY: Duration = Duration::from_millis(250);
 /// Scheduling slack on a shared 2-core machine, on top of the one-way delay.

@@ -13,9 +13,9 @@ use common::host_log::HostLog;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::crypto::SessionCipher;
 use mosh_core::driver::UdpDriver;
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig};
 use mosh_core::proto::WindowSize;
 use mosh_core::ssp::{Transport, UserStream};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig};
 
 type Client = UdpDriver<Transport<UserStream, HostLog>>;
 

@@ -13,7 +13,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::{Impairment, Roam};
+use mosh_netem::{Impairment, Roam};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use mosh_ffi::{Event, ListenerError, Session, SessionListener};

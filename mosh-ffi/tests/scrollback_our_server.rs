@@ -8,8 +8,8 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::Impairment;
 use mosh_ffi::{ConnectConfig, Session, SessionOptions};
+use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
 use support::{Recorder, our_server, type_line, wait_for_text};
 

@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::Impairment;
 use mosh_core::terminal::Emulator;
 use mosh_ffi::{
     CloseReason, Color, Event, Key, KeyModifiers, ListenerError, OutputMode, Session,
     SessionListener, SessionOptions,
 };
+use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
 use support::{
     NonceRelay, Recorder, WAIT, config, our_server, screen_text, type_line, wait_for_text,

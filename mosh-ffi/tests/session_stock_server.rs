@@ -8,8 +8,8 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::Impairment;
 use mosh_ffi::{CloseReason, ConnectionState, Event, MoshError, Session};
+use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
 use support::{Recorder, WAIT, config, stock_server, type_line, wait_for_text};
 

@@ -16,9 +16,9 @@ use common::{
     wait_for_prompt,
 };
 use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::netem::impairment::Rng;
 use mosh_core::session::TerminalState;
 use mosh_core::ssp::{Transport, UserStream};
+use mosh_netem::impairment::Rng;
 
 const WAIT: Duration = Duration::from_secs(15);
 /// Client datagrams kept for replaying.

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Pane, ProxyThread, run_echo, start_our_server, stock_client_command, temp_path};
-use mosh_core::netem::{Impairment, Roam};
+use mosh_netem::{Impairment, Roam};
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -381,7 +381,7 @@ fn garbage_wrong_keys_and_replays_are_dropped_and_counted() {
     let before = pair.server.stats();
 
     // Random bytes of every length class: too short, plausible, too long.
-    let mut rng = mosh_core::netem::impairment::Rng::new(3);
+    let mut rng = mosh_netem::impairment::Rng::new(3);
     let mut garbage =
         |len: usize| -> Vec<u8> { (0..len).map(|_| (rng.unit() * 256.0) as u8).collect() };
     for len in [0, 5, 23, 24, 100, 1000, 2048, 2049, 9000] {

@@ -12,7 +12,7 @@ use common::{
     Pane, ProxyThread, read_pid_file, run_echo, send_signal, start_our_server,
     stock_client_command, temp_path, wait_for_prompt,
 };
-use mosh_core::netem::Impairment;
+use mosh_netem::Impairment;
 
 const WAIT: Duration = Duration::from_secs(15);
 

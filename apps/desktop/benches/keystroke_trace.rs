@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::Impairment;
+use mosh_netem::Impairment;
 use program_on_pty::ProgramOnPty;
 use proxy_thread::ProxyThread;
 use reference::Reference;

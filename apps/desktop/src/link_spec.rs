@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use mosh_core::netem::Impairment;
+use mosh_netem::Impairment;
 
 /// A `--link` value that could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

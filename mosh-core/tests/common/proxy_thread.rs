@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle};
 
 /// A running proxy; stopped (and its thread joined) on drop.
 pub struct ProxyThread {

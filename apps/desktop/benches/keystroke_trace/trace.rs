@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use mosh_core::netem::impairment::Rng;
+use mosh_netem::impairment::Rng;
 
 /// One key as the person presses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 
 use mosh_core::bootstrap::parse_connect;
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig};
 use mosh_core::runtime::shared_runtime;
 use mosh_core::session::escape_key::EscapeKeyConfig;
 use mosh_desktop::link_spec::parse_link;
 use mosh_desktop::run::{TerminalOptions, run_interactive};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig};
 
 const USAGE: &str =
     "usage: mosh-demo [--link delay=250ms,loss=5%[,jitter=20ms]] [--server PATH] [-- COMMAND...]";

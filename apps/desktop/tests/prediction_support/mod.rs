@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mosh_core::netem::Impairment;
+use mosh_netem::Impairment;
 
 #[path = "../../../../mosh-core/tests/common/proxy_thread.rs"]
 mod proxy_thread;

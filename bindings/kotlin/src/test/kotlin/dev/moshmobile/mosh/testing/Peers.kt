@@ -134,7 +134,7 @@ class ImpairProxy(
 
     init {
         val args = mutableListOf(
-            Peers.built("mosh-impair", "cargo build -p mosh-core --bin mosh-impair --features netem").path,
+            Peers.built("mosh-impair", "cargo build -p mosh-netem --bin mosh-impair").path,
             "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:$upstream",
             "--delay-ms", "$delayMs", "--report-secs", "0.5",
         )

@@ -16,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use mosh_core::netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyStats, Roam};
+use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyStats, Roam};
 
 const USAGE: &str = "usage: mosh-impair --listen ADDR --upstream ADDR [--delay-ms N] \
 [--jitter-ms N] [--loss P] [--seed N] [--roam-every-secs N] [--roam-address IP] \
