@@ -9,10 +9,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::crypto::cipher::MAX_DATAGRAM_LEN;
 use mosh_core::crypto::{SessionCipher, SessionKey};
+use mosh_core::driver::UdpDriver;
 use mosh_core::session::{ServerExit, ServerSession, ServerTimeouts};
-use tokio::net::UdpSocket;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::login_record::{Attachment, LoginRecord};
@@ -83,23 +82,21 @@ async fn run(
     child: &mut tokio::process::Child,
 ) -> io::Result<ServerExit> {
     let verbose = config.verbose > 0;
-    config.socket.set_nonblocking(true)?;
-    let socket = UdpSocket::from_std(config.socket)?;
     let cipher = Arc::new(SessionCipher::new(&config.key));
     drop(config.key);
-    let now = Instant::now();
     let mut session = ServerSession::new(
         cipher,
         config.window.0,
         config.window.1,
         config.timeouts,
-        now,
+        Instant::now(),
     );
     if config.show_motd
         && let Some(text) = motd::message_of_the_day()
     {
         session.pty_output(&text);
     }
+    let mut driver = UdpDriver::server_on(session, config.socket)?;
     let mut pty = spawn_pty_io(&master)?;
     let mut login_record = LoginRecord::new(&master);
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -108,13 +105,13 @@ async fn run(
     // Registering SIGHUP replaces its default action (exit) with a no-op queue: the
     // daemon outlives the ssh session that started it.
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut buf = vec![0u8; MAX_DATAGRAM_LEN + 1];
     let mut pty_open = true;
     let mut child_running = true;
     let mut attached_to: Option<SocketAddr> = None;
 
     loop {
         let now = Instant::now();
+        let session = driver.transport_mut();
         if let Some((cols, rows)) = session.take_window_size() {
             let _ = set_window_size(&master, cols, rows);
         }
@@ -124,10 +121,8 @@ async fn run(
         }
         let input_backed_up = pty.input.queued() > PTY_INPUT_HIGH_WATER;
         session.pause_input(input_backed_up);
-        while let Some(transmit) = session.poll_transmit(now).map_err(io::Error::other)? {
-            // A failed send is a lost datagram; SSP retransmits.
-            let _ = socket.try_send_to(&transmit.payload, transmit.destination);
-        }
+        driver.flush()?;
+        let session = driver.transport();
         if verbose {
             let remote = session.transport().remote_address();
             if remote != attached_to {
@@ -138,33 +133,21 @@ async fn run(
             }
         }
         if let Some(record) = &mut login_record {
-            record.show(attachment(&session, now));
+            record.show(attachment(session, now));
         }
         if let Some(reason) = session.exit() {
             return Ok(reason);
         }
-        let mut deadline = session.poll_timeout();
-        if input_backed_up {
-            // The writer thread drains the queue unseen: look again soon.
-            let soon = Instant::now() + INPUT_BACKLOG_RECHECK;
-            deadline = Some(deadline.map_or(soon, |at| at.min(soon)));
-        }
-        let sleep = async {
-            match deadline {
-                Some(at) => tokio::time::sleep_until(at.into()).await,
-                None => std::future::pending().await,
-            }
-        };
+        // The writer thread drains a backed-up queue unseen: look again soon.
+        let backlog_recheck = tokio::time::sleep(INPUT_BACKLOG_RECHECK);
         tokio::select! {
-            received = socket.recv_from(&mut buf) => {
-                if let Ok((len, from)) = received {
-                    // Unauthentic and malformed datagrams are counted by the session.
-                    let _ = session.receive(Instant::now(), &buf[..len], from);
-                }
+            // Datagrams and the session's timers (cancel-safe).
+            step = driver.step() => {
+                step?;
             }
             output = pty.output.recv(), if pty_open => match output {
                 Some(Some(bytes)) => {
-                    session.pty_output(&bytes);
+                    driver.transport_mut().pty_output(&bytes);
                     // Under a flood the output channel is always ready, so this task
                     // would never let the runtime poll its I/O driver, and the
                     // socket's readiness would go stale: the client's Ctrl-C waited
@@ -177,23 +160,24 @@ async fn run(
                     pty_open = false;
                     // The login ends with the program, as in stock.
                     login_record = None;
-                    session.program_exited(Instant::now());
+                    driver.transport_mut().program_exited(Instant::now());
                 }
             },
             status = child.wait(), if child_running => {
                 child_running = false;
                 let _ = status;
             }
-            _ = sigterm.recv() => session.terminate(Instant::now()),
-            _ = sigint.recv() => session.terminate(Instant::now()),
+            _ = sigterm.recv() => driver.transport_mut().terminate(Instant::now()),
+            _ = sigint.recv() => driver.transport_mut().terminate(Instant::now()),
             _ = sigusr1.recv() => {
+                let session = driver.transport_mut();
                 let idle = session.client_idle(Instant::now());
                 if session.user_signal(Instant::now()) && verbose {
                     eprintln!("Network idle for {} seconds when SIGUSR1 received", idle.as_secs());
                 }
             }
             _ = sighup.recv() => {}
-            _ = sleep => {}
+            _ = backlog_recheck, if input_backed_up => {}
         }
     }
 }

@@ -81,7 +81,10 @@ fn unspecified_of(server: SocketAddr) -> SocketAddr {
 }
 
 fn open_socket(id: SocketId, addr: SocketAddr) -> io::Result<OpenSocket> {
-    let socket = std::net::UdpSocket::bind(addr)?;
+    wrap_socket(id, std::net::UdpSocket::bind(addr)?)
+}
+
+fn wrap_socket(id: SocketId, socket: std::net::UdpSocket) -> io::Result<OpenSocket> {
     socket.set_nonblocking(true)?;
     let send = socket.try_clone()?;
     Ok(OpenSocket {
@@ -107,6 +110,13 @@ impl<E: Endpoint> UdpDriver<E> {
     /// which on most systems also accepts IPv4 clients). Needs a tokio runtime.
     pub fn server(transport: E, bind: SocketAddr) -> io::Result<Self> {
         let socket = open_socket(SocketId::SERVER, bind)?;
+        Ok(Self::new(transport, vec![socket], None))
+    }
+
+    /// Runs a server transport on `socket`, already bound (the daemon picks its port
+    /// from a range). Needs a tokio runtime.
+    pub fn server_on(transport: E, socket: std::net::UdpSocket) -> io::Result<Self> {
+        let socket = wrap_socket(SocketId::SERVER, socket)?;
         Ok(Self::new(transport, vec![socket], None))
     }
 

@@ -2,22 +2,23 @@
 //! `terminal.md` §13.3, §14): user keystrokes and resizes in, bytes and window sizes
 //! for the pty out; pty output in, screen states to the client out.
 //!
-//! The driver owns the pty and the socket. Its loop: pass datagrams to
-//! [`ServerSession::receive`] and pty output to [`ServerSession::pty_output`]; write
-//! [`ServerSession::take_pty_input`] to the pty and apply
-//! [`ServerSession::take_window_size`]; send every [`ServerSession::poll_transmit`];
-//! sleep until [`ServerSession::poll_timeout`]; stop when [`ServerSession::exit`]
-//! says so.
+//! It is an [`Endpoint`], so the shared UDP driver (`crate::driver::UdpDriver`)
+//! moves its datagrams, as it does the client's. The daemon around it owns the pty:
+//! it passes pty output to [`ServerSession::pty_output`], writes
+//! [`ServerSession::take_pty_input`] to the pty and applies
+//! [`ServerSession::take_window_size`], and stops when [`ServerSession::exit`] says so.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::codec::{ReceiveError, SendError};
+use crate::crypto::Role;
 use crate::crypto::SessionCipher;
 use crate::proto::{UserEvent, WindowSize};
 use crate::ssp::{
-    EchoAckTracker, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream,
+    EchoAckTracker, Endpoint, Event, Receipt, SocketId, Transmit, Transport, TransportStats,
+    UserStream,
 };
 use crate::terminal::Emulator;
 use crate::terminal::keyboard::CursorKeyTranslator;
@@ -414,6 +415,50 @@ impl ServerSession {
     /// Traffic counters.
     pub fn stats(&self) -> TransportStats {
         self.transport.stats()
+    }
+}
+
+impl Endpoint for ServerSession {
+    fn receive(
+        &mut self,
+        now: Instant,
+        datagram: &[u8],
+        from: SocketAddr,
+        _socket: SocketId,
+    ) -> Result<Receipt, ReceiveError> {
+        ServerSession::receive(self, now, datagram, from)
+    }
+
+    fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {
+        ServerSession::poll_transmit(self, now)
+    }
+
+    fn poll_event(&mut self) -> Option<Event> {
+        self.transport.poll_event()
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        ServerSession::poll_timeout(self)
+    }
+
+    fn network_changed(&mut self, now: Instant) {
+        self.transport.network_changed(now);
+    }
+
+    fn report_message_too_large(&mut self) {
+        self.transport.report_message_too_large();
+    }
+
+    fn retarget(&mut self, server: SocketAddr, now: Instant) {
+        self.transport.retarget(server, now);
+    }
+
+    fn remote_address(&self) -> Option<SocketAddr> {
+        self.transport.remote_address()
+    }
+
+    fn role(&self) -> Role {
+        Role::Server
     }
 }
 
