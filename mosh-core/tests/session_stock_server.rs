@@ -26,7 +26,7 @@ fn screen_text(fb: &Framebuffer) -> String {
 }
 
 fn text(client: &Client) -> String {
-    screen_text(client.transport().screen())
+    screen_text(client.endpoint().screen())
 }
 
 fn wall_us() -> u64 {
@@ -81,8 +81,8 @@ fn connect(stock: &StockServer, server: std::net::SocketAddr) -> Client {
 }
 
 fn type_line(client: &mut Client, line: &str) {
-    client.transport_mut().send_input(line.as_bytes());
-    client.transport_mut().send_input(b"\r");
+    client.endpoint_mut().send_input(line.as_bytes());
+    client.endpoint_mut().send_input(b"\r");
     client.flush().unwrap();
 }
 
@@ -128,14 +128,14 @@ async fn converges_on_a_slow_lossy_link_and_recovers_from_a_roam_within_a_second
     run_for(&mut client, Duration::from_millis(600)).await;
     proxy.handle().roam(Roam::NewPort);
     let roamed = Instant::now();
-    let before = client.transport().server_state_num();
+    let before = client.endpoint().server_state_num();
     let screen_before = text(&client);
     // The first datagram after the roam moves the server; updates must flow again.
     run_until(
         &mut client,
         "a screen update after the roam",
         Duration::from_secs(5),
-        |c| c.transport().server_state_num() > before && text(c) != screen_before,
+        |c| c.endpoint().server_state_num() > before && text(c) != screen_before,
     )
     .await;
     let elapsed = roamed.elapsed();
@@ -145,13 +145,13 @@ async fn converges_on_a_slow_lossy_link_and_recovers_from_a_roam_within_a_second
     );
     assert_eq!(proxy.handle().upstream_addrs().len(), 1);
 
-    client.transport_mut().close(Instant::now());
+    client.endpoint_mut().close(Instant::now());
     client.flush().unwrap();
     run_until(&mut client, "the close", Duration::from_secs(15), |c| {
-        c.transport().closed().is_some()
+        c.endpoint().closed().is_some()
     })
     .await;
-    assert_eq!(client.transport().closed(), Some(CloseReason::Closed));
+    assert_eq!(client.endpoint().closed(), Some(CloseReason::Closed));
     assert!(wait_for_exit(stock.pid, Duration::from_secs(10)));
 }
 
@@ -184,16 +184,16 @@ async fn network_changed_resynchronizes_within_one_rtt() {
     // The network goes away long enough for the server to back off.
     proxy.handle().blackout(Duration::from_secs(4));
     run_for(&mut client, Duration::from_millis(4200)).await;
-    let sockets_before = client.transport().transport().sockets().count();
-    let before = client.transport().server_state_num();
+    let sockets_before = client.endpoint().transport().sockets().count();
+    let before = client.endpoint().server_state_num();
     let changed = Instant::now();
     client.network_changed().unwrap();
-    assert!(client.transport().transport().sockets().count() > sockets_before);
+    assert!(client.endpoint().transport().sockets().count() > sockets_before);
     run_until(
         &mut client,
         "a screen update after network_changed",
         Duration::from_secs(5),
-        |c| c.transport().server_state_num() > before,
+        |c| c.endpoint().server_state_num() > before,
     )
     .await;
     let elapsed = changed.elapsed();
@@ -208,10 +208,10 @@ async fn network_changed_resynchronizes_within_one_rtt() {
 async fn after_a_minute_in_the_background_the_first_update_arrives_within_one_rtt() {
     let (_stock, link, proxy, mut client) = ticking_session(13).await;
 
-    client.transport_mut().enter_background();
+    client.endpoint_mut().enter_background();
     let sent_before = proxy.handle().stats().up_datagrams;
     assert_eq!(
-        Endpoint::poll_timeout(client.transport()),
+        Endpoint::poll_timeout(client.endpoint()),
         None,
         "no timers in the background"
     );
@@ -223,15 +223,15 @@ async fn after_a_minute_in_the_background_the_first_update_arrives_within_one_rt
         "sent while in the background"
     );
 
-    let before = client.transport().server_state_num();
+    let before = client.endpoint().server_state_num();
     let resumed = Instant::now();
-    client.transport_mut().enter_foreground(resumed);
+    client.endpoint_mut().enter_foreground(resumed);
     client.flush().unwrap();
     run_until(
         &mut client,
         "a screen update after enter_foreground",
         Duration::from_secs(5),
-        |c| c.transport().server_state_num() > before,
+        |c| c.endpoint().server_state_num() > before,
     )
     .await;
     let elapsed = resumed.elapsed();
@@ -258,10 +258,10 @@ async fn a_restored_snapshot_continues_the_same_shell() {
     .await;
     // Let the acks settle so the snapshot's acknowledged states are the server's.
     run_for(&mut first, Duration::from_millis(500)).await;
-    first.transport_mut().enter_background();
-    let snapshot = first.transport().snapshot(wall_us()).expect("snapshot");
+    first.endpoint_mut().enter_background();
+    let snapshot = first.endpoint().snapshot(wall_us()).expect("snapshot");
     let first_seq_end = first
-        .transport()
+        .endpoint()
         .transport()
         .resume_point()
         .unwrap()
@@ -284,7 +284,7 @@ async fn a_restored_snapshot_continues_the_same_shell() {
     )
     .await;
     let second_seq_end = second
-        .transport()
+        .endpoint()
         .transport()
         .resume_point()
         .unwrap()

@@ -101,7 +101,7 @@ impl Pair {
                 Woke::Server(Step::Received(receipt)) if receipt.new_remote_state() => {
                     let events = self
                         .server
-                        .transport()
+                        .endpoint()
                         .remote_state()
                         .events_since(self.applied.len() as u64)
                         .unwrap();
@@ -126,20 +126,20 @@ impl Pair {
     }
 
     fn converged(&self) -> bool {
-        self.client.transport().remote_state() == self.server.transport().current()
-            && self.server.transport().remote_state() == self.client.transport().current()
+        self.client.endpoint().remote_state() == self.server.endpoint().current()
+            && self.server.endpoint().remote_state() == self.client.endpoint().current()
             && self.applied == self.typed
     }
 
     async fn type_keys(&mut self, keys: &[u8]) {
-        self.client.transport_mut().current_mut().push_keys(keys);
+        self.client.endpoint_mut().current_mut().push_keys(keys);
         self.typed.extend_from_slice(keys);
         self.client.flush().unwrap();
     }
 
     fn set_screen(&mut self, bytes: Vec<u8>) {
         self.server
-            .transport_mut()
+            .endpoint_mut()
             .set_current(BlockState::new(bytes));
         self.server.flush().unwrap();
     }
@@ -164,7 +164,7 @@ impl Pair {
             assert!(
                 start.elapsed() < limit,
                 "no convergence within {limit:?}: client holds {} screen bytes, server {} of {} keys",
-                self.client.transport().remote_state().bytes().len(),
+                self.client.endpoint().remote_state().bytes().len(),
                 self.applied.len(),
                 self.typed.len()
             );
@@ -176,7 +176,7 @@ impl Pair {
     /// Tells the client the network changed and returns how long until the server
     /// switched to the client's new address.
     async fn time_network_change(&mut self) -> Duration {
-        let before = self.server.transport().remote_address();
+        let before = self.server.endpoint().remote_address();
         let moves_before = self.server_moves.len();
         let start = Instant::now();
         self.client.network_changed().unwrap();
@@ -204,7 +204,7 @@ async fn converges_through_loss_and_a_roam_then_hears_the_new_socket_fast(
     if let Roam::NewAddress(ip) = roam {
         assert_eq!(roamed_to.ip(), ip);
     }
-    assert_eq!(pair.server.transport().remote_address(), Some(roamed_to));
+    assert_eq!(pair.server.endpoint().remote_address(), Some(roamed_to));
 
     // The timing check runs without loss so that it measures the reaction, not luck.
     let clean = Impairment {

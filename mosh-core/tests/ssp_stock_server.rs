@@ -26,7 +26,7 @@ async fn run_until(
     done: impl Fn(&Client) -> bool,
 ) {
     drive_until(client, what, limit, done, |c| {
-        format!("{:?}", c.transport().remote_state().text())
+        format!("{:?}", c.endpoint().remote_state().text())
     })
     .await
 }
@@ -65,13 +65,13 @@ async fn our_client_transport_drives_a_stock_mosh_server() {
     let mut client = UdpDriver::client(transport).unwrap();
 
     run_until(&mut client, "the prompt", Duration::from_secs(15), |c| {
-        c.transport().remote_state().text().contains("$ ")
+        c.endpoint().remote_state().text().contains("$ ")
     })
     .await;
     // Every state numbered above this one holds the keys typed next.
-    let before_keys = client.transport().resume_point().unwrap().last_num;
+    let before_keys = client.endpoint().resume_point().unwrap().last_num;
     client
-        .transport_mut()
+        .endpoint_mut()
         .current_mut()
         .push_keys(b"echo ssp-$((6*7))\r");
     client.flush().unwrap();
@@ -79,29 +79,29 @@ async fn our_client_transport_drives_a_stock_mosh_server() {
         &mut client,
         "the command's output",
         Duration::from_secs(15),
-        |c| c.transport().remote_state().text().contains("ssp-42"),
+        |c| c.endpoint().remote_state().text().contains("ssp-42"),
     )
     .await;
     run_until(&mut client, "the echo ack", Duration::from_secs(10), |c| {
-        c.transport().remote_state().echo_ack > before_keys
+        c.endpoint().remote_state().echo_ack > before_keys
     })
     .await;
-    assert!(client.transport().srtt() < Duration::from_millis(500));
+    assert!(client.endpoint().srtt() < Duration::from_millis(500));
 
-    client.transport_mut().start_shutdown(Instant::now());
+    client.endpoint_mut().start_shutdown(Instant::now());
     client.flush().unwrap();
     run_until(
         &mut client,
         "the shutdown ack",
         Duration::from_secs(10),
-        |c| c.transport().shutdown_acknowledged(),
+        |c| c.endpoint().shutdown_acknowledged(),
     )
     .await;
     assert!(
         wait_for_exit(stock.pid, Duration::from_secs(10)),
         "stock server still running after acknowledging our shutdown"
     );
-    let stats = client.transport().stats();
+    let stats = client.endpoint().stats();
     assert_eq!(stats.datagrams.unauthentic, 0);
     assert_eq!(stats.states.bad_diffs, 0);
 }

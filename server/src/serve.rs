@@ -111,7 +111,7 @@ async fn run(
 
     loop {
         let now = Instant::now();
-        let session = driver.transport_mut();
+        let session = driver.endpoint_mut();
         if let Some((cols, rows)) = session.take_window_size() {
             let _ = set_window_size(&master, cols, rows);
         }
@@ -122,7 +122,7 @@ async fn run(
         let input_backed_up = pty.input.queued() > PTY_INPUT_HIGH_WATER;
         session.pause_input(input_backed_up);
         driver.flush()?;
-        let session = driver.transport();
+        let session = driver.endpoint();
         if verbose {
             let remote = session.transport().remote_address();
             if remote != attached_to {
@@ -147,7 +147,7 @@ async fn run(
             }
             output = pty.output.recv(), if pty_open => match output {
                 Some(Some(bytes)) => {
-                    driver.transport_mut().pty_output(&bytes);
+                    driver.endpoint_mut().pty_output(&bytes);
                     // Under a flood the output channel is always ready, so this task
                     // would never let the runtime poll its I/O driver, and the
                     // socket's readiness would go stale: the client's Ctrl-C waited
@@ -160,17 +160,17 @@ async fn run(
                     pty_open = false;
                     // The login ends with the program, as in stock.
                     login_record = None;
-                    driver.transport_mut().program_exited(Instant::now());
+                    driver.endpoint_mut().program_exited(Instant::now());
                 }
             },
             status = child.wait(), if child_running => {
                 child_running = false;
                 let _ = status;
             }
-            _ = sigterm.recv() => driver.transport_mut().terminate(Instant::now()),
-            _ = sigint.recv() => driver.transport_mut().terminate(Instant::now()),
+            _ = sigterm.recv() => driver.endpoint_mut().terminate(Instant::now()),
+            _ = sigint.recv() => driver.endpoint_mut().terminate(Instant::now()),
             _ = sigusr1.recv() => {
-                let session = driver.transport_mut();
+                let session = driver.endpoint_mut();
                 let idle = session.client_idle(Instant::now());
                 if session.user_signal(Instant::now()) && verbose {
                     eprintln!("Network idle for {} seconds when SIGUSR1 received", idle.as_secs());

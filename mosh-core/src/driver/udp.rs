@@ -131,13 +131,13 @@ impl<E: Endpoint> UdpDriver<E> {
         }
     }
 
-    /// The transport, to read states and counters.
-    pub fn transport(&self) -> &E {
+    /// The endpoint (a transport or a session), to read states and counters.
+    pub fn endpoint(&self) -> &E {
         &self.transport
     }
 
-    /// The transport, to change the local state; call [`UdpDriver::flush`] after.
-    pub fn transport_mut(&mut self) -> &mut E {
+    /// The endpoint, to change the local state; call [`UdpDriver::flush`] after.
+    pub fn endpoint_mut(&mut self) -> &mut E {
         &mut self.transport
     }
 

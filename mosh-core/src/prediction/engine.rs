@@ -139,7 +139,7 @@ impl PredictionEngine {
     }
 
     /// When the engine must be culled again even without input or packets.
-    pub fn next_wake(&self, now: Instant) -> Option<Instant> {
+    pub fn poll_timeout(&self, now: Instant) -> Option<Instant> {
         let settled = self.glitch_trigger > 0 && self.flagging;
         (self.display != PredictionDisplay::Never && self.has_active() && !settled)
             .then(|| now + CULL_INTERVAL)

@@ -192,7 +192,7 @@ impl NotificationBar {
     }
 
     /// When the bar must be redrawn even if nothing else happens.
-    pub fn next_wake(&self, now: Instant) -> Option<Instant> {
+    pub fn poll_timeout(&self, now: Instant) -> Option<Instant> {
         let silence = now.saturating_duration_since(self.last_heard);
         let count_up = if self.server_late(now) || self.reply_late(now) {
             let step = if silence > COUNT_UP_SLOW_AFTER {
@@ -250,7 +250,7 @@ mod tests {
         let mut bar = NotificationBar::new(Some("Ctrl-^".into()), t0);
         bar.server_acked(t0 + Duration::from_secs(100));
         assert_eq!(bar.text(t0 + Duration::from_millis(6500)), None);
-        assert_eq!(bar.next_wake(t0), Some(t0 + Duration::from_millis(6501)));
+        assert_eq!(bar.poll_timeout(t0), Some(t0 + Duration::from_millis(6501)));
         let mut fb = Framebuffer::new(80, 3);
         assert!(bar.apply(&mut fb, t0 + Duration::from_millis(7100)));
         assert_eq!(
@@ -264,9 +264,9 @@ mod tests {
         // The cursor on row 0 is hidden under the bar.
         assert!(!fb.cursor_visible());
         let now = t0 + Duration::from_secs(8);
-        assert_eq!(bar.next_wake(now), Some(now + COUNT_UP_REFRESH));
+        assert_eq!(bar.poll_timeout(now), Some(now + COUNT_UP_REFRESH));
         let now = t0 + Duration::from_secs(61);
-        assert_eq!(bar.next_wake(now), Some(now + COUNT_UP_SLOW_REFRESH));
+        assert_eq!(bar.poll_timeout(now), Some(now + COUNT_UP_SLOW_REFRESH));
     }
 
     #[test]
@@ -292,7 +292,7 @@ mod tests {
             bar.text(now).unwrap(),
             "mosh: hello (10 s without contact.) [To quit: Ctrl-^ .]"
         );
-        assert_eq!(bar.next_wake(now), Some(now + MESSAGE_LIFETIME));
+        assert_eq!(bar.poll_timeout(now), Some(now + MESSAGE_LIFETIME));
         let later = now + MESSAGE_LIFETIME;
         assert_eq!(
             bar.text(later).unwrap(),

@@ -213,7 +213,7 @@ fn p11_glitch_trigger_in_adaptive_mode() {
     let mut h = confirmed(PredictionDisplay::Adaptive, 20, 3, "$ ", "a");
     assert!(h.shows_server_frame());
     h.type_keys(b"b");
-    assert!(h.engine.next_wake(h.now).is_some());
+    assert!(h.engine.poll_timeout(h.now).is_some());
     h.advance(100);
     h.paint();
     assert!(h.shows_server_frame());
@@ -227,7 +227,7 @@ fn p11_glitch_trigger_in_adaptive_mode() {
     h.paint();
     assert!(h.underlined(0, 3));
     // Once both glitch and flagging hold, the 50 ms timer stops.
-    assert_eq!(h.engine.next_wake(h.now), None);
+    assert_eq!(h.engine.poll_timeout(h.now), None);
     h.echo(b"b");
     // Ten quick confirmations, 150 ms apart, end the underlining.
     for i in 0..10 {
@@ -359,11 +359,11 @@ fn overwrite_mode_does_not_shift() {
 #[test]
 fn wake_timer_only_while_predictions_are_outstanding() {
     let mut h = Harness::new(PredictionDisplay::Always, 12, 2, b"$ ");
-    assert_eq!(h.engine.next_wake(h.now), None);
+    assert_eq!(h.engine.poll_timeout(h.now), None);
     h.type_keys(b"a");
-    assert_eq!(h.engine.next_wake(h.now), Some(h.now + CULL_INTERVAL));
+    assert_eq!(h.engine.poll_timeout(h.now), Some(h.now + CULL_INTERVAL));
     h.echo(b"a");
-    assert_eq!(h.engine.next_wake(h.now), None);
+    assert_eq!(h.engine.poll_timeout(h.now), None);
 }
 
 #[test]

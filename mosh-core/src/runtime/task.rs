@@ -250,7 +250,7 @@ impl SessionTask {
             if let Some(reason) = self.publish(now) {
                 return Ok(Some(reason));
             }
-            let wake = self.next_wake(now).map(tokio::time::Instant::from_std);
+            let wake = self.poll_timeout(now).map(tokio::time::Instant::from_std);
             tokio::select! {
                 biased;
                 command = commands.recv() => {
@@ -285,7 +285,7 @@ impl SessionTask {
     }
 
     fn session(&self) -> &ClientSession {
-        self.driver.transport()
+        self.driver.endpoint()
     }
 
     /// While connecting to a name with several addresses: the next one after a
@@ -313,7 +313,7 @@ impl SessionTask {
     /// Builds the frame to show, publishes what changed, and forwards the session's
     /// events. Returns the close reason once the session has ended.
     fn publish(&mut self, now: Instant) -> Option<CloseReason> {
-        while let Some(event) = self.driver.transport_mut().poll_client_event() {
+        while let Some(event) = self.driver.endpoint_mut().poll_client_event() {
             match event {
                 ClientEvent::TitleChanged(title) => self.mailbox.title(title),
                 ClientEvent::Bell => self.mailbox.bell(),
@@ -329,7 +329,7 @@ impl SessionTask {
         if closed.is_some() {
             self.display.shutting_down(now);
         }
-        let session = self.driver.transport();
+        let session = self.driver.endpoint();
         // The lines that scrolled off are published before the frame they left, so a
         // reader that sees the frame finds them.
         let seen = self.scrollback_seen;
@@ -362,7 +362,7 @@ impl SessionTask {
     /// When to rebuild the display if nothing arrives: the display's own timers
     /// (predictions, the bar), a status change due, the next address to try. None
     /// in the background, where nothing may wake the phone.
-    fn next_wake(&self, now: Instant) -> Option<Instant> {
+    fn poll_timeout(&self, now: Instant) -> Option<Instant> {
         let session = self.session();
         if session.is_background() {
             return None;
@@ -379,7 +379,7 @@ impl SessionTask {
             _ => None,
         };
         [
-            self.display.next_wake(session, now),
+            self.display.poll_timeout(session, now),
             status_due,
             self.cycle.deadline(),
         ]
@@ -403,25 +403,25 @@ impl SessionTask {
             }
             Command::Resize(columns, rows) => {
                 if self.session().window() != (columns, rows) {
-                    self.driver.transport_mut().resize(columns, rows);
+                    self.driver.endpoint_mut().resize(columns, rows);
                     self.display.reset_predictions();
                 }
             }
             Command::NetworkChanged => {
                 tracing::info!("network changed: moving to a fresh socket");
-                self.driver.transport_mut().network_changed(now);
+                self.driver.endpoint_mut().network_changed(now);
             }
             Command::EnterBackground(reply) => {
                 tracing::info!("entering the background");
-                self.driver.transport_mut().enter_background();
+                self.driver.endpoint_mut().enter_background();
                 // Published before the reply, so the caller reads it at once.
                 self.publish_status(now, false);
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));
             }
-            Command::Background => self.driver.transport_mut().enter_background(),
+            Command::Background => self.driver.endpoint_mut().enter_background(),
             Command::EnterForeground => {
                 tracing::info!("entering the foreground: resynchronizing");
-                self.driver.transport_mut().enter_foreground(now);
+                self.driver.endpoint_mut().enter_foreground(now);
                 // The handle already published the foreground for readers; the
                 // listener hears it here.
                 self.publish_status(now, true);
@@ -436,7 +436,7 @@ impl SessionTask {
                         .notifications()
                         .set_message(&message, true, true, now);
                 }
-                self.driver.transport_mut().close(now);
+                self.driver.endpoint_mut().close(now);
             }
         }
     }
@@ -448,12 +448,12 @@ impl SessionTask {
         };
         let typed = self
             .display
-            .typed(self.driver.transport(), escape, bytes, now);
+            .typed(self.driver.endpoint(), escape, bytes, now);
         if typed.repaint {
             self.mailbox.repaint();
         }
         if typed.quit {
-            self.driver.transport_mut().close(now);
+            self.driver.endpoint_mut().close(now);
         }
         self.input_unpredicted(&typed.send, now);
         if typed.suspend {
@@ -463,7 +463,7 @@ impl SessionTask {
 
     /// Bytes the escape filter let through (the prediction engine saw them raw).
     fn input_unpredicted(&mut self, bytes: &[u8], now: Instant) {
-        if !self.driver.transport_mut().send_input(bytes) {
+        if !self.driver.endpoint_mut().send_input(bytes) {
             self.display.notifications().set_message(
                 "Input dropped: too much is waiting to be sent.",
                 false,
@@ -480,7 +480,7 @@ impl SessionTask {
         if bytes.len() > MAX_PREDICTED_INPUT {
             self.display.reset_predictions();
         } else {
-            self.display.user_input(self.driver.transport(), bytes, now);
+            self.display.user_input(self.driver.endpoint(), bytes, now);
         }
         self.input_unpredicted(bytes, now);
     }

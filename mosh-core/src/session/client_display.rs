@@ -220,8 +220,8 @@ impl ClientDisplay {
     }
 
     /// When the display must be rebuilt even if nothing arrives or is typed.
-    pub fn next_wake(&self, session: &ClientSession, now: Instant) -> Option<Instant> {
-        let mut wake = [self.engine.next_wake(now), self.bar.next_wake(now)]
+    pub fn poll_timeout(&self, session: &ClientSession, now: Instant) -> Option<Instant> {
+        let mut wake = [self.engine.poll_timeout(now), self.bar.poll_timeout(now)]
             .into_iter()
             .flatten()
             .min();
@@ -334,7 +334,10 @@ mod tests {
             row0(display.frame(&session, t0 + Duration::from_millis(200))),
             ""
         );
-        assert_eq!(display.next_wake(&session, t0), Some(t0 + CONNECTING_GRACE));
+        assert_eq!(
+            display.poll_timeout(&session, t0),
+            Some(t0 + CONNECTING_GRACE)
+        );
         let now = t0 + Duration::from_millis(300);
         assert_eq!(
             row0(display.frame(&session, now)),

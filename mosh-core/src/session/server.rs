@@ -381,7 +381,7 @@ impl ServerSession {
                 wake = Some(wake.map_or(t, |w| w.min(t)));
             }
         };
-        consider(self.echo_acks.next_wakeup());
+        consider(self.echo_acks.poll_timeout());
         if !self.attached_once {
             consider(Some(self.started + FIRST_CLIENT_TIMEOUT));
         } else if let Some(limit) = self.timeouts.network

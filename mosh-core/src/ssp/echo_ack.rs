@@ -39,7 +39,7 @@ impl EchoAckTracker {
     }
 
     /// When the oldest pending record turns [`ECHO_ACK_DELAY`] old.
-    pub fn next_wakeup(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Instant> {
         self.pending.front().map(|&(_, at)| at + ECHO_ACK_DELAY)
     }
 }
@@ -55,16 +55,16 @@ mod tests {
     fn acks_after_fifty_ms_and_never_decreases() {
         let t0 = Instant::now();
         let mut tracker = EchoAckTracker::new();
-        assert_eq!((tracker.current(t0), tracker.next_wakeup()), (0, None));
+        assert_eq!((tracker.current(t0), tracker.poll_timeout()), (0, None));
         tracker.record(3, t0);
         tracker.record(5, t0 + 20 * MS);
         assert_eq!(tracker.current(t0 + 49 * MS), 0);
-        assert_eq!(tracker.next_wakeup(), Some(t0 + 50 * MS));
+        assert_eq!(tracker.poll_timeout(), Some(t0 + 50 * MS));
         assert_eq!(tracker.current(t0 + 50 * MS), 3);
-        assert_eq!(tracker.next_wakeup(), Some(t0 + 70 * MS));
+        assert_eq!(tracker.poll_timeout(), Some(t0 + 70 * MS));
         assert_eq!(tracker.current(t0 + 70 * MS), 5);
         tracker.record(4, t0 + 80 * MS);
         assert_eq!(tracker.current(t0 + 200 * MS), 5);
-        assert_eq!(tracker.next_wakeup(), None);
+        assert_eq!(tracker.poll_timeout(), None);
     }
 }

@@ -320,7 +320,7 @@ impl<S: SyncState> StateSender<S> {
 
     /// Recomputes `next_send` and returns when the sender next wants to run (§10.6).
     /// `None` once a shutdown was acknowledged or given up.
-    pub fn next_wakeup(&mut self, now: Instant, timing: SendTiming) -> Option<Instant> {
+    pub fn poll_timeout(&mut self, now: Instant, timing: SendTiming) -> Option<Instant> {
         if self.shutdown_acknowledged() || self.shutdown_gave_up(now) {
             return None;
         }
@@ -369,7 +369,7 @@ impl<S: SyncState> StateSender<S> {
     /// Decides whether to send at `now`; if so, records the send and returns the
     /// instruction's numbers and diff (§10.4–§10.6).
     pub fn tick(&mut self, now: Instant, timing: SendTiming) -> Option<OutgoingState> {
-        self.next_wakeup(now, timing)?;
+        self.poll_timeout(now, timing)?;
         let send_due = self.next_send.is_some_and(|at| now >= at);
         let ack_due = now >= self.next_ack;
         if !send_due && !ack_due {
@@ -491,7 +491,7 @@ mod tests {
     /// makes it (every input is followed by a tick).
     fn type_keys(s: &mut StateSender<UserStream>, now: Instant, keys: &[u8]) {
         s.current_mut().push_keys(keys);
-        s.next_wakeup(now, timing(true));
+        s.poll_timeout(now, timing(true));
     }
 
     #[test]
@@ -504,7 +504,7 @@ mod tests {
             (0, 1, 0)
         );
         assert!(first.diff.is_empty());
-        assert_eq!(s.next_wakeup(t0, timing(false)), Some(t0 + ACK_INTERVAL));
+        assert_eq!(s.poll_timeout(t0, timing(false)), Some(t0 + ACK_INTERVAL));
         assert!(s.tick(t0 + 2999 * MS, timing(false)).is_none());
         let second = s.tick(t0 + ACK_INTERVAL, timing(false)).unwrap();
         assert_eq!(second.new_num, 2, "every heartbeat is a new state");
@@ -519,7 +519,7 @@ mod tests {
         s.current_mut().push_keys(b"a");
         // Data sent at t0: the frame interval holds the change until t0 + 250 ms.
         assert_eq!(
-            s.next_wakeup(t0 + 10 * MS, timing(true)),
+            s.poll_timeout(t0 + 10 * MS, timing(true)),
             Some(t0 + 250 * MS)
         );
         let data = s.tick(t0 + 250 * MS, timing(true)).unwrap();
@@ -528,13 +528,13 @@ mod tests {
         // Unacknowledged: after RTO + 100 ms it is presumed lost, resent from the
         // acknowledged state under the same number.
         let resend_at = t0 + 250 * MS + 1100 * MS;
-        assert_eq!(s.next_wakeup(t0 + 300 * MS, timing(true)), Some(resend_at));
+        assert_eq!(s.poll_timeout(t0 + 300 * MS, timing(true)), Some(resend_at));
         let again = s.tick(resend_at, timing(true)).unwrap();
         assert_eq!((again.old_num, again.new_num), (0, 2));
         assert_eq!(again.diff, data.diff);
         // Not fresh: no more retransmissions until the heartbeat.
         assert_eq!(
-            s.next_wakeup(resend_at, timing(false)),
+            s.poll_timeout(resend_at, timing(false)),
             Some(resend_at + ACK_INTERVAL)
         );
         s.process_ack(2);
@@ -591,7 +591,7 @@ mod tests {
         s.start_shutdown(t0 + MS);
         let mut now = t0 + MS;
         let mut sends = 0;
-        while let Some(wake) = s.next_wakeup(now, timing(true)) {
+        while let Some(wake) = s.poll_timeout(now, timing(true)) {
             now = wake.max(now);
             if let Some(out) = s.tick(now, timing(true)) {
                 assert_eq!(out.new_num, SHUTDOWN_STATE_NUM);
@@ -611,17 +611,17 @@ mod tests {
         let mut s = StateSender::new(0u8, MS, t0);
         s.tick(t0, timing(true)).unwrap();
         *s.current_mut() = 1;
-        s.next_wakeup(t0 + 100 * MS, timing(true));
+        s.poll_timeout(t0 + 100 * MS, timing(true));
         s.tick(t0 + 250 * MS, timing(true)).unwrap();
         *s.current_mut() = 0;
         // 2 s later state 1 is presumed lost; the live state equals the base state 0.
         assert_eq!(
-            s.next_wakeup(t0 + 2250 * MS, timing(true)),
+            s.poll_timeout(t0 + 2250 * MS, timing(true)),
             Some(t0 + 2251 * MS)
         );
         let now = t0 + 2251 * MS;
         assert!(s.tick(now, timing(true)).is_none());
-        assert_eq!(s.next_wakeup(now, timing(true)), Some(t0 + 3250 * MS));
+        assert_eq!(s.poll_timeout(now, timing(true)), Some(t0 + 3250 * MS));
     }
 
     #[test]
@@ -631,13 +631,13 @@ mod tests {
         let mut s = StateSender::new(0u8, 8 * MS, t0);
         s.tick(t0, timing(true)).unwrap();
         *s.current_mut() = 1;
-        s.next_wakeup(t0 + 10 * MS, timing(true));
+        s.poll_timeout(t0 + 10 * MS, timing(true));
         assert!(s.tick(t0 + 250 * MS, timing(true)).is_some());
         // Input arrives 20 ms after that frame; the program answers 2 ms later.
         s.peer_input(t0 + 270 * MS);
         *s.current_mut() = 2;
         assert_eq!(
-            s.next_wakeup(t0 + 272 * MS, timing(true)),
+            s.poll_timeout(t0 + 272 * MS, timing(true)),
             Some(t0 + 280 * MS),
             "after the collection delay, not at the next frame slot (t0 + 500 ms)"
         );
@@ -645,20 +645,20 @@ mod tests {
         // A moment later the prompt: the second answering frame.
         *s.current_mut() = 3;
         assert_eq!(
-            s.next_wakeup(t0 + 290 * MS, timing(true)),
+            s.poll_timeout(t0 + 290 * MS, timing(true)),
             Some(t0 + 298 * MS)
         );
         assert!(s.tick(t0 + 298 * MS, timing(true)).is_some());
         // More output: paced again.
         *s.current_mut() = 4;
         assert_eq!(
-            s.next_wakeup(t0 + 300 * MS, timing(true)),
+            s.poll_timeout(t0 + 300 * MS, timing(true)),
             Some(t0 + 548 * MS)
         );
         // And input long ago does not count.
         s.peer_input(t0 + 300 * MS);
         assert_eq!(
-            s.next_wakeup(t0 + 450 * MS, timing(true)),
+            s.poll_timeout(t0 + 450 * MS, timing(true)),
             Some(t0 + 548 * MS)
         );
     }
@@ -673,14 +673,14 @@ mod tests {
         // here), not at t0 + 250 ms.
         s.current_mut().push_keys(b"a");
         assert_eq!(
-            s.next_wakeup(t0 + 10 * MS, timing(true)),
+            s.poll_timeout(t0 + 10 * MS, timing(true)),
             Some(t0 + 11 * MS)
         );
         assert!(!s.tick(t0 + 11 * MS, timing(true)).unwrap().diff.is_empty());
         // The next keystroke is paced after that data send.
         s.current_mut().push_keys(b"b");
         assert_eq!(
-            s.next_wakeup(t0 + 20 * MS, timing(true)),
+            s.poll_timeout(t0 + 20 * MS, timing(true)),
             Some(t0 + 261 * MS)
         );
     }

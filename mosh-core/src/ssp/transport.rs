@@ -444,7 +444,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                     .after_send(now, self.sender.last_round_trip_success());
             }
         }
-        self.wake = self.sender.next_wakeup(now, timing);
+        self.wake = self.sender.poll_timeout(now, timing);
         Ok(())
     }
 
