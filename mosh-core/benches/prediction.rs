@@ -8,7 +8,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mosh_core::prediction::{NotificationBar, PredictionDisplay, PredictionEngine};
+use mosh_core::frontend::NotificationBar;
+use mosh_core::prediction::{PredictionDisplay, PredictionEngine};
 use mosh_core::terminal::Emulator;
 
 fn shell_screen() -> Emulator {

@@ -31,6 +31,7 @@ pub mod codec;
 pub mod crypto;
 #[cfg(feature = "driver")]
 pub mod driver;
+pub mod frontend;
 pub mod prediction;
 pub mod proto;
 #[cfg(feature = "runtime")]

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use mosh_core::crypto::SessionKey;
+use mosh_core::frontend::DisplayConfig;
 use mosh_core::prediction::PredictionDisplay;
 use mosh_core::runtime::{self, SessionConfig, SessionHandle};
-use mosh_core::session::DisplayConfig;
 
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};

@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use mosh_core::crypto::{KeyError, SessionKey};
+use mosh_core::frontend::escape_key::EscapeKeyConfig;
 pub use mosh_core::prediction::PredictionDisplay;
-use mosh_core::session::escape_key::EscapeKeyConfig;
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,15 +10,16 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use mosh_core::crypto::SessionKey;
+use mosh_core::frontend::DisplayConfig;
+use mosh_core::frontend::escape_key::EscapeKeyConfig;
+use mosh_core::frontend::local_terminal::{
+    LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
+};
 use mosh_core::prediction::PredictionDisplay;
 use mosh_core::runtime::{
     SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions, shared_runtime,
 };
-use mosh_core::session::escape_key::EscapeKeyConfig;
-use mosh_core::session::local_terminal::{
-    LocalTerminal, capabilities_for_term, close_sequence, open_sequence,
-};
-use mosh_core::session::{CloseReason, DisplayConfig};
+use mosh_core::session::CloseReason;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::suspend::suspend_until_continued;

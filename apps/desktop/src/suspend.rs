@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use mosh_core::session::local_terminal::{close_sequence, open_sequence};
+use mosh_core::frontend::local_terminal::{close_sequence, open_sequence};
 use rustix::process::{Signal, kill_current_process_group};
 
 use crate::tty::RawMode;

@@ -1,11 +1,11 @@
 //! Client-side speculative local echo (`prediction.md`), sans-IO: the
 //! [`PredictionEngine`] guesses what typed bytes will do to the screen, checks the
-//! guesses against the server's frames and draws the surviving ones; the
-//! [`NotificationBar`] draws the connection messages on row 0.
+//! guesses against the server's frames and draws the surviving ones (the connection
+//! messages on row 0 are the front end's: [`crate::frontend::NotificationBar`]).
 //!
 //! Per paint: [`PredictionEngine::set_server_feedback`], [`PredictionEngine::cull`]
 //! against the server frame, [`PredictionEngine::apply`] onto a copy of it, then
-//! [`NotificationBar::apply`]. Per read of typed bytes:
+//! [`NotificationBar::apply`](crate::frontend::NotificationBar::apply). Per read of typed bytes:
 //! [`PredictionEngine::set_frame_sent`], then [`PredictionEngine::new_user_input`]
 //! against the frame last painted.
 
@@ -17,7 +17,6 @@ mod fresh_prompt;
 mod in_flight;
 mod input;
 mod model;
-mod notification_bar;
 
 #[cfg(test)]
 mod tests;
@@ -25,4 +24,3 @@ mod tests;
 pub use apply::PredictedCell;
 pub use display::{PredictionDisplay, UnknownPredictionMode};
 pub use engine::{CULL_INTERVAL, PASTE_THRESHOLD, PredictionEngine};
-pub use notification_bar::{NotificationBar, format_duration};

@@ -1,8 +1,8 @@
 //! What a front end passes to start a session.
 
 use crate::crypto::SessionKey;
-use crate::session::DisplayConfig;
-use crate::session::escape_key::EscapeKeyConfig;
+use crate::frontend::DisplayConfig;
+use crate::frontend::escape_key::EscapeKeyConfig;
 use crate::session::scrollback::DEFAULT_SCROLLBACK_LINES;
 
 use super::nonce_store::NonceStore;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
-use crate::session::local_terminal::{LocalTerminal, capabilities_for_term};
+use crate::frontend::local_terminal::{LocalTerminal, capabilities_for_term};
 use crate::session::{CloseReason, ConnectionStatus};
 
 use super::config::OutputMode;

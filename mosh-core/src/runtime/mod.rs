@@ -1,7 +1,7 @@
 //! The client runtime every front end shares (`mobile-api.md`; `architecture.md`,
 //! principle 7): one thread-safe [`SessionHandle`] per session, whose task drives the
 //! sans-IO [`ClientSession`](crate::session::ClientSession) and
-//! [`ClientDisplay`](crate::session::ClientDisplay) on the UDP driver, on one
+//! [`ClientDisplay`](crate::frontend::ClientDisplay) on the UDP driver, on one
 //! process-wide tokio runtime owned by the library.
 //!
 //! - Front ends send commands (typed bytes, keys, paste, resize, lifecycle calls);

@@ -8,11 +8,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::crypto::SessionKey;
 use crate::driver::UdpDriver;
+use crate::frontend::ClientDisplay;
+use crate::frontend::escape_key::EscapeKeyFilter;
 use crate::session::client::SERVER_LATE;
-use crate::session::escape_key::EscapeKeyFilter;
-use crate::session::{
-    ClientConfig, ClientDisplay, ClientEvent, ClientSession, CloseReason, ConnectionState,
-};
+use crate::session::{ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState};
 use crate::ssp::Endpoint;
 use crate::terminal::keyboard::{encode_char_with, encode_key_with, encode_paste};
 

@@ -1,9 +1,6 @@
 //! Client and server session logic on top of SSP and the terminal (sans-IO).
 
 pub mod client;
-pub mod client_display;
-pub mod escape_key;
-pub mod local_terminal;
 pub mod screen_model;
 pub mod scrollback;
 pub mod server;
@@ -13,7 +10,6 @@ pub mod terminal_state;
 pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
 };
-pub use client_display::{ClientDisplay, DisplayConfig, TypedKeys};
 pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
 pub use scrollback::{Scrollback, ScrollbackLine, ScrollbackRing};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};

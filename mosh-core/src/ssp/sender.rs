@@ -33,11 +33,11 @@ pub struct SendTiming {
     /// Whether the peer is shutting down (our ack number is u64 max).
     pub peer_shutting_down: bool,
     /// Whether sends to a peer that stopped answering back off (the server: every
-    /// datagram to a suspended phone wakes its radio). See [`StateSender::backoff_floor`].
+    /// datagram to a suspended phone wakes its radio). See `StateSender::backoff_floor`.
     pub back_off_when_unanswered: bool,
     /// Whether to probe a peer we have not heard from at [`SILENT_PEER_PROBE_INTERVAL`]
     /// instead of the heartbeat interval (the client: it is awake, and the server
-    /// answers a probe at once). See [`StateSender::probe_at`].
+    /// answers a probe at once). See `StateSender::probe_at`.
     pub probe_silent_peer: bool,
 }
 

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 
 use mosh_core::bootstrap::parse_connect;
+use mosh_core::frontend::escape_key::EscapeKeyConfig;
 use mosh_core::runtime::shared_runtime;
-use mosh_core::session::escape_key::EscapeKeyConfig;
 use mosh_desktop::link_spec::parse_link;
 use mosh_desktop::run::{TerminalOptions, run_interactive};
 use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig};

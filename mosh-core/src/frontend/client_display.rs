@@ -4,12 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::prediction::{NotificationBar, PredictedCell, PredictionDisplay, PredictionEngine};
+use crate::prediction::{PredictedCell, PredictionDisplay, PredictionEngine};
+use crate::session::ScreenModel;
+use crate::session::client::{CONNECT_TIMEOUT, ClientSession};
 use crate::terminal::Framebuffer;
 
-use super::client::{CONNECT_TIMEOUT, ClientSession};
 use super::escape_key::{EscapeAction, EscapeKeyConfig, EscapeKeyFilter};
-use super::screen_model::ScreenModel;
+use super::notification_bar::NotificationBar;
 
 /// The connecting message appears this long after start-up.
 const CONNECTING_GRACE: Duration = Duration::from_millis(250);
