@@ -26,6 +26,10 @@
 //! The UDP impairment proxy the loopback tests and benchmarks use is not part of this
 //! library: it is the `mosh-netem` crate (`tools/netem`), with `mosh-impair`.
 
+// A `pub` item is part of the API, reachable from the crate root; anything else
+// says `pub(crate)`.
+#![warn(unreachable_pub)]
+
 pub mod bootstrap;
 pub mod codec;
 pub mod crypto;

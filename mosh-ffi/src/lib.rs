@@ -37,6 +37,10 @@
 //! failure, uniffi's scaffolding catches anything unexpected, and a listener that
 //! throws or panics is logged while the session goes on.
 
+// A `pub` item is part of the API, reachable from the crate root; anything else
+// says `pub(crate)`.
+#![warn(unreachable_pub)]
+
 mod bootstrap;
 mod error;
 mod keys;

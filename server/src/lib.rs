@@ -4,6 +4,10 @@
 //! `mosh` wrapper and apps' SSH bootstrap code work unchanged; the session itself is
 //! `mosh-core`'s sans-IO server session driven by tokio.
 
+// A `pub` item is part of the API, reachable from the crate root; anything else
+// says `pub(crate)`.
+#![warn(unreachable_pub)]
+
 pub mod bind;
 pub mod child;
 pub mod cli;

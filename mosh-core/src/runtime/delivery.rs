@@ -121,46 +121,46 @@ impl Mailbox {
         ready.notify_one();
     }
 
-    pub fn screen_changed(&self, rows: Vec<u16>) {
+    pub(super) fn screen_changed(&self, rows: Vec<u16>) {
         self.update(|p| {
             p.screen = true;
             p.rows.extend(rows);
         });
     }
 
-    pub fn scrollback_added(&self, lines: u64) {
+    pub(super) fn scrollback_added(&self, lines: u64) {
         self.update(|p| p.scrollback_added = p.scrollback_added.saturating_add(lines));
     }
 
-    pub fn title(&self, title: String) {
+    pub(super) fn title(&self, title: String) {
         self.update(|p| p.title = Some(title));
     }
 
-    pub fn bell(&self) {
+    pub(super) fn bell(&self) {
         self.update(|p| p.bell = true);
     }
 
-    pub fn clipboard(&self, text: String) {
+    pub(super) fn clipboard(&self, text: String) {
         self.update(|p| p.clipboard = Some(text));
     }
 
-    pub fn status(&self, status: ConnectionStatus) {
+    pub(super) fn status(&self, status: ConnectionStatus) {
         self.update(|p| p.status = Some(status));
     }
 
-    pub fn suspend(&self) {
+    pub(super) fn suspend(&self) {
         self.update(|p| p.suspend = true);
     }
 
-    pub fn repaint(&self) {
+    pub(super) fn repaint(&self) {
         self.update(|p| p.repaint = true);
     }
 
-    pub fn closed(&self, reason: CloseReason) {
+    pub(super) fn closed(&self, reason: CloseReason) {
         self.update(|p| p.closed = Some(reason));
     }
 
-    pub fn finished(&self) {
+    pub(super) fn finished(&self) {
         self.update(|p| p.finished = true);
     }
 

@@ -23,7 +23,7 @@ pub(crate) struct View {
 }
 
 impl View {
-    pub fn new(columns: u16, rows: u16) -> Self {
+    pub(super) fn new(columns: u16, rows: u16) -> Self {
         View {
             frame: Framebuffer::new(columns.into(), rows.into()),
             predicted: Vec::new(),
@@ -46,7 +46,7 @@ impl View {
 pub(crate) struct Published(Arc<Mutex<View>>, Arc<Mutex<ScrollbackRing>>);
 
 impl Published {
-    pub fn new(view: View, scrollback_lines: usize) -> Self {
+    pub(super) fn new(view: View, scrollback_lines: usize) -> Self {
         Published(
             Arc::new(Mutex::new(view)),
             Arc::new(Mutex::new(ScrollbackRing::new(scrollback_lines))),
@@ -55,7 +55,7 @@ impl Published {
 
     /// Copies the lines `source` gained since `seen` pushes; returns the new count
     /// of pushes seen.
-    pub fn follow_scrollback(&self, source: &ScrollbackRing, seen: u64) -> u64 {
+    pub(super) fn follow_scrollback(&self, source: &ScrollbackRing, seen: u64) -> u64 {
         if source.pushed() == seen {
             return seen;
         }
@@ -66,13 +66,13 @@ impl Published {
     }
 
     /// Lines of scrollback held.
-    pub fn scrollback_len(&self) -> usize {
+    pub(super) fn scrollback_len(&self) -> usize {
         self.1.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
     /// The lines pushed after the first `seen` (those still held), and how many
     /// have been pushed in all.
-    pub fn scrollback_since(&self, seen: u64) -> (u64, Vec<ScreenRow>) {
+    pub(super) fn scrollback_since(&self, seen: u64) -> (u64, Vec<ScreenRow>) {
         let ring = self.1.lock().unwrap_or_else(PoisonError::into_inner);
         let new = ring.pushed().saturating_sub(seen);
         let held = usize::try_from(new).unwrap_or(usize::MAX).min(ring.len());
@@ -85,7 +85,7 @@ impl Published {
     }
 
     /// Up to `count` scrollback lines from index `from` (0 the oldest).
-    pub fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
+    pub(super) fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
         self.1
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -96,14 +96,14 @@ impl Published {
 
     /// A copy of the view. A poisoned lock (a panic while it was held, which the
     /// code under it cannot do) still gives the last view rather than a panic.
-    pub fn view(&self) -> View {
+    pub(super) fn view(&self) -> View {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
-    pub fn frame(&self) -> Framebuffer {
+    pub(super) fn frame(&self) -> Framebuffer {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -114,7 +114,7 @@ impl Published {
     /// The status as of now: the contact age and connected/waiting are computed at
     /// the read, so a task that has nothing to do (in the background, say) never
     /// leaves a stale age behind.
-    pub fn status(&self) -> ConnectionStatus {
+    pub(super) fn status(&self) -> ConnectionStatus {
         let view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let mut status = view.status;
         if let (Some(at), ConnectionState::Connected | ConnectionState::Waiting) =
@@ -131,14 +131,18 @@ impl Published {
         status
     }
 
-    pub fn screen(&self) -> ScreenModel {
+    pub(super) fn screen(&self) -> ScreenModel {
         let view = self.view();
         ScreenModel::from_frame(&view.frame, &view.predicted)
     }
 
     /// Replaces the frame and prediction marks; returns the rows that differ from
     /// the previous ones (`None`: nothing visible changed).
-    pub fn set_frame(&self, frame: &Framebuffer, predicted: &[PredictedCell]) -> Option<Vec<u16>> {
+    pub(super) fn set_frame(
+        &self,
+        frame: &Framebuffer,
+        predicted: &[PredictedCell],
+    ) -> Option<Vec<u16>> {
         let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if view.frame == *frame && view.predicted == predicted {
             return None;
@@ -150,7 +154,7 @@ impl Published {
     }
 
     /// Replaces the status; returns whether a front end should hear of it.
-    pub fn set_status(&self, status: ConnectionStatus, heard_at: Option<Instant>) -> bool {
+    pub(super) fn set_status(&self, status: ConnectionStatus, heard_at: Option<Instant>) -> bool {
         let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let news = status_news(&view.status, &status);
         view.status = status;
@@ -160,7 +164,7 @@ impl Published {
 
     /// Sets the background flag of the published status (the task confirms it on
     /// its next publish).
-    pub fn set_background(&self, background: bool) {
+    pub(super) fn set_background(&self, background: bool) {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -169,7 +173,7 @@ impl Published {
     }
 
     /// Whether the end has been published.
-    pub fn is_closed(&self) -> bool {
+    pub(super) fn is_closed(&self) -> bool {
         matches!(
             self.0
                 .lock()
@@ -181,7 +185,7 @@ impl Published {
     }
 
     /// Marks the session closed for readers that ask later.
-    pub fn set_closed(&self, reason: CloseReason) {
+    pub(super) fn set_closed(&self, reason: CloseReason) {
         let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         view.status.state = ConnectionState::Closed(reason);
     }

@@ -45,7 +45,7 @@ pub(crate) struct AddressCycle {
 }
 
 impl AddressCycle {
-    pub fn new(addresses: Vec<SocketAddr>, now: Instant) -> Self {
+    pub(super) fn new(addresses: Vec<SocketAddr>, now: Instant) -> Self {
         AddressCycle {
             settled: addresses.len() < 2,
             addresses,
@@ -55,7 +55,7 @@ impl AddressCycle {
     }
 
     /// The first address.
-    pub fn first(&self) -> Option<SocketAddr> {
+    pub(super) fn first(&self) -> Option<SocketAddr> {
         self.addresses.first().copied()
     }
 
@@ -63,7 +63,7 @@ impl AddressCycle {
     /// answer came from (the cycle stops for good, on that address: an answer to an
     /// earlier address can arrive after the cycle moved on); `send_failed`: a send to
     /// the current address failed.
-    pub fn next(
+    pub(super) fn next(
         &mut self,
         heard_from: Option<SocketAddr>,
         send_failed: bool,
@@ -86,7 +86,7 @@ impl AddressCycle {
     }
 
     /// When [`AddressCycle::next`] may move on without a send error.
-    pub fn deadline(&self) -> Option<Instant> {
+    pub(super) fn deadline(&self) -> Option<Instant> {
         (!self.settled).then(|| self.since + ADDRESS_PATIENCE)
     }
 }

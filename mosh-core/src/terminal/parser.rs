@@ -14,7 +14,7 @@ pub const MAX_COLLECT_CHARS: usize = 8;
 pub const MAX_OSC_CHARS: usize = 16_384;
 
 /// Receiver of parser actions.
-pub trait Perform {
+pub(crate) trait Perform {
     /// A printable code point in GROUND.
     fn print(&mut self, c: char);
     /// A C0 or C1 control.
@@ -53,7 +53,7 @@ const MISSING: u32 = u32::MAX;
 
 /// Parser state carried between calls.
 #[derive(Clone, Debug)]
-pub struct Parser {
+pub(crate) struct Parser {
     state: State,
     params: Params,
     collected: Vec<u8>,
@@ -77,7 +77,7 @@ impl Default for Parser {
 /// split on `;` (an empty text is one empty field), each field is decimal, and an
 /// empty or too large field is missing.
 #[derive(Clone, Debug)]
-pub struct Params {
+pub(crate) struct Params {
     fields: [u32; MAX_FIELDS],
     len: usize,
     chars: usize,
@@ -117,14 +117,14 @@ impl Params {
     }
 
     /// Every field's value; `None` for an empty or too large field.
-    pub fn values(&self) -> impl Iterator<Item = Option<u16>> + '_ {
+    pub(crate) fn values(&self) -> impl Iterator<Item = Option<u16>> + '_ {
         self.fields[..self.len]
             .iter()
             .map(|&v| u16::try_from(v).ok())
     }
 
     /// Parameter `n` (0-based) or `default` when it is absent, missing or below 1.
-    pub fn get(&self, n: usize, default: u16) -> u16 {
+    pub(crate) fn get(&self, n: usize, default: u16) -> u16 {
         match self.fields[..self.len].get(n).map(|&v| u16::try_from(v)) {
             Some(Ok(v)) if v >= 1 => v,
             _ => default,
@@ -134,12 +134,12 @@ impl Params {
 
 impl Parser {
     /// Whether the parser is in GROUND (the next printable character prints).
-    pub fn is_ground(&self) -> bool {
+    pub(crate) fn is_ground(&self) -> bool {
         self.state == State::Ground
     }
 
     /// Feeds one code point.
-    pub fn advance<P: Perform>(&mut self, c: char, perform: &mut P) {
+    pub(crate) fn advance<P: Perform>(&mut self, c: char, perform: &mut P) {
         let cp = u32::from(c);
         // Rules that apply in every state (§3.1).
         let anywhere = match cp {
@@ -256,7 +256,7 @@ impl Parser {
     /// eight intermediates and a final byte, none split across calls. Dispatches it
     /// exactly as the state machine would and returns the bytes consumed; anything
     /// else returns `None` and leaves the state machine to do the work.
-    pub fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
+    pub(crate) fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
         if self.state != State::Ground || bytes.len() < 3 || bytes[0] != 0x1B || bytes[1] != b'[' {
             return None;
         }

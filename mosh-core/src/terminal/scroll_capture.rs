@@ -32,7 +32,7 @@ pub(crate) struct ScrollCapture {
 
 impl ScrollCapture {
     /// `rows` left the top of the main screen.
-    pub fn record(&mut self, rows: &[Arc<Row>]) {
+    pub(crate) fn record(&mut self, rows: &[Arc<Row>]) {
         if !self.on || self.alternate {
             return;
         }
@@ -50,7 +50,7 @@ impl ScrollCapture {
 
     /// A program asked for the alternate screen (`on`) or left it, with `screen`
     /// showing.
-    pub fn set_alternate(&mut self, on: bool, screen: &[Arc<Row>]) {
+    pub(crate) fn set_alternate(&mut self, on: bool, screen: &[Arc<Row>]) {
         if self.on && self.alternate && !on {
             self.leftover = screen.to_vec();
         } else if on {

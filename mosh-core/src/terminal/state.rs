@@ -29,13 +29,13 @@ impl SavedCursor {
 }
 
 /// Mouse reporting modes that are forwarded to the client (DEC private mode numbers).
-pub const MOUSE_REPORTING_MODES: [u16; 5] = [9, 1000, 1001, 1002, 1003];
+pub(super) const MOUSE_REPORTING_MODES: [u16; 5] = [9, 1000, 1001, 1002, 1003];
 /// Mouse encodings that are forwarded to the client (DEC private mode numbers).
-pub const MOUSE_ENCODING_MODES: [u16; 3] = [1005, 1006, 1015];
+pub(super) const MOUSE_ENCODING_MODES: [u16; 3] = [1005, 1006, 1015];
 
 /// Everything about the screen that is not cell content.
 #[derive(Clone, Debug)]
-pub struct DrawState {
+pub(crate) struct DrawState {
     pub(crate) width: usize,
     pub(crate) height: usize,
     pub(crate) cursor_row: usize,
@@ -68,7 +68,7 @@ pub struct DrawState {
 
 impl DrawState {
     /// The initial state for a `width` × `height` screen.
-    pub fn new(width: usize, height: usize) -> Self {
+    pub(crate) fn new(width: usize, height: usize) -> Self {
         Self {
             width,
             height,

@@ -6,7 +6,7 @@
 
 /// Decoder state between calls: the bytes of an incomplete sequence.
 #[derive(Clone, Debug, Default)]
-pub struct Utf8Decoder {
+pub(crate) struct Utf8Decoder {
     /// The code point accumulated so far.
     value: u32,
     /// Continuation bytes still expected (0 = between characters).
@@ -18,7 +18,7 @@ pub struct Utf8Decoder {
 
 /// What one byte produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// Nothing yet: the byte continues a sequence.
     Pending,
     /// A complete character.
@@ -30,12 +30,12 @@ pub enum Decoded {
 
 impl Utf8Decoder {
     /// Whether no sequence is in progress (the next byte starts a character).
-    pub const fn is_idle(&self) -> bool {
+    pub(crate) const fn is_idle(&self) -> bool {
         self.remaining == 0
     }
 
     /// Feeds one byte.
-    pub fn push(&mut self, byte: u8) -> Decoded {
+    pub(crate) fn push(&mut self, byte: u8) -> Decoded {
         if self.remaining == 0 {
             return self.start(byte);
         }

@@ -3,6 +3,10 @@
 //! Used by the loopback tests and by the `mosh-impair` binary (for the stock mosh
 //! binaries too). Not part of a session.
 
+// A `pub` item is part of the API, reachable from the crate root; anything else
+// says `pub(crate)`.
+#![warn(unreachable_pub)]
+
 pub mod impairment;
 pub mod proxy;
 
