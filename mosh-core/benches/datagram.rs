@@ -7,10 +7,10 @@
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use mosh_core::codec::{InstructionReceiver, InstructionSender};
 use mosh_core::crypto::{Direction, Nonce, Role, SessionCipher, SessionKey};
-use mosh_core::proto::{Instruction, PROTOCOL_VERSION, UserEvent, UserMessage};
-use mosh_core::wire::{Datagram, Fragment, MTU_IPV4, compress};
+use mosh_core::protocol::codec::{InstructionReceiver, InstructionSender};
+use mosh_core::protocol::proto::{Instruction, PROTOCOL_VERSION, UserEvent, UserMessage};
+use mosh_core::protocol::wire::{Datagram, Fragment, MTU_IPV4, compress};
 use prost::Message;
 
 fn cipher() -> Arc<SessionCipher> {

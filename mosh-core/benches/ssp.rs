@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use block_state::BlockState;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::ssp::{SocketId, SyncState, Transport, UserStream};
+use mosh_core::protocol::ssp::{SocketId, SyncState, Transport, UserStream};
 
 const UPDATES: usize = 1000;
 

@@ -17,7 +17,7 @@ use common::stock::StockServer;
 use common::tmux_pane::Pane;
 use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::driver::UdpDriver;
-use mosh_core::ssp::{Transport, UserStream};
+use mosh_core::protocol::ssp::{Transport, UserStream};
 use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyStats};
 
 const SETTLE: Duration = Duration::from_secs(10);

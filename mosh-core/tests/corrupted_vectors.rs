@@ -5,12 +5,14 @@ mod common;
 use std::sync::Arc;
 
 use common::{hex, load};
-use mosh_core::codec::{
+use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
+use mosh_core::protocol::codec::{
     Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError,
 };
-use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
-use mosh_core::proto::{DiffError, HostMessage, Instruction, PROTOCOL_VERSION, UserMessage};
-use mosh_core::wire::{DecompressError, MAX_INSTRUCTION_LEN, MTU_IPV4};
+use mosh_core::protocol::proto::{
+    DiffError, HostMessage, Instruction, PROTOCOL_VERSION, UserMessage,
+};
+use mosh_core::protocol::wire::{DecompressError, MAX_INSTRUCTION_LEN, MTU_IPV4};
 use serde_json::Value;
 
 /// The stock client's first datagram under the fixed key (session-fake-server.json#0).
@@ -71,14 +73,14 @@ fn session_wrong_key_json_and_a_wrong_key_on_good_data_are_unauthentic() {
 fn deliver_serialized(instruction_bytes: &[u8]) -> (Assembly, InstructionReceiver) {
     let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
     let cipher = Arc::new(SessionCipher::new(&key));
-    let compressed = mosh_core::wire::compress(instruction_bytes);
-    let fragments = mosh_core::wire::Fragmenter::new()
+    let compressed = mosh_core::protocol::wire::compress(instruction_bytes);
+    let fragments = mosh_core::protocol::wire::Fragmenter::new()
         .fragment(&compressed, MTU_IPV4)
         .unwrap();
     let mut client = InstructionReceiver::new(cipher.clone(), Role::Client);
     let mut last = None;
     for (seq, fragment) in fragments.into_iter().enumerate() {
-        let datagram = mosh_core::wire::Datagram {
+        let datagram = mosh_core::protocol::wire::Datagram {
             nonce: mosh_core::crypto::Nonce::new(Direction::ToClient, seq as u64).unwrap(),
             timestamp: None,
             timestamp_reply: None,
@@ -102,7 +104,7 @@ fn zlib_bomb_stops_inflating_at_the_4_mib_limit() {
     let err = sender.encode(&bomb, MTU_IPV4, None, None).unwrap_err();
     assert!(matches!(
         err,
-        mosh_core::codec::SendError::InstructionTooLarge(_)
+        mosh_core::protocol::codec::SendError::InstructionTooLarge(_)
     ));
 
     let (assembly, client) = deliver_serialized(&prost::Message::encode_to_vec(&bomb));
@@ -128,7 +130,7 @@ fn diff_with_millions_of_empty_events_is_refused_before_decoding() {
     let Assembly::Complete(instruction) = assembly else {
         panic!("the instruction itself is within limits: {assembly:?}");
     };
-    let limit = mosh_core::proto::event_limit::MAX_DIFF_EVENTS;
+    let limit = mosh_core::protocol::proto::event_limit::MAX_DIFF_EVENTS;
     assert_eq!(
         HostMessage::decode_events(&instruction.diff),
         Err(DiffError::TooManyEvents(limit))
@@ -144,12 +146,12 @@ fn session_basic_json_truncated_zlib_and_flipped_protobuf_are_typed_errors() {
     let session = load("session-basic.json");
     let instruction = &session["datagrams"][1]["instruction"];
     let zlib = hex(&instruction["zlib_hex"]);
-    let cut = mosh_core::wire::decompress(&zlib[..zlib.len() - 5], MAX_INSTRUCTION_LEN);
+    let cut = mosh_core::protocol::wire::decompress(&zlib[..zlib.len() - 5], MAX_INSTRUCTION_LEN);
     assert_eq!(cut, Err(DecompressError::Truncated));
     let mut protobuf = hex(&instruction["protobuf_hex"]);
     protobuf[12] = 0x7F; // the diff's length varint now claims 16 KB
     assert!(matches!(
         Instruction::decode_checked(&protobuf),
-        Err(mosh_core::proto::InstructionError::Malformed(_))
+        Err(mosh_core::protocol::proto::InstructionError::Malformed(_))
     ));
 }

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use common::fuzz_seeds::replay_corpus;
 use mosh_core::crypto::SessionKey;
-use mosh_core::proto::{HostEvent, HostMessage};
+use mosh_core::protocol::proto::{HostEvent, HostMessage};
 use mosh_core::session::{ClientConfig, ClientSession};
 use prost::Message;
 

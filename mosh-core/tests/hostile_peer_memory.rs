@@ -6,11 +6,13 @@
 
 use std::time::Instant;
 
-use mosh_core::proto::{HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, WindowSize};
+use mosh_core::protocol::proto::{
+    HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, WindowSize,
+};
+use mosh_core::protocol::ssp::constants::MAX_RECEIVED_STATES_BYTES;
+use mosh_core::protocol::ssp::receiver::StateReceiver;
+use mosh_core::protocol::ssp::{StateOutcome, SyncState, UserStream};
 use mosh_core::session::TerminalState;
-use mosh_core::ssp::constants::MAX_RECEIVED_STATES_BYTES;
-use mosh_core::ssp::receiver::StateReceiver;
-use mosh_core::ssp::{StateOutcome, SyncState, UserStream};
 use prost::Message;
 
 const MIB: usize = 1024 * 1024;
@@ -58,7 +60,7 @@ fn a_hostile_server_cannot_make_the_client_hold_huge_screens() {
     ));
     let screen = client.newest().framebuffer();
     assert!(
-        screen.width() * screen.height() <= mosh_core::proto::resize::MAX_CELLS as usize,
+        screen.width() * screen.height() <= mosh_core::protocol::proto::resize::MAX_CELLS as usize,
         "{}×{} cells held",
         screen.width(),
         screen.height()

@@ -12,8 +12,8 @@ use common::tmux_pane::Pane;
 use common::udp_peer::UdpPeer;
 use common::xorshift::XorShift64;
 use mosh_core::crypto::{Role, SessionKey};
-use mosh_core::proto::instruction::random_chaff;
-use mosh_core::proto::{
+use mosh_core::protocol::proto::instruction::random_chaff;
+use mosh_core::protocol::proto::{
     HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM, UserEvent,
     UserMessage, WindowSize,
 };

@@ -12,12 +12,12 @@ use common::stock::{StockServer, wait_for_exit};
 use common::udp_peer::UdpPeer;
 use common::xorshift::XorShift64;
 use mosh_core::crypto::Role;
-use mosh_core::proto::instruction::random_chaff;
-use mosh_core::proto::{
+use mosh_core::protocol::proto::instruction::random_chaff;
+use mosh_core::protocol::proto::{
     HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM, UserEvent,
     UserMessage, WindowSize,
 };
-use mosh_core::wire::MTU_IPV4;
+use mosh_core::protocol::wire::MTU_IPV4;
 use prost::Message;
 
 /// The client side of the conversation: our user-stream numbering and what we

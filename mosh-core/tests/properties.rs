@@ -7,11 +7,11 @@ mod common;
 use std::sync::Arc;
 
 use common::xorshift::XorShift64;
-use mosh_core::codec::{Assembly, InstructionReceiver, InstructionSender};
 use mosh_core::crypto::{Direction, Nonce, OpenError, Role, SessionCipher, SessionKey};
-use mosh_core::proto::{HostMessage, Instruction, UserMessage};
-use mosh_core::wire::fragment::Fragment;
-use mosh_core::wire::{Datagram, Fragmenter, Reassembler, compress, decompress};
+use mosh_core::protocol::codec::{Assembly, InstructionReceiver, InstructionSender};
+use mosh_core::protocol::proto::{HostMessage, Instruction, UserMessage};
+use mosh_core::protocol::wire::fragment::Fragment;
+use mosh_core::protocol::wire::{Datagram, Fragmenter, Reassembler, compress, decompress};
 use proptest::prelude::*;
 
 fn cipher_for(key: [u8; 16]) -> SessionCipher {

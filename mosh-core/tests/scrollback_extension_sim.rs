@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::xorshift::XorShift64;
-use mosh_core::codec::InstructionReceiver;
 use mosh_core::crypto::{Role, SessionCipher, SessionKey};
-use mosh_core::proto::{HostMessage, WindowSize};
+use mosh_core::protocol::codec::InstructionReceiver;
+use mosh_core::protocol::proto::{HostMessage, WindowSize};
+use mosh_core::protocol::ssp::{Endpoint, SocketId, Transport, UserStream};
 use mosh_core::session::{
     ClientConfig, ClientSession, ServerSession, ServerTimeouts, TerminalState,
 };
-use mosh_core::ssp::{Endpoint, SocketId, Transport, UserStream};
 use prost::Message;
 
 const KEY: [u8; 16] = [9; 16];
@@ -135,7 +135,7 @@ impl<C: SimClient> Sim<C> {
     fn inspect(&mut self, payload: &[u8]) {
         self.server_bytes += payload.len() as u64;
         if let Ok(received) = self.host_decoder.receive(payload)
-            && let mosh_core::codec::Assembly::Complete(instruction) = received.assembly
+            && let mosh_core::protocol::codec::Assembly::Complete(instruction) = received.assembly
             && let Ok(message) = HostMessage::decode(instruction.diff.as_slice())
         {
             for host in message.instruction {

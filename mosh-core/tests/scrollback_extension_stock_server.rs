@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use common::stock::{StockServer, process_alive, wait_for_exit};
 use common::udp_peer::UdpPeer;
 use mosh_core::crypto::Role;
-use mosh_core::proto::instruction::random_chaff;
-use mosh_core::proto::{
+use mosh_core::protocol::proto::instruction::random_chaff;
+use mosh_core::protocol::proto::{
     HostEvent, HostMessage, Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM, UserEvent,
     UserMessage, WindowSize,
 };

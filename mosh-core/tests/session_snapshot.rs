@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::SessionKey;
+use mosh_core::protocol::ssp::Endpoint;
 use mosh_core::runtime::{NonceStore, RESERVED_BLOCK};
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 use mosh_core::session::{ClientConfig, ClientSession, SnapshotError};
-use mosh_core::ssp::Endpoint;
 
 const WALL: u64 = 1_790_000_000_000_000;
 

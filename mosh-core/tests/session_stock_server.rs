@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::drive::drive_until;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::driver::UdpDriver;
+use mosh_core::protocol::ssp::Endpoint;
 use mosh_core::session::{ClientConfig, ClientSession, CloseReason};
-use mosh_core::ssp::Endpoint;
 use mosh_core::terminal::Framebuffer;
 use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, Roam};
 

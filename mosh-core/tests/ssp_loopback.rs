@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::block_state::BlockState;
 use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::driver::{Step, UdpDriver};
-use mosh_core::ssp::{Event, Transport, UserStream};
+use mosh_core::protocol::ssp::{Event, Transport, UserStream};
 use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig, ProxyHandle, Roam};
 
 const ONE_WAY: Duration = Duration::from_millis(250);
@@ -106,7 +106,7 @@ impl Pair {
                         .events_since(self.applied.len() as u64)
                         .unwrap();
                     for event in events {
-                        if let mosh_core::proto::UserEvent::Keys(keys) = event {
+                        if let mosh_core::protocol::proto::UserEvent::Keys(keys) = event {
                             self.applied.extend(keys);
                         }
                     }

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::netsim::{Link, Sim, for_each_seed};
-use mosh_core::ssp::constants::{ACK_INTERVAL, SILENT_PEER_PROBE_INTERVAL};
+use mosh_core::protocol::ssp::constants::{ACK_INTERVAL, SILENT_PEER_PROBE_INTERVAL};
 
 const MS: Duration = Duration::from_millis(1);
 const SECOND: Duration = Duration::from_secs(1);

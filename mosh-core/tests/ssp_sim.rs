@@ -8,8 +8,10 @@ mod common;
 use std::time::Duration;
 
 use common::netsim::{Link, Sim, for_each_seed};
-use mosh_core::ssp::Transport;
-use mosh_core::ssp::constants::{ACK_INTERVAL, SERVER_ASSOCIATION_TIMEOUT, SHUTDOWN_MAX_RETRIES};
+use mosh_core::protocol::ssp::Transport;
+use mosh_core::protocol::ssp::constants::{
+    ACK_INTERVAL, SERVER_ASSOCIATION_TIMEOUT, SHUTDOWN_MAX_RETRIES,
+};
 
 const MS: Duration = Duration::from_millis(1);
 const SECOND: Duration = Duration::from_secs(1);

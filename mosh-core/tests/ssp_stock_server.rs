@@ -13,8 +13,8 @@ use common::host_log::HostLog;
 use common::stock::{StockServer, wait_for_exit};
 use mosh_core::crypto::SessionCipher;
 use mosh_core::driver::UdpDriver;
-use mosh_core::proto::WindowSize;
-use mosh_core::ssp::{Transport, UserStream};
+use mosh_core::protocol::proto::WindowSize;
+use mosh_core::protocol::ssp::{Transport, UserStream};
 use mosh_netem::{Impairment, ImpairmentProxy, ProxyConfig};
 
 type Client = UdpDriver<Transport<UserStream, HostLog>>;

@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use common::diff_check::check_diff;
 use common::{direction_of, hex, load, port_of, session_files, uint};
-use mosh_core::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveError};
 use mosh_core::crypto::{Direction, OpenError, Role, SessionCipher, SessionKey};
-use mosh_core::proto::instruction::InstructionError::VersionMismatch;
-use mosh_core::proto::{Instruction, PROTOCOL_VERSION};
-use mosh_core::wire::compression::Compressor;
-use mosh_core::wire::fragment::FragmentError;
-use mosh_core::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, decompress};
+use mosh_core::protocol::codec::{Assembly, AssemblyError, InstructionReceiver, ReceiveError};
+use mosh_core::protocol::proto::instruction::InstructionError::VersionMismatch;
+use mosh_core::protocol::proto::{Instruction, PROTOCOL_VERSION};
+use mosh_core::protocol::wire::compression::Compressor;
+use mosh_core::protocol::wire::fragment::FragmentError;
+use mosh_core::protocol::wire::{Datagram, MAX_INSTRUCTION_LEN, Reassembler, decompress};
 use prost::Message;
 use serde_json::Value;
 

@@ -6,9 +6,11 @@ mod common;
 use common::diff_check::check_diff;
 use common::{direction_of, hex, load, uint};
 use mosh_core::crypto::{KeyError, Nonce, SessionCipher, SessionKey};
-use mosh_core::proto::Instruction;
-use mosh_core::wire::fragmenter::chunk_len_for_mtu;
-use mosh_core::wire::{Fragmenter, MAX_INSTRUCTION_LEN, RttEstimator, compress, decompress};
+use mosh_core::protocol::proto::Instruction;
+use mosh_core::protocol::wire::fragmenter::chunk_len_for_mtu;
+use mosh_core::protocol::wire::{
+    Fragmenter, MAX_INSTRUCTION_LEN, RttEstimator, compress, decompress,
+};
 use prost::Message;
 use serde_json::Value;
 
@@ -137,7 +139,7 @@ fn unit_vectors_json_fragmentation() {
     assert_eq!(fragments.len(), recorded.len());
     for (ours, theirs) in fragments.iter().zip(recorded) {
         let mut header = Vec::new();
-        let header_only = mosh_core::wire::Fragment {
+        let header_only = mosh_core::protocol::wire::Fragment {
             chunk: Vec::new(),
             ..ours.clone()
         };

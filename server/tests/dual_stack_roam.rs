@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::start_our_server;
 use mosh_core::crypto::SessionKey;
+use mosh_core::protocol::ssp::Endpoint;
+use mosh_core::protocol::ssp::SocketId;
 use mosh_core::session::{ClientConfig, ClientSession};
-use mosh_core::ssp::Endpoint;
-use mosh_core::ssp::SocketId;
 
 const WAIT: Duration = Duration::from_secs(10);
 

@@ -16,8 +16,8 @@ use common::{
     wait_for_prompt,
 };
 use mosh_core::crypto::{SessionCipher, SessionKey};
+use mosh_core::protocol::ssp::{Transport, UserStream};
 use mosh_core::session::TerminalState;
-use mosh_core::ssp::{Transport, UserStream};
 use mosh_netem::impairment::Rng;
 
 const WAIT: Duration = Duration::from_secs(15);

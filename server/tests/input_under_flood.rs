@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use common::start_our_server;
 use mosh_core::crypto::{SessionCipher, SessionKey};
+use mosh_core::protocol::ssp::{SocketId, Transport, UserStream};
 use mosh_core::session::TerminalState;
-use mosh_core::ssp::{SocketId, Transport, UserStream};
 
 const KEYS: usize = 30;
 

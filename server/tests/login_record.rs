@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use common::{ServerProcess, our_server, server_process::start_server, stock};
 use mosh_core::crypto::{SessionCipher, SessionKey};
+use mosh_core::protocol::ssp::{SocketId, Transport, UserStream};
 use mosh_core::session::TerminalState;
-use mosh_core::ssp::{SocketId, Transport, UserStream};
 
 /// The program's life: past the 30 s after which a quiet client counts as detached.
 const PROGRAM: &str = "sleep 42";

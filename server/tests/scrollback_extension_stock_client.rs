@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Pane, start_our_server, stock, wait_for_prompt};
-use mosh_core::codec::{Assembly, InstructionReceiver};
 use mosh_core::crypto::{Role, SessionCipher, SessionKey};
-use mosh_core::proto::{HostEvent, HostMessage, UserEvent, UserMessage};
+use mosh_core::protocol::codec::{Assembly, InstructionReceiver};
+use mosh_core::protocol::proto::{HostEvent, HostMessage, UserEvent, UserMessage};
 
 const WAIT: Duration = Duration::from_secs(15);
 

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::proto::WindowSize;
+use mosh_core::protocol::proto::WindowSize;
+use mosh_core::protocol::ssp::{Transport, UserStream};
 use mosh_core::session::server::FIRST_CLIENT_TIMEOUT;
 use mosh_core::session::{ServerExit, ServerSession, ServerTimeouts, TerminalState};
-use mosh_core::ssp::{Transport, UserStream};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -421,8 +421,9 @@ fn garbage_wrong_keys_and_replays_are_dropped_and_counted() {
         Some(client_addr()),
         "no forged or replayed datagram moves the session"
     );
-    let dropped =
-        |s: mosh_core::ssp::TransportStats| s.datagrams.bad_length + s.datagrams.unauthentic;
+    let dropped = |s: mosh_core::protocol::ssp::TransportStats| {
+        s.datagrams.bad_length + s.datagrams.unauthentic
+    };
     assert!(
         dropped(after) >= dropped(before) + 7 + wrong_key,
         "before {before:?} after {after:?}"

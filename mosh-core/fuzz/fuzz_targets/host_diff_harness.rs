@@ -7,9 +7,9 @@
 //! `body[1]+1` (kept small, so the fuzzer spends its time on content); any other
 //! kind: `body` is host bytes wrapped in a HostMessage.
 
-use mosh_core::proto::{HostEvent, HostMessage, WindowSize};
+use mosh_core::protocol::proto::{HostEvent, HostMessage, WindowSize};
+use mosh_core::protocol::ssp::SyncState;
 use mosh_core::session::TerminalState;
-use mosh_core::ssp::SyncState;
 use prost::Message;
 
 /// Runs one fuzz input; must never panic, hang or allocate without bound.

@@ -11,9 +11,9 @@
 
 use std::sync::Arc;
 
-use mosh_core::codec::{Assembly, InstructionReceiver};
 use mosh_core::crypto::{Direction, Nonce, Role, SessionCipher, SessionKey};
-use mosh_core::proto::{HostMessage, UserMessage};
+use mosh_core::protocol::codec::{Assembly, InstructionReceiver};
+use mosh_core::protocol::proto::{HostMessage, UserMessage};
 
 /// The fixed key of `session-fake-server.json` (bytes 00..0f), so captured stock
 /// datagrams from that file authenticate when used as raw records.

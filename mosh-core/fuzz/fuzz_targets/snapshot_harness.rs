@@ -8,8 +8,8 @@
 
 use std::time::Instant;
 
+use mosh_core::protocol::ssp::Endpoint;
 use mosh_core::session::ClientSession;
-use mosh_core::ssp::Endpoint;
 
 /// Runs one fuzz input; must never panic, hang or allocate without bound.
 pub fn run(data: &[u8]) {

@@ -11,11 +11,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::codec::InstructionSender;
 use mosh_core::crypto::{Role, SessionCipher, SessionKey};
-use mosh_core::proto::{HostEvent, HostMessage, Instruction, PROTOCOL_VERSION};
+use mosh_core::protocol::codec::InstructionSender;
+use mosh_core::protocol::proto::{HostEvent, HostMessage, Instruction, PROTOCOL_VERSION};
+use mosh_core::protocol::ssp::{Endpoint, SocketId};
 use mosh_core::session::{ClientConfig, ClientSession};
-use mosh_core::ssp::{Endpoint, SocketId};
 use prost::Message;
 
 /// The key both sides use.

@@ -72,7 +72,7 @@ impl SessionCipher {
     /// nonce tail ‖ ciphertext ‖ tag.
     ///
     /// Low level: sealing two plaintexts under one nonce breaks OCB. Sessions send
-    /// through [`InstructionSender`](crate::codec::InstructionSender), whose
+    /// through [`InstructionSender`](crate::protocol::codec::InstructionSender), whose
     /// non-cloneable [`SeqCounter`](super::SeqCounter) makes that impossible.
     pub fn seal(&self, nonce: Nonce, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
         let mut out = Vec::with_capacity(MIN_DATAGRAM_LEN + plaintext.len());

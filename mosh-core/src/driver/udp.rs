@@ -11,12 +11,12 @@ use std::time::Instant;
 use tokio::io::ReadBuf;
 use tokio::net::UdpSocket;
 
-use crate::codec::ReceiveError;
 use crate::crypto::Role;
 use crate::crypto::cipher::MAX_DATAGRAM_LEN;
-use crate::ssp::{Event, Receipt, SocketId};
+use crate::protocol::codec::ReceiveError;
+use crate::protocol::ssp::{Event, Receipt, SocketId};
 
-use crate::ssp::Endpoint;
+use crate::protocol::ssp::Endpoint;
 
 /// What one [`UdpDriver::step`] did.
 #[derive(Debug)]

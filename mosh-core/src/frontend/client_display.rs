@@ -305,8 +305,8 @@ mod tests {
 
     #[test]
     fn a_forged_datagram_shows_a_brief_crypto_message() {
-        use crate::ssp::Endpoint;
-        use crate::ssp::SocketId;
+        use crate::protocol::ssp::Endpoint;
+        use crate::protocol::ssp::SocketId;
         let t0 = Instant::now();
         let (mut session, mut display) = start(t0);
         let forged = [0x5au8; 60];

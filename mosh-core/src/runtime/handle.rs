@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use zeroize::Zeroizing;
 
-use crate::proto::resize::MAX_DIMENSION;
+use crate::protocol::proto::resize::MAX_DIMENSION;
 use crate::session::{ClientSession, ConnectionStatus, ScreenModel, ScreenRow, SnapshotError};
 use crate::terminal::Framebuffer;
 use crate::terminal::keyboard::{Key, KeyModifiers};
@@ -142,7 +142,7 @@ impl SessionHandle {
                     other => RuntimeError::Snapshot(other),
                 })?;
         let (columns, rows) = session.window();
-        tracing::info!(server = ?crate::ssp::Endpoint::remote_address(&session), "session restored");
+        tracing::info!(server = ?crate::protocol::ssp::Endpoint::remote_address(&session), "session restored");
         Self::spawn(
             Start::Restored(Box::new(session)),
             columns,

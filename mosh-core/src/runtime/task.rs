@@ -10,9 +10,9 @@ use crate::crypto::SessionKey;
 use crate::driver::UdpDriver;
 use crate::frontend::ClientDisplay;
 use crate::frontend::escape_key::EscapeKeyFilter;
+use crate::protocol::ssp::Endpoint;
 use crate::session::client::SERVER_LATE;
 use crate::session::{ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState};
-use crate::ssp::Endpoint;
 use crate::terminal::keyboard::{encode_char_with, encode_key_with, encode_paste};
 
 use super::commands::Command;

@@ -10,17 +10,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::codec::{ReceiveError, SendError};
 use crate::crypto::{Role, SessionCipher, SessionKey};
-use crate::proto::WindowSize;
-use crate::ssp::{
+use crate::protocol::codec::{ReceiveError, SendError};
+use crate::protocol::proto::WindowSize;
+use crate::protocol::ssp::{
     Endpoint, Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream,
 };
 use crate::terminal::Framebuffer;
 
 use super::scrollback::{Scrollback, ScrollbackRing};
 use super::terminal_state::TerminalState;
-use crate::proto::scrollback::SCROLLBACK_VERSION;
+use crate::protocol::proto::scrollback::SCROLLBACK_VERSION;
 
 /// The client gives up if no server state arrives this long after connecting
 /// (`protocol.md` §16.2).
@@ -113,7 +113,7 @@ pub enum ClientEvent {
 /// A window size the server accepts: 1 to 4096 each way. A size outside that would
 /// be refused by the server, and every later diff would repeat it, so input would stall.
 fn window_size(columns: u16, rows: u16) -> WindowSize {
-    let clamp = |v: u16| v.clamp(1, crate::proto::resize::MAX_DIMENSION);
+    let clamp = |v: u16| v.clamp(1, crate::protocol::proto::resize::MAX_DIMENSION);
     WindowSize {
         width: clamp(columns),
         height: clamp(rows),

@@ -12,11 +12,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::codec::{ReceiveError, SendError};
 use crate::crypto::Role;
 use crate::crypto::SessionCipher;
-use crate::proto::{UserEvent, WindowSize};
-use crate::ssp::{
+use crate::protocol::codec::{ReceiveError, SendError};
+use crate::protocol::proto::{UserEvent, WindowSize};
+use crate::protocol::ssp::{
     EchoAckTracker, Endpoint, Event, Receipt, SocketId, Transmit, Transport, TransportStats,
     UserStream,
 };
@@ -26,7 +26,7 @@ use crate::terminal::keyboard::CursorKeyTranslator;
 use super::scrollback::server_log::{MAX_HISTORY_BYTES_PER_STATE, MAX_LINES_PER_STATE};
 use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
-use crate::ssp::constants::INPUT_RESPONSE_WINDOW;
+use crate::protocol::ssp::constants::INPUT_RESPONSE_WINDOW;
 
 /// A server with no client state this long after start gives up (`protocol.md` §15.3).
 pub const FIRST_CLIENT_TIMEOUT: Duration = Duration::from_secs(60);

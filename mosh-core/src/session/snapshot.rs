@@ -44,15 +44,15 @@ use prost::Message;
 use zeroize::Zeroizing;
 
 use crate::crypto::{KeyError, Role, SessionCipher, SessionKey};
-use crate::proto::{DiffError, UserMessage, WindowSize};
-use crate::ssp::{ResumePoint, Transport, UserStream};
+use crate::protocol::proto::{DiffError, UserMessage, WindowSize};
+use crate::protocol::ssp::{ResumePoint, Transport, UserStream};
 use crate::terminal::{Emulator, Framebuffer, new_frame};
 
 use super::client::ClientSession;
 use super::scrollback::persist;
 use super::scrollback::{DEFAULT_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_BYTES, ScrollbackPart};
 use super::terminal_state::TerminalState;
-use crate::proto::scrollback::LineMessage;
+use crate::protocol::proto::scrollback::LineMessage;
 
 /// First bytes of every snapshot.
 pub const SNAPSHOT_MAGIC: &[u8; 8] = b"MOSHSNAP";
@@ -287,7 +287,7 @@ fn window_size(width: u32, height: u32) -> Result<WindowSize, SnapshotError> {
     let size = |v: u32| {
         u16::try_from(v)
             .ok()
-            .filter(|v| (1..=crate::proto::resize::MAX_DIMENSION).contains(v))
+            .filter(|v| (1..=crate::protocol::proto::resize::MAX_DIMENSION).contains(v))
     };
     match (size(width), size(height)) {
         (Some(width), Some(height)) => Ok(WindowSize { width, height }),
@@ -330,8 +330,8 @@ fn crc32(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::ssp::Endpoint;
     use crate::session::ScreenRow;
-    use crate::ssp::Endpoint;
     use crate::terminal::{Emulator, Row};
 
     const WALL: u64 = 1_790_000_000_000_000;

@@ -3,8 +3,8 @@
 
 use prost::Message;
 
-use crate::proto::{DiffError, HostEvent, HostMessage, WindowSize};
-use crate::ssp::SyncState;
+use crate::protocol::proto::{DiffError, HostEvent, HostMessage, WindowSize};
+use crate::protocol::ssp::SyncState;
 
 use super::scrollback::ScrollbackPart;
 use crate::terminal::{Emulator, Framebuffer, new_frame};
@@ -138,7 +138,7 @@ impl SyncState for TerminalState {
     }
 }
 
-/// Framebuffers are at most [`crate::proto::resize::MAX_DIMENSION`] in each direction
+/// Framebuffers are at most [`crate::protocol::proto::resize::MAX_DIMENSION`] in each direction
 /// because every size they take comes from a validated `WindowSize`.
 fn clamp_dimension(value: usize) -> u16 {
     u16::try_from(value).unwrap_or(u16::MAX)

@@ -40,7 +40,7 @@ fn read_u32(diff: &[u8], at: usize) -> Result<u32, BadBlockDiff> {
     Ok(u32::from_be_bytes(bytes.try_into().expect("four bytes")))
 }
 
-impl mosh_core::ssp::SyncState for BlockState {
+impl mosh_core::protocol::ssp::SyncState for BlockState {
     type ApplyError = BadBlockDiff;
 
     /// `u32 new length`, then for each changed block `u32 block index` and the block's

@@ -1,6 +1,6 @@
 //! Comparing our decoding of a diff with the decoding recorded in a vector.
 
-use mosh_core::proto::{HostEvent, HostMessage, UserEvent, UserMessage};
+use mosh_core::protocol::proto::{HostEvent, HostMessage, UserEvent, UserMessage};
 use prost::Message;
 use serde_json::Value;
 
@@ -34,8 +34,8 @@ pub fn check_diff(context: &str, diff: &[u8], diff_type: &str, expected: &Value)
     }
 }
 
-fn size(value: &Value) -> mosh_core::proto::WindowSize {
-    mosh_core::proto::WindowSize {
+fn size(value: &Value) -> mosh_core::protocol::proto::WindowSize {
+    mosh_core::protocol::proto::WindowSize {
         width: uint(&value["width"]) as u16,
         height: uint(&value["height"]) as u16,
     }

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use mosh_core::driver::UdpDriver;
-use mosh_core::ssp::Endpoint;
+use mosh_core::protocol::ssp::Endpoint;
 
 /// Steps `driver` until `done`; after `limit` fails, naming `what` and showing
 /// `describe` (the screen, the host bytes so far).

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use mosh_core::proto::{DiffError, HostEvent, HostMessage};
+use mosh_core::protocol::proto::{DiffError, HostEvent, HostMessage};
 use prost::Message;
 
 /// Most host bytes kept; older ones are dropped.
@@ -27,7 +27,7 @@ impl HostLog {
     }
 }
 
-impl mosh_core::ssp::SyncState for HostLog {
+impl mosh_core::protocol::ssp::SyncState for HostLog {
     type ApplyError = DiffError;
 
     /// Only the client side is used; the diff re-sends the bytes `self` has beyond

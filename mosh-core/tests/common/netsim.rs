@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::proto::UserEvent;
-use mosh_core::ssp::{Event, SocketId, Transport, UserStream};
+use mosh_core::protocol::proto::UserEvent;
+use mosh_core::protocol::ssp::{Event, SocketId, Transport, UserStream};
 
 use super::block_state::BlockState;
 use super::xorshift::XorShift64;
@@ -308,7 +308,7 @@ impl Sim {
 
     /// The client's window changes size.
     pub fn resize(&mut self, width: u16, height: u16) {
-        let size = mosh_core::proto::WindowSize { width, height };
+        let size = mosh_core::protocol::proto::WindowSize { width, height };
         self.client.current_mut().push_resize(size);
         self.typed.push(Flat::Resize(width, height));
     }

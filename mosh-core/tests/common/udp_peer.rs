@@ -5,11 +5,11 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::codec::{Assembly, InstructionReceiver, InstructionSender};
 use mosh_core::crypto::{Role, SessionCipher, SessionKey};
-use mosh_core::proto::Instruction;
-use mosh_core::wire::MTU_IPV4;
-use mosh_core::wire::timestamp::timestamp16;
+use mosh_core::protocol::codec::{Assembly, InstructionReceiver, InstructionSender};
+use mosh_core::protocol::proto::Instruction;
+use mosh_core::protocol::wire::MTU_IPV4;
+use mosh_core::protocol::wire::timestamp::timestamp16;
 
 /// One side of a session.
 pub struct UdpPeer {
@@ -135,7 +135,7 @@ impl UdpPeer {
     }
 
     /// Receive statistics of the underlying pipeline.
-    pub fn stats(&self) -> mosh_core::codec::ReceiveStats {
+    pub fn stats(&self) -> mosh_core::protocol::codec::ReceiveStats {
         self.receiver.stats()
     }
 }

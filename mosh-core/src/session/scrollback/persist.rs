@@ -5,8 +5,8 @@
 
 use prost::Message;
 
-use crate::proto::resize::MAX_DIMENSION;
-use crate::proto::scrollback::{LineMessage, RunMessage};
+use crate::protocol::proto::resize::MAX_DIMENSION;
+use crate::protocol::proto::scrollback::{LineMessage, RunMessage};
 use crate::session::{ScreenRow, StyledRun};
 use crate::terminal::{Attributes, Colour, MAX_CELL_TEXT_BYTES, Rendition};
 

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::proto::scrollback::LineMessage;
+use crate::protocol::proto::scrollback::LineMessage;
 use crate::session::ScreenRow;
 use crate::terminal::Row;
 

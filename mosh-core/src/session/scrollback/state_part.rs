@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use crate::proto::DiffError;
-use crate::proto::scrollback::{SCROLLBACK_VERSION, ScrollbackLines};
+use crate::protocol::proto::DiffError;
+use crate::protocol::proto::scrollback::{SCROLLBACK_VERSION, ScrollbackLines};
 use crate::session::ScreenRow;
 
 use super::persist;
@@ -135,7 +135,7 @@ fn line_bytes(line: &ScreenRow) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::scrollback::{LineMessage, RunMessage};
+    use crate::protocol::proto::scrollback::{LineMessage, RunMessage};
 
     fn message(first: u64, count: usize) -> ScrollbackLines {
         ScrollbackLines {

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::constants::TIMESTAMP_ECHO_HOLD_LIMIT;
-use crate::wire::rtt::RttEstimator;
-use crate::wire::timestamp::timestamp16;
+use crate::protocol::wire::rtt::RttEstimator;
+use crate::protocol::wire::timestamp::timestamp16;
 
 /// Our 16-bit clock, the peer's timestamp waiting to be echoed, and the RTT.
 #[derive(Debug, Clone)]

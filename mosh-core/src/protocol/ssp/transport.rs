@@ -20,13 +20,13 @@ use super::constants::{ACTIVE_RETRY_TIMEOUT, CLIENT_MIN_DELAY, SERVER_MIN_DELAY}
 use super::receiver::{StateOutcome, StateReceiver, StateStats};
 use super::sender::{SendTiming, StateSender};
 use super::state::SyncState;
-use crate::codec::{
+use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
+use crate::protocol::codec::{
     Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError, ReceiveStats,
     SendError,
 };
-use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
-use crate::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
-use crate::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
+use crate::protocol::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
+use crate::protocol::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
 
 /// Highest first sequence number a fresh client takes: leaves 2^62 numbers to send.
 const MAX_FIRST_SEQUENCE: u64 = 1 << 62;

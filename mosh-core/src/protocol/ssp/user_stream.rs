@@ -6,7 +6,7 @@ use std::sync::Arc;
 use prost::Message;
 
 use super::state::SyncState;
-use crate::proto::{DiffError, UserEvent, UserMessage, WindowSize};
+use crate::protocol::proto::{DiffError, UserEvent, UserMessage, WindowSize};
 
 /// A version of the user stream.
 ///

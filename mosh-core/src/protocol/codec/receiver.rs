@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use crate::crypto::cipher::{OpenError, SessionCipher};
 use crate::crypto::nonce::{Direction, Role};
-use crate::proto::instruction::{Instruction, InstructionError};
-use crate::wire::compression::{DecompressError, MAX_INSTRUCTION_LEN, decompress};
-use crate::wire::datagram::{Datagram, DatagramError};
-use crate::wire::fragment::FragmentError;
-use crate::wire::reassembly::{Reassembler, ReassemblyError};
+use crate::protocol::proto::instruction::{Instruction, InstructionError};
+use crate::protocol::wire::compression::{DecompressError, MAX_INSTRUCTION_LEN, decompress};
+use crate::protocol::wire::datagram::{Datagram, DatagramError};
+use crate::protocol::wire::fragment::FragmentError;
+use crate::protocol::wire::reassembly::{Reassembler, ReassemblyError};
 
 /// A datagram that was dropped as a whole: nothing in it may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -173,7 +173,7 @@ impl InstructionReceiver {
 
     fn assemble(
         &mut self,
-        fragment: crate::wire::fragment::Fragment,
+        fragment: crate::protocol::wire::fragment::Fragment,
     ) -> Result<Option<Instruction>, AssemblyError> {
         let Some(compressed) = self.reassembler.add(fragment)? else {
             return Ok(None);

@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::{Event, Receipt, SocketId, SyncState, Transmit, Transport};
-use crate::codec::{ReceiveError, SendError};
 use crate::crypto::Role;
+use crate::protocol::codec::{ReceiveError, SendError};
 
 /// A sans-IO endpoint: datagrams and time in, datagrams, socket events and a wake-up
 /// time out. See [`Transport`] for the meaning of each call.

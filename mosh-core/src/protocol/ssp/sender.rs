@@ -11,7 +11,7 @@ use super::constants::{
     SILENT_PEER_PROBE_INTERVAL,
 };
 use super::state::SyncState;
-use crate::proto::SHUTDOWN_STATE_NUM;
+use crate::protocol::proto::SHUTDOWN_STATE_NUM;
 
 /// One state we sent.
 #[derive(Debug, Clone)]
@@ -468,7 +468,7 @@ impl<S: SyncState> StateSender<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssp::UserStream;
+    use crate::protocol::ssp::UserStream;
 
     const MS: Duration = Duration::from_millis(1);
 

@@ -7,7 +7,7 @@ use super::constants::{
     MAX_RECEIVED_STATES_BYTES, RECEIVED_STATES_FLOOD_INTERVAL, RECEIVED_STATES_FLOOD_LIMIT,
 };
 use super::state::SyncState;
-use crate::proto::Instruction;
+use crate::protocol::proto::Instruction;
 
 #[derive(Debug, Clone)]
 struct ReceivedState<S> {
@@ -146,7 +146,7 @@ impl<S: SyncState> StateReceiver<S> {
         defer_new: bool,
     ) -> StateOutcome {
         let new_newest = instruction.new_num > self.newest_num()
-            && instruction.new_num != crate::proto::SHUTDOWN_STATE_NUM;
+            && instruction.new_num != crate::protocol::proto::SHUTDOWN_STATE_NUM;
         let outcome = if defer_new && new_newest {
             StateOutcome::Deferred
         } else {
@@ -240,8 +240,8 @@ impl<S: SyncState> StateReceiver<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::PROTOCOL_VERSION;
-    use crate::ssp::UserStream;
+    use crate::protocol::proto::PROTOCOL_VERSION;
+    use crate::protocol::ssp::UserStream;
 
     fn instruction(old_num: u64, new_num: u64, throwaway_num: u64, keys: &[u8]) -> Instruction {
         let base = UserStream::new();
@@ -348,7 +348,7 @@ mod tests {
             r.receive_unless(now, &instruction(0, 1, 0, b"a"), true),
             StateOutcome::Late
         );
-        let shutdown = instruction(2, crate::proto::SHUTDOWN_STATE_NUM, 0, b"");
+        let shutdown = instruction(2, crate::protocol::proto::SHUTDOWN_STATE_NUM, 0, b"");
         assert!(matches!(
             r.receive_unless(now, &shutdown, true),
             StateOutcome::Newest { .. }

@@ -4,7 +4,7 @@
 //!
 //! RTT-derived quantities (SRTT/RTTVAR initial values, the RTO and send-interval
 //! clamps, the 5000 ms sample cutoff) live with the estimator in
-//! [`crate::wire::rtt`]; the MTUs live with the fragmenter in [`crate::wire`].
+//! [`crate::protocol::wire::rtt`]; the MTUs live with the fragmenter in [`crate::protocol::wire`].
 
 use std::time::Duration;
 

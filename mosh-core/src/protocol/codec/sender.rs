@@ -6,10 +6,10 @@ use prost::Message;
 
 use crate::crypto::cipher::SessionCipher;
 use crate::crypto::nonce::{Role, SeqCounter, SeqExhausted, SeqOutOfRange};
-use crate::proto::instruction::Instruction;
-use crate::wire::compression::{Compressor, MAX_INSTRUCTION_LEN};
-use crate::wire::datagram::{Datagram, DatagramBuildError};
-use crate::wire::fragmenter::{FragmentationError, Fragmenter};
+use crate::protocol::proto::instruction::Instruction;
+use crate::protocol::wire::compression::{Compressor, MAX_INSTRUCTION_LEN};
+use crate::protocol::wire::datagram::{Datagram, DatagramBuildError};
+use crate::protocol::wire::fragmenter::{FragmentationError, Fragmenter};
 
 /// Why an instruction could not be turned into datagrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

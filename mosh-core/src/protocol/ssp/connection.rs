@@ -13,7 +13,7 @@ use super::constants::{
     MAX_CLIENT_SOCKETS, OLD_SOCKET_LIFETIME, PORT_HOP_INTERVAL, SERVER_ASSOCIATION_TIMEOUT,
 };
 use crate::crypto::Role;
-use crate::wire::{MTU_FALLBACK, MTU_IPV4, MTU_IPV6};
+use crate::protocol::wire::{MTU_FALLBACK, MTU_IPV4, MTU_IPV6};
 
 /// Names one of the driver's UDP sockets. The client's ids grow with every new
 /// socket; the server uses [`SocketId::SERVER`] for its one socket.
