@@ -9,48 +9,17 @@
 
 mod common;
 
-use std::net::{SocketAddr, UdpSocket};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::start_our_server;
-use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::protocol::ssp::{SocketId, Transport, UserStream};
-use mosh_core::session::TerminalState;
+use common::{HandClient, start_our_server_running};
 
 const KEYS: usize = 30;
 
 #[test]
 fn keys_are_acknowledged_promptly_through_a_flood() {
-    let server = start_our_server(
-        &[
-            "new",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            "0",
-            "--",
-            "/bin/sh",
-            "-c",
-            "exec seq 999999999",
-        ],
-        &[],
-    );
-    let address: SocketAddr = format!("127.0.0.1:{}", server.port).parse().unwrap();
-    let key = SessionKey::parse(&server.key).unwrap();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_millis(1)))
-        .unwrap();
+    let server = start_our_server_running("exec seq 999999999");
+    let mut client = HandClient::new(server.port, &server.key, Duration::from_millis(1));
     let start = Instant::now();
-    let mut client: Transport<UserStream, TerminalState> = Transport::client(
-        Arc::new(SessionCipher::new(&key)),
-        UserStream::new(),
-        TerminalState::blank(80, 24),
-        address,
-        start,
-    );
-    let mut buf = vec![0u8; 65_536];
     let mut frames = 0usize;
     let mut waits = Vec::new();
     // (state number, when its datagram left) of the key not yet acknowledged.
@@ -63,31 +32,24 @@ fn keys_are_acknowledged_promptly_through_a_flood() {
             "only {} of {KEYS} keys acknowledged ({frames} frames received)",
             waits.len()
         );
-        if let Ok((len, from)) = socket.recv_from(&mut buf) {
-            let now = Instant::now();
-            if client.receive(now, &buf[..len], from, SocketId(0)).is_ok() {
-                frames += 1;
-            }
-            if let Some((num, sent)) = pending
-                && client.acknowledged_num() >= num
-            {
-                waits.push(now - sent);
-                pending = None;
-            }
+        if client.receive_one() {
+            frames += 1;
         }
         let now = Instant::now();
+        if let Some((num, sent)) = pending
+            && client.transport.acknowledged_num() >= num
+        {
+            waits.push(now - sent);
+            pending = None;
+        }
         if pending.is_none() && !key_typed && now >= next_key && frames > 50 {
-            client.current_mut().push_keys(b"x");
+            client.transport.current_mut().push_keys(b"x");
             key_typed = true;
             next_key = now + Duration::from_millis(100);
         }
-        let before = client.last_sent_state_num();
-        while let Some(transmit) = client.poll_transmit(now).unwrap() {
-            socket
-                .send_to(&transmit.payload, transmit.destination)
-                .unwrap();
-        }
-        let sent = client.last_sent_state_num();
+        let before = client.transport.last_sent_state_num();
+        client.send_due();
+        let sent = client.transport.last_sent_state_num();
         if key_typed && sent > before {
             pending = Some((sent, now));
             key_typed = false;

@@ -8,16 +8,11 @@
 
 mod common;
 
-use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{ServerProcess, our_server, server_process::start_server, stock};
-use mosh_core::crypto::{SessionCipher, SessionKey};
-use mosh_core::protocol::ssp::{SocketId, Transport, UserStream};
-use mosh_core::session::TerminalState;
+use common::{HandClient, ServerProcess, our_server, server_process::start_server, stock};
 
 /// The program's life: past the 30 s after which a quiet client counts as detached.
 const PROGRAM: &str = "sleep 42";
@@ -53,42 +48,15 @@ fn wait_for(pid: u32, expected: Option<&str>, within: Duration) -> Duration {
     }
 }
 
-/// Attaches a client by hand for `attached`, then leaves it silent.
-fn attach_briefly(port: u16, key: &str, attached: Duration) {
-    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let key = SessionKey::parse(key).unwrap();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_millis(10)))
-        .unwrap();
-    let start = Instant::now();
-    let mut client: Transport<UserStream, TerminalState> = Transport::client(
-        Arc::new(SessionCipher::new(&key)),
-        UserStream::new(),
-        TerminalState::blank(80, 24),
-        address,
-        start,
-    );
-    let mut buf = vec![0u8; 65_536];
-    while start.elapsed() < attached {
-        if let Ok((len, from)) = socket.recv_from(&mut buf) {
-            let _ = client.receive(Instant::now(), &buf[..len], from, SocketId(0));
-        }
-        while let Some(transmit) = client.poll_transmit(Instant::now()).unwrap() {
-            socket
-                .send_to(&transmit.payload, transmit.destination)
-                .unwrap();
-        }
-    }
-}
-
 /// The steps, for one server; returns when each change showed (after its cause).
 fn walk_through(server: ServerProcess) -> [Duration; 3] {
     let pid = server.pid;
     wait_for(pid, Some(&format!("mosh [{pid}]")), Duration::from_secs(5));
     let attached = Duration::from_secs(4);
     let (port, key) = (server.port, server.key.clone());
-    let attaching = std::thread::spawn(move || attach_briefly(port, &key, attached));
+    let attaching = std::thread::spawn(move || {
+        HandClient::new(port, &key, Duration::from_millis(10)).talk_for(attached)
+    });
     let shown_attached = wait_for(
         pid,
         Some(&format!("127.0.0.1 via mosh [{pid}]")),

@@ -10,7 +10,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{send_signal, start_our_server};
+use common::{send_signal, start_our_server_running};
 use mosh_core::crypto::SessionKey;
 use mosh_core::runtime::{
     SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions,
@@ -34,20 +34,7 @@ fn resident_kib(pid: u32) -> u64 {
 
 #[test]
 fn input_for_a_program_that_does_not_read_waits_on_the_client() {
-    let server = start_our_server(
-        &[
-            "new",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            "0",
-            "--",
-            "/bin/sh",
-            "-c",
-            "stty raw -echo; sleep 600",
-        ],
-        &[],
-    );
+    let server = start_our_server_running("stty raw -echo; sleep 600");
     let handle = SessionHandle::connect(
         SessionConfig {
             host: "127.0.0.1".into(),

@@ -22,6 +22,11 @@ pub mod server_process;
 #[allow(unused_imports)] // not every test binary uses every helper
 pub use server_process::ServerProcess;
 
+pub mod hand_client;
+
+#[allow(unused_imports)] // not every test binary uses every helper
+pub use hand_client::HandClient;
+
 #[path = "../../../mosh-core/tests/common/proxy_thread.rs"]
 pub mod proxy_thread;
 
@@ -36,6 +41,24 @@ pub fn our_server() -> PathBuf {
 /// Runs our `mosh-server ARGS` with `/bin/sh` conventions and parses its output.
 pub fn start_our_server(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
     server_process::start_server(&our_server(), args, env)
+}
+
+/// Starts our server on loopback running `sh -c COMMAND`.
+pub fn start_our_server_running(command: &str) -> ServerProcess {
+    start_our_server(
+        &[
+            "new",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            "0",
+            "--",
+            "/bin/sh",
+            "-c",
+            command,
+        ],
+        &[],
+    )
 }
 
 /// The shell command for a tmux pane running the stock client against `ip` `port`.
