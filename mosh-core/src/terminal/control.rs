@@ -1,56 +1,12 @@
-//! C0/C1 controls and ESC sequences (terminal.md §6.3, §6.4).
+//! The longer C0/C1 and ESC functions (terminal.md §6.3, §6.4): cursor save and
+//! restore, the alignment pattern, tab movement. `action.rs` decodes them and
+//! `perform.rs` calls these.
 
 use super::framebuffer::Framebuffer;
 
 impl Framebuffer {
-    /// Executes a control code point.
-    pub(crate) fn execute_control(&mut self, c: char) {
-        match u32::from(c) {
-            0x07 => {
-                self.bell_count += 1;
-                self.ds.pending_wrap = false;
-            }
-            0x08 => self.move_col_by(-1),
-            // HT keeps pending wrap.
-            0x09 => self.tab_forward(1),
-            0x0A..=0x0C | 0x84 => self.line_feed(1),
-            0x0D => self.move_col_to(0),
-            0x85 => {
-                self.move_col_to(0);
-                self.line_feed(1);
-            }
-            0x88 => {
-                let col = self.ds.cursor_col;
-                self.ds.tabs[col] = true;
-                self.ds.pending_wrap = false;
-            }
-            0x8D => self.line_feed(-1),
-            _ => self.ds.pending_wrap = false,
-        }
-    }
-
-    /// Dispatches `ESC` + collected + final.
-    pub(crate) fn esc_dispatch(&mut self, collected: &[u8], final_char: char) {
-        let f = u32::from(final_char);
-        if collected.is_empty() && (0x40..=0x5F).contains(&f) {
-            // ESC D = IND, ESC E = NEL, ESC H = HTS, ESC M = RI, ESC \ = ST …
-            if let Some(c1) = char::from_u32(f + 0x40) {
-                self.execute_control(c1);
-            }
-            return;
-        }
-        self.ds.pending_wrap = false;
-        match (collected, final_char) {
-            (b"", '7') => self.save_cursor(),
-            (b"", '8') => self.restore_cursor(),
-            (b"", 'c') => self.reset_all(),
-            (b"#", '8') => self.screen_alignment(),
-            _ => {}
-        }
-    }
-
     /// DECSC.
-    fn save_cursor(&mut self) {
+    pub(super) fn save_cursor(&mut self) {
         let ds = &mut self.ds;
         ds.saved.row = ds.cursor_row;
         ds.saved.col = ds.cursor_col;
@@ -60,7 +16,7 @@ impl Framebuffer {
     }
 
     /// DECRC: restores, then clamps into the limits of the restored origin mode.
-    fn restore_cursor(&mut self) {
+    pub(super) fn restore_cursor(&mut self) {
         let saved = self.ds.saved;
         self.ds.pen = saved.pen;
         self.ds.autowrap = saved.autowrap;
@@ -69,7 +25,7 @@ impl Framebuffer {
     }
 
     /// DECALN: every cell reset with the pen background, then filled with `E`.
-    fn screen_alignment(&mut self) {
+    pub(super) fn screen_alignment(&mut self) {
         let pen = self.ds.pen;
         for row in 0..self.ds.height {
             for cell in self.row_mut(row).cells_mut() {

@@ -1,79 +1,11 @@
-//! CSI functions (terminal.md §6.5).
+//! The longer CSI functions (terminal.md §6.5); `action.rs` decodes them and
+//! `perform.rs` calls these.
 
 use super::framebuffer::Framebuffer;
 use super::parser::Params;
 
 impl Framebuffer {
-    /// Dispatches a CSI sequence; replies to the host (DA, DSR) go to `replies`.
-    pub(crate) fn csi_dispatch(
-        &mut self,
-        params: &Params,
-        collected: &[u8],
-        final_char: char,
-        replies: &mut Vec<u8>,
-    ) {
-        // Counts are clamped to the screen: identical results, bounded work.
-        let count = |n: usize| usize::from(params.get(n, 1));
-        match (collected, final_char) {
-            (b"", 'm') => self.select_graphic_rendition(params),
-            (b"?", 'h') => self.set_private_modes(params, true),
-            (b"?", 'l') => self.set_private_modes(params, false),
-            (b"", 'I') => self.tab_forward(count(0)),
-            (b"", 'Z') => self.tab_backward(count(0)),
-            (b"", 'g') => self.clear_tabs(params.get(0, 0)),
-            _ => {
-                self.ds.pending_wrap = false;
-                match (collected, final_char) {
-                    (b"", 'A') => self.move_row_by(-(count(0) as isize)),
-                    (b"", 'B') => self.move_row_by(count(0) as isize),
-                    (b"", 'C') => self.move_col_by(count(0) as isize),
-                    (b"", 'D') => self.move_col_by(-(count(0) as isize)),
-                    (b"", 'H' | 'f') => {
-                        self.ds.cursor_col = count(1) - 1;
-                        self.move_row_to(count(0) - 1);
-                    }
-                    (b"", 'd') => self.move_row_to(count(0) - 1),
-                    (b"", 'G' | '`') => self.move_col_to(count(0) - 1),
-                    (b"", 'J') => self.erase_display(params.get(0, 0)),
-                    (b"", 'K') => self.erase_line(params.get(0, 0)),
-                    (b"", 'X') => {
-                        let (row, col) = self.cursor();
-                        self.erase_cells(row, col, col.saturating_add(count(0)));
-                    }
-                    (b"", '@') => {
-                        let (row, col) = self.cursor();
-                        let pen = self.ds.pen;
-                        self.row_mut(row).insert_cells(col, count(0), pen);
-                    }
-                    (b"", 'P') => {
-                        let (row, col) = self.cursor();
-                        let pen = self.ds.pen;
-                        self.row_mut(row).delete_cells(col, count(0), pen);
-                    }
-                    (b"", 'L') => {
-                        self.insert_lines_at(self.ds.cursor_row, count(0));
-                        self.move_col_to(0);
-                    }
-                    (b"", 'M') => {
-                        self.delete_lines_at(self.ds.cursor_row, count(0));
-                        self.move_col_to(0);
-                    }
-                    (b"", 'S') => self.scroll_up(count(0)),
-                    (b"", 'T') => self.scroll_down(count(0)),
-                    (b"", 'r') => self.set_scroll_region(params),
-                    (b"", 'h') => self.set_ansi_modes(params, true),
-                    (b"", 'l') => self.set_ansi_modes(params, false),
-                    (b"!", 'p') => self.soft_reset(),
-                    (b"", 'c') => replies.extend_from_slice(b"\x1b[?62c"),
-                    (b">", 'c') => replies.extend_from_slice(b"\x1b[>1;10;0c"),
-                    (b"", 'n') => self.device_status(params.get(0, 0), replies),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    fn erase_display(&mut self, mode: u16) {
+    pub(super) fn erase_display(&mut self, mode: u16) {
         let (row, col) = self.cursor();
         match mode {
             0 => {
@@ -97,7 +29,7 @@ impl Framebuffer {
         }
     }
 
-    fn erase_line(&mut self, mode: u16) {
+    pub(super) fn erase_line(&mut self, mode: u16) {
         let (row, col) = self.cursor();
         match mode {
             0 => self.erase_cells(row, col, self.ds.width),
@@ -107,7 +39,7 @@ impl Framebuffer {
         }
     }
 
-    fn clear_tabs(&mut self, mode: u16) {
+    pub(super) fn clear_tabs(&mut self, mode: u16) {
         match mode {
             0 => {
                 let col = self.ds.cursor_col;
@@ -122,7 +54,7 @@ impl Framebuffer {
     }
 
     /// DECSTBM; the checks use the raw parameter values (terminal.md §6.5).
-    fn set_scroll_region(&mut self, params: &Params) {
+    pub(super) fn set_scroll_region(&mut self, params: &Params) {
         let height = self.ds.height;
         let top = usize::from(params.get(0, 1));
         let bottom = usize::from(params.get(1, height.min(65_535) as u16));
@@ -136,7 +68,7 @@ impl Framebuffer {
     }
 
     /// DECSTR.
-    fn soft_reset(&mut self) {
+    pub(super) fn soft_reset(&mut self) {
         let ds = &mut self.ds;
         ds.insert = false;
         ds.origin = false;
@@ -148,7 +80,7 @@ impl Framebuffer {
         ds.saved = super::state::SavedCursor::initial();
     }
 
-    fn device_status(&mut self, kind: u16, replies: &mut Vec<u8>) {
+    pub(super) fn device_status(&mut self, kind: u16, replies: &mut Vec<u8>) {
         match kind {
             5 => replies.extend_from_slice(b"\x1b[0n"),
             6 => {

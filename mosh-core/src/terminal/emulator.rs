@@ -1,7 +1,9 @@
-//! The emulator: UTF-8 decoder → parser → framebuffer (terminal.md §1–§8).
+//! The emulator: UTF-8 decoder → parser → typed actions → framebuffer (terminal.md
+//! §1–§8).
 
 use std::sync::Arc;
 
+use super::action;
 use super::framebuffer::Framebuffer;
 use super::parser::{Params, Parser, Perform};
 use super::row::Row;
@@ -33,17 +35,18 @@ impl Perform for Target {
     }
 
     fn execute(&mut self, c: char) {
-        self.fb.execute_control(c);
+        self.fb.perform(action::control(c), &mut self.replies);
     }
 
     fn esc_dispatch(&mut self, collected: &[u8], final_char: char) {
-        self.fb.esc_dispatch(collected, final_char);
+        self.fb
+            .perform(action::escape(collected, final_char), &mut self.replies);
     }
 
     fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char) {
         let mut replies = std::mem::take(&mut self.replies);
         self.fb
-            .csi_dispatch(params, collected, final_char, &mut replies);
+            .perform(action::csi(params, collected, final_char), &mut replies);
         if replies.len() > MAX_PENDING_REPLY_BYTES {
             replies.truncate(MAX_PENDING_REPLY_BYTES);
         }

@@ -7,9 +7,13 @@
 //!   (cheap clones: rows are shared) and sends [`new_frame`]`(true, client_has, now)`.
 //! - The client applies host bytes by feeding them to its own [`Emulator`] holding a
 //!   copy of the base state, and may paint a real terminal with a [`Display`].
+//! - Inside the emulator, bytes go UTF-8 decoder → parser (`parser.rs`: raw
+//!   sequences) → typed actions (`action.rs`: every control function decoded in one
+//!   place) → framebuffer (`perform.rs`: every action carried out in one place).
 //! - [`keyboard`] holds the server's arrow-key translation and the client's key and
 //!   paste encodings.
 
+mod action;
 mod cell;
 mod control;
 mod csi;
@@ -20,6 +24,7 @@ pub mod keyboard;
 mod modes;
 mod osc;
 pub(crate) mod parser;
+mod perform;
 mod print;
 mod rendition;
 mod resize;

@@ -28,11 +28,6 @@ impl SavedCursor {
     }
 }
 
-/// Mouse reporting modes that are forwarded to the client (DEC private mode numbers).
-pub(super) const MOUSE_REPORTING_MODES: [u16; 5] = [9, 1000, 1001, 1002, 1003];
-/// Mouse encodings that are forwarded to the client (DEC private mode numbers).
-pub(super) const MOUSE_ENCODING_MODES: [u16; 3] = [1005, 1006, 1015];
-
 /// Everything about the screen that is not cell content.
 #[derive(Clone, Debug)]
 pub(crate) struct DrawState {
@@ -57,11 +52,11 @@ pub(crate) struct DrawState {
     pub(crate) cursor_visible: bool,
     pub(crate) reverse_video: bool,
     pub(crate) bracketed_paste: bool,
-    /// 0 = none, else one of [`MOUSE_REPORTING_MODES`].
+    /// 0 = none, else one of [`MOUSE_REPORTING_MODES`](super::modes::MOUSE_REPORTING_MODES).
     pub(crate) mouse_reporting: u16,
     pub(crate) mouse_focus: bool,
     pub(crate) mouse_alternate_scroll: bool,
-    /// 0 = default, else one of [`MOUSE_ENCODING_MODES`].
+    /// 0 = default, else one of [`MOUSE_ENCODING_MODES`](super::modes::MOUSE_ENCODING_MODES).
     pub(crate) mouse_encoding: u16,
     pub(crate) application_cursor_keys: bool,
 }

@@ -5,6 +5,7 @@
 mod rows;
 mod tracker;
 
+use super::modes::{DecMode, MOUSE_ENCODING_RESETS, MOUSE_REPORTING_RESETS};
 use std::sync::Arc;
 
 use super::framebuffer::Framebuffer;
@@ -120,7 +121,7 @@ impl Display {
             write_osc(out, "52;c;", &next.clipboard);
         }
         if !initialized || last.ds.reverse_video != next.ds.reverse_video {
-            write_mode(out, 5, next.ds.reverse_video);
+            write_mode(out, DecMode::ReverseVideo.number(), next.ds.reverse_video);
         }
         let (width, height) = (next.width(), next.height());
         let resized = width != last.width() || height != last.height();
@@ -176,26 +177,35 @@ impl Display {
             t.move_to(cursor.0, cursor.1);
         }
         if !initialized || t.visible != next.ds.cursor_visible {
-            write_mode(t.out, 25, next.ds.cursor_visible);
+            write_mode(
+                t.out,
+                DecMode::CursorVisible.number(),
+                next.ds.cursor_visible,
+            );
         }
         t.set_pen(next.ds.pen, !initialized);
         let (l, n) = (&last.ds, &next.ds);
         if !initialized || l.bracketed_paste != n.bracketed_paste {
-            write_mode(out, 2004, n.bracketed_paste);
+            write_mode(out, DecMode::BracketedPaste.number(), n.bracketed_paste);
         }
         if !initialized || l.mouse_reporting != n.mouse_reporting {
             switch_mode_group(
                 out,
                 l.mouse_reporting,
                 n.mouse_reporting,
-                &[1003, 1002, 1001, 1000],
+                &MOUSE_REPORTING_RESETS,
             );
         }
         if !initialized || l.mouse_focus != n.mouse_focus {
-            write_mode(out, 1004, n.mouse_focus);
+            write_mode(out, DecMode::MouseFocusEvents.number(), n.mouse_focus);
         }
         if !initialized || l.mouse_encoding != n.mouse_encoding {
-            switch_mode_group(out, l.mouse_encoding, n.mouse_encoding, &[1015, 1006, 1005]);
+            switch_mode_group(
+                out,
+                l.mouse_encoding,
+                n.mouse_encoding,
+                &MOUSE_ENCODING_RESETS,
+            );
         }
     }
 }
