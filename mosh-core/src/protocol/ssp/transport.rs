@@ -465,7 +465,9 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
 
     /// Makes the chaff deterministic, drawn from `seed`, so that a simulation with
     /// the same inputs sends datagrams of the same sizes (fragment counts depend on
-    /// them). For tests only: predictable chaff no longer hides lengths.
+    /// them). For tests only (feature `test-hooks`): predictable chaff no longer
+    /// hides lengths.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn use_seeded_chaff(&mut self, seed: u64) {
         self.chaff_seed = Some(seed | 1);
     }
