@@ -60,7 +60,7 @@ impl Pair {
                 moved = true;
                 let receipt = self
                     .server
-                    .receive(
+                    .handle_datagram(
                         self.now,
                         &transmit.payload,
                         self.client_addr,
@@ -76,7 +76,7 @@ impl Pair {
             while let Some(transmit) = self.server.poll_transmit(self.now).unwrap() {
                 moved = true;
                 self.client
-                    .receive(
+                    .handle_datagram(
                         self.now,
                         &transmit.payload,
                         transmit.destination,

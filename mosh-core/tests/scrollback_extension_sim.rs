@@ -53,7 +53,7 @@ impl SimClient for ClientSession {
         out
     }
     fn deliver(&mut self, now: Instant, payload: &[u8], socket: SocketId) {
-        let _ = self.receive(now, payload, server_addr(), socket);
+        let _ = self.handle_datagram(now, payload, server_addr(), socket);
     }
     fn wake(&self) -> Option<Instant> {
         self.poll_timeout()
@@ -72,7 +72,7 @@ impl SimClient for PlainClient {
         out
     }
     fn deliver(&mut self, now: Instant, payload: &[u8], socket: SocketId) {
-        let _ = self.receive(now, payload, server_addr(), socket);
+        let _ = self.handle_datagram(now, payload, server_addr(), socket);
     }
     fn wake(&self) -> Option<Instant> {
         self.poll_timeout()
@@ -163,7 +163,9 @@ impl<C: SimClient> Sim<C> {
             }
             let (to_server, payload, socket) = self.flight.remove(&key).unwrap();
             if to_server {
-                let _ = self.server.receive(self.now, &payload, client_addr(socket));
+                let _ = self
+                    .server
+                    .handle_datagram(self.now, &payload, client_addr(socket));
             } else {
                 self.client.deliver(self.now, &payload, socket);
             }

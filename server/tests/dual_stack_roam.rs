@@ -65,7 +65,7 @@ fn run_until_line(
         socket.set_read_timeout(Some(wait)).unwrap();
         if let Ok((len, from)) = socket.recv_from(&mut buf) {
             heard_from.push(from);
-            let _ = client.receive(Instant::now(), &buf[..len], from, socket_id);
+            let _ = client.handle_datagram(Instant::now(), &buf[..len], from, socket_id);
         }
     }
 }

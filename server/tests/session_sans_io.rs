@@ -68,16 +68,18 @@ impl Pair {
             if self.client_alive {
                 while let Some(t) = self.client.poll_transmit(self.now).unwrap() {
                     self.server_bound.push(t.payload.clone());
-                    let _ = self.server.receive(self.now, &t.payload, self.client_from);
+                    let _ = self
+                        .server
+                        .handle_datagram(self.now, &t.payload, self.client_from);
                     moved = true;
                 }
             }
             while let Some(t) = self.server.poll_transmit(self.now).unwrap() {
                 self.last_destination = Some(t.destination);
                 if self.client_alive {
-                    let _ = self
-                        .client
-                        .receive(self.now, &t.payload, server_addr(), t.socket);
+                    let _ =
+                        self.client
+                            .handle_datagram(self.now, &t.payload, server_addr(), t.socket);
                 }
                 moved = true;
             }
@@ -388,7 +390,7 @@ fn garbage_wrong_keys_and_replays_are_dropped_and_counted() {
         let bytes = garbage(len);
         assert!(
             pair.server
-                .receive(pair.now, &bytes, client_addr())
+                .handle_datagram(pair.now, &bytes, client_addr())
                 .is_err()
         );
     }
@@ -405,13 +407,17 @@ fn garbage_wrong_keys_and_replays_are_dropped_and_counted() {
     let evil: SocketAddr = "127.0.0.9:666".parse().unwrap();
     let mut wrong_key = 0;
     while let Some(t) = stranger.poll_transmit(pair.now).unwrap() {
-        assert!(pair.server.receive(pair.now, &t.payload, evil).is_err());
+        assert!(
+            pair.server
+                .handle_datagram(pair.now, &t.payload, evil)
+                .is_err()
+        );
         wrong_key += 1;
     }
     // Replays of everything the real client sent, from another address.
     let replays = pair.server_bound.clone();
     for datagram in &replays {
-        let _ = pair.server.receive(pair.now, datagram, evil);
+        let _ = pair.server.handle_datagram(pair.now, datagram, evil);
     }
 
     let after = pair.server.stats();
@@ -465,7 +471,7 @@ fn the_server_follows_the_client_across_address_families() {
 
     // A replay of an old datagram from the old address does not pull it back.
     let old = pair.server_bound[0].clone();
-    let _ = pair.server.receive(pair.now, &old, mapped);
+    let _ = pair.server.handle_datagram(pair.now, &old, mapped);
     assert_eq!(pair.server.transport().remote_address(), Some(v6));
 }
 

@@ -72,7 +72,7 @@ pub fn run(data: &[u8]) {
             continue;
         };
         for datagram in datagrams {
-            let _ = client.receive(now, &datagram, server, SocketId(0));
+            let _ = client.handle_datagram(now, &datagram, server, SocketId(0));
         }
         // The session's own sending and timers run too.
         while let Ok(Some(_)) = client.poll_transmit(now) {}

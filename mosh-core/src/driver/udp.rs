@@ -276,7 +276,7 @@ impl<E: Endpoint> UdpDriver<E> {
                 let payload = &self.buf[..len];
                 match self
                     .transport
-                    .receive(Instant::now(), payload, from, socket)
+                    .handle_datagram(Instant::now(), payload, from, socket)
                 {
                     Ok(receipt) => Step::Received(receipt),
                     Err(error) => Step::Dropped(error),

@@ -311,7 +311,11 @@ mod tests {
         let (mut session, mut display) = start(t0);
         let forged = [0x5au8; 60];
         let from = "127.0.0.1:60799".parse().unwrap();
-        assert!(session.receive(t0, &forged, from, SocketId(0)).is_err());
+        assert!(
+            session
+                .handle_datagram(t0, &forged, from, SocketId(0))
+                .is_err()
+        );
         assert_eq!(
             row0(display.frame(&session, t0)),
             "mosh: Crypto exception: Packet failed integrity check. [To quit: Ctrl-^ .]"
@@ -323,7 +327,11 @@ mod tests {
         // A lasting message (the escape-key help) is not replaced.
         let mut escape = EscapeKeyFilter::new(EscapeKeyConfig::default());
         display.typed(&session, &mut escape, b"\x1e", t0);
-        assert!(session.receive(t0, &forged, from, SocketId(0)).is_err());
+        assert!(
+            session
+                .handle_datagram(t0, &forged, from, SocketId(0))
+                .is_err()
+        );
         assert!(row0(display.frame(&session, t0)).starts_with("mosh: Commands:"));
     }
 

@@ -504,14 +504,16 @@ impl ClientSession {
 }
 
 impl Endpoint for ClientSession {
-    fn receive(
+    fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
         from: SocketAddr,
         socket: SocketId,
     ) -> Result<Receipt, ReceiveError> {
-        let receipt = self.transport.receive(now, datagram, from, socket)?;
+        let receipt = self
+            .transport
+            .handle_datagram(now, datagram, from, socket)?;
         if receipt.new_remote_state() {
             self.after_receive();
         }

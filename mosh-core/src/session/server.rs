@@ -119,7 +119,7 @@ impl ServerSession {
     }
 
     /// Processes one datagram from `from`; unauthentic ones are dropped and counted.
-    pub fn receive(
+    pub fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
@@ -127,7 +127,7 @@ impl ServerSession {
     ) -> Result<Receipt, ReceiveError> {
         let receipt = self
             .transport
-            .receive(now, datagram, from, SocketId::SERVER)?;
+            .handle_datagram(now, datagram, from, SocketId::SERVER)?;
         if receipt.new_remote_state() {
             self.attached_once = true;
             self.apply_user_events(now);
@@ -419,14 +419,14 @@ impl ServerSession {
 }
 
 impl Endpoint for ServerSession {
-    fn receive(
+    fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
         from: SocketAddr,
         _socket: SocketId,
     ) -> Result<Receipt, ReceiveError> {
-        ServerSession::receive(self, now, datagram, from)
+        ServerSession::handle_datagram(self, now, datagram, from)
     }
 
     fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {

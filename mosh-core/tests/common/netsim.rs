@@ -533,10 +533,12 @@ impl Sim {
     fn deliver(&mut self, packet: Packet) {
         match packet.to {
             Side::Server => {
-                let Ok(receipt) =
-                    self.server
-                        .receive(self.now, &packet.payload, packet.from, SocketId::SERVER)
-                else {
+                let Ok(receipt) = self.server.handle_datagram(
+                    self.now,
+                    &packet.payload,
+                    packet.from,
+                    SocketId::SERVER,
+                ) else {
                     return;
                 };
                 if receipt.new_remote_state() {
@@ -564,7 +566,7 @@ impl Sim {
                 };
                 let _ = self
                     .client
-                    .receive(self.now, &packet.payload, packet.from, socket);
+                    .handle_datagram(self.now, &packet.payload, packet.from, socket);
             }
         }
     }

@@ -45,7 +45,7 @@ impl HandClient {
             return false;
         };
         self.transport
-            .receive(Instant::now(), &self.buf[..len], from, SocketId(0))
+            .handle_datagram(Instant::now(), &self.buf[..len], from, SocketId(0))
             .is_ok()
     }
 

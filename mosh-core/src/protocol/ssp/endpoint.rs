@@ -12,7 +12,7 @@ use crate::protocol::codec::{ReceiveError, SendError};
 /// time out. See [`Transport`] for the meaning of each call.
 pub trait Endpoint {
     /// Processes one datagram that arrived from `from` on `socket`.
-    fn receive(
+    fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
@@ -39,14 +39,14 @@ pub trait Endpoint {
 }
 
 impl<L: SyncState, R: SyncState> Endpoint for Transport<L, R> {
-    fn receive(
+    fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
         from: SocketAddr,
         socket: SocketId,
     ) -> Result<Receipt, ReceiveError> {
-        Transport::receive(self, now, datagram, from, socket)
+        Transport::handle_datagram(self, now, datagram, from, socket)
     }
 
     fn poll_transmit(&mut self, now: Instant) -> Result<Option<Transmit>, SendError> {

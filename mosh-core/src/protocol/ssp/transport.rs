@@ -2,7 +2,7 @@
 //! in, datagrams to send and the next wake-up time go out (protocol.md §4–§13).
 //!
 //! The caller's loop, whatever drives it (tokio, a simulator, an app runtime):
-//! 1. feed every arriving datagram to [`Transport::receive`], and change the local
+//! 1. feed every arriving datagram to [`Transport::handle_datagram`], and change the local
 //!    state through [`Transport::current_mut`];
 //! 2. call [`Transport::poll_transmit`] until it returns `None`, sending each datagram
 //!    from the socket it names, and handle [`Transport::poll_event`]s (open or close
@@ -79,7 +79,7 @@ pub struct TransportStats {
     pub bytes_sent: u64,
     /// Instructions sent (a multi-fragment one counts once).
     pub instructions_sent: u64,
-    /// Datagrams given to [`Transport::receive`], authentic or not.
+    /// Datagrams given to [`Transport::handle_datagram`], authentic or not.
     pub datagrams_received: u64,
     /// Their UDP payload bytes.
     pub bytes_received: u64,
@@ -307,7 +307,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
     /// Datagrams that fail authentication or carry our own direction are dropped and
     /// counted, and change nothing. A late datagram's content is used, but it moves
     /// neither the clock echo, the RTT, the last-heard time nor the peer address.
-    pub fn receive(
+    pub fn handle_datagram(
         &mut self,
         now: Instant,
         datagram: &[u8],
