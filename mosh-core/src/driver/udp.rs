@@ -180,6 +180,12 @@ impl<E: Endpoint> UdpDriver<E> {
     /// Sends whatever the transport has due and applies its socket events. Call
     /// after changing the local state.
     pub fn flush(&mut self) -> io::Result<()> {
+        self.flush_counting().map(drop)
+    }
+
+    /// [`UdpDriver::flush`], returning how many datagrams the endpoint handed out.
+    fn flush_counting(&mut self) -> io::Result<usize> {
+        let mut handed_out = 0;
         loop {
             self.apply_events()?;
             let Some(transmit) = self
@@ -189,6 +195,7 @@ impl<E: Endpoint> UdpDriver<E> {
             else {
                 break;
             };
+            handed_out += 1;
             let socket = self.sockets.iter().find(|open| open.id == transmit.socket);
             let Some(socket) = socket else {
                 // A socket that failed to open: the datagram is lost like any other.
@@ -204,7 +211,8 @@ impl<E: Endpoint> UdpDriver<E> {
                 Err(_) => self.stats.send_errors += 1,
             }
         }
-        self.apply_events()
+        self.apply_events()?;
+        Ok(handed_out)
     }
 
     fn apply_events(&mut self) -> io::Result<()> {
@@ -234,8 +242,15 @@ impl<E: Endpoint> UdpDriver<E> {
 
     /// Waits for the next datagram or timer, processes it and sends what became
     /// due. Cancel-safe: dropping the future loses nothing.
+    ///
+    /// What was already due is sent first, and then the step returns at once
+    /// ([`Step::Timer`]) without waiting: that send may have changed what the caller
+    /// must look at (a server that sent its shutdown acknowledgement has exited and
+    /// has nothing left to wait for; waiting would never end).
     pub async fn step(&mut self) -> io::Result<Step> {
-        self.flush()?;
+        if self.flush_counting()? > 0 {
+            return Ok(Step::Timer);
+        }
         let deadline = self.transport.poll_timeout();
         let received = {
             let sockets = &self.sockets;
@@ -290,5 +305,79 @@ impl<E: Endpoint> UdpDriver<E> {
     /// Whether this drives a client.
     pub fn is_client(&self) -> bool {
         self.transport.role() == Role::Client
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::codec::SendError;
+    use crate::protocol::ssp::Transmit;
+
+    /// A server endpoint with one datagram due and, once that is out, nothing left
+    /// to wait for: as a server session that just acknowledged the client's shutdown.
+    struct LastWord {
+        due: bool,
+        to: SocketAddr,
+    }
+
+    impl Endpoint for LastWord {
+        fn handle_datagram(
+            &mut self,
+            _: Instant,
+            _: &[u8],
+            _: SocketAddr,
+            _: SocketId,
+        ) -> Result<Receipt, ReceiveError> {
+            unreachable!("nothing is sent to it")
+        }
+
+        fn poll_transmit(&mut self, _: Instant) -> Result<Option<Transmit>, SendError> {
+            Ok(std::mem::take(&mut self.due).then(|| Transmit {
+                destination: self.to,
+                socket: SocketId::SERVER,
+                payload: b"bye".to_vec(),
+            }))
+        }
+
+        fn poll_event(&mut self) -> Option<Event> {
+            None
+        }
+
+        fn poll_timeout(&self) -> Option<Instant> {
+            None
+        }
+
+        fn network_changed(&mut self, _: Instant) {}
+
+        fn report_message_too_large(&mut self) {}
+
+        fn retarget(&mut self, _: SocketAddr, _: Instant) {}
+
+        fn remote_address(&self) -> Option<SocketAddr> {
+            Some(self.to)
+        }
+
+        fn role(&self) -> Role {
+            Role::Server
+        }
+    }
+
+    #[tokio::test]
+    async fn a_step_that_sends_what_was_due_returns_without_waiting() {
+        let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let endpoint = LastWord {
+            due: true,
+            to: peer.local_addr().unwrap(),
+        };
+        let mut driver = UdpDriver::server(endpoint, "127.0.0.1:0".parse().unwrap()).unwrap();
+        // Before the fix the step sent the datagram, then waited with no deadline
+        // for a datagram that never comes: the daemon never exited.
+        let step = tokio::time::timeout(std::time::Duration::from_secs(2), driver.step())
+            .await
+            .expect("the step returned");
+        assert!(matches!(step, Ok(Step::Timer)));
+        let mut buf = [0u8; 8];
+        assert_eq!(peer.recv(&mut buf).unwrap(), 3, "the due datagram left");
     }
 }
