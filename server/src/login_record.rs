@@ -38,8 +38,8 @@ pub struct LoginRecord {
     helper: Option<PathBuf>,
     /// A duplicate of the pty master, handed to the helper.
     master: OwnedFd,
-    /// The host field written, while a record exists.
-    written: Option<String>,
+    /// What the record shows, while one exists.
+    written: Option<Attachment>,
 }
 
 impl LoginRecord {
@@ -56,14 +56,16 @@ impl LoginRecord {
 
     /// Shows `attachment`, replacing the record when it changed (stock removes and
     /// adds, so wtmp tells when each client came).
+    /// Called on every turn of the daemon's loop: nothing is formatted or run
+    /// unless the attachment changed.
     pub fn show(&mut self, attachment: Attachment) {
-        let host = host_field(attachment, std::process::id());
-        if self.written.as_deref() == Some(host.as_str()) {
+        if self.written == Some(attachment) {
             return;
         }
         self.remove();
+        let host = host_field(attachment, std::process::id());
         if self.run(&["add", &host]) {
-            self.written = Some(host);
+            self.written = Some(attachment);
         }
     }
 

@@ -138,8 +138,15 @@ async fn run(
         if let Some(reason) = session.exit() {
             return Ok(reason);
         }
-        // The writer thread drains a backed-up queue unseen: look again soon.
-        let backlog_recheck = tokio::time::sleep(INPUT_BACKLOG_RECHECK);
+        // The writer thread drains a backed-up queue unseen: look again soon. (The
+        // timer is made only then: this loop turns once per chunk of a flood.)
+        let backlog_recheck = async {
+            if input_backed_up {
+                tokio::time::sleep(INPUT_BACKLOG_RECHECK).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             // Datagrams and the session's timers (cancel-safe).
             step = driver.step() => {
@@ -177,7 +184,7 @@ async fn run(
                 }
             }
             _ = sighup.recv() => {}
-            _ = backlog_recheck, if input_backed_up => {}
+            () = backlog_recheck => {}
         }
     }
 }
