@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{HandClient, ServerProcess, our_server, server_process::start_server, stock};
+use common::{
+    HandClient, ServerProcess, loopback_args, our_server, server_process::start_server, stock,
+};
 
 /// The program's life: past the 30 s after which a quiet client counts as detached.
 const PROGRAM: &str = "sleep 42";
@@ -77,17 +79,7 @@ fn who_lists_the_session_like_stock() {
         "/var/run/utmp is missing: run scripts/test-all.sh (it creates it) or create it \
          (touch, group utmp, mode 664)"
     );
-    let args = [
-        "new",
-        "-i",
-        "127.0.0.1",
-        "-p",
-        "0",
-        "--",
-        "/bin/sh",
-        "-c",
-        PROGRAM,
-    ];
+    let args = loopback_args(PROGRAM);
     let ours = start_server(&our_server(), &args, &[]);
     let stock = start_server(&stock::stock_binary("mosh-server"), &args, &[]);
     let ours = std::thread::spawn(move || walk_through(ours));

@@ -43,22 +43,25 @@ pub fn start_our_server(args: &[&str], env: &[(&str, &str)]) -> ServerProcess {
     server_process::start_server(&our_server(), args, env)
 }
 
+/// `mosh-server` arguments for a session on loopback running `sh -c COMMAND` (ours
+/// and stock's take the same).
+pub fn loopback_args(command: &str) -> [&str; 9] {
+    [
+        "new",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        "0",
+        "--",
+        "/bin/sh",
+        "-c",
+        command,
+    ]
+}
+
 /// Starts our server on loopback running `sh -c COMMAND`.
 pub fn start_our_server_running(command: &str) -> ServerProcess {
-    start_our_server(
-        &[
-            "new",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            "0",
-            "--",
-            "/bin/sh",
-            "-c",
-            command,
-        ],
-        &[],
-    )
+    start_our_server(&loopback_args(command), &[])
 }
 
 /// The shell command for a tmux pane running the stock client against `ip` `port`.
