@@ -131,21 +131,16 @@ impl ScrollLog {
         if from >= limit {
             return limit;
         }
-        let base = log.offset(from);
-        // Ends from+1..=limit: fitting ones first.
-        let count = limit - from;
-        let mut fitting = 0;
-        let (mut low, mut high) = (1, count);
-        while low <= high {
-            let middle = low + (high - low) / 2;
-            if log.offset(from + middle) - base <= budget {
-                fitting = middle;
-                low = middle + 1;
-            } else {
-                high = middle - 1;
-            }
-        }
-        from + fitting.max(1)
+        // Lines end where the next begins, so the furthest end within the budget is
+        // the last line start (or the log's end) at most `budget` past `from`'s.
+        let most = log.offset(from).saturating_add(budget);
+        let starts_within = log.starts.partition_point(|&start| start <= most) as u64;
+        let end = if log.total_bytes <= most {
+            log.end()
+        } else {
+            log.first + starts_within - 1
+        };
+        end.clamp(from + 1, limit)
     }
 
     /// Lines `from..to` as messages (at most [`MAX_LINES_PER_DIFF`], the newest),
