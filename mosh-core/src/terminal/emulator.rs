@@ -44,13 +44,13 @@ impl Perform for Target {
     }
 
     fn csi_dispatch(&mut self, params: &Params, collected: &[u8], final_char: char) {
-        let mut replies = std::mem::take(&mut self.replies);
-        self.fb
-            .perform(action::csi(params, collected, final_char), &mut replies);
-        if replies.len() > MAX_PENDING_REPLY_BYTES {
-            replies.truncate(MAX_PENDING_REPLY_BYTES);
+        self.fb.perform(
+            action::csi(params, collected, final_char),
+            &mut self.replies,
+        );
+        if self.replies.len() > MAX_PENDING_REPLY_BYTES {
+            self.replies.truncate(MAX_PENDING_REPLY_BYTES);
         }
-        self.replies = replies;
     }
 
     fn osc_dispatch(&mut self, osc: &str) {

@@ -56,7 +56,7 @@ const MISSING: u32 = u32::MAX;
 pub(crate) struct Parser {
     state: State,
     params: Params,
-    collected: Vec<u8>,
+    collected: Collected,
     osc: String,
     osc_chars: usize,
 }
@@ -66,16 +66,43 @@ impl Default for Parser {
         Self {
             state: State::Ground,
             params: Params::new(),
-            collected: Vec::with_capacity(MAX_COLLECT_CHARS),
+            collected: Collected::default(),
             osc: String::new(),
             osc_chars: 0,
         }
     }
 }
 
+/// The private marker and intermediates of a sequence, at most
+/// [`MAX_COLLECT_CHARS`] (the rest are dropped): a fixed array, so collecting never
+/// allocates.
+#[derive(Clone, Copy, Debug, Default)]
+struct Collected {
+    bytes: [u8; MAX_COLLECT_CHARS],
+    len: usize,
+}
+
+impl Collected {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends `b` unless [`MAX_COLLECT_CHARS`] are already kept.
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// CSI parameters (terminal.md §3.4), parsed as the characters arrive: the text is
 /// split on `;` (an empty text is one empty field), each field is decimal, and an
-/// empty or too large field is missing.
+/// empty or too large field is missing. Only the first `len` fields are meaningful.
 #[derive(Clone, Debug)]
 pub(crate) struct Params {
     fields: [u32; MAX_FIELDS],
@@ -93,7 +120,7 @@ impl Params {
     }
 
     fn clear(&mut self) {
-        self.fields[..self.len].fill(MISSING);
+        self.fields[0] = MISSING;
         self.len = 1;
         self.chars = 0;
     }
@@ -105,6 +132,8 @@ impl Params {
         }
         self.chars += 1;
         if c == b';' {
+            // At most 100 characters, so at most MAX_FIELDS fields.
+            self.fields[self.len] = MISSING;
             self.len += 1;
             return;
         }
@@ -121,6 +150,17 @@ impl Params {
         self.fields[..self.len]
             .iter()
             .map(|&v| u16::try_from(v).ok())
+    }
+
+    /// The number of fields (at least 1).
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Field `n`'s value, 0 for an empty or too large field (as SGR reads them);
+    /// `n` must be below [`Params::len`].
+    pub(crate) fn value_or_zero(&self, n: usize) -> u16 {
+        u16::try_from(self.fields[..self.len][n]).unwrap_or(0)
     }
 
     /// Parameter `n` (0-based) or `default` when it is absent, missing or below 1.
@@ -182,7 +222,7 @@ impl Parser {
                 0x50 => self.transition(State::DcsEntry, perform),
                 0x58 | 0x5E | 0x5F => self.transition(State::SosPmApc, perform),
                 0x30..=0x7E => {
-                    perform.esc_dispatch(&self.collected, c);
+                    perform.esc_dispatch(self.collected.as_slice(), c);
                     self.state = State::Ground;
                 }
                 _ => {}
@@ -191,7 +231,7 @@ impl Parser {
                 _ if c0_exec => perform.execute(c),
                 0x20..=0x2F => self.collect(cp),
                 0x30..=0x7E => {
-                    perform.esc_dispatch(&self.collected, c);
+                    perform.esc_dispatch(self.collected.as_slice(), c);
                     self.state = State::Ground;
                 }
                 _ => {}
@@ -257,61 +297,70 @@ impl Parser {
     /// exactly as the state machine would and returns the bytes consumed; anything
     /// else returns `None` and leaves the state machine to do the work.
     pub(crate) fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
-        if self.state != State::Ground || bytes.len() < 3 || bytes[0] != 0x1B || bytes[1] != b'[' {
+        let [0x1B, b'[', rest @ ..] = bytes else {
+            return None;
+        };
+        if self.state != State::Ground {
             return None;
         }
-        let mut i = 2;
-        let marker = matches!(bytes[i], 0x3C..=0x3F).then(|| bytes[i]);
-        if marker.is_some() {
-            i += 1;
-        }
-        // Parameters are parsed in the same pass; a text longer than the kept 100
-        // characters is left to the state machine, which truncates it.
-        self.params.clear();
-        let params_start = i;
+        let marker = rest.first().copied().filter(|b| matches!(b, 0x3C..=0x3F));
+        let params_start = usize::from(marker.is_some());
+        // Parameters are parsed in the same pass, into fields of `self.params` that
+        // the state machine clears before its next use of them, so a sequence left to
+        // it after all (incomplete, or a text longer than the 100 characters kept,
+        // which it truncates) needs no undoing.
+        let mut i = params_start;
+        let mut finished_fields = 0;
         let mut field = MISSING;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_digit() {
-                let digit = u32::from(b - b'0');
-                field = match field {
-                    MISSING => digit,
-                    v => (v * 10 + digit).min(65_536),
-                };
-            } else if b == b';' {
-                if self.params.len == MAX_FIELDS {
-                    self.params.clear();
-                    return None;
+        loop {
+            match *rest.get(i)? {
+                b @ b'0'..=b'9' => {
+                    let digit = u32::from(b - b'0');
+                    field = match field {
+                        MISSING => digit,
+                        v => (v * 10 + digit).min(65_536),
+                    };
                 }
-                self.params.fields[self.params.len - 1] = field;
-                self.params.len += 1;
-                field = MISSING;
-            } else {
-                break;
+                b';' => {
+                    if finished_fields + 1 == MAX_FIELDS {
+                        return None;
+                    }
+                    self.params.fields[finished_fields] = field;
+                    finished_fields += 1;
+                    field = MISSING;
+                }
+                _ => break,
             }
             i += 1;
         }
-        self.params.fields[self.params.len - 1] = field;
-        self.params.chars = i - params_start;
         let params_end = i;
-        while i < bytes.len() && (0x20..=0x2F).contains(&bytes[i]) {
+        while matches!(rest.get(i), Some(0x20..=0x2F)) {
             i += 1;
         }
-        let intermediates = params_end..i;
-        let collected_len = usize::from(marker.is_some()) + intermediates.len();
-        if self.params.chars > MAX_PARAM_CHARS
-            || i >= bytes.len()
-            || !(0x40..=0x7E).contains(&bytes[i])
-            || collected_len > MAX_COLLECT_CHARS
+        let final_byte = *rest.get(i)?;
+        let intermediates = &rest[params_end..i];
+        if params_end - params_start > MAX_PARAM_CHARS
+            || !(0x40..=0x7E).contains(&final_byte)
+            || usize::from(marker.is_some()) + intermediates.len() > MAX_COLLECT_CHARS
         {
-            self.params.clear();
             return None;
         }
+        self.params.fields[finished_fields] = field;
+        self.params.len = finished_fields + 1;
+        self.params.chars = params_end - params_start;
         self.collected.clear();
-        self.collected.extend(marker);
-        self.collected.extend_from_slice(&bytes[intermediates]);
-        perform.csi_dispatch(&self.params, &self.collected, char::from(bytes[i]));
-        Some(i + 1)
+        if let Some(m) = marker {
+            self.collected.push(m);
+        }
+        for &b in intermediates {
+            self.collected.push(b);
+        }
+        perform.csi_dispatch(
+            &self.params,
+            self.collected.as_slice(),
+            char::from(final_byte),
+        );
+        Some(2 + i + 1)
     }
 
     /// Runs the exit action of the current state: leaving OSC_STRING for any reason
@@ -340,8 +389,8 @@ impl Parser {
     }
 
     fn collect(&mut self, cp: u32) {
-        if cp <= 0xFF && self.collected.len() < MAX_COLLECT_CHARS {
-            self.collected.push(cp as u8);
+        if let Ok(b) = u8::try_from(cp) {
+            self.collected.push(b);
         }
     }
 
@@ -350,7 +399,7 @@ impl Parser {
     }
 
     fn csi<P: Perform>(&mut self, c: char, perform: &mut P) {
-        perform.csi_dispatch(&self.params, &self.collected, c);
+        perform.csi_dispatch(&self.params, self.collected.as_slice(), c);
         self.state = State::Ground;
     }
 }

@@ -4,34 +4,26 @@ use super::framebuffer::Framebuffer;
 use super::parser::Params;
 use super::rendition::{Attributes, Colour};
 
-/// Most values an SGR can hold: the parameter text keeps 100 characters.
-const MAX_SGR_VALUES: usize = super::parser::MAX_PARAM_CHARS + 1;
-
 impl Framebuffer {
     /// Applies an SGR sequence to the pen, left to right.
     pub(crate) fn select_graphic_rendition(&mut self, params: &Params) {
-        let mut values = [0u16; MAX_SGR_VALUES];
-        let mut len = 0;
-        for v in params.values().take(MAX_SGR_VALUES) {
-            values[len] = v.unwrap_or(0);
-            len += 1;
-        }
-        let values = &values[..len];
+        let len = params.len();
+        let value = |i: usize| params.value_or_zero(i);
         let pen = &mut self.ds.pen;
         let mut i = 0;
-        while i < values.len() {
-            let v = values[i];
-            let remaining = values.len() - i;
-            if (v == 38 || v == 48) && remaining >= 3 && values[i + 1] == 5 {
-                if let Ok(index) = u8::try_from(values[i + 2]) {
+        while i < len {
+            let v = value(i);
+            let remaining = len - i;
+            if (v == 38 || v == 48) && remaining >= 3 && value(i + 1) == 5 {
+                if let Ok(index) = u8::try_from(value(i + 2)) {
                     *colour_slot(pen, v) = Colour::Indexed(index);
                 }
                 i += 3;
                 continue;
             }
-            if (v == 38 || v == 48) && remaining >= 5 && values[i + 1] == 2 {
+            if (v == 38 || v == 48) && remaining >= 5 && value(i + 1) == 2 {
                 // Components above 255 are not range-checked by mosh; keep the low byte.
-                let [r, g, b] = [values[i + 2], values[i + 3], values[i + 4]].map(|c| c as u8);
+                let [r, g, b] = [value(i + 2), value(i + 3), value(i + 4)].map(|c| c as u8);
                 *colour_slot(pen, v) = Colour::Rgb(r, g, b);
                 i += 5;
                 continue;
