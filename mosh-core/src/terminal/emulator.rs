@@ -79,34 +79,18 @@ impl Emulator {
 
     /// Interprets `bytes`. Sequences may be split across calls.
     pub fn feed(&mut self, bytes: &[u8]) {
-        let mut i = 0;
-        while i < bytes.len() {
+        let mut rest = bytes;
+        while let Some((&byte, after)) = rest.split_first() {
             if self.decoder.is_idle() && self.parser.is_ground() {
-                let run = bytes[i..]
-                    .iter()
-                    .position(|b| !(0x20..0x7F).contains(b))
-                    .unwrap_or(bytes.len() - i);
-                if run > 0 {
-                    self.target.fb.print_ascii(&bytes[i..i + run]);
-                    i += run;
+                let unhandled = self.feed_ground(rest);
+                if unhandled.len() < rest.len() {
+                    rest = unhandled;
                     continue;
                 }
             }
-            let byte = bytes[i];
-            if byte >= 0xC2 && self.decoder.is_idle() && self.parser.is_ground() {
-                let n = self.print_utf8_run(&bytes[i..]);
-                if n > 0 {
-                    i += n;
-                    continue;
-                }
-            }
-            if byte == 0x1B && self.decoder.is_idle() {
-                if let Some(n) = self.parser.try_csi(&bytes[i..], &mut self.target) {
-                    i += n;
-                    continue;
-                }
-            }
-            i += 1;
+            // The general path: one byte through the UTF-8 decoder and the state
+            // machine.
+            rest = after;
             if byte < 0x80 && self.decoder.is_idle() {
                 self.parser.advance(char::from(byte), &mut self.target);
                 continue;
@@ -126,6 +110,38 @@ impl Emulator {
                 break;
             }
         }
+    }
+
+    /// The fast paths, in GROUND with no UTF-8 sequence pending: runs of printable
+    /// ASCII, complete CSI sequences, C0 controls and complete non-ASCII characters,
+    /// each carried out exactly as the state machine would. Returns the bytes left at
+    /// the first one they do not handle.
+    fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
+        while let Some(&byte) = rest.first() {
+            let used = match byte {
+                0x20..=0x7E => {
+                    let run = printable_ascii_prefix(rest);
+                    self.target.fb.print_ascii(&rest[..run]);
+                    run
+                }
+                0x1B => match self.parser.try_csi(rest, &mut self.target) {
+                    Some(n) => n,
+                    None => break,
+                },
+                // In GROUND a C0 control other than CAN, SUB and ESC is executed.
+                0x00..=0x17 | 0x19 | 0x1C..=0x1F => {
+                    self.target.execute(char::from(byte));
+                    1
+                }
+                0xC2.. => match self.print_utf8_run(rest) {
+                    0 => break,
+                    n => n,
+                },
+                _ => break,
+            };
+            rest = &rest[used..];
+        }
+        rest
     }
 
     /// Prints the complete, valid non-ASCII characters (≥ U+00A0) at the start of
@@ -190,4 +206,12 @@ impl Emulator {
     pub fn application_cursor_keys(&self) -> bool {
         self.target.fb.application_cursor_keys()
     }
+}
+
+/// The length of the run of printable ASCII (0x20–0x7E) at the start of `bytes`.
+fn printable_ascii_prefix(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !(0x20..0x7F).contains(b))
+        .unwrap_or(bytes.len())
 }

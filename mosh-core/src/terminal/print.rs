@@ -19,33 +19,30 @@ impl Framebuffer {
     /// text, which writes whole stretches of a row at once.
     pub(crate) fn print_ascii(&mut self, mut run: &[u8]) {
         while !run.is_empty() {
-            let (top, bottom) = self.ds.limits();
-            if self.ds.insert
-                || (self.ds.pending_wrap && self.ds.autowrap)
-                || self.ds.cursor_row < top
-                || self.ds.cursor_row > bottom
+            let ds = &self.ds;
+            let (row, col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
+            // Insert mode, a pending wrap and a cursor outside the origin-mode region
+            // (behaviour case C3) take the one-character path.
+            if ds.insert
+                || (ds.pending_wrap && ds.autowrap)
+                || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
             {
                 self.print_spacing(char::from(run[0]), false);
                 run = &run[1..];
                 continue;
             }
-            let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
-            let width = self.ds.width;
             let n = run.len().min(width - col);
-            let rendition = self.ds.pen;
+            let rendition = ds.pen;
+            let (now, later) = run.split_at(n);
             let cells = &mut self.row_mut(row).cells_mut()[col..col + n];
-            for (cell, &b) in cells.iter_mut().zip(&run[..n]) {
+            for (cell, &b) in cells.iter_mut().zip(now) {
                 *cell = Cell::with_char(char::from(b), false, rendition);
             }
-            run = &run[n..];
-            self.ds.combining_target = Some((row, col + n - 1));
-            if col + n >= width {
-                self.ds.cursor_col = width - 1;
-                self.ds.pending_wrap = true;
-            } else {
-                self.ds.cursor_col = col + n;
-                self.ds.pending_wrap = false;
-            }
+            run = later;
+            let ds = &mut self.ds;
+            ds.combining_target = Some((row, col + n - 1));
+            ds.pending_wrap = col + n >= width;
+            ds.cursor_col = (col + n).min(width - 1);
         }
     }
 
