@@ -58,7 +58,19 @@ impl Cell {
 
     /// Resets the cell: empty, narrow, no flags, the pen's background only (BCE).
     pub fn reset(&mut self, pen: Rendition) {
-        *self = Self::blank(pen.erased());
+        self.make_blank(pen.erased());
+    }
+
+    /// Makes the cell an empty narrow cell with `rendition`. A single-character text
+    /// is overwritten in place: the erase paths of the emulator run this for every
+    /// cell they clear, and a whole-cell assignment would first drop the old text.
+    pub(crate) fn make_blank(&mut self, rendition: Rendition) {
+        match &mut self.text {
+            CellText::Char(c) => *c = '\0',
+            text => *text = CellText::Char('\0'),
+        }
+        self.rendition = rendition;
+        self.flags = 0;
     }
 
     /// Whether the cell holds no text.

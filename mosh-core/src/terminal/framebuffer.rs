@@ -333,8 +333,9 @@ impl Framebuffer {
         if from >= to {
             return;
         }
+        let rendition = pen.erased();
         for cell in &mut self.row_mut(row).cells_mut()[from..to] {
-            cell.reset(pen);
+            cell.make_blank(rendition);
         }
     }
 

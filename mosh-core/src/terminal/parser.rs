@@ -303,6 +303,13 @@ impl Parser {
         if self.state != State::Ground {
             return None;
         }
+        // The commonest form by far (`CSI m`, `CSI K`, `CSI H`): a final byte at once,
+        // so one empty field and nothing collected.
+        if let Some(&final_byte @ 0x40..=0x7E) = rest.first() {
+            self.params.clear();
+            perform.csi_dispatch(&self.params, &[], char::from(final_byte));
+            return Some(3);
+        }
         let marker = rest.first().copied().filter(|b| matches!(b, 0x3C..=0x3F));
         let params_start = usize::from(marker.is_some());
         // Parameters are parsed in the same pass, into fields of `self.params` that

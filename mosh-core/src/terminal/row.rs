@@ -34,9 +34,9 @@ impl Row {
 
     /// Resets every cell under `pen` and gives the row a new identity.
     pub fn reset(&mut self, pen: Rendition) {
-        let blank = Cell::blank(pen.erased());
+        let rendition = pen.erased();
         for cell in &mut self.cells {
-            cell.clone_from(&blank);
+            cell.make_blank(rendition);
         }
         self.id = fresh_id();
     }
