@@ -61,6 +61,18 @@ impl Cell {
         self.make_blank(pen.erased());
     }
 
+    /// Makes the cell a narrow cell holding `c` with `rendition`, overwriting a
+    /// single-character text in place (see [`Cell::make_blank`]): the printing hot
+    /// path.
+    pub(crate) fn set_narrow(&mut self, c: char, rendition: Rendition) {
+        match &mut self.text {
+            CellText::Char(old) => *old = c,
+            text => *text = CellText::Char(c),
+        }
+        self.rendition = rendition;
+        self.flags = 0;
+    }
+
     /// Makes the cell an empty narrow cell with `rendition`. A single-character text
     /// is overwritten in place: the erase paths of the emulator run this for every
     /// cell they clear, and a whole-cell assignment would first drop the old text.

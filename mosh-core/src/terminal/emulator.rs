@@ -119,11 +119,7 @@ impl Emulator {
     fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
         while let Some(&byte) = rest.first() {
             let used = match byte {
-                0x20..=0x7E => {
-                    let run = printable_ascii_prefix(rest);
-                    self.target.fb.print_ascii(&rest[..run]);
-                    run
-                }
+                0x20..=0x7E => self.target.fb.print_ascii_run(rest),
                 0x1B => match self.parser.try_csi(rest, &mut self.target) {
                     Some(n) => n,
                     None => break,
@@ -206,12 +202,4 @@ impl Emulator {
     pub fn application_cursor_keys(&self) -> bool {
         self.target.fb.application_cursor_keys()
     }
-}
-
-/// The length of the run of printable ASCII (0x20–0x7E) at the start of `bytes`.
-fn printable_ascii_prefix(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| !(0x20..0x7F).contains(b))
-        .unwrap_or(bytes.len())
 }

@@ -303,19 +303,31 @@ impl Parser {
         if self.state != State::Ground {
             return None;
         }
+        let (len, final_byte) = self.scan_csi(rest)?;
+        perform.csi_dispatch(
+            &self.params,
+            self.collected.as_slice(),
+            char::from(final_byte),
+        );
+        Some(2 + len)
+    }
+
+    /// Parses the rest of a CSI sequence after `ESC [` into `params` and `collected`;
+    /// returns its length and final byte, or `None` when the sequence is incomplete
+    /// or is one the state machine must handle (a parameter text longer than the 100
+    /// characters kept, which it truncates; too many intermediates; a character
+    /// that makes it ignored). Fields written before a `None` need no undoing: the
+    /// state machine clears the parameters when it starts a sequence.
+    fn scan_csi(&mut self, rest: &[u8]) -> Option<(usize, u8)> {
         // The commonest form by far (`CSI m`, `CSI K`, `CSI H`): a final byte at once,
         // so one empty field and nothing collected.
         if let Some(&final_byte @ 0x40..=0x7E) = rest.first() {
             self.params.clear();
-            perform.csi_dispatch(&self.params, &[], char::from(final_byte));
-            return Some(3);
+            self.collected.clear();
+            return Some((1, final_byte));
         }
         let marker = rest.first().copied().filter(|b| matches!(b, 0x3C..=0x3F));
         let params_start = usize::from(marker.is_some());
-        // Parameters are parsed in the same pass, into fields of `self.params` that
-        // the state machine clears before its next use of them, so a sequence left to
-        // it after all (incomplete, or a text longer than the 100 characters kept,
-        // which it truncates) needs no undoing.
         let mut i = params_start;
         let mut finished_fields = 0;
         let mut field = MISSING;
@@ -362,12 +374,7 @@ impl Parser {
         for &b in intermediates {
             self.collected.push(b);
         }
-        perform.csi_dispatch(
-            &self.params,
-            self.collected.as_slice(),
-            char::from(final_byte),
-        );
-        Some(2 + i + 1)
+        Some((i + 1, final_byte))
     }
 
     /// Runs the exit action of the current state: leaving OSC_STRING for any reason

@@ -15,10 +15,13 @@ impl Framebuffer {
         }
     }
 
-    /// Prints a run of printable ASCII bytes (0x20–0x7E): the hot path for plain
-    /// text, which writes whole stretches of a row at once.
-    pub(crate) fn print_ascii(&mut self, mut run: &[u8]) {
-        while !run.is_empty() {
+    /// Prints the run of printable ASCII bytes (0x20–0x7E) that `bytes` starts with
+    /// and returns its length: the hot path for plain text, which finds the end of
+    /// the run while writing whole stretches of a row at once.
+    pub(crate) fn print_ascii_run(&mut self, bytes: &[u8]) -> usize {
+        let is_printable = |b: &u8| (0x20..0x7F).contains(b);
+        let mut used = 0;
+        while let Some(&first) = bytes.get(used).filter(|b| is_printable(b)) {
             let ds = &self.ds;
             let (row, col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
             // Insert mode, a pending wrap and a cursor outside the origin-mode region
@@ -27,23 +30,27 @@ impl Framebuffer {
                 || (ds.pending_wrap && ds.autowrap)
                 || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
             {
-                self.print_spacing(char::from(run[0]), false);
-                run = &run[1..];
+                self.print_spacing(char::from(first), false);
+                used += 1;
                 continue;
             }
-            let n = run.len().min(width - col);
             let rendition = ds.pen;
-            let (now, later) = run.split_at(n);
-            let cells = &mut self.row_mut(row).cells_mut()[col..col + n];
-            for (cell, &b) in cells.iter_mut().zip(now) {
-                *cell = Cell::with_char(char::from(b), false, rendition);
+            let mut n = 0;
+            for (cell, &b) in self.row_mut(row).cells_mut()[col..]
+                .iter_mut()
+                .zip(&bytes[used..])
+                .take_while(|(_, b)| is_printable(b))
+            {
+                cell.set_narrow(char::from(b), rendition);
+                n += 1;
             }
-            run = later;
+            used += n;
             let ds = &mut self.ds;
             ds.combining_target = Some((row, col + n - 1));
             ds.pending_wrap = col + n >= width;
             ds.cursor_col = (col + n).min(width - 1);
         }
+        used
     }
 
     fn print_spacing(&mut self, c: char, wide: bool) {
