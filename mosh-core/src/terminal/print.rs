@@ -15,42 +15,36 @@ impl Framebuffer {
         }
     }
 
-    /// Prints the run of printable ASCII bytes (0x20–0x7E) that `bytes` starts with
-    /// and returns its length: the hot path for plain text, which finds the end of
-    /// the run while writing whole stretches of a row at once.
+    /// Prints printable ASCII (0x20–0x7E) from the start of `bytes`, which begins
+    /// with at least one such byte, up to the end of the run or of the row, and
+    /// returns how many bytes it used: the hot path for plain text, which finds the
+    /// end of the run while it writes a stretch of a row at once.
     pub(crate) fn print_ascii_run(&mut self, bytes: &[u8]) -> usize {
-        let is_printable = |b: &u8| (0x20..0x7F).contains(b);
-        let mut used = 0;
-        while let Some(&first) = bytes.get(used).filter(|b| is_printable(b)) {
-            let ds = &self.ds;
-            let (row, col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
-            // Insert mode, a pending wrap and a cursor outside the origin-mode region
-            // (behaviour case C3) take the one-character path.
-            if ds.insert
-                || (ds.pending_wrap && ds.autowrap)
-                || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
-            {
-                self.print_spacing(char::from(first), false);
-                used += 1;
-                continue;
-            }
-            let rendition = ds.pen;
-            let mut n = 0;
-            for (cell, &b) in self.row_mut(row).cells_mut()[col..]
-                .iter_mut()
-                .zip(&bytes[used..])
-                .take_while(|(_, b)| is_printable(b))
-            {
-                cell.set_narrow(char::from(b), rendition);
-                n += 1;
-            }
-            used += n;
-            let ds = &mut self.ds;
-            ds.combining_target = Some((row, col + n - 1));
-            ds.pending_wrap = col + n >= width;
-            ds.cursor_col = (col + n).min(width - 1);
+        let ds = &self.ds;
+        let (row, col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
+        // Insert mode, a pending wrap and a cursor outside the origin-mode region
+        // (behaviour case C3) take the one-character path.
+        if ds.insert
+            || (ds.pending_wrap && ds.autowrap)
+            || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
+        {
+            self.print_spacing(char::from(bytes[0]), false);
+            return 1;
         }
-        used
+        let rendition = ds.pen;
+        let mut n = 0;
+        for (cell, &b) in self.row_mut(row).cells_mut()[col..].iter_mut().zip(bytes) {
+            if !(0x20..0x7F).contains(&b) {
+                break;
+            }
+            cell.set_narrow(char::from(b), rendition);
+            n += 1;
+        }
+        let ds = &mut self.ds;
+        ds.combining_target = Some((row, col + n - 1));
+        ds.pending_wrap = col + n >= width;
+        ds.cursor_col = (col + n).min(width - 1);
+        n
     }
 
     fn print_spacing(&mut self, c: char, wide: bool) {
