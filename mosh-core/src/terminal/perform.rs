@@ -7,7 +7,21 @@ use super::framebuffer::Framebuffer;
 
 impl Framebuffer {
     /// Carries out `action`; replies to the host (DA, DSR) go to `replies`.
+    #[inline(always)]
     pub(crate) fn perform(&mut self, action: Action<'_>, replies: &mut Vec<u8>) {
+        // SGR, most of what full-screen programs send, skips the large match below
+        // (its case there is the same call): carried out through it, `CSI m` took 124
+        // instructions against 106, and the editor corpus 55.7 M per MiB against
+        // 53.7 M (callgrind).
+        match action {
+            Action::SelectGraphicRendition(params) => self.select_graphic_rendition(params),
+            action => self.perform_other(action, replies),
+        }
+    }
+
+    /// Carries out any action but SGR (see [`Framebuffer::perform`]).
+    #[inline(never)]
+    fn perform_other(&mut self, action: Action<'_>, replies: &mut Vec<u8>) {
         if action.ends_pending_wrap() {
             self.ds.pending_wrap = false;
         }
