@@ -73,16 +73,11 @@ impl Cell {
         self.flags = 0;
     }
 
-    /// Makes the cell an empty narrow cell with `rendition`. A single-character text
-    /// is overwritten in place: the erase paths of the emulator run this for every
-    /// cell they clear, and a whole-cell assignment would first drop the old text.
+    /// Makes the cell an empty narrow cell with `rendition`, in place like
+    /// [`Cell::set_narrow`]: the erase paths of the emulator run this for every cell
+    /// they clear, and a whole-cell assignment would first drop the old text.
     pub(crate) fn make_blank(&mut self, rendition: Rendition) {
-        match &mut self.text {
-            CellText::Char(c) => *c = '\0',
-            text => *text = CellText::Char('\0'),
-        }
-        self.rendition = rendition;
-        self.flags = 0;
+        self.set_narrow('\0', rendition);
     }
 
     /// Whether the cell holds no text.

@@ -51,6 +51,16 @@ const MAX_FIELDS: usize = MAX_PARAM_CHARS + 1;
 /// Field value meaning "missing": empty, or larger than 65 535.
 const MISSING: u32 = u32::MAX;
 
+/// `field` (a value or [`MISSING`]) with the ASCII digit `digit` appended; values
+/// above 65 535 stay at 65 536, which reads as missing (behaviour case C6).
+fn with_digit(field: u32, digit: u8) -> u32 {
+    let digit = u32::from(digit - b'0');
+    match field {
+        MISSING => digit,
+        v => (v * 10 + digit).min(65_536),
+    }
+}
+
 /// Parser state carried between calls.
 #[derive(Clone, Debug)]
 pub(crate) struct Parser {
@@ -138,11 +148,7 @@ impl Params {
             return;
         }
         let field = &mut self.fields[self.len - 1];
-        let value = if *field == MISSING { 0 } else { *field };
-        if value <= 65_535 {
-            let next = value * 10 + u32::from(c - b'0');
-            *field = if next > 65_535 { 65_536 } else { next };
-        }
+        *field = with_digit(*field, c);
     }
 
     /// Every field's value; `None` for an empty or too large field.
@@ -338,13 +344,7 @@ impl Parser {
         let mut field = MISSING;
         loop {
             match *rest.get(i)? {
-                b @ b'0'..=b'9' => {
-                    let digit = u32::from(b - b'0');
-                    field = match field {
-                        MISSING => digit,
-                        v => (v * 10 + digit).min(65_536),
-                    };
-                }
+                b @ b'0'..=b'9' => field = with_digit(field, b),
                 b';' => {
                     if finished_fields + 1 == MAX_FIELDS {
                         return None;
