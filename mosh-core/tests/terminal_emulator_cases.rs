@@ -20,7 +20,7 @@ fn case(w: usize, h: usize, input: &[u8], rows: &[&str], cursor: (usize, usize))
     emu
 }
 
-fn cell(fb: &Framebuffer, row: usize, col: usize) -> &mosh_core::terminal::Cell {
+fn cell(fb: &Framebuffer, row: usize, col: usize) -> mosh_core::terminal::Cell {
     fb.cell(row, col).unwrap()
 }
 

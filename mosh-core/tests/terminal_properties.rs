@@ -117,7 +117,7 @@ fn size() -> impl Strategy<Value = (usize, usize)> {
 fn full_state(emulator: &mut Emulator) -> String {
     let replies = emulator.take_replies();
     let fb = emulator.framebuffer();
-    let cells: Vec<Vec<_>> = fb.rows().iter().map(|row| row.cells().to_vec()).collect();
+    let cells: Vec<Vec<_>> = fb.rows().iter().map(|row| row.cells().collect()).collect();
     format!(
         "{:?} {cells:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} replies {replies:?}",
         visible(fb),

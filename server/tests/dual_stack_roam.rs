@@ -22,7 +22,7 @@ fn screen_text(client: &ClientSession) -> Vec<String> {
         .rows()
         .iter()
         .map(|row| {
-            let line: String = row.cells().iter().map(|c| c.text()).collect();
+            let line: String = row.cells().map(|c| c.text()).collect();
             line.trim_end().to_owned()
         })
         .collect()

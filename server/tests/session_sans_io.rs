@@ -272,7 +272,6 @@ fn program_exit_with_a_client_ends_acknowledged() {
     assert_eq!(pair.server.exit(), Some(ServerExit::ShutdownAcknowledged));
     let first_row: String = pair.client.remote_state().framebuffer().rows()[0]
         .cells()
-        .iter()
         .map(|c| c.text())
         .collect();
     assert!(first_row.starts_with("bye"), "final screen: {first_row:?}");

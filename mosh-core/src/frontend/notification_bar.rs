@@ -164,24 +164,24 @@ impl NotificationBar {
             frame.ds.cursor_visible = false;
         }
         let width = frame.width();
-        let cells = frame.row_mut(0).cells_mut();
-        for cell in cells.iter_mut() {
-            *cell = Cell::with_char(' ', false, BAR);
+        let bar = frame.row_mut(0);
+        for col in 0..width {
+            bar.set_cell(col, Cell::with_char(' ', false, BAR));
         }
         let mut bold = BAR;
         bold.attrs.set(Attributes::BOLD, true);
         let mut col = 0;
         for c in text.chars() {
             match char_width(c) {
-                0 if col > 0 => cells[col - 1].append(c),
+                0 if col > 0 => bar.update_cell(col - 1, |cell| cell.append(c)),
                 w @ (1 | 2) => {
                     let w = w as usize;
                     if col + w > width {
                         break;
                     }
-                    cells[col] = Cell::with_char(c, w == 2, bold);
+                    bar.set_cell(col, Cell::with_char(c, w == 2, bold));
                     if w == 2 {
-                        cells[col + 1] = Cell::blank(bold);
+                        bar.set_cell(col + 1, Cell::blank(bold));
                     }
                     col += w;
                 }

@@ -46,24 +46,25 @@ impl PredictionEngine {
                     self.flagging && !(prediction.replacement.is_blank() && actual.is_blank());
                 if prediction.unknown {
                     if flag && col + 1 < width {
-                        let cell = &mut frame.row_mut(overlay.row).cells_mut()[col];
-                        let mut rendition = cell.rendition();
-                        rendition.attrs.set(Attributes::UNDERLINE, true);
-                        cell.set_rendition(rendition);
+                        frame.row_mut(overlay.row).update_cell(col, |cell| {
+                            let mut rendition = cell.rendition();
+                            rendition.attrs.set(Attributes::UNDERLINE, true);
+                            cell.set_rendition(rendition);
+                        });
                         drawn.push(PredictedCell {
                             row: overlay.row,
                             col,
                             underlined: true,
                         });
                     }
-                } else if *actual != prediction.replacement {
+                } else if actual != prediction.replacement {
                     let mut cell = prediction.replacement.clone();
                     if flag {
                         let mut rendition = cell.rendition();
                         rendition.attrs.set(Attributes::UNDERLINE, true);
                         cell.set_rendition(rendition);
                     }
-                    frame.row_mut(overlay.row).cells_mut()[col] = cell;
+                    frame.row_mut(overlay.row).set_cell(col, cell);
                     drawn.push(PredictedCell {
                         row: overlay.row,
                         col,

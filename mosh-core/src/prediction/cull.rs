@@ -111,7 +111,7 @@ impl PredictionEngine {
                     Some(_) if cell.unknown || cell.replacement.is_blank() => {
                         Verdict::CorrectNoCredit
                     }
-                    Some(actual) if same_text(actual, &cell.replacement) => {
+                    Some(actual) if same_text(&actual, &cell.replacement) => {
                         if cell
                             .originals
                             .iter()

@@ -359,7 +359,7 @@ impl PredictionEngine {
         if row >= displayed.height() || col >= width {
             return;
         }
-        let screen = |c: usize| displayed.cell(row, c).cloned().unwrap_or_default();
+        let screen = |c: usize| displayed.cell(row, c).unwrap_or_default();
         let stale = self.row_is_stale(row);
         let mut cells = std::mem::take(&mut self.overlay(row, width).cells);
         if !self.overwrite {
@@ -425,12 +425,12 @@ impl PredictionEngine {
         if row >= displayed.height() || col >= width {
             return;
         }
-        let screen = |c: usize| displayed.cell(row, c).cloned().unwrap_or_default();
+        let screen = |c: usize| displayed.cell(row, c).unwrap_or_default();
         let stale = self.row_is_stale(row);
         let mut cells = std::mem::take(&mut self.overlay(row, width).cells);
         if self.overwrite {
             let (crow, ccol) = displayed.cursor();
-            let under_cursor = displayed.cell(crow, ccol).cloned().unwrap_or_default();
+            let under_cursor = displayed.cell(crow, ccol).unwrap_or_default();
             self.arm(&mut cells[col], now);
             let mut blank = under_cursor.clone();
             blank.set_char(' ');

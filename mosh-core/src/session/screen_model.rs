@@ -3,7 +3,7 @@
 //! server, so the app can style predicted text its own way.
 
 use crate::prediction::PredictedCell;
-use crate::terminal::{Cell, Framebuffer, Rendition, Row};
+use crate::terminal::{Framebuffer, Rendition, Row};
 
 /// Consecutive cells of one row with the same rendition and prediction status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,13 +37,8 @@ impl ScreenRow {
     /// something (trailing blank cells in the default rendition are left out), none
     /// predicted.
     pub fn trimmed(row: &Row) -> Self {
-        let cells = row.cells();
-        let used = cells
-            .iter()
-            .rposition(|cell| !(cell.is_blank() && cell.rendition() == Rendition::default()))
-            .map_or(0, |last| last + 1);
         // Kept for long: no spare capacity.
-        let mut runs = styled_runs(&cells[..used], |_| false);
+        let mut runs = styled_runs(row, row.shown_width(), |_| false);
         runs.shrink_to_fit();
         for run in &mut runs {
             run.text.shrink_to_fit();
@@ -52,13 +47,12 @@ impl ScreenRow {
     }
 }
 
-/// `cells` as runs of one rendition and prediction status.
-fn styled_runs(cells: &[Cell], predicted: impl Fn(usize) -> bool) -> Vec<StyledRun> {
+/// The first `used` cells of `row` as runs of one rendition and prediction status.
+fn styled_runs(row: &Row, used: usize, predicted: impl Fn(usize) -> bool) -> Vec<StyledRun> {
     let mut runs: Vec<StyledRun> = Vec::new();
     let mut col = 0;
-    while col < cells.len() {
-        let cell = &cells[col];
-        let width = cell.width().min(cells.len() - col);
+    while let Some(cell) = row.cell(col).filter(|_| col < used) {
+        let width = cell.width().min(used - col);
         let predicted = predicted(col);
         let grapheme = cell.grapheme();
         match runs.last_mut() {
@@ -114,7 +108,7 @@ impl ScreenModel {
             .iter()
             .enumerate()
             .map(|(r, row)| ScreenRow {
-                runs: styled_runs(row.cells(), |col| is_predicted(r, col)),
+                runs: styled_runs(row, row.width(), |col| is_predicted(r, col)),
             })
             .collect();
         ScreenModel {

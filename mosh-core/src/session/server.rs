@@ -466,9 +466,9 @@ impl Endpoint for ServerSession {
 fn plain_copy(framebuffer: &crate::terminal::Framebuffer) -> crate::terminal::Framebuffer {
     let mut plain = framebuffer.clone();
     for row in 0..plain.height() {
-        for cell in plain.row_mut(row).cells_mut() {
-            cell.set_rendition(crate::terminal::Rendition::default());
-        }
+        plain
+            .row_mut(row)
+            .set_rendition(crate::terminal::Rendition::default());
     }
     plain
 }

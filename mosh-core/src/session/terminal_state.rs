@@ -163,7 +163,7 @@ mod tests {
             fa.rows()
                 .iter()
                 .zip(fb.rows())
-                .all(|(x, y)| x.cells() == y.cells()),
+                .all(|(x, y)| x.same_cells(y)),
             "cells differ"
         );
         assert_eq!(fa.cursor(), fb.cursor());

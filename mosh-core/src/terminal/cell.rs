@@ -1,210 +1,125 @@
 //! One screen cell (terminal.md §4.2).
 //!
-//! The common case, a blank or a single character, is stored inline; only a base
-//! character with combining marks uses a heap string, so printing plain text never
-//! allocates.
+//! A row stores its cells packed ([`PackedCell`]: 16 bytes, `Copy`): a character,
+//! the rendition and the flags. A cell whose text is a base character with combining
+//! characters (a cluster) keeps its first character there and its whole text in the
+//! row's cluster table (`row.rs`), so printing and erasing, the emulator's hot paths,
+//! are plain stores and fills that never allocate or drop anything. [`Cell`] is the
+//! owned form readers get: the packed cell with its text.
 
 use super::rendition::Rendition;
 
 /// Text of a cell stops growing once it reaches this many UTF-8 bytes.
 pub const MAX_CELL_TEXT_BYTES: usize = 32;
 
-/// The text of a cell: `Char('\0')` is the empty (blank) cell; `Cluster` always holds
-/// at least two characters, so equal texts always have equal representations.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum CellText {
-    Char(char),
-    Cluster(Box<str>),
-}
-
 const WIDE: u8 = 1;
 const FALLBACK: u8 = 2;
 const WRAP: u8 = 4;
+/// The text is longer than `ch`: the whole of it is in the row's cluster table.
+const CLUSTER: u8 = 8;
 
-/// A cell: text (base character plus combining characters, or empty), width flag,
-/// fallback flag (text starts with a combining character), wrap flag (only meaningful
-/// on the last cell of a row) and rendition.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Cell {
-    text: CellText,
+/// A cell as a row stores it: `ch` is the text's first character (`'\0'` for an
+/// empty cell), and a cluster's text is in the row's cluster table, so equal packed
+/// cells of rows with equal tables have equal texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct PackedCell {
+    ch: char,
     rendition: Rendition,
     flags: u8,
 }
 
-impl Default for Cell {
-    fn default() -> Self {
-        Self::blank(Rendition::default())
+impl PackedCell {
+    /// An empty narrow cell with `rendition`.
+    pub(crate) const fn blank(rendition: Rendition) -> Self {
+        Self::narrow('\0', rendition)
     }
-}
 
-impl Cell {
-    /// An empty cell with the given rendition.
-    pub const fn blank(rendition: Rendition) -> Self {
+    /// A narrow cell holding `c` (not a cluster).
+    pub(crate) const fn narrow(c: char, rendition: Rendition) -> Self {
         Self {
-            text: CellText::Char('\0'),
+            ch: c,
             rendition,
             flags: 0,
         }
     }
 
-    /// A cell holding one character.
-    pub const fn with_char(c: char, wide: bool, rendition: Rendition) -> Self {
+    /// Replaces the character, keeping the flags: for a copy of a template cell
+    /// that is not a cluster.
+    #[inline(always)]
+    pub(crate) fn set_ch(&mut self, c: char) {
+        self.ch = c;
+    }
+
+    /// A cell holding the single character `c`.
+    pub(crate) const fn with_char(c: char, wide: bool, rendition: Rendition) -> Self {
         Self {
-            text: CellText::Char(c),
+            ch: c,
             rendition,
             flags: if wide { WIDE } else { 0 },
         }
     }
 
-    /// Resets the cell: empty, narrow, no flags, the pen's background only (BCE).
-    pub fn reset(&mut self, pen: Rendition) {
-        self.make_blank(pen.erased());
+    /// Whether the cell's text continues in the row's cluster table.
+    pub(crate) const fn is_cluster(self) -> bool {
+        self.flags & CLUSTER != 0
     }
 
-    /// Makes the cell a narrow cell holding `c` with `rendition`, overwriting a
-    /// single-character text in place (see [`Cell::make_blank`]): the printing hot
-    /// path.
-    pub(crate) fn set_narrow(&mut self, c: char, rendition: Rendition) {
-        match &mut self.text {
-            CellText::Char(old) => *old = c,
-            text => *text = CellText::Char(c),
-        }
-        self.rendition = rendition;
-        self.flags = 0;
-    }
-
-    /// Makes the cell an empty narrow cell with `rendition`, in place like
-    /// [`Cell::set_narrow`]: the erase paths of the emulator run this for every cell
-    /// they clear, and a whole-cell assignment would first drop the old text.
-    pub(crate) fn make_blank(&mut self, rendition: Rendition) {
-        self.set_narrow('\0', rendition);
-    }
-
-    /// Whether the cell holds no text.
-    pub fn is_empty(&self) -> bool {
-        self.text == CellText::Char('\0')
+    /// Whether the cell holds no text (a cluster never starts with `'\0'`).
+    pub(crate) const fn is_empty(self) -> bool {
+        self.ch == '\0'
     }
 
     /// Whether the cell is blank for prediction purposes: empty, a space or U+00A0.
-    pub fn is_blank(&self) -> bool {
-        matches!(self.text, CellText::Char('\0' | ' ' | '\u{a0}'))
-    }
-
-    /// The cell's text (empty for a blank cell), without the fallback prefix.
-    pub fn text(&self) -> String {
-        let mut s = String::new();
-        self.push_text(&mut s);
-        s
-    }
-
-    fn push_text(&self, s: &mut String) {
-        match &self.text {
-            CellText::Char('\0') => {}
-            CellText::Char(c) => s.push(*c),
-            CellText::Cluster(t) => s.push_str(t),
-        }
-    }
-
-    /// The first character of the text, if any.
-    pub fn first_char(&self) -> Option<char> {
-        match &self.text {
-            CellText::Char('\0') => None,
-            CellText::Char(c) => Some(*c),
-            CellText::Cluster(t) => t.chars().next(),
-        }
-    }
-
-    /// Replaces the text with one character.
-    pub fn set_char(&mut self, c: char) {
-        self.text = CellText::Char(c);
-    }
-
-    /// Appends a combining character, unless the text already has 32 bytes or more.
-    pub fn append(&mut self, c: char) {
-        let mut s = match &self.text {
-            CellText::Char('\0') => {
-                self.text = CellText::Char(c);
-                return;
-            }
-            CellText::Char(first) => first.to_string(),
-            CellText::Cluster(t) => {
-                if t.len() >= MAX_CELL_TEXT_BYTES {
-                    return;
-                }
-                t.to_string()
-            }
-        };
-        s.push(c);
-        self.text = CellText::Cluster(s.into_boxed_str());
-    }
-
-    /// Appends the cell as the receiving terminal should see it: empty → one space,
-    /// fallback → U+00A0 then the text, otherwise the text.
-    pub fn write_grapheme(&self, out: &mut Vec<u8>) {
-        if self.is_fallback() {
-            out.extend_from_slice("\u{a0}".as_bytes());
-        }
-        match &self.text {
-            CellText::Char('\0') => out.push(b' '),
-            CellText::Char(c) if c.is_ascii() => out.push(*c as u8),
-            CellText::Char(c) => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-            CellText::Cluster(t) => out.extend_from_slice(t.as_bytes()),
-        }
-    }
-
-    /// The grapheme as a string (see [`Cell::write_grapheme`]).
-    pub fn grapheme(&self) -> String {
-        let mut out = Vec::new();
-        self.write_grapheme(&mut out);
-        String::from_utf8(out).unwrap_or_default()
+    pub(crate) const fn is_blank(self) -> bool {
+        !self.is_cluster() && matches!(self.ch, '\0' | ' ' | '\u{a0}')
     }
 
     /// The rendition.
-    pub const fn rendition(&self) -> Rendition {
+    pub(crate) const fn rendition(self) -> Rendition {
         self.rendition
     }
 
     /// Replaces the rendition.
-    pub fn set_rendition(&mut self, rendition: Rendition) {
+    pub(crate) fn set_rendition(&mut self, rendition: Rendition) {
         self.rendition = rendition;
     }
 
     /// Whether the character occupies this and the next column.
-    pub const fn is_wide(&self) -> bool {
+    pub(crate) const fn is_wide(self) -> bool {
         self.flags & WIDE != 0
     }
 
     /// Number of columns the cell's character occupies (1 or 2).
-    pub const fn width(&self) -> usize {
+    pub(crate) const fn width(self) -> usize {
         if self.is_wide() { 2 } else { 1 }
     }
 
-    /// Marks the cell wide or narrow.
-    pub fn set_wide(&mut self, wide: bool) {
-        self.set_flag(WIDE, wide);
-    }
-
-    /// Whether the text begins with a combining character (shown after U+00A0).
-    pub const fn is_fallback(&self) -> bool {
-        self.flags & FALLBACK != 0
-    }
-
-    /// Sets the fallback flag.
-    pub fn set_fallback(&mut self, fallback: bool) {
-        self.set_flag(FALLBACK, fallback);
-    }
-
     /// Whether the row continues on the next row (meaningful on the last cell only).
-    pub const fn is_wrap(&self) -> bool {
+    pub(crate) const fn is_wrap(self) -> bool {
         self.flags & WRAP != 0
     }
 
     /// Sets the wrap flag.
-    pub fn set_wrap(&mut self, wrap: bool) {
+    pub(crate) fn set_wrap(&mut self, wrap: bool) {
         self.set_flag(WRAP, wrap);
+    }
+
+    /// Appends the cell as the receiving terminal should see it (see
+    /// [`Cell::write_grapheme`]); `cluster` is its text from the row's table when
+    /// [`PackedCell::is_cluster`].
+    pub(crate) fn write_grapheme(self, cluster: Option<&str>, out: &mut Vec<u8>) {
+        if self.flags & FALLBACK != 0 {
+            out.extend_from_slice("\u{a0}".as_bytes());
+        }
+        match (self.ch, cluster) {
+            (_, Some(text)) => out.extend_from_slice(text.as_bytes()),
+            ('\0', None) => out.push(b' '),
+            (c, None) if c.is_ascii() => out.push(c as u8),
+            (c, None) => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
     }
 
     fn set_flag(&mut self, flag: u8, on: bool) {
@@ -216,12 +131,168 @@ impl Cell {
     }
 }
 
+/// A cell: text (base character plus combining characters, or empty), width flag,
+/// fallback flag (text starts with a combining character), wrap flag (only meaningful
+/// on the last cell of a row) and rendition.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cell {
+    packed: PackedCell,
+    /// The whole text when it has more than one character; then `packed.ch` is its
+    /// first character and `packed` has the `CLUSTER` flag.
+    cluster: Option<Box<str>>,
+}
+
+impl Default for Cell {
+    fn default() -> Self {
+        Self::blank(Rendition::default())
+    }
+}
+
+impl Cell {
+    /// An empty cell with the given rendition.
+    pub const fn blank(rendition: Rendition) -> Self {
+        Self::with_char('\0', false, rendition)
+    }
+
+    /// A cell holding one character.
+    pub const fn with_char(c: char, wide: bool, rendition: Rendition) -> Self {
+        Self {
+            packed: PackedCell::with_char(c, wide, rendition),
+            cluster: None,
+        }
+    }
+
+    /// The cell a row stores as `packed`, with its cluster text from the row's table.
+    pub(crate) fn from_packed(packed: PackedCell, cluster: Option<&str>) -> Self {
+        let cluster = cluster.filter(|_| packed.is_cluster()).map(Box::from);
+        let mut packed = packed;
+        packed.set_flag(CLUSTER, cluster.is_some());
+        Self { packed, cluster }
+    }
+
+    /// The cell as a row stores it, and its cluster text for the row's table.
+    pub(crate) fn into_packed(self) -> (PackedCell, Option<Box<str>>) {
+        (self.packed, self.cluster)
+    }
+
+    /// Resets the cell: empty, narrow, no flags, the pen's background only (BCE).
+    pub fn reset(&mut self, pen: Rendition) {
+        *self = Self::blank(pen.erased());
+    }
+
+    /// Whether the cell holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// Whether the cell is blank for prediction purposes: empty, a space or U+00A0.
+    pub fn is_blank(&self) -> bool {
+        self.packed.is_blank()
+    }
+
+    /// The cell's text (empty for a blank cell), without the fallback prefix.
+    pub fn text(&self) -> String {
+        match (&self.cluster, self.packed.ch) {
+            (Some(text), _) => text.to_string(),
+            (None, '\0') => String::new(),
+            (None, c) => c.to_string(),
+        }
+    }
+
+    /// The first character of the text, if any.
+    pub fn first_char(&self) -> Option<char> {
+        Some(self.packed.ch).filter(|&c| c != '\0')
+    }
+
+    /// Replaces the text with one character.
+    pub fn set_char(&mut self, c: char) {
+        self.packed.ch = c;
+        self.packed.set_flag(CLUSTER, false);
+        self.cluster = None;
+    }
+
+    /// Appends a combining character, unless the text already has 32 bytes or more.
+    pub fn append(&mut self, c: char) {
+        if self.is_empty() {
+            self.set_char(c);
+            return;
+        }
+        let mut text = self.text();
+        if text.len() >= MAX_CELL_TEXT_BYTES {
+            return;
+        }
+        text.push(c);
+        self.cluster = Some(text.into_boxed_str());
+        self.packed.set_flag(CLUSTER, true);
+    }
+
+    /// Appends the cell as the receiving terminal should see it: empty → one space,
+    /// fallback → U+00A0 then the text, otherwise the text.
+    pub fn write_grapheme(&self, out: &mut Vec<u8>) {
+        self.packed.write_grapheme(self.cluster.as_deref(), out);
+    }
+
+    /// The grapheme as a string (see [`Cell::write_grapheme`]).
+    pub fn grapheme(&self) -> String {
+        let mut out = Vec::new();
+        self.write_grapheme(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The rendition.
+    pub const fn rendition(&self) -> Rendition {
+        self.packed.rendition
+    }
+
+    /// Replaces the rendition.
+    pub fn set_rendition(&mut self, rendition: Rendition) {
+        self.packed.rendition = rendition;
+    }
+
+    /// Whether the character occupies this and the next column.
+    pub const fn is_wide(&self) -> bool {
+        self.packed.is_wide()
+    }
+
+    /// Number of columns the cell's character occupies (1 or 2).
+    pub const fn width(&self) -> usize {
+        self.packed.width()
+    }
+
+    /// Marks the cell wide or narrow.
+    pub fn set_wide(&mut self, wide: bool) {
+        self.packed.set_flag(WIDE, wide);
+    }
+
+    /// Whether the text begins with a combining character (shown after U+00A0).
+    pub const fn is_fallback(&self) -> bool {
+        self.packed.flags & FALLBACK != 0
+    }
+
+    /// Sets the fallback flag.
+    pub fn set_fallback(&mut self, fallback: bool) {
+        self.packed.set_flag(FALLBACK, fallback);
+    }
+
+    /// Whether the row continues on the next row (meaningful on the last cell only).
+    pub const fn is_wrap(&self) -> bool {
+        self.packed.is_wrap()
+    }
+
+    /// Sets the wrap flag.
+    pub fn set_wrap(&mut self, wrap: bool) {
+        self.packed.set_wrap(wrap);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_cell_is_compact() {
+        // Rows store 16 bytes per cell: erasing a row is a fill.
+        assert_eq!(std::mem::size_of::<PackedCell>(), 16);
         assert!(std::mem::size_of::<Cell>() <= 32);
     }
 

@@ -2,6 +2,7 @@
 //! restore, the alignment pattern, tab movement. `action.rs` decodes them and
 //! `perform.rs` calls these.
 
+use super::cell::PackedCell;
 use super::framebuffer::Framebuffer;
 
 impl Framebuffer {
@@ -26,12 +27,9 @@ impl Framebuffer {
 
     /// DECALN: every cell reset with the pen background, then filled with `E`.
     pub(super) fn screen_alignment(&mut self) {
-        let pen = self.ds.pen;
+        let filled = PackedCell::narrow('E', self.ds.pen.erased());
         for row in 0..self.ds.height {
-            for cell in self.row_mut(row).cells_mut() {
-                cell.reset(pen);
-                cell.set_char('E');
-            }
+            self.row_mut(row).fill(0, usize::MAX, filled);
         }
     }
 

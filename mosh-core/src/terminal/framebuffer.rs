@@ -80,8 +80,8 @@ impl Framebuffer {
     }
 
     /// The cell at (`row`, `col`), if inside the screen.
-    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
-        self.rows.get(row).and_then(|r| r.cells().get(col))
+    pub fn cell(&self, row: usize, col: usize) -> Option<Cell> {
+        self.rows.get(row).and_then(|r| r.cell(col))
     }
 
     /// Cursor (row, column), 0-based.
@@ -333,10 +333,7 @@ impl Framebuffer {
         if from >= to {
             return;
         }
-        let rendition = pen.erased();
-        for cell in &mut self.row_mut(row).cells_mut()[from..to] {
-            cell.make_blank(rendition);
-        }
+        self.row_mut(row).erase(from, to, pen.erased());
     }
 
     /// Resets the whole drawing state, titles and clipboard (RIS); the icon name,

@@ -1,6 +1,6 @@
 //! Printing characters (terminal.md §5).
 
-use super::cell::Cell;
+use super::cell::PackedCell;
 use super::framebuffer::Framebuffer;
 use super::width::char_width;
 
@@ -32,13 +32,12 @@ impl Framebuffer {
             return 1;
         }
         let rendition = ds.pen;
-        let mut n = 0;
-        for (cell, &b) in self.row_mut(row).cells_mut()[col..].iter_mut().zip(bytes) {
-            if !(0x20..0x7F).contains(&b) {
-                break;
-            }
-            cell.set_narrow(char::from(b), rendition);
-            n += 1;
+        let n = self.row_mut(row).print_ascii(col, bytes, rendition);
+        if n == 0 {
+            // Not reached (the cursor is inside the row and `bytes[0]` printable),
+            // but the one-character path keeps the caller's loop moving regardless.
+            self.print_spacing(char::from(bytes[0]), false);
+            return 1;
         }
         let ds = &mut self.ds;
         ds.combining_target = Some((row, col + n - 1));
@@ -58,7 +57,7 @@ impl Framebuffer {
             let (row, col) = (self.ds.cursor_row, self.ds.cursor_col);
             let pen = self.ds.pen;
             let r = self.row_mut(row);
-            r.cells_mut()[col].reset(pen);
+            r.erase(col, col + 1, pen.erased());
             r.set_wrapped(false);
             self.ds.cursor_col = 0;
             self.line_feed(1);
@@ -71,9 +70,9 @@ impl Framebuffer {
         if insert {
             r.insert_cells(col, width, pen);
         }
-        r.cells_mut()[col] = Cell::with_char(c, wide, pen);
+        r.put(col, PackedCell::with_char(c, wide, pen));
         if wide && col + 1 < w {
-            r.cells_mut()[col + 1].reset(pen);
+            r.erase(col + 1, col + 2, pen.erased());
         }
         self.advance(width);
     }
@@ -103,10 +102,15 @@ impl Framebuffer {
         if row >= self.ds.height || col >= self.ds.width {
             return;
         }
-        if self.rows[row].cells()[col].is_empty() {
-            self.row_mut(row).cells_mut()[col].set_fallback(true);
+        let empty = self.rows[row].packed()[col].is_empty();
+        self.row_mut(row).update_cell(col, |cell| {
+            if empty {
+                cell.set_fallback(true);
+            }
+            cell.append(c);
+        });
+        if empty {
             self.advance(1);
         }
-        self.row_mut(row).cells_mut()[col].append(c);
     }
 }

@@ -18,7 +18,6 @@ pub fn dump(fb: &Framebuffer) -> Vec<String> {
         .iter()
         .map(|row| {
             row.cells()
-                .iter()
                 .map(|c| {
                     if c.is_empty() {
                         "·".to_owned()
@@ -62,7 +61,7 @@ pub fn visible(fb: &Framebuffer) -> Visible {
             .iter()
             .map(|row| {
                 let mut out = Vec::new();
-                let cells = row.cells();
+                let cells: Vec<_> = row.cells().collect();
                 let mut x = 0;
                 while x < cells.len() {
                     let c = &cells[x];

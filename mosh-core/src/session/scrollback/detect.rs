@@ -21,7 +21,7 @@
 //!
 //! A clear screen or a redraw has no such overlap and is never a scroll.
 
-use crate::terminal::{Framebuffer, Rendition, Row};
+use crate::terminal::{Framebuffer, Row};
 
 /// Non-blank rows that must match for a scroll to be believed.
 pub const MIN_MATCHED_ROWS: usize = 2;
@@ -54,14 +54,12 @@ pub fn scrolled_rows(old: &Framebuffer, new: &Framebuffer) -> Option<usize> {
 
 /// Whether two rows show the same cells (their identities may differ).
 pub fn same_cells(a: &Row, b: &Row) -> bool {
-    std::ptr::eq(a, b) || a.cells() == b.cells()
+    std::ptr::eq(a, b) || a.same_cells(b)
 }
 
 /// Whether a row shows nothing: every cell empty or a space, in the default rendition.
 pub fn is_blank(row: &Row) -> bool {
-    row.cells()
-        .iter()
-        .all(|cell| cell.is_blank() && cell.rendition() == Rendition::default())
+    row.shown_width() == 0
 }
 
 /// At least [`MIN_MATCHED_ROWS`] non-blank rows, and not all the same.
@@ -82,12 +80,7 @@ fn distinct_non_blank(rows: &[std::sync::Arc<Row>]) -> bool {
 /// Whether `later` shows everything `earlier` showed up to its last non-blank cell
 /// (the same line, perhaps completed since).
 fn continues(earlier: &Row, later: &Row) -> bool {
-    let cells = earlier.cells();
-    let used = cells
-        .iter()
-        .rposition(|cell| !(cell.is_blank() && cell.rendition() == Rendition::default()))
-        .map_or(0, |last| last + 1);
-    later.cells().get(..used) == Some(&cells[..used])
+    later.same_cells_before(earlier, earlier.shown_width())
 }
 
 /// Whether `new` rewrote a row above `old`'s cursor without scrolling: a shell only

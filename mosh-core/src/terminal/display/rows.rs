@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use super::Capabilities;
 use super::tracker::Tracker;
-use crate::terminal::cell::Cell;
 use crate::terminal::rendition::{Rendition, push_decimal};
 use crate::terminal::row::Row;
 
@@ -91,13 +90,12 @@ pub(super) fn draw_row(
     forced_wrap: bool,
 ) -> bool {
     let w = ctx.width;
-    let cells = new_row.cells();
-    let old = old_row.cells();
+    let cells = new_row.packed();
     let mut x = 0;
     if forced_wrap {
-        let cell = &cells[0];
+        let cell = cells[0];
         t.set_pen(cell.rendition(), false);
-        cell.write_grapheme(t.out);
+        new_row.write_grapheme(0, t.out);
         x += cell.width();
         t.advance(cell.width());
     }
@@ -113,8 +111,8 @@ pub(super) fn draw_row(
     // A forced first cell may already fill a very narrow row.
     let mut wrote_last = x >= w;
     while x < w {
-        let cell = &cells[x];
-        if ctx.initialized && run == 0 && receiver_has(old, x, cell, wrap_row) {
+        let cell = cells[x];
+        if ctx.initialized && run == 0 && receiver_has(old_row, new_row, x, wrap_row) {
             x += cell.width();
             continue;
         }
@@ -156,7 +154,7 @@ pub(super) fn draw_row(
         t.silent_move_to(y, x);
         t.set_pen(cell.rendition(), false);
         if width == cell.width() {
-            cell.write_grapheme(t.out);
+            new_row.write_grapheme(x, t.out);
         } else {
             // A wide cell cut at the last column (autowrap off, or a width shrink):
             // a receiver with autowrap on would wrap it and shift everything below,
@@ -196,14 +194,15 @@ pub(super) fn draw_row(
 /// not hidden in the shadow of a wide character (where a narrow character the sender
 /// holds was never drawn), and, for a wide character whose shadow is the last cell,
 /// the row's wrap flag (kept on that shadow, which is never visited) is equal.
-fn receiver_has(old: &[Cell], x: usize, cell: &Cell, wrap_row: bool) -> bool {
-    let same = if x + 1 == old.len() && cell.is_wrap() != wrap_row {
-        let mut drawn = cell.clone();
-        drawn.set_wrap(wrap_row);
-        old[x] == drawn
+fn receiver_has(old_row: &Row, new_row: &Row, x: usize, wrap_row: bool) -> bool {
+    let old = old_row.packed();
+    let cell = new_row.packed()[x];
+    let wrap = if x + 1 == old.len() {
+        wrap_row
     } else {
-        old[x] == *cell
+        cell.is_wrap()
     };
-    same && (x == 0 || !old[x - 1].is_wide())
+    new_row.same_cell_as(x, wrap, old_row, x)
+        && (x == 0 || !old[x - 1].is_wide())
         && (!cell.is_wide() || x + 2 != old.len() || old[x + 1].is_wrap() == wrap_row)
 }
