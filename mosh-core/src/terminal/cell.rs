@@ -7,7 +7,7 @@
 //! are plain stores and fills that never allocate or drop anything. [`Cell`] is the
 //! owned form readers get: the packed cell with its text.
 
-use super::rendition::Rendition;
+use super::rendition::{Attributes, Colour, Rendition};
 
 /// Text of a cell stops growing once it reaches this many UTF-8 bytes.
 pub const MAX_CELL_TEXT_BYTES: usize = 32;
@@ -18,14 +18,47 @@ const WRAP: u8 = 4;
 /// The text is longer than `ch`: the whole of it is in the row's cluster table.
 const CLUSTER: u8 = 8;
 
-/// A cell as a row stores it: `ch` is the text's first character (`'\0'` for an
-/// empty cell), and a cluster's text is in the row's cluster table, so equal packed
-/// cells of rows with equal tables have equal texts.
+/// A cell as a row stores it: its first character (`'\0'` for an empty cell), flags
+/// and rendition in one 128-bit word, so that writing, filling and comparing cells
+/// are whole-word operations the compiler cannot split into a store per field (a
+/// later wide load of such a cell would then wait on the narrow stores). A
+/// cluster's text is in the row's cluster table, so equal packed cells of rows with
+/// equal tables have equal texts.
+///
+/// Bits 0–31 the character, 32–39 the flags, 40–47 the attributes, 48–79 the
+/// foreground and 80–111 the background ([`colour_code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct PackedCell {
-    ch: char,
-    rendition: Rendition,
-    flags: u8,
+pub(crate) struct PackedCell(u128);
+
+const FLAGS_SHIFT: u32 = 32;
+const ATTRS_SHIFT: u32 = 40;
+const FG_SHIFT: u32 = 48;
+const BG_SHIFT: u32 = 80;
+const CH_MASK: u128 = 0xFFFF_FFFF;
+const RENDITION_MASK: u128 = !((1 << ATTRS_SHIFT) - 1);
+
+/// A colour as 32 bits: 0 the default, `1 << 24 | index`, `2 << 24 | rgb`.
+const fn colour_code(colour: Colour) -> u128 {
+    match colour {
+        Colour::Default => 0,
+        Colour::Indexed(i) => 1 << 24 | i as u128,
+        Colour::Rgb(r, g, b) => 2 << 24 | (r as u128) << 16 | (g as u128) << 8 | b as u128,
+    }
+}
+
+const fn colour_of(code: u128) -> Colour {
+    let code = code as u32;
+    match code >> 24 {
+        1 => Colour::Indexed(code as u8),
+        2 => Colour::Rgb((code >> 16) as u8, (code >> 8) as u8, code as u8),
+        _ => Colour::Default,
+    }
+}
+
+const fn rendition_bits(rendition: Rendition) -> u128 {
+    (rendition.attrs.bits() as u128) << ATTRS_SHIFT
+        | colour_code(rendition.fg) << FG_SHIFT
+        | colour_code(rendition.bg) << BG_SHIFT
 }
 
 impl PackedCell {
@@ -36,57 +69,66 @@ impl PackedCell {
 
     /// A narrow cell holding `c` (not a cluster).
     pub(crate) const fn narrow(c: char, rendition: Rendition) -> Self {
-        Self {
-            ch: c,
-            rendition,
-            flags: 0,
-        }
-    }
-
-    /// Replaces the character, keeping the flags: for a copy of a template cell
-    /// that is not a cluster.
-    #[inline(always)]
-    pub(crate) fn set_ch(&mut self, c: char) {
-        self.ch = c;
+        Self::with_char(c, false, rendition)
     }
 
     /// A cell holding the single character `c`.
     pub(crate) const fn with_char(c: char, wide: bool, rendition: Rendition) -> Self {
-        Self {
-            ch: c,
-            rendition,
-            flags: if wide { WIDE } else { 0 },
-        }
+        let flags = if wide { WIDE } else { 0 };
+        Self(c as u128 | (flags as u128) << FLAGS_SHIFT | rendition_bits(rendition))
+    }
+
+    /// This empty cell holding the ASCII byte `b`, flags kept: printing copies a
+    /// template cell so.
+    #[inline(always)]
+    pub(crate) const fn holding_ascii(self, b: u8) -> Self {
+        Self(self.0 | b as u128)
+    }
+
+    fn ch(self) -> char {
+        char::from_u32((self.0 & CH_MASK) as u32).unwrap_or('\0')
+    }
+
+    fn set_ch(&mut self, c: char) {
+        self.0 = self.0 & !CH_MASK | c as u128;
+    }
+
+    const fn flags(self) -> u8 {
+        (self.0 >> FLAGS_SHIFT) as u8
     }
 
     /// Whether the cell's text continues in the row's cluster table.
     pub(crate) const fn is_cluster(self) -> bool {
-        self.flags & CLUSTER != 0
+        self.flags() & CLUSTER != 0
     }
 
     /// Whether the cell holds no text (a cluster never starts with `'\0'`).
     pub(crate) const fn is_empty(self) -> bool {
-        self.ch == '\0'
+        self.0 & CH_MASK == 0
     }
 
     /// Whether the cell is blank for prediction purposes: empty, a space or U+00A0.
     pub(crate) const fn is_blank(self) -> bool {
-        !self.is_cluster() && matches!(self.ch, '\0' | ' ' | '\u{a0}')
+        !self.is_cluster() && matches!((self.0 & CH_MASK) as u32, 0 | 0x20 | 0xA0)
     }
 
     /// The rendition.
     pub(crate) const fn rendition(self) -> Rendition {
-        self.rendition
+        Rendition {
+            fg: colour_of(self.0 >> FG_SHIFT),
+            bg: colour_of(self.0 >> BG_SHIFT),
+            attrs: Attributes::from_bits((self.0 >> ATTRS_SHIFT) as u8),
+        }
     }
 
     /// Replaces the rendition.
     pub(crate) fn set_rendition(&mut self, rendition: Rendition) {
-        self.rendition = rendition;
+        self.0 = self.0 & !RENDITION_MASK | rendition_bits(rendition);
     }
 
     /// Whether the character occupies this and the next column.
     pub(crate) const fn is_wide(self) -> bool {
-        self.flags & WIDE != 0
+        self.flags() & WIDE != 0
     }
 
     /// Number of columns the cell's character occupies (1 or 2).
@@ -96,7 +138,7 @@ impl PackedCell {
 
     /// Whether the row continues on the next row (meaningful on the last cell only).
     pub(crate) const fn is_wrap(self) -> bool {
-        self.flags & WRAP != 0
+        self.flags() & WRAP != 0
     }
 
     /// Sets the wrap flag.
@@ -108,10 +150,10 @@ impl PackedCell {
     /// [`Cell::write_grapheme`]); `cluster` is its text from the row's table when
     /// [`PackedCell::is_cluster`].
     pub(crate) fn write_grapheme(self, cluster: Option<&str>, out: &mut Vec<u8>) {
-        if self.flags & FALLBACK != 0 {
+        if self.flags() & FALLBACK != 0 {
             out.extend_from_slice("\u{a0}".as_bytes());
         }
-        match (self.ch, cluster) {
+        match (self.ch(), cluster) {
             (_, Some(text)) => out.extend_from_slice(text.as_bytes()),
             ('\0', None) => out.push(b' '),
             (c, None) if c.is_ascii() => out.push(c as u8),
@@ -123,10 +165,11 @@ impl PackedCell {
     }
 
     fn set_flag(&mut self, flag: u8, on: bool) {
+        let bit = (flag as u128) << FLAGS_SHIFT;
         if on {
-            self.flags |= flag;
+            self.0 |= bit;
         } else {
-            self.flags &= !flag;
+            self.0 &= !bit;
         }
     }
 }
@@ -192,7 +235,7 @@ impl Cell {
 
     /// The cell's text (empty for a blank cell), without the fallback prefix.
     pub fn text(&self) -> String {
-        match (&self.cluster, self.packed.ch) {
+        match (&self.cluster, self.packed.ch()) {
             (Some(text), _) => text.to_string(),
             (None, '\0') => String::new(),
             (None, c) => c.to_string(),
@@ -201,12 +244,12 @@ impl Cell {
 
     /// The first character of the text, if any.
     pub fn first_char(&self) -> Option<char> {
-        Some(self.packed.ch).filter(|&c| c != '\0')
+        Some(self.packed.ch()).filter(|&c| c != '\0')
     }
 
     /// Replaces the text with one character.
     pub fn set_char(&mut self, c: char) {
-        self.packed.ch = c;
+        self.packed.set_ch(c);
         self.packed.set_flag(CLUSTER, false);
         self.cluster = None;
     }
@@ -241,12 +284,12 @@ impl Cell {
 
     /// The rendition.
     pub const fn rendition(&self) -> Rendition {
-        self.packed.rendition
+        self.packed.rendition()
     }
 
     /// Replaces the rendition.
     pub fn set_rendition(&mut self, rendition: Rendition) {
-        self.packed.rendition = rendition;
+        self.packed.set_rendition(rendition);
     }
 
     /// Whether the character occupies this and the next column.
@@ -266,7 +309,7 @@ impl Cell {
 
     /// Whether the text begins with a combining character (shown after U+00A0).
     pub const fn is_fallback(&self) -> bool {
-        self.packed.flags & FALLBACK != 0
+        self.packed.flags() & FALLBACK != 0
     }
 
     /// Sets the fallback flag.
@@ -294,6 +337,50 @@ mod tests {
         // Rows store 16 bytes per cell: erasing a row is a fill.
         assert_eq!(std::mem::size_of::<PackedCell>(), 16);
         assert!(std::mem::size_of::<Cell>() <= 32);
+    }
+
+    #[test]
+    fn a_packed_cell_keeps_every_field() {
+        let colours = [
+            Colour::Default,
+            Colour::Indexed(0),
+            Colour::Indexed(255),
+            Colour::Rgb(0, 0, 0),
+            Colour::Rgb(255, 1, 128),
+        ];
+        for (fg, bg) in colours.iter().flat_map(|&fg| colours.map(|bg| (fg, bg))) {
+            for attrs in [0u8, 1, 0x2A, 0x3F] {
+                let rendition = Rendition {
+                    fg,
+                    bg,
+                    attrs: Attributes::from_bits(attrs),
+                };
+                for (c, wide) in [
+                    ('\0', false),
+                    ('a', false),
+                    ('中', true),
+                    ('\u{10FFFF}', true),
+                ] {
+                    let mut cell = PackedCell::with_char(c, wide, rendition);
+                    assert_eq!(
+                        (cell.ch(), cell.rendition(), cell.is_wide()),
+                        (c, rendition, wide)
+                    );
+                    cell.set_wrap(true);
+                    cell.set_rendition(Rendition::default());
+                    cell.set_rendition(rendition);
+                    assert_eq!((cell.ch(), cell.rendition()), (c, rendition));
+                    assert!(cell.is_wrap() && cell.is_wide() == wide && !cell.is_cluster());
+                    cell.set_ch('x');
+                    assert_eq!(
+                        (cell.ch(), cell.rendition(), cell.is_wrap()),
+                        ('x', rendition, true)
+                    );
+                }
+                let printed = PackedCell::blank(rendition).holding_ascii(b'~');
+                assert_eq!(printed, PackedCell::narrow('~', rendition));
+            }
+        }
     }
 
     #[test]

@@ -57,6 +57,16 @@ impl Attributes {
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The set as bits (packed cells store it so).
+    pub(crate) const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set with these bits.
+    pub(crate) const fn from_bits(bits: u8) -> Self {
+        Self(bits)
+    }
 }
 
 /// Foreground, background and attributes of a cell or of the pen.

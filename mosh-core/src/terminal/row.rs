@@ -181,8 +181,7 @@ impl Row {
             if !(0x20..0x7F).contains(&b) {
                 break;
             }
-            *cell = template;
-            cell.set_ch(char::from(b));
+            *cell = template.holding_ascii(b);
             n += 1;
         }
         self.forget_clusters(col, col + n);
