@@ -14,7 +14,11 @@ use mosh_core::terminal::{Emulator, Framebuffer, new_frame};
 
 #[path = "support/terminal_corpora.rs"]
 mod terminal_corpora;
-use terminal_corpora::{Rng, editor, mixed, plain_ascii};
+use terminal_corpora::{editor, mixed, plain_ascii};
+
+#[path = "support/frame_cases.rs"]
+mod frame_cases;
+use frame_cases::{dense_screen, diff_cases};
 
 fn emulator_throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("emulator");
@@ -30,50 +34,6 @@ fn emulator_throughput(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-/// A dense 80×24 screen: every cell a printable character, colours changing often.
-fn dense_screen(seed: u64) -> Framebuffer {
-    let mut rng = Rng(seed);
-    let mut emu = Emulator::new(80, 24);
-    let mut bytes = Vec::new();
-    for row in 0..24 {
-        bytes.extend_from_slice(format!("\x1b[{};1H", row + 1).as_bytes());
-        for _ in 0..80 {
-            if rng.below(8) == 0 {
-                bytes.extend_from_slice(
-                    format!("\x1b[{};{}m", 30 + rng.below(8), 40 + rng.below(8)).as_bytes(),
-                );
-            }
-            bytes.push(b'!' + rng.below(94) as u8);
-        }
-    }
-    emu.feed(&bytes);
-    emu.framebuffer().clone()
-}
-
-/// (name, A, B) pairs whose diff is measured.
-fn diff_cases() -> Vec<(&'static str, Framebuffer, Framebuffer)> {
-    let mut typed = Emulator::new(80, 24);
-    typed.feed(b"user@host:~/src/mosh$ ls\r\nCargo.toml  README.md  src\r\nuser@host:~/src/mosh$ ");
-    let before_typing = typed.framebuffer().clone();
-    typed.feed(b"g");
-    let after_typing = typed.framebuffer().clone();
-
-    let mut scrolled = Emulator::new(80, 24);
-    for i in 0..30 {
-        scrolled
-            .feed(format!("\r\nline {i}: some output of a build log, fairly long text").as_bytes());
-    }
-    let before_scroll = scrolled.framebuffer().clone();
-    scrolled.feed(b"\r\nline 30: the next line arrives");
-    let after_scroll = scrolled.framebuffer().clone();
-
-    vec![
-        ("one_typed_character", before_typing, after_typing),
-        ("one_line_scroll", before_scroll, after_scroll),
-        ("full_screen_redraw", dense_screen(7), dense_screen(8)),
-    ]
 }
 
 fn frame_diff(c: &mut Criterion) {

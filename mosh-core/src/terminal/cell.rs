@@ -121,6 +121,16 @@ impl PackedCell {
         }
     }
 
+    /// `rendition` as a packed cell holds it: equal keys, equal renditions.
+    pub(crate) const fn rendition_key(rendition: Rendition) -> u128 {
+        rendition_bits(rendition)
+    }
+
+    /// This cell's [`PackedCell::rendition_key`], without unpacking the rendition.
+    pub(crate) const fn rendition_key_here(self) -> u128 {
+        self.0 & RENDITION_MASK
+    }
+
     /// Replaces the rendition.
     pub(crate) fn set_rendition(&mut self, rendition: Rendition) {
         self.0 = self.0 & !RENDITION_MASK | rendition_bits(rendition);
@@ -149,7 +159,18 @@ impl PackedCell {
     /// Appends the cell as the receiving terminal should see it (see
     /// [`Cell::write_grapheme`]); `cluster` is its text from the row's table when
     /// [`PackedCell::is_cluster`].
+    #[inline]
     pub(crate) fn write_grapheme(self, cluster: Option<&str>, out: &mut Vec<u8>) {
+        // The common case, one ASCII character or an empty cell, is one byte.
+        const NOT_ONE_BYTE: u128 = 0xFFFF_FF80 | ((FALLBACK | CLUSTER) as u128) << FLAGS_SHIFT;
+        if self.0 & NOT_ONE_BYTE == 0 {
+            out.push(if self.is_empty() { b' ' } else { self.0 as u8 });
+        } else {
+            self.write_other_grapheme(cluster, out);
+        }
+    }
+
+    fn write_other_grapheme(self, cluster: Option<&str>, out: &mut Vec<u8>) {
         if self.flags() & FALLBACK != 0 {
             out.extend_from_slice("\u{a0}".as_bytes());
         }

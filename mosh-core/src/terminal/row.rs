@@ -150,21 +150,9 @@ impl Row {
         }
     }
 
-    /// Whether cell `col` here and cell `other_col` of `other` are the same, with
-    /// the wrap flag of this one taken as `wrap`.
-    pub(crate) fn same_cell_as(
-        &self,
-        col: usize,
-        wrap: bool,
-        other: &Row,
-        other_col: usize,
-    ) -> bool {
-        let (Some(&mine), Some(&theirs)) = (self.cells.get(col), other.cells.get(other_col)) else {
-            return false;
-        };
-        let mut mine = mine;
-        mine.set_wrap(wrap);
-        mine == theirs && self.cluster(col, mine) == other.cluster(other_col, theirs)
+    /// Cell `col`'s text when it is a cluster.
+    pub(crate) fn cluster_text(&self, col: usize) -> Option<&str> {
+        self.cluster(col, *self.cells.get(col)?)
     }
 
     /// Writes the printable ASCII at the start of `bytes` into narrow cells from

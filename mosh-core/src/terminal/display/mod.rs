@@ -126,13 +126,13 @@ impl Display {
         let (width, height) = (next.width(), next.height());
         let resized = width != last.width() || height != last.height();
         let initialized = initialized && !resized;
-        let mut t = Tracker {
+        let mut t = Tracker::new(
             out,
-            cursor: Some(last.cursor()),
-            pen: last.ds.pen,
-            visible: last.ds.cursor_visible,
+            Some(last.cursor()),
+            last.ds.pen,
+            last.ds.cursor_visible,
             width,
-        };
+        );
         if !initialized {
             if self.keep_scrollback {
                 t.out.extend_from_slice(b"\x1b[r\x1b[0m");
@@ -146,7 +146,7 @@ impl Display {
                 t.out.extend_from_slice(b"\x1b[r\x1b[0m\x1b[H\x1b[2J");
             }
             t.cursor = Some((0, 0));
-            t.pen = Rendition::default();
+            t.assume_pen(Rendition::default());
             t.out.extend_from_slice(b"\x1b[?25l");
             t.visible = false;
         }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::Capabilities;
 use super::tracker::Tracker;
+use crate::terminal::cell::PackedCell;
 use crate::terminal::rendition::{Rendition, push_decimal};
 use crate::terminal::row::Row;
 
@@ -94,7 +95,7 @@ pub(super) fn draw_row(
     let mut x = 0;
     if forced_wrap {
         let cell = cells[0];
-        t.set_pen(cell.rendition(), false);
+        t.set_pen_of(cell);
         new_row.write_grapheme(0, t.out);
         x += cell.width();
         t.advance(cell.width());
@@ -107,7 +108,8 @@ pub(super) fn draw_row(
     // The last row cannot be left wrapped on the receiver (see `as_received`).
     let wrap_row = new_row.is_wrapped() && y + 1 < ctx.height;
     let mut run = 0;
-    let mut run_rendition = Rendition::default();
+    // The first cell of the run: its rendition is the run's.
+    let mut run_cell = PackedCell::blank(Rendition::default());
     // A forced first cell may already fill a very narrow row.
     let mut wrote_last = x >= w;
     while x < w {
@@ -118,9 +120,9 @@ pub(super) fn draw_row(
         }
         if cell.is_empty() {
             if run == 0 {
-                run_rendition = cell.rendition();
+                run_cell = cell;
             }
-            if run_rendition == cell.rendition() {
+            if run_cell.rendition_key_here() == cell.rendition_key_here() {
                 run += 1;
                 x += 1;
                 continue;
@@ -128,8 +130,8 @@ pub(super) fn draw_row(
         }
         if run > 0 {
             t.silent_move_to(y, x - run);
-            t.set_pen(run_rendition, false);
-            if (ctx.caps.bce || t.pen.is_default()) && ctx.caps.ech && run > 4 {
+            t.set_pen_of(run_cell);
+            if (ctx.caps.bce || t.pen().is_default()) && ctx.caps.ech && run > 4 {
                 t.out.extend_from_slice(b"\x1b[");
                 push_decimal(t.out, run as u32);
                 t.out.push(b'X');
@@ -140,7 +142,7 @@ pub(super) fn draw_row(
             run = 0;
             if cell.is_empty() {
                 run = 1;
-                run_rendition = cell.rendition();
+                run_cell = cell;
                 x += 1;
                 continue;
             }
@@ -152,7 +154,7 @@ pub(super) fn draw_row(
             t.cursor = None;
         }
         t.silent_move_to(y, x);
-        t.set_pen(cell.rendition(), false);
+        t.set_pen_of(cell);
         if width == cell.width() {
             new_row.write_grapheme(x, t.out);
         } else {
@@ -169,8 +171,8 @@ pub(super) fn draw_row(
     }
     if run > 0 {
         t.silent_move_to(y, x - run);
-        t.set_pen(run_rendition, false);
-        if (ctx.caps.bce || t.pen.is_default()) && !wrap_row {
+        t.set_pen_of(run_cell);
+        if (ctx.caps.bce || t.pen().is_default()) && !wrap_row {
             t.out.extend_from_slice(b"\x1b[K");
         } else {
             t.out.extend(std::iter::repeat_n(b' ', run));
@@ -197,12 +199,15 @@ pub(super) fn draw_row(
 fn receiver_has(old_row: &Row, new_row: &Row, x: usize, wrap_row: bool) -> bool {
     let old = old_row.packed();
     let cell = new_row.packed()[x];
-    let wrap = if x + 1 == old.len() {
-        wrap_row
-    } else {
-        cell.is_wrap()
+    let Some(&was) = old.get(x) else {
+        return false;
     };
-    new_row.same_cell_as(x, wrap, old_row, x)
+    let mut drawn = cell;
+    if x + 1 == old.len() {
+        drawn.set_wrap(wrap_row);
+    }
+    drawn == was
+        && (!cell.is_cluster() || new_row.cluster_text(x) == old_row.cluster_text(x))
         && (x == 0 || !old[x - 1].is_wide())
         && (!cell.is_wide() || x + 2 != old.len() || old[x + 1].is_wrap() == wrap_row)
 }

@@ -1,6 +1,7 @@
 //! What the generator knows about the receiving terminal while it writes a frame
 //! (terminal.md §9.1): cursor position, pen and cursor visibility.
 
+use crate::terminal::cell::PackedCell;
 use crate::terminal::rendition::{Rendition, push_decimal};
 
 /// The output buffer plus the tracked receiver state.
@@ -9,12 +10,51 @@ pub(super) struct Tracker<'a> {
     /// Tracked cursor; `None` = unknown. The column may be `width` after a write to
     /// the last column (the receiver is then waiting to wrap).
     pub(super) cursor: Option<(usize, usize)>,
-    pub(super) pen: Rendition,
+    pen: Rendition,
+    /// `pen` as packed cells hold it, so a cell's rendition is compared without
+    /// unpacking it.
+    pen_key: u128,
     pub(super) visible: bool,
     pub(super) width: usize,
 }
 
-impl Tracker<'_> {
+impl<'a> Tracker<'a> {
+    /// A tracker writing to `out` for a receiver with this cursor, pen, cursor
+    /// visibility and screen width.
+    pub(super) fn new(
+        out: &'a mut Vec<u8>,
+        cursor: Option<(usize, usize)>,
+        pen: Rendition,
+        visible: bool,
+        width: usize,
+    ) -> Self {
+        Self {
+            out,
+            cursor,
+            pen,
+            pen_key: PackedCell::rendition_key(pen),
+            visible,
+            width,
+        }
+    }
+
+    /// The receiver's pen.
+    pub(super) fn pen(&self) -> Rendition {
+        self.pen
+    }
+
+    /// Records that the receiver's pen is now `pen` (written by the caller).
+    pub(super) fn assume_pen(&mut self, pen: Rendition) {
+        self.pen = pen;
+        self.pen_key = PackedCell::rendition_key(pen);
+    }
+
+    /// Sets the receiver's pen to `cell`'s rendition.
+    pub(super) fn set_pen_of(&mut self, cell: PackedCell) {
+        if cell.rendition_key_here() != self.pen_key {
+            self.set_pen(cell.rendition(), false);
+        }
+    }
     /// Moves the receiver's cursor with the cheapest of CR+LFs, BSs or CUP.
     pub(super) fn move_to(&mut self, row: usize, col: usize) {
         match self.cursor {
@@ -57,7 +97,7 @@ impl Tracker<'_> {
     pub(super) fn set_pen(&mut self, pen: Rendition, force: bool) {
         if force || pen != self.pen {
             pen.write_sgr(self.out);
-            self.pen = pen;
+            self.assume_pen(pen);
         }
     }
 
