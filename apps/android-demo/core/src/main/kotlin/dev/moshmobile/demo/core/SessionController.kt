@@ -61,6 +61,14 @@ class SessionController(
     private val mutableState = MutableStateFlow(UiState())
     private var collector: Job? = null
 
+    // The event thread and the caller's thread both deliver screens and statuses. Each
+    // delivery reads the session's current value while holding its lock, so the last
+    // one to run delivers the newest value: a value read earlier can never land after
+    // a newer one (a stale screen would stay up until the next change, which for an
+    // idle shell may never come).
+    private val screenLock = Any()
+    private val statusLock = Any()
+
     /** Phase and status for the status line. */
     val state: StateFlow<UiState> = mutableState.asStateFlow()
 
@@ -112,8 +120,8 @@ class SessionController(
         collector = scope.launch(start = CoroutineStart.UNDISPATCHED) {
             newSession.events.collect { event ->
                 when (event) {
-                    is Event.ScreenChanged -> onScreen(newSession.screen)
-                    is Event.StatusChanged -> mutableState.value = mutableState.value.copy(status = event.status)
+                    is Event.ScreenChanged -> publishScreen(newSession)
+                    is Event.StatusChanged -> refreshStatus(newSession)
                     is Event.Closed -> {
                         store.clear()
                         mutableState.value = UiState(UiState.Phase.ENDED, newSession.status, closeMessage(event.reason))
@@ -122,9 +130,16 @@ class SessionController(
                 }
             }
         }
-        // The status as of now, in case it changed before the collector subscribed.
-        mutableState.update { if (it.phase == UiState.Phase.RUNNING) it.copy(status = newSession.status) else it }
-        onScreen(newSession.screen)
+        // The status and screen as of now, in case they changed before the collector
+        // subscribed.
+        refreshStatus(newSession)
+        publishScreen(newSession)
+    }
+
+    private fun publishScreen(from: MoshSession) = synchronized(screenLock) { onScreen(from.screen) }
+
+    private fun refreshStatus(from: MoshSession) = synchronized(statusLock) {
+        mutableState.update { if (it.phase == UiState.Phase.RUNNING) it.copy(status = from.status) else it }
     }
 
     /** The app left the foreground: stop sending and store the snapshot. */
@@ -135,7 +150,7 @@ class SessionController(
         } catch (_: MoshException.SessionClosed) {
             return
         }
-        mutableState.value = mutableState.value.copy(status = current.status)
+        refreshStatus(current)
     }
 
     /** The app is visible again: resync at once. */
@@ -146,7 +161,7 @@ class SessionController(
         } catch (_: MoshException.SessionClosed) {
             return
         }
-        mutableState.value = mutableState.value.copy(status = current.status)
+        refreshStatus(current)
     }
 
     /** The OS reported a different network path. */
