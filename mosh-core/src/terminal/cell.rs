@@ -26,7 +26,7 @@ const CLUSTER: u8 = 8;
 /// equal tables have equal texts.
 ///
 /// Bits 0–31 the character, 32–39 the flags, 40–47 the attributes, 48–79 the
-/// foreground and 80–111 the background ([`colour_code`]).
+/// foreground and 80–111 the background ([`Colour::code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct PackedCell(u128);
 
@@ -37,28 +37,18 @@ const BG_SHIFT: u32 = 80;
 const CH_MASK: u128 = 0xFFFF_FFFF;
 const RENDITION_MASK: u128 = !((1 << ATTRS_SHIFT) - 1);
 
-/// A colour as 32 bits: 0 the default, `1 << 24 | index`, `2 << 24 | rgb`.
-const fn colour_code(colour: Colour) -> u128 {
-    match colour {
-        Colour::Default => 0,
-        Colour::Indexed(i) => 1 << 24 | i as u128,
-        Colour::Rgb(r, g, b) => 2 << 24 | (r as u128) << 16 | (g as u128) << 8 | b as u128,
-    }
-}
-
+/// A colour as a packed cell holds it ([`Colour::code`]; always a valid code).
 const fn colour_of(code: u128) -> Colour {
-    let code = code as u32;
-    match code >> 24 {
-        1 => Colour::Indexed(code as u8),
-        2 => Colour::Rgb((code >> 16) as u8, (code >> 8) as u8, code as u8),
-        _ => Colour::Default,
+    match Colour::from_code(code as u32) {
+        Some(colour) => colour,
+        None => Colour::Default,
     }
 }
 
 const fn rendition_bits(rendition: Rendition) -> u128 {
     (rendition.attrs.bits() as u128) << ATTRS_SHIFT
-        | colour_code(rendition.fg) << FG_SHIFT
-        | colour_code(rendition.bg) << BG_SHIFT
+        | (rendition.fg.code() as u128) << FG_SHIFT
+        | (rendition.bg.code() as u128) << BG_SHIFT
 }
 
 impl PackedCell {

@@ -14,6 +14,33 @@ pub enum Colour {
     Rgb(u8, u8, u8),
 }
 
+impl Colour {
+    /// The colour as a number below 2^25: 0 the default, `0x100 | index`, or
+    /// `0x100_0000 | rgb`. Snapshots and the scrollback extension store colours so,
+    /// and packed cells (`cell.rs`) hold them so.
+    pub(crate) const fn code(self) -> u32 {
+        match self {
+            Colour::Default => 0,
+            Colour::Indexed(i) => 0x100 | i as u32,
+            Colour::Rgb(r, g, b) => 0x100_0000 | (r as u32) << 16 | (g as u32) << 8 | b as u32,
+        }
+    }
+
+    /// The colour of a [`Colour::code`], or `None` for a number that is not one.
+    pub(crate) const fn from_code(code: u32) -> Option<Colour> {
+        match code {
+            0 => Some(Colour::Default),
+            0x100..=0x1ff => Some(Colour::Indexed(code as u8)),
+            0x100_0000..=0x1ff_ffff => Some(Colour::Rgb(
+                (code >> 16) as u8,
+                (code >> 8) as u8,
+                code as u8,
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// The attributes a rendition keeps (bold, italic, underline, blink, inverse, invisible).
 ///
 /// Faint, strikethrough and the other SGR attributes are dropped, as stock mosh does.

@@ -25,27 +25,6 @@ const ATTRIBUTE_BITS: [Attributes; 6] = [
     Attributes::INVISIBLE,
 ];
 
-fn colour_code(colour: Colour) -> u32 {
-    match colour {
-        Colour::Default => 0,
-        Colour::Indexed(i) => 0x100 | u32::from(i),
-        Colour::Rgb(r, g, b) => 0x100_0000 | u32::from(r) << 16 | u32::from(g) << 8 | u32::from(b),
-    }
-}
-
-fn colour_of(code: u32) -> Option<Colour> {
-    match code {
-        0 => Some(Colour::Default),
-        0x100..=0x1ff => Some(Colour::Indexed((code & 0xff) as u8)),
-        0x100_0000..=0x1ff_ffff => Some(Colour::Rgb(
-            (code >> 16) as u8,
-            (code >> 8) as u8,
-            code as u8,
-        )),
-        _ => None,
-    }
-}
-
 /// A line as its message.
 pub(crate) fn saved(line: &ScreenRow) -> LineMessage {
     LineMessage {
@@ -56,8 +35,8 @@ pub(crate) fn saved(line: &ScreenRow) -> LineMessage {
                 column: run.column as u32,
                 width: run.width as u32,
                 text: run.text.clone(),
-                foreground: colour_code(run.rendition.fg),
-                background: colour_code(run.rendition.bg),
+                foreground: run.rendition.fg.code(),
+                background: run.rendition.bg.code(),
                 attributes: ATTRIBUTE_BITS
                     .iter()
                     .enumerate()
@@ -112,8 +91,8 @@ pub(crate) fn restore(line: &LineMessage) -> Option<ScreenRow> {
             width,
             text: run.text.clone(),
             rendition: Rendition {
-                fg: colour_of(run.foreground)?,
-                bg: colour_of(run.background)?,
+                fg: Colour::from_code(run.foreground)?,
+                bg: Colour::from_code(run.background)?,
                 attrs,
             },
             predicted: false,
