@@ -51,7 +51,7 @@ impl ScreenRow {
 fn styled_runs(row: &Row, used: usize, predicted: impl Fn(usize) -> bool) -> Vec<StyledRun> {
     let mut runs: Vec<StyledRun> = Vec::new();
     let mut col = 0;
-    while let Some(cell) = row.cell(col).filter(|_| col < used) {
+    while let Some(cell) = (col < used).then(|| row.cell(col)).flatten() {
         let width = cell.width().min(used - col);
         let predicted = predicted(col);
         let grapheme = cell.grapheme();

@@ -45,12 +45,6 @@ const fn colour_of(code: u128) -> Colour {
     }
 }
 
-const fn rendition_bits(rendition: Rendition) -> u128 {
-    (rendition.attrs.bits() as u128) << ATTRS_SHIFT
-        | (rendition.fg.code() as u128) << FG_SHIFT
-        | (rendition.bg.code() as u128) << BG_SHIFT
-}
-
 impl PackedCell {
     /// An empty narrow cell with `rendition`.
     pub(crate) const fn blank(rendition: Rendition) -> Self {
@@ -65,7 +59,7 @@ impl PackedCell {
     /// A cell holding the single character `c`.
     pub(crate) const fn with_char(c: char, wide: bool, rendition: Rendition) -> Self {
         let flags = if wide { WIDE } else { 0 };
-        Self(c as u128 | (flags as u128) << FLAGS_SHIFT | rendition_bits(rendition))
+        Self(c as u128 | (flags as u128) << FLAGS_SHIFT | Self::rendition_key(rendition))
     }
 
     /// This empty cell holding the ASCII byte `b`, flags kept: printing copies a
@@ -113,7 +107,9 @@ impl PackedCell {
 
     /// `rendition` as a packed cell holds it: equal keys, equal renditions.
     pub(crate) const fn rendition_key(rendition: Rendition) -> u128 {
-        rendition_bits(rendition)
+        (rendition.attrs.bits() as u128) << ATTRS_SHIFT
+            | (rendition.fg.code() as u128) << FG_SHIFT
+            | (rendition.bg.code() as u128) << BG_SHIFT
     }
 
     /// This cell's [`PackedCell::rendition_key`], without unpacking the rendition.
@@ -123,7 +119,7 @@ impl PackedCell {
 
     /// Replaces the rendition.
     pub(crate) fn set_rendition(&mut self, rendition: Rendition) {
-        self.0 = self.0 & !RENDITION_MASK | rendition_bits(rendition);
+        self.0 = self.0 & !RENDITION_MASK | Self::rendition_key(rendition);
     }
 
     /// Whether the character occupies this and the next column.

@@ -60,8 +60,7 @@ impl Row {
 
     /// The cell at `col`, if inside the row.
     pub fn cell(&self, col: usize) -> Option<Cell> {
-        let packed = *self.cells.get(col)?;
-        Some(Cell::from_packed(packed, self.cluster(col, packed)))
+        Some(self.unpack(col, *self.cells.get(col)?))
     }
 
     /// The cells, left to right.
@@ -69,7 +68,7 @@ impl Row {
         self.cells
             .iter()
             .enumerate()
-            .map(|(col, &packed)| Cell::from_packed(packed, self.cluster(col, packed)))
+            .map(|(col, &packed)| self.unpack(col, packed))
     }
 
     /// The cells up to the last one that shows something: cells that are blank
@@ -92,8 +91,7 @@ impl Row {
             clusters.iter().take_while(|(col, _)| *col < n).count()
         };
         let (mine, theirs) = (in_prefix(&self.clusters), in_prefix(&other.clusters));
-        self.cells.get(..n).is_some()
-            && self.cells.get(..n) == other.cells.get(..n)
+        matches!((self.cells.get(..n), other.cells.get(..n)), (Some(a), Some(b)) if a == b)
             && self.clusters[..mine] == other.clusters[..theirs]
     }
 
@@ -255,6 +253,11 @@ impl Row {
         self.set_wrapped(false);
         self.cells.resize(width, PackedCell::blank(pen.erased()));
         self.clusters.retain(|(c, _)| *c < width);
+    }
+
+    /// Cell `col`, stored as `packed`, with its text.
+    fn unpack(&self, col: usize, packed: PackedCell) -> Cell {
+        Cell::from_packed(packed, self.cluster(col, packed))
     }
 
     /// Cell `col`'s text from the table, when `packed` (the cell) is a cluster.

@@ -51,10 +51,19 @@ impl<'a> Tracker<'a> {
 
     /// Sets the receiver's pen to `cell`'s rendition.
     pub(super) fn set_pen_of(&mut self, cell: PackedCell) {
-        if cell.rendition_key_here() != self.pen_key {
-            self.set_pen(cell.rendition(), false);
+        let key = cell.rendition_key_here();
+        if key != self.pen_key {
+            self.write_pen(cell.rendition(), key);
         }
     }
+
+    /// Writes `pen` (whose packed key is `key`) to the receiver and tracks it.
+    fn write_pen(&mut self, pen: Rendition, key: u128) {
+        pen.write_sgr(self.out);
+        self.pen = pen;
+        self.pen_key = key;
+    }
+
     /// Moves the receiver's cursor with the cheapest of CR+LFs, BSs or CUP.
     pub(super) fn move_to(&mut self, row: usize, col: usize) {
         match self.cursor {
@@ -96,8 +105,7 @@ impl<'a> Tracker<'a> {
     /// Sets the receiver's pen (always when `force`).
     pub(super) fn set_pen(&mut self, pen: Rendition, force: bool) {
         if force || pen != self.pen {
-            pen.write_sgr(self.out);
-            self.assume_pen(pen);
+            self.write_pen(pen, PackedCell::rendition_key(pen));
         }
     }
 
