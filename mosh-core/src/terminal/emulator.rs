@@ -112,14 +112,23 @@ impl Emulator {
         }
     }
 
-    /// The fast paths, in GROUND with no UTF-8 sequence pending: runs of printable
-    /// ASCII, complete CSI sequences, C0 controls and complete non-ASCII characters,
-    /// each carried out exactly as the state machine would. Returns the bytes left at
-    /// the first one they do not handle.
+    /// The fast paths, in GROUND with no UTF-8 sequence pending: printable ASCII
+    /// with the SGR sequences between it, complete CSI sequences, C0 controls and
+    /// complete non-ASCII characters, each carried out exactly as the state machine
+    /// would. Returns the bytes left at the first one they do not handle.
     fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
         while let Some(&byte) = rest.first() {
             let used = match byte {
-                0x20..=0x7E => self.target.fb.print_ascii_run(rest),
+                0x20..=0x7E => {
+                    let (used, csi) = self.target.fb.print_styled_text(rest, &mut self.parser);
+                    // The CSI sequence it stopped at is scanned already.
+                    if let Some((len, final_byte)) = csi {
+                        self.parser.dispatch_scanned(final_byte, &mut self.target);
+                        used + len
+                    } else {
+                        used
+                    }
+                }
                 0x1B => match self.parser.try_csi(rest, &mut self.target) {
                     Some(n) => n,
                     None => break,

@@ -61,6 +61,14 @@ fn with_digit(field: u32, digit: u8) -> u32 {
     }
 }
 
+/// A complete CSI sequence [`Parser::scan`] found, with its length in bytes.
+pub(crate) enum Scanned<'p> {
+    /// SGR (`m` with no private marker or intermediates), with its parameters.
+    Sgr(usize, &'p Params),
+    /// Any other sequence, with its final byte, for [`Parser::dispatch_scanned`].
+    Other(usize, u8),
+}
+
 /// Parser state carried between calls.
 #[derive(Clone, Debug)]
 pub(crate) struct Parser {
@@ -307,6 +315,40 @@ impl Parser {
     // CSI then cost 25–30 % more instructions (callgrind).
     #[inline(always)]
     pub(crate) fn try_csi<P: Perform>(&mut self, bytes: &[u8], perform: &mut P) -> Option<usize> {
+        let (len, final_byte) = self.scan_ground_csi(bytes)?;
+        self.dispatch_scanned(final_byte, perform);
+        Some(len)
+    }
+
+    /// What [`Parser::try_csi`] accepts, scanned but not dispatched: for the
+    /// printing loop (`Framebuffer::print_styled_text`), which carries out SGR on
+    /// the pen itself and hands any other sequence back to be dispatched with
+    /// [`Parser::dispatch_scanned`].
+    #[inline(always)] // See `try_csi`.
+    pub(crate) fn scan(&mut self, bytes: &[u8]) -> Option<Scanned<'_>> {
+        let (len, final_byte) = self.scan_ground_csi(bytes)?;
+        Some(if final_byte == b'm' && self.collected.len == 0 {
+            Scanned::Sgr(len, &self.params)
+        } else {
+            Scanned::Other(len, final_byte)
+        })
+    }
+
+    /// Dispatches the sequence the last successful scan found (its parameters and
+    /// intermediates are still in the parser), ending with `final_byte`.
+    #[inline(always)] // See `try_csi`.
+    pub(crate) fn dispatch_scanned<P: Perform>(&self, final_byte: u8, perform: &mut P) {
+        perform.csi_dispatch(
+            &self.params,
+            self.collected.as_slice(),
+            char::from(final_byte),
+        );
+    }
+
+    /// The length and final byte of the complete CSI sequence at the start of
+    /// `bytes` while in GROUND, parsed into `params` and `collected`.
+    #[inline(always)] // See `try_csi`.
+    fn scan_ground_csi(&mut self, bytes: &[u8]) -> Option<(usize, u8)> {
         let [0x1B, b'[', rest @ ..] = bytes else {
             return None;
         };
@@ -314,12 +356,7 @@ impl Parser {
             return None;
         }
         let (len, final_byte) = self.scan_csi(rest)?;
-        perform.csi_dispatch(
-            &self.params,
-            self.collected.as_slice(),
-            char::from(final_byte),
-        );
-        Some(2 + len)
+        Some((2 + len, final_byte))
     }
 
     /// Parses the rest of a CSI sequence after `ESC [` into `params` and `collected`;

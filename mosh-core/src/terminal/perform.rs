@@ -14,7 +14,7 @@ impl Framebuffer {
         // instructions against 106, and the editor corpus 55.7 M per MiB against
         // 53.7 M (callgrind).
         match action {
-            Action::SelectGraphicRendition(params) => self.select_graphic_rendition(params),
+            Action::SelectGraphicRendition(params) => self.ds.pen.select_graphic_rendition(params),
             action => self.perform_other(action, replies),
         }
     }
@@ -44,7 +44,7 @@ impl Framebuffer {
             Action::RestoreCursor => self.restore_cursor(),
             Action::FullReset => self.reset_all(),
             Action::ScreenAlignment => self.screen_alignment(),
-            Action::SelectGraphicRendition(params) => self.select_graphic_rendition(params),
+            Action::SelectGraphicRendition(params) => self.ds.pen.select_graphic_rendition(params),
             Action::SetPrivateModes(params, on) => self.set_private_modes(params, on),
             Action::SetAnsiModes(params, on) => self.set_ansi_modes(params, on),
             Action::TabForward(n) => self.tab_forward(n),

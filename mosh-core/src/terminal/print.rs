@@ -1,7 +1,10 @@
 //! Printing characters (terminal.md §5).
 
+use std::sync::Arc;
+
 use super::cell::PackedCell;
 use super::framebuffer::Framebuffer;
+use super::parser::{Parser, Scanned};
 use super::width::char_width;
 
 impl Framebuffer {
@@ -19,9 +22,26 @@ impl Framebuffer {
     /// with at least one such byte, up to the end of the run or of the row, and
     /// returns how many bytes it used: the hot path for plain text, which finds the
     /// end of the run while it writes a stretch of a row at once.
-    pub(crate) fn print_ascii_run(&mut self, bytes: &[u8]) -> usize {
+    /// Prints printable ASCII and carries out SGR sequences from the start of
+    /// `bytes`, which begins with printable ASCII, for as long as they stay on the
+    /// cursor's row. Returns the bytes used and, when it stopped at another complete
+    /// CSI sequence it had scanned, that sequence's length and final byte, for the
+    /// caller to dispatch with [`Parser::dispatch_scanned`].
+    ///
+    /// This is the hot path of plain and styled text, which full-screen programs
+    /// send as words between SGR sequences: the row is borrowed once (a copy-on-write
+    /// check, an atomic operation, per stretch of text cost 6 % of the editor
+    /// corpus's time) and each sequence is carried out on the pen without going
+    /// through the dispatch of every other control function. SGR keeps a pending
+    /// wrap, the insert mode and the origin-mode region, so the one check of them
+    /// at the start holds for the whole loop.
+    pub(crate) fn print_styled_text(
+        &mut self,
+        bytes: &[u8],
+        parser: &mut Parser,
+    ) -> (usize, Option<(usize, u8)>) {
         let ds = &self.ds;
-        let (row, col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
+        let (row, start, width) = (ds.cursor_row, ds.cursor_col, ds.width);
         // Insert mode, a pending wrap and a cursor outside the origin-mode region
         // (behaviour case C3) take the one-character path.
         if ds.insert
@@ -29,21 +49,44 @@ impl Framebuffer {
             || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
         {
             self.print_spacing(char::from(bytes[0]), false);
-            return 1;
+            return (1, None);
         }
-        let rendition = ds.pen;
-        let n = self.row_mut(row).print_ascii(col, bytes, rendition);
-        if n == 0 {
+        let cells = Arc::make_mut(&mut self.rows[row]);
+        let pen = &mut self.ds.pen;
+        let mut col = start + cells.print_ascii(start, bytes, *pen);
+        if col == start {
             // Not reached (the cursor is inside the row and `bytes[0]` printable),
             // but the one-character path keeps the caller's loop moving regardless.
             self.print_spacing(char::from(bytes[0]), false);
-            return 1;
+            return (1, None);
+        }
+        let mut used = col - start;
+        let mut last_printed = col - 1;
+        let mut csi = None;
+        while col < width {
+            match parser.scan(&bytes[used..]) {
+                Some(Scanned::Sgr(len, params)) => {
+                    pen.select_graphic_rendition(params);
+                    used += len;
+                }
+                Some(Scanned::Other(len, final_byte)) => {
+                    csi = Some((len, final_byte));
+                    break;
+                }
+                None => break,
+            }
+            let n = cells.print_ascii(col, &bytes[used..], *pen);
+            if n > 0 {
+                col += n;
+                used += n;
+                last_printed = col - 1;
+            }
         }
         let ds = &mut self.ds;
-        ds.combining_target = Some((row, col + n - 1));
-        ds.pending_wrap = col + n >= width;
-        ds.cursor_col = (col + n).min(width - 1);
-        n
+        ds.combining_target = Some((row, last_printed));
+        ds.pending_wrap = col >= width;
+        ds.cursor_col = col.min(width - 1);
+        (used, csi)
     }
 
     fn print_spacing(&mut self, c: char, wide: bool) {

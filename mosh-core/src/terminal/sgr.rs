@@ -1,15 +1,14 @@
 //! SGR parsing (terminal.md §4.1).
 
-use super::framebuffer::Framebuffer;
 use super::parser::Params;
-use super::rendition::{Attributes, Colour};
+use super::rendition::{Attributes, Colour, Rendition};
 
-impl Framebuffer {
-    /// Applies an SGR sequence to the pen, left to right.
+impl Rendition {
+    /// Applies an SGR sequence to this pen, left to right.
     pub(crate) fn select_graphic_rendition(&mut self, params: &Params) {
         let len = params.len();
         let value = |i: usize| params.value_or_zero(i);
-        let pen = &mut self.ds.pen;
+        let pen = self;
         let mut i = 0;
         while i < len {
             let v = value(i);
@@ -55,6 +54,6 @@ impl Framebuffer {
     }
 }
 
-fn colour_slot(pen: &mut super::rendition::Rendition, code: u16) -> &mut Colour {
+fn colour_slot(pen: &mut Rendition, code: u16) -> &mut Colour {
     if code == 38 { &mut pen.fg } else { &mut pen.bg }
 }
