@@ -128,7 +128,8 @@ pub const MAX_UNACKNOWLEDGED_INPUT: u64 = 64 * 1024;
 /// link is down); more is refused.
 pub const MAX_HELD_INPUT: usize = 64 * 1024 * 1024;
 
-/// A server is "late" (the status says waiting) once its newest state is this old (`prediction.md` §11.1).
+/// A server is "late" (the status says waiting) once its newest state is this old
+/// (`prediction.md` §11.1).
 pub const SERVER_LATE: Duration = Duration::from_millis(6500);
 
 /// One client session.

@@ -1,5 +1,6 @@
-//! What a driver (the tokio `UdpDriver`, a simulator, a test) runs: anything with the sans-IO shape of an SSP [`Transport`] (the
-//! transport itself, or a client session wrapping one).
+//! What a driver (the tokio `UdpDriver`, a simulator, a test) runs: anything with the
+//! sans-IO shape of an SSP [`Transport`] (the transport itself, or a client session
+//! wrapping one).
 
 use std::net::SocketAddr;
 use std::time::Instant;

@@ -28,7 +28,8 @@ pub struct SendTiming {
     pub rto: Duration,
     /// Interval between frames (§6.3).
     pub send_interval: Duration,
-    /// Whether the peer sent us a new state within [`ACTIVE_RETRY_TIMEOUT`](super::constants::ACTIVE_RETRY_TIMEOUT).
+    /// Whether the peer sent us a new state within
+    /// [`ACTIVE_RETRY_TIMEOUT`](super::constants::ACTIVE_RETRY_TIMEOUT).
     pub fresh: bool,
     /// Whether the peer is shutting down (our ack number is u64 max).
     pub peer_shutting_down: bool,
