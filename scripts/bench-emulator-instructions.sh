@@ -14,7 +14,7 @@ count() {
         "$target/release/examples/$1" "$2" "$3" 2>&1 \
         | awk '/Collected/ {print $4}'
 }
-for corpus in plain mixed editor; do
+for corpus in plain mixed editor unicode; do
     # The corpus is generated once either way: the difference is three feeds.
     base=$(count emulator_instructions "$corpus" 0)
     fed=$(count emulator_instructions "$corpus" 3)

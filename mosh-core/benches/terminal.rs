@@ -1,10 +1,12 @@
-//! Emulator throughput on three corpora and frame-diff cost for typical changes.
+//! Emulator throughput on four corpora and frame-diff cost for typical changes.
 //! Figures go in docs/benchmarks.md.
 //!
 //! The corpora are generated here from a fixed seed, so every run measures the same
 //! bytes: (a) plain ASCII lines, (b) a mixed corpus of colours, cursor motion, long
 //! wrapping lines and UTF-8 text with wide and combining characters, (c) a full-screen
-//! editor workload (cursor addressing, erase-line, coloured redraws, scroll regions).
+//! editor workload (cursor addressing, erase-line, coloured redraws, scroll regions),
+//! (d) text in other scripts (wide and non-ASCII characters, a word in colour now and
+//! then).
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
@@ -14,7 +16,6 @@ use mosh_core::terminal::{Emulator, Framebuffer, new_frame};
 
 #[path = "support/terminal_corpora.rs"]
 mod terminal_corpora;
-use terminal_corpora::{editor, mixed, plain_ascii};
 
 #[path = "support/frame_cases.rs"]
 mod frame_cases;
@@ -22,11 +23,7 @@ use frame_cases::{dense_screen, diff_cases};
 
 fn emulator_throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("emulator");
-    for (name, corpus) in [
-        ("plain_ascii", plain_ascii()),
-        ("mixed", mixed()),
-        ("editor", editor()),
-    ] {
+    for (name, corpus) in terminal_corpora::all() {
         group.throughput(Throughput::Bytes(corpus.len() as u64));
         group.bench_with_input(BenchmarkId::new("feed", name), &corpus, |b, corpus| {
             let mut emu = Emulator::new(80, 24);

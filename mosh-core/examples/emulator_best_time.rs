@@ -15,11 +15,7 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(300);
-    for (name, corpus) in [
-        ("plain", terminal_corpora::plain_ascii()),
-        ("mixed", terminal_corpora::mixed()),
-        ("editor", terminal_corpora::editor()),
-    ] {
+    for (name, corpus) in terminal_corpora::all() {
         let mut emulator = Emulator::new(80, 24);
         let mut best = Duration::MAX;
         for _ in 0..feeds {

@@ -1,7 +1,8 @@
 //! The emulator benchmark's corpora, generated from fixed xorshift seeds so every run
 //! feeds the same bytes (about 1 MiB each): (a) plain ASCII lines, (b) colours, cursor
 //! motion, long wrapping lines and UTF-8 with wide and combining characters, (c) a
-//! full-screen editor workload. Shared by `benches/terminal.rs` (time) and
+//! full-screen editor workload, (d) text in other scripts than Latin. Shared by
+//! `benches/terminal.rs` (time), `examples/emulator_best_time.rs` (best wall clock) and
 //! `examples/emulator_instructions.rs` (instructions, under callgrind).
 
 #![allow(dead_code)]
@@ -39,6 +40,16 @@ const WORDS: [&str; 12] = [
     "state",
     "synchronization",
 ];
+
+/// Every corpus with the short name the examples take: plain, mixed, editor, unicode.
+pub fn all() -> [(&'static str, Vec<u8>); 4] {
+    [
+        ("plain", plain_ascii()),
+        ("mixed", mixed()),
+        ("editor", editor()),
+        ("unicode", unicode_text()),
+    ]
+}
 
 /// (a) Plain ASCII lines.
 pub fn plain_ascii() -> Vec<u8> {
@@ -152,6 +163,44 @@ pub fn editor() -> Vec<u8> {
                 out.extend_from_slice(b"new line of text\x1b[K");
             }
         }
+    }
+    out
+}
+
+/// (d) Lines of Japanese, Chinese, Korean, Greek, Cyrillic and accented Latin words
+/// (wide characters, two- and three-byte UTF-8, a combining accent), one word in eight
+/// in colour: a chat log or a directory listing in a phone user's own language.
+pub fn unicode_text() -> Vec<u8> {
+    const UNICODE_WORDS: [&str; 12] = [
+        "日本語",
+        "テキスト",
+        "中文字",
+        "你好",
+        "한국어",
+        "café",
+        "naïve",
+        "Ελληνικά",
+        "русский",
+        "e\u{301}té",
+        "señor",
+        "Zürich",
+    ];
+    let mut rng = Rng(0x5eed_0004);
+    let mut out = Vec::with_capacity(CORPUS_BYTES + 100);
+    while out.len() < CORPUS_BYTES {
+        let mut columns = 0;
+        while columns < 60 {
+            let w = UNICODE_WORDS[rng.below(UNICODE_WORDS.len())];
+            if rng.below(8) == 0 {
+                out.extend_from_slice(format!("\x1b[{}m{w}\x1b[m ", 31 + rng.below(6)).as_bytes());
+            } else {
+                out.extend_from_slice(w.as_bytes());
+                out.push(b' ');
+            }
+            // At most two columns a character: the line stays inside 80 columns.
+            columns += 2 * w.chars().count() + 1;
+        }
+        out.extend_from_slice(b"\r\n");
     }
     out
 }

@@ -7,7 +7,7 @@ use super::action;
 use super::framebuffer::Framebuffer;
 use super::parser::{Params, Parser, Perform};
 use super::row::Row;
-use super::utf8::{Decoded, Utf8Decoder};
+use super::utf8::{Decoded, Utf8Decoder, leading_char};
 
 /// Replies (DA/DSR answers) are dropped beyond this many bytes until taken, so a host
 /// that floods queries without reading cannot grow memory without limit.
@@ -112,23 +112,22 @@ impl Emulator {
         }
     }
 
-    /// The fast paths, in GROUND with no UTF-8 sequence pending: printable ASCII
-    /// with the SGR sequences between it, complete CSI sequences, C0 controls and
-    /// complete non-ASCII characters, each carried out exactly as the state machine
-    /// would. Returns the bytes left at the first one they do not handle.
+    /// The fast paths, in GROUND with no UTF-8 sequence pending: text (printable
+    /// ASCII and complete non-ASCII characters) with the SGR sequences between it,
+    /// complete CSI sequences and C0 controls, each carried out exactly as the state
+    /// machine would. Returns the bytes left at the first one they do not handle.
     fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
         while let Some(&byte) = rest.first() {
             let used = match byte {
-                0x20..=0x7E => {
-                    let (used, csi) = self.target.fb.print_styled_text(rest, &mut self.parser);
-                    // The CSI sequence it stopped at is scanned already.
-                    if let Some((len, final_byte)) = csi {
-                        self.parser.dispatch_scanned(final_byte, &mut self.target);
-                        used + len
-                    } else {
-                        used
-                    }
-                }
+                // Nothing used: the general path takes the first character.
+                0x20..=0x7E => match self.print_text::<false>(rest) {
+                    0 => break,
+                    n => n,
+                },
+                0xC2.. => match self.print_non_ascii_text(rest) {
+                    0 => break,
+                    n => n,
+                },
                 0x1B => match self.parser.try_csi(rest, &mut self.target) {
                     Some(n) => n,
                     None => break,
@@ -138,10 +137,6 @@ impl Emulator {
                     self.target.execute(char::from(byte));
                     1
                 }
-                0xC2.. => match self.print_utf8_run(rest) {
-                    0 => break,
-                    n => n,
-                },
                 _ => break,
             };
             rest = &rest[used..];
@@ -149,25 +144,44 @@ impl Emulator {
         rest
     }
 
-    /// Prints the complete, valid non-ASCII characters (≥ U+00A0) at the start of
-    /// `bytes` while in GROUND, without the byte-wise decoder; returns the bytes used.
-    /// Anything else (ASCII, C1 controls, invalid or split sequences) is left to the
-    /// general path.
-    fn print_utf8_run(&mut self, bytes: &[u8]) -> usize {
-        let end = bytes.iter().position(|&b| b < 0x80).unwrap_or(bytes.len());
-        let valid = match std::str::from_utf8(&bytes[..end]) {
-            Ok(s) => s,
-            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
-        };
-        let mut used = 0;
-        for c in valid.chars() {
-            if c < '\u{a0}' {
-                break;
+    /// Prints the text at the start of `bytes` with
+    /// [`Framebuffer::print_text`](super::framebuffer::Framebuffer) and dispatches the
+    /// CSI sequence it stopped at, if any; returns the bytes used (0: the general
+    /// path takes the first character).
+    #[inline(always)]
+    fn print_text<const NON_ASCII: bool>(&mut self, bytes: &[u8]) -> usize {
+        match self
+            .target
+            .fb
+            .print_text::<NON_ASCII>(bytes, &mut self.parser)
+        {
+            // The CSI sequence it stopped at is scanned already.
+            (used, Some((len, final_byte))) => {
+                self.parser.dispatch_scanned(final_byte, &mut self.target);
+                used + len
             }
-            self.target.fb.print(c);
-            used += c.len_utf8();
+            (used, None) => used,
         }
-        used
+    }
+
+    /// [`Emulator::print_text`] for text that starts with a non-ASCII character;
+    /// when that character needs the one-character path (a combining character, a
+    /// wide one at the last column, a pending wrap), it is printed alone, as the
+    /// state machine would print it. Returns 0 when `bytes` does not start with a
+    /// complete character ≥ U+00A0. Kept out of the GROUND loop so that the loop's
+    /// code for ASCII text stays small.
+    #[inline(never)]
+    fn print_non_ascii_text(&mut self, bytes: &[u8]) -> usize {
+        match self.print_text::<true>(bytes) {
+            0 => match leading_char(bytes).filter(|&c| c >= '\u{a0}') {
+                Some(c) => {
+                    self.target.fb.print(c);
+                    c.len_utf8()
+                }
+                None => 0,
+            },
+            used => used,
+        }
     }
 
     /// Resizes the screen (terminal.md §8). Zero sizes are raised to 1.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::cell::PackedCell;
 use super::framebuffer::Framebuffer;
 use super::parser::{Parser, Scanned};
+use super::utf8::leading_char;
 use super::width::char_width;
 
 impl Framebuffer {
@@ -18,53 +19,69 @@ impl Framebuffer {
         }
     }
 
-    /// Prints printable ASCII (0x20–0x7E) from the start of `bytes`, which begins
-    /// with at least one such byte, up to the end of the run or of the row, and
-    /// returns how many bytes it used: the hot path for plain text, which finds the
-    /// end of the run while it writes a stretch of a row at once.
-    /// Prints printable ASCII and carries out SGR sequences from the start of
-    /// `bytes`, which begins with printable ASCII, for as long as they stay on the
-    /// cursor's row. Returns the bytes used and, when it stopped at another complete
-    /// CSI sequence it had scanned, that sequence's length and final byte, for the
-    /// caller to dispatch with [`Parser::dispatch_scanned`].
+    /// Prints text and carries out the SGR sequences between it, from the start of
+    /// `bytes`, for as long as the text stays on the cursor's row: printable ASCII,
+    /// and complete non-ASCII characters (≥ U+00A0) that fit on the row, combining
+    /// ones too once this call printed the character they attach to.
     ///
-    /// This is the hot path of plain and styled text, which full-screen programs
-    /// send as words between SGR sequences: the row is borrowed once (a copy-on-write
-    /// check, an atomic operation, per stretch of text cost 6 % of the editor
-    /// corpus's time) and each sequence is carried out on the pen without going
-    /// through the dispatch of every other control function. SGR keeps a pending
-    /// wrap, the insert mode and the origin-mode region, so the one check of them
-    /// at the start holds for the whole loop.
-    pub(crate) fn print_styled_text(
+    /// Returns the bytes used and, when it stopped at another complete CSI sequence
+    /// it had scanned, that sequence's length and final byte, for the caller to
+    /// dispatch with [`Parser::dispatch_scanned`]. Nothing is used when the first
+    /// character needs the one-character path: in insert mode, with a pending wrap,
+    /// with the cursor outside the origin-mode region (behaviour case C3), for a
+    /// wide character at the last column, a combining character first, or a byte
+    /// that does not start a complete character.
+    ///
+    /// This is the hot path of text, which full-screen programs send as words
+    /// between SGR sequences: the row is borrowed once (a copy-on-write check, an
+    /// atomic operation, per stretch of text cost 6 % of the editor corpus's time)
+    /// and each SGR is applied to the pen without the dispatch of every other control
+    /// function. SGR keeps a pending wrap, the insert mode and the origin-mode
+    /// region, so the one check of them at the start holds for the whole loop.
+    pub(crate) fn print_text<const NON_ASCII: bool>(
         &mut self,
         bytes: &[u8],
         parser: &mut Parser,
     ) -> (usize, Option<(usize, u8)>) {
         let ds = &self.ds;
-        let (row, start, width) = (ds.cursor_row, ds.cursor_col, ds.width);
-        // Insert mode, a pending wrap and a cursor outside the origin-mode region
-        // (behaviour case C3) take the one-character path.
+        let (row, mut col, width) = (ds.cursor_row, ds.cursor_col, ds.width);
+        let ds_target = ds.combining_target;
         if ds.insert
             || (ds.pending_wrap && ds.autowrap)
             || (ds.origin && (row < ds.scroll_top || row > ds.scroll_bottom))
         {
-            self.print_spacing(char::from(bytes[0]), false);
-            return (1, None);
+            if let Some(&b @ 0x20..=0x7E) = bytes.first() {
+                self.print_spacing(char::from(b), false);
+                return (1, None);
+            }
+            return (0, None);
         }
         let cells = Arc::make_mut(&mut self.rows[row]);
         let pen = &mut self.ds.pen;
-        let mut col = start + cells.print_ascii(start, bytes, *pen);
-        if col == start {
+        let mut used = cells.print_ascii(col, bytes, *pen);
+        if used == 0 && !NON_ASCII {
             // Not reached (the cursor is inside the row and `bytes[0]` printable),
             // but the one-character path keeps the caller's loop moving regardless.
             self.print_spacing(char::from(bytes[0]), false);
             return (1, None);
         }
-        let mut used = col - start;
-        let mut last_printed = col - 1;
+        col += used;
+        let mut last_printed = (used > 0).then(|| col - 1);
+        // Text starting with a combining character attaches it to the cell the
+        // state machine would: the combining target, when that is a printed cell of
+        // this row.
+        let first_target = match ds_target {
+            Some((r, c)) if NON_ASCII && r == row => cells
+                .packed()
+                .get(c)
+                .filter(|cell| !cell.is_empty())
+                .map(|_| c),
+            _ => None,
+        };
         let mut csi = None;
         while col < width {
-            match parser.scan(&bytes[used..]) {
+            let rest = &bytes[used..];
+            match parser.scan(rest) {
                 Some(Scanned::Sgr(len, params)) => {
                     pen.select_graphic_rendition(params);
                     used += len;
@@ -73,19 +90,50 @@ impl Framebuffer {
                     csi = Some((len, final_byte));
                     break;
                 }
-                None => break,
+                None if !NON_ASCII => break,
+                None => {
+                    // Below U+00A0 it is a C1 control.
+                    let Some(c) = leading_char(rest).filter(|&c| c >= '\u{a0}') else {
+                        break;
+                    };
+                    match char_width(c) {
+                        1 => {
+                            cells.put(col, PackedCell::with_char(c, false, *pen));
+                            last_printed = Some(col);
+                            col += 1;
+                        }
+                        2 if col + 1 < width => {
+                            cells.put(col, PackedCell::with_char(c, true, *pen));
+                            cells.erase(col + 1, col + 2, pen.erased());
+                            last_printed = Some(col);
+                            col += 2;
+                        }
+                        0 => match last_printed.or(first_target) {
+                            Some(target) => cells.update_cell(target, |cell| cell.append(c)),
+                            None => break,
+                        },
+                        // A wide character at the last column wraps or stays there.
+                        2 => break,
+                        // Not printed, as `print` does.
+                        _ => {}
+                    }
+                    used += c.len_utf8();
+                }
             }
+            // Text goes on after the sequence or the character, or a no-op.
             let n = cells.print_ascii(col, &bytes[used..], *pen);
             if n > 0 {
                 col += n;
                 used += n;
-                last_printed = col - 1;
+                last_printed = Some(col - 1);
             }
         }
-        let ds = &mut self.ds;
-        ds.combining_target = Some((row, last_printed));
-        ds.pending_wrap = col >= width;
-        ds.cursor_col = col.min(width - 1);
+        if let Some(last) = last_printed {
+            let ds = &mut self.ds;
+            ds.combining_target = Some((row, last));
+            ds.pending_wrap = col >= width;
+            ds.cursor_col = col.min(width - 1);
+        }
         (used, csi)
     }
 
