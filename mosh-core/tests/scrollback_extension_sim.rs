@@ -37,50 +37,12 @@ fn client_addr(socket: SocketId) -> SocketAddr {
     )
 }
 
-/// Either kind of client the simulation drives.
-trait SimClient {
-    fn transmit(&mut self, now: Instant) -> Vec<(Vec<u8>, SocketId)>;
-    fn deliver(&mut self, now: Instant, payload: &[u8], socket: SocketId);
-    fn wake(&self) -> Option<Instant>;
-}
-
-impl SimClient for ClientSession {
-    fn transmit(&mut self, now: Instant) -> Vec<(Vec<u8>, SocketId)> {
-        let mut out = Vec::new();
-        while let Some(t) = self.poll_transmit(now).unwrap() {
-            out.push((t.payload, t.socket));
-        }
-        out
-    }
-    fn deliver(&mut self, now: Instant, payload: &[u8], socket: SocketId) {
-        let _ = self.handle_datagram(now, payload, server_addr(), socket);
-    }
-    fn wake(&self) -> Option<Instant> {
-        self.poll_timeout()
-    }
-}
-
 /// A client transport that announces nothing, as a stock client.
 type PlainClient = Transport<UserStream, TerminalState>;
 
-impl SimClient for PlainClient {
-    fn transmit(&mut self, now: Instant) -> Vec<(Vec<u8>, SocketId)> {
-        let mut out = Vec::new();
-        while let Some(t) = self.poll_transmit(now).unwrap() {
-            out.push((t.payload, t.socket));
-        }
-        out
-    }
-    fn deliver(&mut self, now: Instant, payload: &[u8], socket: SocketId) {
-        let _ = self.handle_datagram(now, payload, server_addr(), socket);
-    }
-    fn wake(&self) -> Option<Instant> {
-        self.poll_timeout()
-    }
-}
-
 /// Client, server and the link between them, in virtual time.
-struct Sim<C: SimClient> {
+/// The client is either kind (`ClientSession`, `PlainClient`), driven as an `Endpoint`.
+struct Sim<C: Endpoint> {
     now: Instant,
     client: C,
     server: ServerSession,
@@ -101,7 +63,7 @@ struct Sim<C: SimClient> {
     extension_field_bytes: u64,
 }
 
-impl<C: SimClient> Sim<C> {
+impl<C: Endpoint> Sim<C> {
     fn new(client: C, now: Instant, delay: Duration, loss: f64, seed: u64) -> Self {
         let cipher = Arc::new(SessionCipher::new(&SessionKey::from_bytes(KEY)));
         Sim {
@@ -150,8 +112,8 @@ impl<C: SimClient> Sim<C> {
 
     /// Everything due at `now`: sends of both sides, then arrivals.
     fn step(&mut self) {
-        for (payload, socket) in self.client.transmit(self.now) {
-            self.send(true, payload, socket);
+        while let Some(t) = self.client.poll_transmit(self.now).unwrap() {
+            self.send(true, t.payload, t.socket);
         }
         while let Some(t) = self.server.poll_transmit(self.now).unwrap() {
             self.inspect(&t.payload);
@@ -167,7 +129,9 @@ impl<C: SimClient> Sim<C> {
                     .server
                     .handle_datagram(self.now, &payload, client_addr(socket));
             } else {
-                self.client.deliver(self.now, &payload, socket);
+                let _ = self
+                    .client
+                    .handle_datagram(self.now, &payload, server_addr(), socket);
             }
         }
     }
@@ -188,7 +152,7 @@ impl<C: SimClient> Sim<C> {
             }
             self.step();
             let wakes = [
-                self.client.wake(),
+                self.client.poll_timeout(),
                 self.server.poll_timeout(),
                 self.flight.first_key_value().map(|(k, _)| k.0),
                 Some(next_output),
@@ -292,7 +256,7 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
 /// Server bytes for `lines` lines made by `line(i)` on a clean 20 ms link, paced at
 /// 100 lines a second so every frame shows: (all bytes, instructions with the
 /// extension's field, bytes of those fields uncompressed).
-fn bytes_for(client: impl SimClient, lines: u32, line: impl Fn(u32) -> String) -> (u64, u64, u64) {
+fn bytes_for(client: impl Endpoint, lines: u32, line: impl Fn(u32) -> String) -> (u64, u64, u64) {
     let start = Instant::now();
     let mut sim = Sim::new(client, start, Duration::from_millis(20), 0.0, 3);
     sim.run(start + Duration::from_secs(2), &mut Vec::new().into_iter());

@@ -5,6 +5,7 @@ pub mod block_state;
 pub mod diff_check;
 pub mod drive;
 pub mod fuzz_seeds;
+pub mod hand_client;
 pub mod host_log;
 pub mod netsim;
 pub mod proxy_thread;
