@@ -3,13 +3,17 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_core::crypto::SessionKey;
+use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::protocol::ssp::Endpoint;
 use mosh_core::runtime::{NonceStore, RESERVED_BLOCK};
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-use mosh_core::session::{ClientConfig, ClientSession, SnapshotError};
+use mosh_core::session::{
+    ClientConfig, ClientSession, CloseReason, OUT_OF_SYNC_TIMEOUT, ServerSession, ServerTimeouts,
+    SnapshotError,
+};
 
 const WALL: u64 = 1_790_000_000_000_000;
 
@@ -54,6 +58,110 @@ fn sent_seqs(session: &mut ClientSession, start: Instant, count: usize) -> Vec<u
         now += Duration::from_millis(300);
     }
     seqs
+}
+
+/// Runs `client` against `host` on a lossless link with no delay, in 10 ms steps
+/// of virtual time from `from` for `length`; stops early once the client closed.
+/// Returns the time reached.
+fn exchange(
+    client: &mut ClientSession,
+    host: &mut ServerSession,
+    from: Instant,
+    length: Duration,
+) -> Instant {
+    let client_addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    let mut now = from;
+    while now < from + length && client.closed().is_none() {
+        while let Some(t) = client.poll_transmit(now).unwrap() {
+            let _ = host.handle_datagram(now, &t.payload, client_addr);
+        }
+        while let Some(t) = host.poll_transmit(now).unwrap() {
+            let _ = client.handle_datagram(now, &t.payload, server(), t.socket);
+        }
+        now += Duration::from_millis(10);
+    }
+    now
+}
+
+/// A server session with the test key, at 100 × 30 like `session`.
+fn our_server(now: Instant) -> ServerSession {
+    let cipher = Arc::new(SessionCipher::new(&key()));
+    ServerSession::new(cipher, 100, 30, ServerTimeouts::default(), now)
+}
+
+#[test]
+fn a_fresh_snapshot_resumes_and_a_stale_one_ends_as_out_of_sync() {
+    let t0 = Instant::now();
+    let mut server = our_server(t0);
+    let mut original = session(t0);
+    server.pty_output(b"$ ");
+    let t1 = exchange(&mut original, &mut server, t0, Duration::from_secs(1));
+    let first_row = original.server_state().framebuffer().rows()[0].text();
+    assert!(first_row.starts_with('$'), "{first_row:?}");
+    let snapshot = original.snapshot(WALL).unwrap();
+
+    // Restored before the original said anything more: it resumes, and a whole
+    // minute with output from time to time never ends it.
+    let mut resumed = ClientSession::restore(&snapshot, WALL + 1_000_000, t1).unwrap();
+    server.pty_output(b"resumed");
+    let mut now = exchange(&mut resumed, &mut server, t1, Duration::from_secs(1));
+    assert!(
+        resumed.server_state().framebuffer().rows()[0]
+            .text()
+            .contains("resumed")
+    );
+    for _ in 0..6 {
+        server.pty_output(b".");
+        now = exchange(&mut resumed, &mut server, now, Duration::from_secs(10));
+    }
+    assert_eq!(resumed.closed(), None);
+
+    // The same snapshot again: the server has gone on since (the resumed session
+    // exchanged states with it), so every state it sends starts from one this
+    // restore never held. It ends as out of sync once that lasted the timeout,
+    // and sends no shutdown (the server session goes on).
+    let mut stale = ClientSession::restore(&snapshot, WALL + 100_000_000, now).unwrap();
+    let started = now;
+    let ended = exchange(&mut stale, &mut server, now, Duration::from_secs(60));
+    assert_eq!(stale.closed(), Some(CloseReason::OutOfSync));
+    // The server's states come at least every 3 s (its heartbeat): the first within
+    // that of the restore, and the one that ends the session within that of the
+    // timeout's end.
+    let took = ended - started;
+    assert!(
+        took >= OUT_OF_SYNC_TIMEOUT && took <= OUT_OF_SYNC_TIMEOUT + Duration::from_secs(6),
+        "ended after {took:?}"
+    );
+    assert!(server.exit().is_none());
+    assert!(!stale.transport().shutdown_in_progress());
+
+    // Time asleep is not evidence: a stale restore that hears such states for 5 s,
+    // sleeps a minute and hears them again for 5 s is still open; it ends 10 s
+    // after it woke.
+    let mut asleep = ClientSession::restore(&snapshot, WALL + 200_000_000, ended).unwrap();
+    let dozed = exchange(&mut asleep, &mut server, ended, Duration::from_secs(5));
+    let woke = dozed + Duration::from_secs(60);
+    let now = exchange(&mut asleep, &mut server, woke, Duration::from_secs(5));
+    assert_eq!(asleep.closed(), None);
+    let ended = exchange(&mut asleep, &mut server, now, Duration::from_secs(60));
+    assert_eq!(asleep.closed(), Some(CloseReason::OutOfSync));
+    assert!(ended - woke >= OUT_OF_SYNC_TIMEOUT, "{:?}", ended - woke);
+
+    // A restore's keystroke states are numbered from its wall clock. One whose
+    // clock reads earlier than the resumed session's (a clock set back) numbers
+    // below the states the server acknowledges once the resumed session typed: an
+    // acknowledgement of a state it never sent, so it ends at the first one,
+    // without waiting for the timeout.
+    let mut now = ended;
+    for keys in ["echo ", "typed ", "after\r"] {
+        resumed.send_input(keys.as_bytes());
+        now = exchange(&mut resumed, &mut server, now, Duration::from_secs(1));
+    }
+    assert!(String::from_utf8_lossy(&server.take_pty_input()).contains("typed after"));
+    let mut set_back = ClientSession::restore(&snapshot, WALL + 500_000, now).unwrap();
+    let ended = exchange(&mut set_back, &mut server, now, Duration::from_secs(60));
+    assert_eq!(set_back.closed(), Some(CloseReason::OutOfSync));
+    assert!(ended - now < OUT_OF_SYNC_TIMEOUT / 2, "{:?}", ended - now);
 }
 
 #[test]

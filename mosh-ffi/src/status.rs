@@ -20,6 +20,12 @@ pub enum CloseReason {
     HostNotFound,
     /// The device's network stack failed in a way the session cannot recover from.
     NetworkFailed,
+    /// The server went on without this session: for 10 s it sent only states built
+    /// on ones this client does not hold. This happens when a snapshot is restored
+    /// after the session it came from talked to the server again (delete a stored
+    /// snapshot once its session has been resumed). The server session may still
+    /// run; start a new one.
+    OutOfSync,
 }
 
 impl From<CoreReason> for CloseReason {
@@ -31,6 +37,7 @@ impl From<CoreReason> for CloseReason {
             CoreReason::ConnectTimedOut => CloseReason::ConnectTimedOut,
             CoreReason::HostNotFound => CloseReason::HostNotFound,
             CoreReason::NetworkFailed => CloseReason::NetworkFailed,
+            CoreReason::OutOfSync => CloseReason::OutOfSync,
         }
     }
 }

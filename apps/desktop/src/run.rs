@@ -60,7 +60,8 @@ impl Outcome {
             CloseReason::CloseUnacknowledged
             | CloseReason::ConnectTimedOut
             | CloseReason::HostNotFound
-            | CloseReason::NetworkFailed => 1,
+            | CloseReason::NetworkFailed
+            | CloseReason::OutOfSync => 1,
         }
     }
 }

@@ -14,7 +14,8 @@ use crate::crypto::{Role, SessionCipher, SessionKey};
 use crate::protocol::codec::{ReceiveError, SendError};
 use crate::protocol::proto::WindowSize;
 use crate::protocol::ssp::{
-    Endpoint, Event, Receipt, SocketId, Transmit, Transport, TransportStats, UserStream,
+    Endpoint, Event, Incoming, Receipt, SocketId, StateOutcome, Transmit, Transport,
+    TransportStats, UserStream,
 };
 use crate::terminal::Framebuffer;
 
@@ -25,6 +26,19 @@ use crate::protocol::proto::scrollback::SCROLLBACK_VERSION;
 /// The client gives up if no server state arrives this long after connecting
 /// (`protocol.md` §16.2).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The session ends as [`CloseReason::OutOfSync`] when every state the server sent
+/// for this long started from a state this client does not hold. Losses cause that
+/// for about one retransmission timeout (at most 1 s) until the server falls back to
+/// an acknowledged base; only a client that missed states the server has since
+/// forgotten (a stale snapshot restored) sees it for longer, and the server heartbeats
+/// every 3 s, so it shows within this time.
+pub const OUT_OF_SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Two such states further apart than this (twice the server's heartbeat interval)
+/// start the count of [`OUT_OF_SYNC_TIMEOUT`] again: time the client spent asleep or
+/// in the background is not evidence.
+const OUT_OF_SYNC_GAP: Duration = Duration::from_secs(6);
 
 /// What the app passes to connect.
 #[derive(Debug, Clone)]
@@ -62,6 +76,13 @@ pub enum CloseReason {
     /// The local network stack failed in a way the session cannot go on from (set by
     /// the runtime).
     NetworkFailed,
+    /// The server went on without this client, which happens when a snapshot is
+    /// restored after the session it came from talked to the server again: it
+    /// acknowledged keystrokes this client never sent (seen at once), or for
+    /// [`OUT_OF_SYNC_TIMEOUT`] it sent only states built on ones this client does not
+    /// hold. Neither side can apply what the other sends. The server session may
+    /// still run; a new session is needed.
+    OutOfSync,
 }
 
 /// Where the session is.
@@ -145,6 +166,10 @@ pub struct ClientSession {
     resumed: bool,
     background: bool,
     closed: Option<CloseReason>,
+    /// Since when every server state received started from a base we do not hold,
+    /// and when the last such state came (`None` once one applied); see
+    /// [`OUT_OF_SYNC_TIMEOUT`].
+    out_of_sync: Option<(Instant, Instant)>,
     events: VecDeque<ClientEvent>,
     /// Typed bytes not yet in the user stream, oldest first: what exceeds
     /// [`MAX_UNACKNOWLEDGED_INPUT`] waits here until the server acknowledges.
@@ -205,6 +230,7 @@ impl ClientSession {
             resumed: true,
             background: false,
             closed: None,
+            out_of_sync: None,
             events: VecDeque::new(),
             held: VecDeque::new(),
             reported,
@@ -502,6 +528,23 @@ impl ClientSession {
             self.transport.start_shutdown(now);
         }
     }
+
+    /// A server state arrived whose base state we do not hold: after
+    /// [`OUT_OF_SYNC_TIMEOUT`] of only such states, the session ends. No shutdown is
+    /// sent: the server could not apply it either, and its session may still be
+    /// someone's.
+    fn note_missing_base(&mut self, now: Instant) {
+        let since = match self.out_of_sync {
+            Some((since, last)) if now.saturating_duration_since(last) <= OUT_OF_SYNC_GAP => since,
+            _ => now,
+        };
+        self.out_of_sync = Some((since, now));
+        if now.saturating_duration_since(since) >= OUT_OF_SYNC_TIMEOUT
+            && !self.transport.shutdown_in_progress()
+        {
+            self.finish(CloseReason::OutOfSync);
+        }
+    }
 }
 
 impl Endpoint for ClientSession {
@@ -515,6 +558,17 @@ impl Endpoint for ClientSession {
         let receipt = self
             .transport
             .handle_datagram(now, datagram, from, socket)?;
+        if receipt.acked_unsent && !self.transport.shutdown_in_progress() {
+            tracing::warn!("the server acknowledged a state this client never sent");
+            self.finish(CloseReason::OutOfSync);
+        }
+        match receipt.incoming {
+            Incoming::State(StateOutcome::MissingBase) => self.note_missing_base(now),
+            Incoming::State(
+                StateOutcome::Newest { .. } | StateOutcome::Late | StateOutcome::Duplicate,
+            ) => self.out_of_sync = None,
+            _ => {}
+        }
         if receipt.new_remote_state() {
             self.after_receive();
         }

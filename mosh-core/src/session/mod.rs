@@ -9,6 +9,7 @@ pub mod terminal_state;
 
 pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
+    OUT_OF_SYNC_TIMEOUT,
 };
 pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
 pub use scrollback::{Scrollback, ScrollbackLine, ScrollbackRing};

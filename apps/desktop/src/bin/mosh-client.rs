@@ -7,6 +7,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use mosh_core::session::CloseReason;
 use mosh_desktop::client_args::{ClientInvocation, parse_args, parse_env};
 use mosh_desktop::environment_key::wipe_from_environment;
 use mosh_desktop::run::{TerminalOptions, run_interactive};
@@ -68,6 +69,10 @@ fn main() -> ExitCode {
                 eprintln!(
                     "mosh did not make a successful connection to {ip}:{port}.\n\
                      Please verify that UDP port {port} is not firewalled and can reach the server."
+                );
+            } else if outcome.reason == CloseReason::OutOfSync {
+                eprintln!(
+                    "mosh-client: the server went on without this client; start a new session."
                 );
             } else if outcome.exit_code() != 0 {
                 eprintln!(

@@ -26,5 +26,6 @@ public func closeText(_ reason: CloseReason) -> String {
     case .connectTimedOut: return "No answer from the server (UDP blocked, or wrong port or key?)"
     case .hostNotFound: return "Host not found"
     case .networkFailed: return "The network failed"
+    case .outOfSync: return "The server went on without this app; start a new session"
     }
 }

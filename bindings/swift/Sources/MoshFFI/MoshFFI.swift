@@ -2422,6 +2422,14 @@ public enum CloseReason: Equatable, Hashable {
      * The device's network stack failed in a way the session cannot recover from.
      */
     case networkFailed
+    /**
+     * The server went on without this session: for 10 s it sent only states built
+     * on ones this client does not hold. This happens when a snapshot is restored
+     * after the session it came from talked to the server again (delete a stored
+     * snapshot once its session has been resumed). The server session may still
+     * run; start a new one.
+     */
+    case outOfSync
 
 
 
@@ -2455,6 +2463,8 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
         
         case 6: return .networkFailed
         
+        case 7: return .outOfSync
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -2485,6 +2495,10 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
         
         case .networkFailed:
             writeInt(&buf, Int32(6))
+        
+        
+        case .outOfSync:
+            writeInt(&buf, Int32(7))
         
         }
     }

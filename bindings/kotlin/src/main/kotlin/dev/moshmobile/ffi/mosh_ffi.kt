@@ -3164,7 +3164,15 @@ enum class CloseReason {
     /**
      * The device's network stack failed in a way the session cannot recover from.
      */
-    NETWORK_FAILED;
+    NETWORK_FAILED,
+    /**
+     * The server went on without this session: for 10 s it sent only states built
+     * on ones this client does not hold. This happens when a snapshot is restored
+     * after the session it came from talked to the server again (delete a stored
+     * snapshot once its session has been resumed). The server session may still
+     * run; start a new one.
+     */
+    OUT_OF_SYNC;
 
     
 

@@ -225,6 +225,7 @@ class SessionController(
             CloseReason.CONNECT_TIMED_OUT -> "No answer from the server (wrong port, key, or UDP blocked)"
             CloseReason.HOST_NOT_FOUND -> "Host not found"
             CloseReason.NETWORK_FAILED -> "The network failed"
+            CloseReason.OUT_OF_SYNC -> "The server went on without this app; start a new session"
         }
     }
 }
