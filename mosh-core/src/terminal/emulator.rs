@@ -7,7 +7,7 @@ use super::action;
 use super::framebuffer::Framebuffer;
 use super::parser::{Params, Parser, Perform};
 use super::row::Row;
-use super::utf8::{Decoded, Utf8Decoder, leading_char};
+use super::utf8::{Decoded, Utf8Decoder, leading_printable};
 
 /// Replies (DA/DSR answers) are dropped beyond this many bytes until taken, so a host
 /// that floods queries without reading cannot grow memory without limit.
@@ -88,27 +88,40 @@ impl Emulator {
                     continue;
                 }
             }
-            // The general path: one byte through the UTF-8 decoder and the state
-            // machine.
             rest = after;
-            if byte < 0x80 && self.decoder.is_idle() {
-                self.parser.advance(char::from(byte), &mut self.target);
-                continue;
-            }
-            loop {
-                match self.decoder.push(byte) {
-                    Decoded::Pending => {}
-                    Decoded::Char(c) if c >= '\u{a0}' && self.parser.is_ground() => {
-                        self.target.fb.print(c);
-                    }
-                    Decoded::Char(c) => self.parser.advance(c, &mut self.target),
-                    Decoded::InvalidRetry => {
-                        self.parser.advance('\u{FFFD}', &mut self.target);
-                        continue;
-                    }
+            self.feed_byte(byte);
+        }
+    }
+
+    /// Interprets `bytes` on the general path alone, one byte at a time through the
+    /// UTF-8 decoder and the state machine: the reference the fast paths of
+    /// [`Emulator::feed`] are tested against.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub fn feed_without_fast_paths(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.feed_byte(byte);
+        }
+    }
+
+    /// The general path: one byte through the UTF-8 decoder and the state machine.
+    fn feed_byte(&mut self, byte: u8) {
+        if byte < 0x80 && self.decoder.is_idle() {
+            self.parser.advance(char::from(byte), &mut self.target);
+            return;
+        }
+        loop {
+            match self.decoder.push(byte) {
+                Decoded::Pending => {}
+                Decoded::Char(c) if c >= '\u{a0}' && self.parser.is_ground() => {
+                    self.target.fb.print(c);
                 }
-                break;
+                Decoded::Char(c) => self.parser.advance(c, &mut self.target),
+                Decoded::InvalidRetry => {
+                    self.parser.advance('\u{FFFD}', &mut self.target);
+                    continue;
+                }
             }
+            break;
         }
     }
 
@@ -119,7 +132,9 @@ impl Emulator {
     fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
         while let Some(&byte) = rest.first() {
             let used = match byte {
-                // Nothing used: the general path takes the first character.
+                // Nothing used (never for ASCII, which prints at least one character;
+                // the guard keeps the loop from ever spinning): the general path
+                // takes the first character.
                 0x20..=0x7E => match self.print_text::<false>(rest) {
                     0 => break,
                     n => n,
@@ -145,15 +160,14 @@ impl Emulator {
     }
 
     /// Prints the text at the start of `bytes` with
-    /// [`Framebuffer::print_text`](super::framebuffer::Framebuffer) and dispatches the
-    /// CSI sequence it stopped at, if any; returns the bytes used (0: the general
-    /// path takes the first character).
+    /// [`Framebuffer::print_text_and_sgr`] and dispatches the CSI sequence it stopped
+    /// at, if any; returns the bytes used.
     #[inline(always)]
     fn print_text<const NON_ASCII: bool>(&mut self, bytes: &[u8]) -> usize {
         match self
             .target
             .fb
-            .print_text::<NON_ASCII>(bytes, &mut self.parser)
+            .print_text_and_sgr::<NON_ASCII>(bytes, &mut self.parser)
         {
             // The CSI sequence it stopped at is scanned already.
             (used, Some((len, final_byte))) => {
@@ -172,14 +186,16 @@ impl Emulator {
     /// code for ASCII text stays small.
     #[inline(never)]
     fn print_non_ascii_text(&mut self, bytes: &[u8]) -> usize {
+        // Checked first, so that nothing copies a row shared with a snapshot for a
+        // byte the general path takes.
+        let Some(first) = leading_printable(bytes) else {
+            return 0;
+        };
         match self.print_text::<true>(bytes) {
-            0 => match leading_char(bytes).filter(|&c| c >= '\u{a0}') {
-                Some(c) => {
-                    self.target.fb.print(c);
-                    c.len_utf8()
-                }
-                None => 0,
-            },
+            0 => {
+                self.target.fb.print(first);
+                first.len_utf8()
+            }
             used => used,
         }
     }

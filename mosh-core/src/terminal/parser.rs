@@ -321,7 +321,7 @@ impl Parser {
     }
 
     /// What [`Parser::try_csi`] accepts, scanned but not dispatched: for the
-    /// printing loop (`Framebuffer::print_styled_text`), which carries out SGR on
+    /// printing loop (`Framebuffer::print_text_and_sgr`), which carries out SGR on
     /// the pen itself and hands any other sequence back to be dispatched with
     /// [`Parser::dispatch_scanned`].
     #[inline(always)] // See `try_csi`.

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use super::cell::PackedCell;
 use super::framebuffer::Framebuffer;
 use super::parser::{Parser, Scanned};
-use super::utf8::leading_char;
+use super::utf8::leading_printable;
 use super::width::char_width;
 
 impl Framebuffer {
@@ -20,17 +19,20 @@ impl Framebuffer {
     }
 
     /// Prints text and carries out the SGR sequences between it, from the start of
-    /// `bytes`, for as long as the text stays on the cursor's row: printable ASCII,
-    /// and complete non-ASCII characters (≥ U+00A0) that fit on the row, combining
-    /// ones too once this call printed the character they attach to.
+    /// `bytes`, which begins with printable ASCII (or, with `NON_ASCII`, with a
+    /// complete character ≥ U+00A0), for as long as the text stays on the cursor's
+    /// row: printable ASCII and, with `NON_ASCII`, complete non-ASCII characters that
+    /// fit on the row, combining ones attached to the cell printed before them (or
+    /// to the combining target when that is a printed cell of this row).
     ///
     /// Returns the bytes used and, when it stopped at another complete CSI sequence
     /// it had scanned, that sequence's length and final byte, for the caller to
-    /// dispatch with [`Parser::dispatch_scanned`]. Nothing is used when the first
-    /// character needs the one-character path: in insert mode, with a pending wrap,
-    /// with the cursor outside the origin-mode region (behaviour case C3), for a
-    /// wide character at the last column, a combining character first, or a byte
-    /// that does not start a complete character.
+    /// dispatch with [`Parser::dispatch_scanned`]. When the first character needs the
+    /// one-character path (insert mode, a pending wrap with autowrap on, the cursor
+    /// outside the origin-mode region as in behaviour case C3; with `NON_ASCII` also
+    /// a wide character at the last column or a combining character with no printed
+    /// cell of this row to attach to), an ASCII one is printed alone and 1 returned,
+    /// and for any other nothing is used.
     ///
     /// This is the hot path of text, which full-screen programs send as words
     /// between SGR sequences: the row is borrowed once (a copy-on-write check, an
@@ -38,7 +40,7 @@ impl Framebuffer {
     /// and each SGR is applied to the pen without the dispatch of every other control
     /// function. SGR keeps a pending wrap, the insert mode and the origin-mode
     /// region, so the one check of them at the start holds for the whole loop.
-    pub(crate) fn print_text<const NON_ASCII: bool>(
+    pub(crate) fn print_text_and_sgr<const NON_ASCII: bool>(
         &mut self,
         bytes: &[u8],
         parser: &mut Parser,
@@ -92,19 +94,17 @@ impl Framebuffer {
                 }
                 None if !NON_ASCII => break,
                 None => {
-                    // Below U+00A0 it is a C1 control.
-                    let Some(c) = leading_char(rest).filter(|&c| c >= '\u{a0}') else {
+                    let Some(c) = leading_printable(rest) else {
                         break;
                     };
                     match char_width(c) {
                         1 => {
-                            cells.put(col, PackedCell::with_char(c, false, *pen));
+                            cells.put_char(col, c, false, *pen);
                             last_printed = Some(col);
                             col += 1;
                         }
                         2 if col + 1 < width => {
-                            cells.put(col, PackedCell::with_char(c, true, *pen));
-                            cells.erase(col + 1, col + 2, pen.erased());
+                            cells.put_char(col, c, true, *pen);
                             last_printed = Some(col);
                             col += 2;
                         }
@@ -161,10 +161,7 @@ impl Framebuffer {
         if insert {
             r.insert_cells(col, width, pen);
         }
-        r.put(col, PackedCell::with_char(c, wide, pen));
-        if wide && col + 1 < w {
-            r.erase(col + 1, col + 2, pen.erased());
-        }
+        r.put_char(col, c, wide, pen);
         self.advance(width);
     }
 

@@ -182,6 +182,15 @@ impl Row {
         }
     }
 
+    /// Prints `c` at `col` with `rendition`: a one-column cell, or a two-column one
+    /// (`wide`) whose right half is emptied (outside the row: nothing).
+    pub(crate) fn put_char(&mut self, col: usize, c: char, wide: bool, rendition: Rendition) {
+        self.put(col, PackedCell::with_char(c, wide, rendition));
+        if wide {
+            self.erase(col + 1, col + 2, rendition.erased());
+        }
+    }
+
     /// Empties cells `from..to` (clamped to the row) with `rendition`.
     pub(crate) fn erase(&mut self, from: usize, to: usize, rendition: Rendition) {
         self.fill(from, to, PackedCell::blank(rendition));

@@ -37,6 +37,12 @@ pub(crate) fn leading_char(bytes: &[u8]) -> Option<char> {
     char::from_u32(value)
 }
 
+/// [`leading_char`] when GROUND prints it: at U+00A0 and above (below, it is a C1
+/// control).
+pub(crate) fn leading_printable(bytes: &[u8]) -> Option<char> {
+    leading_char(bytes).filter(|&c| c >= '\u{a0}')
+}
+
 /// Decoder state between calls: the bytes of an incomplete sequence.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Utf8Decoder {
