@@ -76,12 +76,11 @@ pub enum CloseReason {
     /// The local network stack failed in a way the session cannot go on from (set by
     /// the runtime).
     NetworkFailed,
-    /// The server went on without this client, which happens when a snapshot is
-    /// restored after the session it came from talked to the server again: it
-    /// acknowledged keystrokes this client never sent (seen at once), or for
-    /// [`OUT_OF_SYNC_TIMEOUT`] it sent only states built on ones this client does not
-    /// hold. Neither side can apply what the other sends. The server session may
-    /// still run; a new session is needed.
+    /// The server went on without this client: for [`OUT_OF_SYNC_TIMEOUT`] it sent
+    /// only states built on ones this client does not hold, which happens when a
+    /// snapshot is restored after the session it came from talked to the server
+    /// again (or a second client connects with the key of one that did). The server
+    /// session may still run; a new session is needed.
     OutOfSync,
 }
 
@@ -558,10 +557,6 @@ impl Endpoint for ClientSession {
         let receipt = self
             .transport
             .handle_datagram(now, datagram, from, socket)?;
-        if receipt.acked_unsent && !self.transport.shutdown_in_progress() {
-            tracing::warn!("the server acknowledged a state this client never sent");
-            self.finish(CloseReason::OutOfSync);
-        }
         match receipt.incoming {
             Incoming::State(StateOutcome::MissingBase) => self.note_missing_base(now),
             Incoming::State(

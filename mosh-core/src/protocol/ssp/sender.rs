@@ -180,13 +180,10 @@ impl<S: SyncState> StateSender<S> {
     }
 
     /// Processes the peer's `ack_num`: if it names a sent state, that state becomes the
-    /// acknowledged one and older ones are dropped (§10.7 step 2). Returns whether it
-    /// names a state above every one we sent, which a peer in step with us never does:
-    /// it holds states another sender with our key numbered (the session a stale
-    /// snapshot came from, which went on after the snapshot).
-    pub fn process_ack(&mut self, ack_num: u64) -> bool {
+    /// acknowledged one and older ones are dropped (§10.7 step 2).
+    pub fn process_ack(&mut self, ack_num: u64) {
         let Some(index) = self.sent.iter().position(|entry| entry.num == ack_num) else {
-            return ack_num != SHUTDOWN_STATE_NUM && ack_num > self.last().num;
+            return;
         };
         self.sent.drain(..index);
         self.assumed = self.assumed.saturating_sub(index);
@@ -198,7 +195,6 @@ impl<S: SyncState> StateSender<S> {
             }
             self.current.subtract(&acknowledged);
         }
-        false
     }
 
     /// A new state with a non-empty diff arrived from the peer: acknowledge it soon.

@@ -49,10 +49,6 @@ pub struct Receipt {
     pub in_order: bool,
     /// What became of the instruction it carried a fragment of.
     pub incoming: Incoming,
-    /// The instruction acknowledged a state above every one we sent: the peer is in
-    /// step with another sender that used our key and numbers (see
-    /// `StateSender::process_ack`).
-    pub acked_unsent: bool,
 }
 
 /// The instruction part of a [`Receipt`].
@@ -329,12 +325,11 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         }
         self.connection
             .on_authentic(now, from, socket, received.in_order);
-        let mut acked_unsent = false;
         let incoming = match received.assembly {
             Assembly::Pending => Incoming::Pending,
             Assembly::Rejected(error) => Incoming::Rejected(error),
             Assembly::Complete(instruction) => {
-                acked_unsent = self.sender.process_ack(instruction.ack_num);
+                self.sender.process_ack(instruction.ack_num);
                 let outcome = self.receiver.receive_unless(now, &instruction, self.paused);
                 if outcome == (StateOutcome::Newest { changed: true }) {
                     self.sender.schedule_data_ack(now);
@@ -348,7 +343,6 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         Ok(Receipt {
             in_order: received.in_order,
             incoming,
-            acked_unsent,
         })
     }
 
