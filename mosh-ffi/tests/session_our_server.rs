@@ -117,6 +117,64 @@ fn vt_output_draws_in_a_terminal_widget_what_the_screen_shows() {
 }
 
 #[test]
+fn keys_and_pastes_follow_the_modes_the_program_sets_and_bells_arrive() {
+    let server = our_server();
+    let recorder = Arc::new(Recorder::default());
+    let session = Session::connect(
+        config("127.0.0.1", server.port, &server.key),
+        recorder.clone(),
+    )
+    .unwrap();
+    wait_for_text(&session, "$", WAIT);
+    let none = KeyModifiers::default();
+    // Application cursor keys and bracketed paste on, a bell, then the marker (so
+    // the frame with the marker has the modes); `cat -v` then shows the bytes each
+    // key and paste became (the tty's own echo is off).
+    type_line(
+        &session,
+        "stty -echo; printf '\\033[?1h\\033[?2004h\\amodes''-on\\n'; cat -v",
+    );
+    wait_for_text(&session, "modes-on", WAIT);
+    recorder.wait_for("the bell", WAIT, |e| matches!(e, Event::Bell));
+    session.send_key(Key::Up, none).unwrap();
+    session.send_input(b"\r".to_vec()).unwrap();
+    wait_for_text(&session, "^[OA", WAIT);
+    session.paste("pasted".to_owned()).unwrap();
+    session.send_input(b"\r".to_vec()).unwrap();
+    wait_for_text(&session, "^[[200~pasted^[[201~", WAIT);
+    // Ctrl-C ends `cat`; with both modes off again, the key and a paste arrive
+    // plain.
+    let ctrl = KeyModifiers {
+        ctrl: true,
+        ..KeyModifiers::default()
+    };
+    session
+        .send_key(
+            Key::Character {
+                text: "c".to_owned(),
+            },
+            ctrl,
+        )
+        .unwrap();
+    // The tty drops input that arrives with the interrupt: type once the shell
+    // prompts again.
+    let deadline = Instant::now() + WAIT;
+    while screen_text(&session).lines().filter(|l| l.starts_with('$')).count() < 2 {
+        assert!(Instant::now() < deadline, "no prompt after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    type_line(
+        &session,
+        "printf '\\033[?1l\\033[?2004lmodes''-off\\n'; cat -v",
+    );
+    wait_for_text(&session, "modes-off", WAIT);
+    session.send_key(Key::Up, none).unwrap();
+    session.paste("plain".to_owned()).unwrap();
+    session.send_input(b"\r".to_vec()).unwrap();
+    wait_for_text(&session, "^[[Aplain", WAIT);
+}
+
+#[test]
 fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     let server = our_server();
     let relay = NonceRelay::start(SocketAddr::from(([127, 0, 0, 1], server.port)));

@@ -229,3 +229,45 @@ fn changed_rows(
         .map(|(row, _)| row as u16)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::Emulator;
+
+    fn screen(bytes: &[u8]) -> Emulator {
+        let mut emulator = Emulator::new(20, 8);
+        emulator.feed(bytes);
+        emulator
+    }
+
+    fn mark(row: usize, col: usize, underlined: bool) -> PredictedCell {
+        PredictedCell {
+            row,
+            col,
+            underlined,
+        }
+    }
+
+    #[test]
+    fn changed_rows_names_exactly_the_rows_that_differ() {
+        let mut emulator = screen(b"one\r\ntwo\r\nthree\r\nfour");
+        let old = emulator.framebuffer().clone();
+        // Rows 1 and 5 change (row 5 from blank), row 2 is written with what it held.
+        emulator.feed(b"\x1b[2;1HTWO\x1b[3;1Hthree\x1b[6;1Hsix");
+        let new = emulator.framebuffer().clone();
+        assert_eq!(changed_rows(&old, &[], &new, &[]), [1, 5]);
+        assert_eq!(changed_rows(&new, &[], &new, &[]), [] as [u16; 0]);
+        // A prediction mark that appears, moves or changes its underline is a change
+        // of its row even where the cells are equal.
+        let marks = [mark(3, 0, false), mark(6, 2, true)];
+        assert_eq!(changed_rows(&new, &[], &new, &marks), [3, 6]);
+        let moved = [mark(3, 1, false), mark(6, 2, false)];
+        assert_eq!(changed_rows(&new, &marks, &new, &moved), [3, 6]);
+        assert_eq!(changed_rows(&new, &marks, &new, &marks), [] as [u16; 0]);
+        // After a resize every row is named.
+        emulator.resize(20, 4);
+        let resized = emulator.framebuffer().clone();
+        assert_eq!(changed_rows(&new, &[], &resized, &[]), [0, 1, 2, 3]);
+    }
+}
