@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{Event, Session, SessionOptions};
-use support::{Recorder, WAIT, config, stock_server, type_line, wait_for_text};
+use support::{Recorder, WAIT, connect_at_prompt, stock_server, type_line, wait_for_text};
 
 /// Every scrollback line's text, oldest first.
 fn history(session: &Session) -> Vec<String> {
@@ -28,13 +28,7 @@ fn numbers(lines: &[String]) -> Vec<u32> {
 #[test]
 fn seq_with_pauses_is_captured_and_survives_a_restore() {
     let server = stock_server();
-    let recorder = Arc::new(Recorder::default());
-    let session = Session::connect(
-        config("127.0.0.1", server.port, &server.key),
-        recorder.clone(),
-    )
-    .unwrap();
-    wait_for_text(&session, "$", WAIT);
+    let (session, recorder) = connect_at_prompt("127.0.0.1", server.port, &server.key);
     type_line(
         &session,
         "seq 1 200 | while read i; do echo $i; [ $((i%10)) = 0 ] && sleep 0.2; done; echo done",

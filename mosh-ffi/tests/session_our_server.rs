@@ -18,16 +18,14 @@ use mosh_ffi::{
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
 use support::{
-    NonceRelay, Recorder, WAIT, config, our_server, screen_text, type_line, wait_for_text,
+    NonceRelay, Recorder, WAIT, config, connect_at_prompt, our_server, screen_text, type_line,
+    wait_for_text,
 };
 
 #[test]
 fn an_ipv6_literal_reaches_our_dual_stack_server() {
     let server = our_server();
-    let recorder = Arc::new(Recorder::default());
-    let session =
-        Session::connect(config("::1", server.port, &server.key), recorder.clone()).unwrap();
-    wait_for_text(&session, "$", WAIT);
+    let (session, recorder) = connect_at_prompt("::1", server.port, &server.key);
     type_line(&session, "echo v6''ok");
     wait_for_text(&session, "v6ok", WAIT);
     // The server's internal variables stay out of the shell's environment.
@@ -119,13 +117,7 @@ fn vt_output_draws_in_a_terminal_widget_what_the_screen_shows() {
 #[test]
 fn keys_and_pastes_follow_the_modes_the_program_sets_and_bells_arrive() {
     let server = our_server();
-    let recorder = Arc::new(Recorder::default());
-    let session = Session::connect(
-        config("127.0.0.1", server.port, &server.key),
-        recorder.clone(),
-    )
-    .unwrap();
-    wait_for_text(&session, "$", WAIT);
+    let (session, recorder) = connect_at_prompt("127.0.0.1", server.port, &server.key);
     let none = KeyModifiers::default();
     // Application cursor keys and bracketed paste on, a bell, then the marker (so
     // the frame with the marker has the modes); `cat -v` then shows the bytes each
@@ -159,7 +151,12 @@ fn keys_and_pastes_follow_the_modes_the_program_sets_and_bells_arrive() {
     // The tty drops input that arrives with the interrupt: type once the shell
     // prompts again.
     let deadline = Instant::now() + WAIT;
-    while screen_text(&session).lines().filter(|l| l.starts_with('$')).count() < 2 {
+    while screen_text(&session)
+        .lines()
+        .filter(|l| l.starts_with('$'))
+        .count()
+        < 2
+    {
         assert!(Instant::now() < deadline, "no prompt after Ctrl-C");
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -11,18 +11,12 @@ use std::time::{Duration, Instant};
 use mosh_ffi::{CloseReason, ConnectionState, Event, MoshError, Session};
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
-use support::{Recorder, WAIT, config, stock_server, type_line, wait_for_text};
+use support::{Recorder, WAIT, config, connect_at_prompt, stock_server, type_line, wait_for_text};
 
 #[test]
 fn connect_by_name_type_resize_and_close() {
     let server = stock_server();
-    let recorder = Arc::new(Recorder::default());
-    let session = Session::connect(
-        config("localhost", server.port, &server.key),
-        recorder.clone(),
-    )
-    .unwrap();
-    wait_for_text(&session, "$", WAIT);
+    let (session, recorder) = connect_at_prompt("localhost", server.port, &server.key);
     recorder.wait_for("a connected status", WAIT, |e| {
         matches!(e, Event::StatusChanged { status } if status.state == ConnectionState::Connected)
     });

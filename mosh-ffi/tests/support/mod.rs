@@ -127,6 +127,15 @@ pub fn wait_for_text(session: &Session, needle: &str, limit: Duration) -> Durati
     }
 }
 
+/// Connects to `host`:`port` with `key` and waits for the shell's prompt; returns the
+/// session and the listener recording its events.
+pub fn connect_at_prompt(host: &str, port: u16, key: &str) -> (Arc<Session>, Arc<Recorder>) {
+    let recorder = Arc::new(Recorder::default());
+    let session = Session::connect(config(host, port, key), recorder.clone()).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    (session, recorder)
+}
+
 /// Types `line` and Enter.
 pub fn type_line(session: &Session, line: &str) {
     session
