@@ -132,9 +132,7 @@ impl Emulator {
     fn feed_ground<'a>(&mut self, mut rest: &'a [u8]) -> &'a [u8] {
         while let Some(&byte) = rest.first() {
             let used = match byte {
-                // Nothing used (never for ASCII, which prints at least one character;
-                // the guard keeps the loop from ever spinning): the general path
-                // takes the first character.
+                // Nothing used: the general path takes the first character.
                 0x20..=0x7E => match self.print_text::<false>(rest) {
                     0 => break,
                     n => n,

@@ -11,7 +11,7 @@
 /// `str::from_utf8`, whose general validation was a quarter of the instructions of
 /// text in other scripts (callgrind).
 #[inline]
-pub(crate) fn leading_char(bytes: &[u8]) -> Option<char> {
+fn leading_char(bytes: &[u8]) -> Option<char> {
     let continuation = |i: usize| {
         let b = *bytes.get(i)?;
         (b & 0xC0 == 0x80).then_some(u32::from(b & 0x3F))
