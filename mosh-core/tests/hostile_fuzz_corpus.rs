@@ -82,7 +82,7 @@ fn snapshot_seeds() -> Vec<(String, Vec<u8>)> {
             key: SessionKey::from_bytes([3; 16]),
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         Instant::now(),
     );

@@ -184,7 +184,7 @@ fn our_client(now: Instant) -> ClientSession {
             key: SessionKey::from_bytes(KEY),
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         now,
     );

@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mosh_core::crypto::SequencePlan;
+use mosh_core::crypto::sequence_plan::{LANE_BITS, clock_tick};
 use mosh_core::crypto::{SessionCipher, SessionKey};
 use mosh_core::protocol::ssp::Endpoint;
-use mosh_core::runtime::{NonceStore, RESERVED_BLOCK};
+use mosh_core::runtime::NonceStore;
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 use mosh_core::session::{
     ClientConfig, ClientSession, CloseReason, OUT_OF_SYNC_TIMEOUT, ServerSession, ServerTimeouts,
@@ -32,7 +34,7 @@ fn session(now: Instant) -> ClientSession {
             key: key(),
             columns: 100,
             rows: 30,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         now,
     )
@@ -183,10 +185,10 @@ fn restoring_the_same_snapshot_twice_never_repeats_a_nonce() {
             );
         }
     }
-    // Even a wall clock that went backwards does not start below the snapshot.
+    // Even a wall clock that went backwards does not start below the snapshot's time.
     let mut early = ClientSession::restore(&snapshot, WALL - 1_000_000, t0).unwrap();
     let first = sent_seqs(&mut early, t0, 1)[0];
-    assert!(first > WALL);
+    assert!(first >> LANE_BITS > clock_tick(WALL));
 }
 
 #[test]
@@ -194,7 +196,7 @@ fn with_a_nonce_store_a_clock_that_went_backwards_never_repeats_a_nonce() {
     // The case: restore at W+5 ms and send, then restore the same snapshot
     // at W-1 s (the clock was set back) and send. With the wall clock alone the
     // second starts just above the snapshot, inside the first one's numbers; with
-    // the store, each restore's block starts past the one before.
+    // the store, each restore has a lane of its own and starts above the one before.
     let dir = std::env::temp_dir().join(format!("mosh-nonce-restore-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let store = NonceStore::new(&dir);
@@ -216,12 +218,11 @@ fn with_a_nonce_store_a_clock_that_went_backwards_never_repeats_a_nonce() {
             );
         }
     }
-    // Each block is a whole reservation past the last: no session can send enough
-    // (2^40 datagrams) to reach the next one.
-    assert!(
-        starts.windows(2).all(|w| w[1] >= w[0] + RESERVED_BLOCK),
-        "{starts:?}"
-    );
+    // Each starts at a later tick than the last, in another lane.
+    let ticks: Vec<u64> = starts.iter().map(|s| s >> LANE_BITS).collect();
+    let lanes: HashSet<u64> = starts.iter().map(|s| s % (1 << LANE_BITS)).collect();
+    assert!(ticks.windows(2).all(|w| w[1] > w[0]), "{starts:?}");
+    assert_eq!(lanes.len(), starts.len(), "{starts:?}");
     // A store that cannot be written fails the restore instead of guessing.
     std::fs::write(dir.join("blocker"), b"").unwrap();
     let broken = NonceStore::new(dir.join("blocker"));
@@ -235,8 +236,9 @@ fn with_a_nonce_store_a_clock_that_went_backwards_never_repeats_a_nonce() {
 #[test]
 fn two_fresh_connects_with_one_key_never_overlap() {
     // An app retrying a connect (or mosh-client re-run with one MOSH_KEY): each
-    // process starts at its wall clock in µs, and a process sends fewer than one
-    // datagram per µs, so the second starts above everything the first sent.
+    // process starts at its wall clock's tick, and a process sends fewer than one
+    // datagram per tick, so the second starts above everything the first sent, even
+    // in the same lane (here both are: the clock alone keeps them apart).
     let connect_at = |wall_us: u64, now: Instant| {
         ClientSession::connect(
             ClientConfig {
@@ -244,7 +246,7 @@ fn two_fresh_connects_with_one_key_never_overlap() {
                 key: key(),
                 columns: 80,
                 rows: 24,
-                first_sequence: wall_us,
+                sequence: SequencePlan::lane(clock_tick(wall_us), 5).unwrap(),
             },
             now,
         )
@@ -258,7 +260,7 @@ fn two_fresh_connects_with_one_key_never_overlap() {
     let mut second = connect_at(WALL + 12_000_000, later);
     let second_seqs = sent_seqs(&mut second, later, 40);
     let first_set: HashSet<u64> = first_seqs.iter().copied().collect();
-    assert!(first_seqs[0] >= WALL);
+    assert!(first_seqs[0] >> LANE_BITS >= clock_tick(WALL));
     assert!(
         second_seqs.iter().all(|seq| !first_set.contains(seq)),
         "a fresh connect repeated a sequence number of an earlier one"

@@ -73,7 +73,7 @@ fn connect(stock: &StockServer, server: std::net::SocketAddr) -> Client {
             key: stock.key.clone(),
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         Instant::now(),
     );

@@ -65,10 +65,10 @@ fn token(kind: u8, a: u16, b: u16, out: &mut Vec<u8>) {
             [0, 1, 3, 4, 5, 7, 8, 22, 24, 27, 39, 49][usize::from(a) % 12]
         ),
         24 => format!("\x1b[{}m", 30 + a % 8 + 10 * (b % 2)),
-        25 => format!("\x1b[{};5;{}m", if b % 2 == 0 { 38 } else { 48 }, a % 256),
+        25 => format!("\x1b[{};5;{}m", if b.is_multiple_of(2) { 38 } else { 48 }, a % 256),
         26 => format!(
             "\x1b[{};2;{};{};{}m",
-            if b % 2 == 0 { 38 } else { 48 },
+            if b.is_multiple_of(2) { 38 } else { 48 },
             a % 256,
             b % 256,
             (a ^ b) % 256
@@ -79,9 +79,9 @@ fn token(kind: u8, a: u16, b: u16, out: &mut Vec<u8>) {
             [
                 25, 5, 2004, 1000, 1002, 1003, 9, 1004, 1006, 1015, 1005, 1049, 47, 6, 7, 1
             ][usize::from(a) % 16],
-            if b % 2 == 0 { "h" } else { "l" }
+            if b.is_multiple_of(2) { "h" } else { "l" }
         ),
-        29 => format!("\x1b[4{}", if b % 2 == 0 { "h" } else { "l" }),
+        29 => format!("\x1b[4{}", if b.is_multiple_of(2) { "h" } else { "l" }),
         30 => format!("\x1b]{};t{}\x07", a % 3, b % 3),
         31 => format!("\x1b]52;c;{}\x07", ["aGk=", "", "Zm9v"][usize::from(a) % 3]),
         32 => "\x07".into(),
@@ -109,7 +109,7 @@ fn token(kind: u8, a: u16, b: u16, out: &mut Vec<u8>) {
         40 => "0123456789".into(),
         // Many combining marks on one cell (the cell keeps at most 32 bytes), and a
         // wide character near the end of a row with autowrap off.
-        _ => if b % 2 == 0 {
+        _ => if b.is_multiple_of(2) {
             format!("x{}", "\u{301}".repeat(20))
         } else {
             "\x1b[?7l日本語中文字\x1b[?7h".into()

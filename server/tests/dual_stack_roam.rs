@@ -85,7 +85,7 @@ fn a_session_moves_from_ipv4_to_ipv6_on_the_same_server_socket() {
             key: SessionKey::parse(&server.key).unwrap(),
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         Instant::now(),
     );

@@ -56,11 +56,11 @@ pub fn run(data: &[u8]) {
             }
         };
         for receiver in [&mut server, &mut client] {
-            if let Ok(received) = receiver.receive(&datagram) {
-                if let Assembly::Complete(instruction) = received.assembly {
-                    let _ = UserMessage::decode_events(&instruction.diff);
-                    let _ = HostMessage::decode_events(&instruction.diff);
-                }
+            if let Ok(received) = receiver.receive(&datagram)
+                && let Assembly::Complete(instruction) = received.assembly
+            {
+                let _ = UserMessage::decode_events(&instruction.diff);
+                let _ = HostMessage::decode_events(&instruction.diff);
             }
         }
     }

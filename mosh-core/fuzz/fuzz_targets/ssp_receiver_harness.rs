@@ -41,7 +41,7 @@ pub fn run(data: &[u8]) {
             key,
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
         },
         t0,
     );

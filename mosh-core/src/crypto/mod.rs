@@ -3,7 +3,9 @@
 pub mod cipher;
 pub mod key;
 pub mod nonce;
+pub mod sequence_plan;
 
 pub use cipher::{OpenError, SealError, SessionCipher};
 pub use key::{KeyError, SessionKey};
 pub use nonce::{Direction, Nonce, Role, SeqCounter, SeqExhausted, SeqOutOfRange};
+pub use sequence_plan::{PlanError, SequencePlan, TicksExhausted};

@@ -1,6 +1,8 @@
 //! Direction bit and sequence number: the 8-byte nonce tail that starts every datagram
 //! (protocol.md §4.1, §4.3).
 
+use super::sequence_plan::SequencePlan;
+
 /// Length of the nonce tail carried on the wire.
 pub const WIRE_NONCE_LEN: usize = 8;
 
@@ -126,30 +128,39 @@ impl Nonce {
 pub struct SeqExhausted;
 
 /// Hands out the nonces of one sender. It only ever moves forward and cannot be
-/// cloned, so a nonce is never issued twice; to resume after a restart, start it above
-/// every value the previous process could have used ([`SeqCounter::starting_at`]).
+/// cloned, so a nonce is never issued twice; where a sender's numbers start and how
+/// far apart they are is its [`SequencePlan`] (`crypto/sequence_plan.rs` says why
+/// no two processes of one key meet).
 #[derive(Debug, PartialEq, Eq)]
 pub struct SeqCounter {
     direction: Direction,
     next: Option<u64>,
+    stride: u64,
 }
 
 impl SeqCounter {
     /// A counter for a fresh session: the first nonce has sequence number 0.
     pub fn new(direction: Direction) -> Self {
+        Self::planned(direction, SequencePlan::FROM_ZERO)
+    }
+
+    /// A counter that follows `plan` (whose first number always fits in 63 bits).
+    pub fn planned(direction: Direction, plan: SequencePlan) -> Self {
         Self {
             direction,
-            next: Some(0),
+            next: Some(plan.first()),
+            stride: plan.stride().max(1),
         }
     }
 
-    /// A counter whose first nonce has sequence number `next`.
+    /// A counter whose first nonce has sequence number `next`, one apart.
     pub fn starting_at(direction: Direction, next: u64) -> Result<Self, SeqOutOfRange> {
-        Nonce::new(direction, next)?;
-        Ok(Self {
-            direction,
-            next: Some(next),
-        })
+        Ok(Self::planned(direction, SequencePlan::continuing(next, 1)?))
+    }
+
+    /// The distance between two of its sequence numbers.
+    pub fn stride(&self) -> u64 {
+        self.stride
     }
 
     /// The sequence number the next call to [`SeqCounter::next_nonce`] will use, or
@@ -166,7 +177,7 @@ impl SeqCounter {
     /// Takes the next nonce.
     pub fn next_nonce(&mut self) -> Result<Nonce, SeqExhausted> {
         let seq = self.next.ok_or(SeqExhausted)?;
-        self.next = (seq < MAX_SEQ).then_some(seq + 1);
+        self.next = seq.checked_add(self.stride).filter(|next| *next <= MAX_SEQ);
         Ok(Nonce {
             direction: self.direction,
             seq,
@@ -199,6 +210,17 @@ mod tests {
             Nonce::new(Direction::ToServer, MAX_SEQ + 1),
             Err(SeqOutOfRange(1 << 63))
         );
+    }
+
+    #[test]
+    fn a_lane_counter_steps_by_its_stride_and_stops_below_the_top() {
+        let plan = SequencePlan::lane(crate::crypto::sequence_plan::MAX_TICK - 1, 9).unwrap();
+        let mut counter = SeqCounter::planned(Direction::ToServer, plan);
+        let first = counter.next_nonce().unwrap().seq();
+        let second = counter.next_nonce().unwrap().seq();
+        assert_eq!(second - first, 1 << 16);
+        assert_eq!(second & 0xffff, 9);
+        assert_eq!(counter.next_nonce(), Err(SeqExhausted));
     }
 
     #[test]

@@ -260,7 +260,7 @@ mod tests {
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
             columns: 80,
             rows: 5,
-            first_sequence: 0,
+            sequence: crate::crypto::SequencePlan::FROM_ZERO,
         };
         let session = ClientSession::connect(config, t0);
         let display = ClientDisplay::new(

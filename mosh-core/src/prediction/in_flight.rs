@@ -28,10 +28,10 @@ pub(crate) struct InFlightInput {
 impl InFlightInput {
     /// `byte` was typed and travels in client state `frame`.
     pub(crate) fn record(&mut self, frame: u64, byte: u8) {
-        if self.bytes.len() == MAX_BYTES {
-            if let Some((dropped, _)) = self.bytes.pop_front() {
-                self.mark_gap(dropped);
-            }
+        if self.bytes.len() == MAX_BYTES
+            && let Some((dropped, _)) = self.bytes.pop_front()
+        {
+            self.mark_gap(dropped);
         }
         self.bytes.push_back((frame, byte));
     }

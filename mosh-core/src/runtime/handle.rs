@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use zeroize::Zeroizing;
 
+use crate::crypto::sequence_plan::clock_tick;
+use crate::crypto::{SequencePlan, SessionKey};
 use crate::protocol::proto::resize::MAX_DIMENSION;
 use crate::session::{ClientSession, ConnectionStatus, ScreenModel, ScreenRow, SnapshotError};
 use crate::terminal::Framebuffer;
@@ -17,6 +19,7 @@ use crate::terminal::keyboard::{Key, KeyModifiers};
 use super::commands::{Command, SnapshotReply};
 use super::config::{SessionConfig, SessionOptions};
 use super::delivery::{Mailbox, SessionListener, spawn_delivery};
+use super::nonce_store::NonceStore;
 use super::published::{Published, View};
 use super::shared::{on_runtime_thread, shared_runtime, wall_clock_us};
 use super::task::{Start, run_session};
@@ -58,8 +61,9 @@ pub enum RuntimeError {
     /// thread, where it would wait for itself.
     #[error("called from the library's runtime thread")]
     WrongThread,
-    /// Sequence numbers could not be reserved in the nonce store (the session does
-    /// not start rather than risk a repeated nonce).
+    /// Sequence numbers could not be reserved (the nonce store failed, or without a
+    /// store the system gave no random lane): the session does not start rather than
+    /// risk a repeated nonce.
     #[error("could not reserve sequence numbers: {0}")]
     NonceStore(String),
     /// The runtime or a thread could not be started.
@@ -91,6 +95,19 @@ fn check_size(columns: u16, rows: u16) -> Result<(u16, u16), RuntimeError> {
     Ok((columns.min(MAX_DIMENSION), rows.min(MAX_DIMENSION)))
 }
 
+/// The sequence numbers of a session under `key` from tick `floor` on: the store's
+/// next lane, or a random one without a store (`crypto/sequence_plan.rs`).
+fn plan_sequence(
+    store: Option<&NonceStore>,
+    key: &SessionKey,
+    floor: u64,
+) -> Result<SequencePlan, String> {
+    match store {
+        Some(store) => store.reserve(key, floor).map_err(|e| e.to_string()),
+        None => SequencePlan::random_lane(floor).map_err(|e| e.to_string()),
+    }
+}
+
 impl SessionHandle {
     /// Starts a session to `config.host`. Name resolution and the first datagram
     /// happen on the runtime; events go to `listener`.
@@ -106,19 +123,19 @@ impl SessionHandle {
         if host.is_empty() {
             return Err(RuntimeError::InvalidHost);
         }
-        let first_sequence = match &config.options.nonce_store {
-            Some(store) => store
-                .reserve(&config.key, wall_clock_us())
-                .map_err(|e| RuntimeError::NonceStore(e.to_string()))?,
-            None => wall_clock_us(),
-        };
+        let sequence = plan_sequence(
+            config.options.nonce_store.as_ref(),
+            &config.key,
+            clock_tick(wall_clock_us()),
+        )
+        .map_err(RuntimeError::NonceStore)?;
         let start = Start::Connect {
             host: host.to_owned(),
             port: config.port,
             key: config.key,
             columns,
             rows,
-            first_sequence,
+            sequence,
         };
         Self::spawn(start, columns, rows, config.options, listener)
     }
@@ -131,10 +148,7 @@ impl SessionHandle {
         listener: Arc<dyn SessionListener>,
     ) -> Result<SessionHandle, RuntimeError> {
         let store = options.nonce_store.clone();
-        let reserve = |key: &_, floor| match &store {
-            Some(store) => store.reserve(key, floor).map_err(|e| e.to_string()),
-            None => Ok(floor),
-        };
+        let reserve = |key: &_, floor| plan_sequence(store.as_ref(), key, floor);
         let session =
             ClientSession::restore_reserving(snapshot, wall_clock_us(), Instant::now(), reserve)
                 .map_err(|error| match error {

@@ -29,5 +29,5 @@ mod task;
 pub use config::{OutputMode, SessionConfig, SessionOptions};
 pub use delivery::{SessionEvent, SessionListener};
 pub use handle::{RuntimeError, SessionHandle};
-pub use nonce_store::{NonceStore, RESERVED_BLOCK};
+pub use nonce_store::NonceStore;
 pub use shared::shared_runtime;

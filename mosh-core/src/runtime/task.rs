@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::crypto::SessionKey;
+use crate::crypto::{SequencePlan, SessionKey};
 use crate::driver::UdpDriver;
 use crate::frontend::ClientDisplay;
 use crate::frontend::escape_key::EscapeKeyFilter;
@@ -32,7 +32,7 @@ pub(crate) enum Start {
         key: SessionKey,
         columns: u16,
         rows: u16,
-        first_sequence: u64,
+        sequence: SequencePlan,
     },
     /// Go on from a restored session.
     Restored(Box<ClientSession>),
@@ -62,7 +62,7 @@ pub(crate) async fn run_session(
             key,
             columns,
             rows,
-            first_sequence,
+            sequence,
         } => {
             let addresses = match resolve_meanwhile(&host, port, &mut commands, &mut early).await {
                 Resolution::Addresses(addresses) => addresses,
@@ -92,7 +92,7 @@ pub(crate) async fn run_session(
                 key,
                 columns,
                 rows,
-                first_sequence,
+                sequence,
             };
             (ClientSession::connect(config, now), cycle)
         }

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::crypto::{Role, SessionCipher, SessionKey};
+use crate::crypto::{Role, SequencePlan, SessionCipher, SessionKey};
 use crate::protocol::codec::{ReceiveError, SendError};
 use crate::protocol::proto::WindowSize;
 use crate::protocol::ssp::{
@@ -51,11 +51,11 @@ pub struct ClientConfig {
     pub columns: u16,
     /// Window height in cells.
     pub rows: u16,
-    /// The first datagram sequence number: the wall clock in microseconds since the
-    /// Unix epoch for a real session, so that connecting again with a key an earlier
-    /// process used (an app retrying, `mosh-client` re-run with one `MOSH_KEY`) never
-    /// repeats a nonce of it; 0 in simulations. See `session/snapshot.rs`.
-    pub first_sequence: u64,
+    /// The datagram sequence numbers: a lane from the wall clock's tick on for a real
+    /// session, so that connecting again with a key an earlier process used (an app
+    /// retrying, `mosh-client` re-run with one `MOSH_KEY`) never repeats a nonce of it
+    /// (`crypto/sequence_plan.rs`); [`SequencePlan::FROM_ZERO`] in simulations.
+    pub sequence: SequencePlan,
 }
 
 /// Why a session ended.
@@ -197,7 +197,7 @@ impl ClientSession {
             remote,
             config.server,
             now,
-            config.first_sequence,
+            config.sequence,
         );
         // The server applies the client's size before it ever draws (protocol.md §10.1).
         transport.current_mut().push_resize(window);
@@ -641,7 +641,7 @@ pub(crate) mod tests {
                 key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
                 columns: 80,
                 rows: 24,
-                first_sequence: 0,
+                sequence: SequencePlan::FROM_ZERO,
             },
             now,
         )
@@ -735,7 +735,7 @@ pub(crate) mod tests {
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
             columns: 80,
             rows: 24,
-            first_sequence: 0,
+            sequence: SequencePlan::FROM_ZERO,
         };
         let mut session = ClientSession::connect(config, Instant::now());
         // A desktop session that never polls, over a long life of server states.

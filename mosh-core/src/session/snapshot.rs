@@ -22,19 +22,21 @@
 //! A nonce is the direction bit and the datagram sequence number, so a resumed
 //! session must send with sequence numbers no process of this session has used, even
 //! when the same snapshot is restored twice (the app was killed again before saving a
-//! newer one), and even though the process that took the snapshot may have gone on
-//! sending after it. A restored session therefore starts its sequence numbers (and its
-//! state numbers, which the server uses to tell new states from duplicates) at the
-//! wall-clock time in microseconds since the Unix epoch, if that is higher than the
-//! saved values. Every process of a session sends fewer than one datagram per
-//! microsecond and starts no higher than the clock, so its numbers stay below the
-//! clock: anything restored later starts above everything sent before. This relies
-//! on the device's wall clock not being set back between two restores by more than
-//! the time between them; as a further guard a restore never starts below the time
-//! the snapshot was taken. An app that gives the runtime a nonce store
-//! (`runtime::NonceStore`) drops that assumption: each session then reserves a block
-//! of sequence numbers on disk before it sends, and blocks never overlap whatever
-//! the clock says ([`ClientSession::restore_reserving`]).
+//! newer one), on two devices at once, or after a device backup brought back an older
+//! snapshot and nonce store, and even though the process that took the snapshot may
+//! have gone on sending after it. A restore therefore never continues the saved
+//! counter: it makes a new [`SequencePlan`] (a lane of its own, from a tick above the
+//! clock's, the snapshot's time and the saved counter), and `crypto/sequence_plan.rs`
+//! argues why no two plans of one key meet. State numbers and instruction ids start
+//! at the plan's first number too, so the server takes the new states as new.
+//!
+//! # Bounds
+//!
+//! Nothing in a snapshot is trusted for size: the remote screen is at most
+//! [`MAX_CELLS`] cells, and every state number must lie below 2^63, so no saved
+//! counter can make the next state the shutdown state or wrap. A snapshot is checked
+//! by CRC only: its integrity against a writer with access to the file is the app's
+//! storage's (it holds the key, which is worth more than any of its counters).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,7 +45,9 @@ use std::time::Instant;
 use prost::Message;
 use zeroize::Zeroizing;
 
-use crate::crypto::{KeyError, Role, SessionCipher, SessionKey};
+use crate::crypto::sequence_plan::{clock_tick, tick_above};
+use crate::crypto::{KeyError, Role, SequencePlan, SessionCipher, SessionKey};
+use crate::protocol::proto::resize::MAX_CELLS;
 use crate::protocol::proto::{DiffError, UserMessage, WindowSize};
 use crate::protocol::ssp::{ResumePoint, Transport, UserStream};
 use crate::terminal::{Emulator, Framebuffer, new_frame};
@@ -146,7 +150,15 @@ struct SnapshotBody {
     /// With the extension: lines that scrolled off before the saved server state.
     #[prost(uint64, tag = "20")]
     scrollback_end: u64,
+    /// One more than the server's highest in-order sequence number: its older
+    /// datagrams stay late after a restore. 0 in snapshots of earlier versions.
+    #[prost(uint64, tag = "21")]
+    remote_next_seq: u64,
 }
+
+/// Largest state number or instruction id a snapshot may hold: far below the
+/// shutdown state's `u64::MAX`, and room for 2^62 more.
+const MAX_SAVED_NUMBER: u64 = 1 << 62;
 
 impl Drop for SnapshotBody {
     fn drop(&mut self) {
@@ -188,6 +200,7 @@ impl ClientSession {
             scrollback: Vec::new(),
             scrollback_extension: point.remote.scrollback().active(),
             scrollback_end: point.remote.scrollback().end(),
+            remote_next_seq: point.remote_next_seq,
         };
         let mut body = body;
         // The history fills what the rest leaves of the size limit, up to its budget.
@@ -213,18 +226,20 @@ impl ClientSession {
         wall_now_us: u64,
         now: Instant,
     ) -> Result<ClientSession, SnapshotError> {
-        Self::restore_reserving(snapshot, wall_now_us, now, |_, floor| Ok(floor))
+        Self::restore_reserving(snapshot, wall_now_us, now, |_, floor| {
+            SequencePlan::random_lane(floor).map_err(|e| e.to_string())
+        })
     }
 
-    /// [`ClientSession::restore`], with the first sequence number decided by
-    /// `reserve(key, floor)`, which returns a start at or above `floor` that no other
-    /// session under the key can use (the runtime's `NonceStore`: then no clock
-    /// matters). Its error fails the restore.
+    /// [`ClientSession::restore`], with the sequence numbers decided by
+    /// `reserve(key, floor)`, which returns a plan from tick `floor` or above (the
+    /// runtime's `NonceStore`: a lane no other process of this device shares, and a
+    /// floor that holds when the clock goes back). Its error fails the restore.
     pub fn restore_reserving(
         snapshot: &[u8],
         wall_now_us: u64,
         now: Instant,
-        reserve: impl FnOnce(&SessionKey, u64) -> Result<u64, String>,
+        reserve: impl FnOnce(&SessionKey, u64) -> Result<SequencePlan, String>,
     ) -> Result<ClientSession, SnapshotError> {
         let body = decode_envelope(snapshot)?;
         let key_bytes: [u8; 16] = body
@@ -239,6 +254,20 @@ impl ClientSession {
             .map_err(|_| SnapshotError::Invalid("server address"))?;
         let window = window_size(body.columns, body.rows)?;
         let remote_size = window_size(body.remote_width, body.remote_height)?;
+        if u32::from(remote_size.width) * u32::from(remote_size.height) > MAX_CELLS {
+            return Err(SnapshotError::Invalid("remote screen too large"));
+        }
+        let numbers = [
+            body.last_num,
+            body.acknowledged_num,
+            body.remote_num,
+            body.next_instruction_id,
+            body.echo_ack,
+            body.remote_next_seq,
+        ];
+        if numbers.iter().any(|n| *n > MAX_SAVED_NUMBER) {
+            return Err(SnapshotError::Invalid("counter out of range"));
+        }
         let events = UserMessage::decode_events(&body.current_events)?;
         let current = UserStream::from_held(body.current_first, events);
         if body.acknowledged_len < body.current_first || body.acknowledged_len > current.len() {
@@ -253,16 +282,22 @@ impl ClientSession {
             TerminalState::new(emulator.framebuffer().clone(), body.echo_ack).with_scrollback(
                 ScrollbackPart::restored(body.scrollback_extension, body.scrollback_end),
             );
-        let clock_floor = wall_now_us.max(body.taken_at_unix_us.saturating_add(1));
-        let floor =
-            reserve(&key, clock_floor.max(body.next_seq)).map_err(SnapshotError::Reservation)?;
+        // Above the clock, the moment the snapshot was taken and its counter (which the
+        // process that took it may have passed since: only the plan's lane and the
+        // clock keep the two apart, see crypto/sequence_plan.rs).
+        let floor = clock_tick(wall_now_us)
+            .max(clock_tick(body.taken_at_unix_us) + 1)
+            .max(tick_above(body.next_seq));
+        let plan = reserve(&key, floor).map_err(SnapshotError::Reservation)?;
         let point = ResumePoint {
             role: Role::Client,
-            next_seq: floor,
-            next_instruction_id: body.next_instruction_id.max(floor),
+            next_seq: plan.first(),
+            seq_stride: plan.stride(),
+            remote_next_seq: body.remote_next_seq,
+            next_instruction_id: body.next_instruction_id.max(plan.first()),
             acknowledged_num: body.acknowledged_num,
             acknowledged,
-            last_num: body.last_num.max(floor),
+            last_num: body.last_num.max(plan.first()),
             current,
             remote_num: body.remote_num,
             remote: remote.clone(),

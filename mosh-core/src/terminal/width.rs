@@ -58,10 +58,11 @@ mod tests {
     #[test]
     fn table_and_search_agree() {
         for cp in (0..0x10000u32).step_by(7) {
-            if let Some(c) = char::from_u32(cp) {
-                if !(0x20..0x7F).contains(&cp) && !(0xA0..0x300).contains(&cp) {
-                    assert_eq!(char_width(c), search(cp), "U+{cp:04X}");
-                }
+            if let Some(c) = char::from_u32(cp)
+                && !(0x20..0x7F).contains(&cp)
+                && !(0xA0..0x300).contains(&cp)
+            {
+                assert_eq!(char_width(c), search(cp), "U+{cp:04X}");
             }
         }
     }

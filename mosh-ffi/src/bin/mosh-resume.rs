@@ -1,6 +1,7 @@
-//! `mosh-resume SNAPSHOT TYPE EXPECT [SECONDS]`: restores a stored session snapshot as an
-//! app does at launch after it was killed, types `TYPE` (`\r` ends a line), and waits up
-//! to `SECONDS` (default 15) for `EXPECT` on the screen. Prints the screen; exits 0 when
+//! `mosh-resume [--nonce-store DIR] SNAPSHOT TYPE EXPECT [SECONDS]`: restores a stored
+//! session snapshot as an app does at launch after it was killed (reserving its
+//! sequence numbers in the nonce store `DIR` if given), types `TYPE` (`\r` ends a
+//! line), and waits up to `SECONDS` (default 15) for `EXPECT` on the screen. Prints the screen; exits 0 when
 //! `EXPECT` showed, 1 when it did not, 2 on bad arguments or a snapshot that does not
 //! restore. For checking by hand that a stored snapshot still resumes, and the "new
 //! process" of the end-to-end restore test. The snapshot file holds the session key.
@@ -26,11 +27,16 @@ fn screen_text(session: &Session) -> String {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut options = SessionOptions::default();
+    if args.first().map(String::as_str) == Some("--nonce-store") && args.len() > 1 {
+        options.nonce_store_dir = Some(args.remove(1));
+        args.remove(0);
+    }
     let (file, typed, expect) = match &args[..] {
         [file, typed, expect] | [file, typed, expect, _] => (file, typed, expect),
         _ => {
-            eprintln!("usage: mosh-resume SNAPSHOT TYPE EXPECT [SECONDS]");
+            eprintln!("usage: mosh-resume [--nonce-store DIR] SNAPSHOT TYPE EXPECT [SECONDS]");
             return ExitCode::from(2);
         }
     };
@@ -45,8 +51,7 @@ fn main() -> ExitCode {
     let restored = std::fs::read(file)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
-            Session::restore(bytes, SessionOptions::default(), Arc::new(Quiet))
-                .map_err(|e| e.to_string())
+            Session::restore(bytes, options, Arc::new(Quiet)).map_err(|e| e.to_string())
         });
     let session = match restored {
         Ok(session) => session,

@@ -11,7 +11,7 @@ pub mod server_process;
 #[path = "../../../mosh-core/tests/common/stock.rs"]
 pub mod stock;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -157,12 +157,14 @@ pub fn process_sample(pid: &str) -> (u64, usize) {
     (rss, fds)
 }
 
-/// Nonces seen, datagrams with a nonce seen before, datagrams relayed.
+/// Nonces seen, datagrams with a nonce seen before, datagrams relayed, and the
+/// sequence numbers each client address sent.
 #[derive(Default)]
 struct NonceLog {
     nonces: HashSet<[u8; 8]>,
     repeated: u64,
     datagrams: u64,
+    by_source: HashMap<SocketAddr, Vec<u64>>,
 }
 
 /// A UDP relay on 127.0.0.1 in front of `server` that records the nonce (the first
@@ -204,6 +206,8 @@ impl NonceRelay {
                             if !seen.nonces.insert(nonce) {
                                 seen.repeated += 1;
                             }
+                            let seq = u64::from_be_bytes(nonce) & !(1 << 63);
+                            seen.by_source.entry(from).or_default().push(seq);
                         }
                         let _ = back.send_to(&buf[..n], server);
                     }
@@ -225,6 +229,12 @@ impl NonceRelay {
     pub fn counts(&self) -> (u64, u64) {
         let seen = self.seen.lock().unwrap();
         (seen.datagrams, seen.repeated)
+    }
+
+    /// The sequence numbers each client address (each process's socket) sent, in
+    /// order.
+    pub fn by_source(&self) -> HashMap<SocketAddr, Vec<u64>> {
+        self.seen.lock().unwrap().by_source.clone()
     }
 }
 

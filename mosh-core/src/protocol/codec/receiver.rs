@@ -113,6 +113,17 @@ impl InstructionReceiver {
         }
     }
 
+    /// A receiver that counts every datagram below `expected_seq` as late: a restored
+    /// session goes on from the saved floor, so a captured datagram of the old
+    /// process's time cannot pass for contact (it refreshes no last-heard time, no
+    /// RTT and no address).
+    pub fn resuming(cipher: Arc<SessionCipher>, role: Role, expected_seq: u64) -> Self {
+        Self {
+            expected_seq,
+            ..Self::new(cipher, role)
+        }
+    }
+
     /// Counters since creation.
     pub fn stats(&self) -> ReceiveStats {
         self.stats

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use prost::Message;
 
+use crate::crypto::SequencePlan;
 use crate::crypto::cipher::SessionCipher;
-use crate::crypto::nonce::{Role, SeqCounter, SeqExhausted, SeqOutOfRange};
+use crate::crypto::nonce::{Role, SeqCounter, SeqExhausted};
 use crate::protocol::proto::instruction::Instruction;
 use crate::protocol::wire::compression::{Compressor, MAX_INSTRUCTION_LEN};
 use crate::protocol::wire::datagram::{Datagram, DatagramBuildError};
@@ -49,22 +50,27 @@ impl InstructionSender {
         }
     }
 
-    /// A sender that continues a session from saved counters (snapshot restore).
-    /// `next_seq` must lie above every sequence number any earlier sender of this side
-    /// may have used under this key, or nonces repeat: a snapshot has to store a value
-    /// reserved ahead of what it actually sent, not the counter at the time of saving.
-    pub fn resuming(
+    /// A sender whose sequence numbers follow `plan` and whose instruction ids start
+    /// at `next_instruction_id` (a client process, a restored session). The plan is
+    /// what keeps nonces apart from every other process of the key
+    /// (`crypto/sequence_plan.rs`).
+    pub fn planned(
         cipher: Arc<SessionCipher>,
         role: Role,
-        next_seq: u64,
+        plan: SequencePlan,
         next_instruction_id: u64,
-    ) -> Result<Self, SeqOutOfRange> {
-        Ok(Self {
+    ) -> Self {
+        Self {
             cipher,
-            seq: SeqCounter::starting_at(role.sends(), next_seq)?,
+            seq: SeqCounter::planned(role.sends(), plan),
             fragmenter: Fragmenter::starting_at(next_instruction_id),
             compressor: Compressor::new(),
-        })
+        }
+    }
+
+    /// The distance between two of its sequence numbers.
+    pub fn seq_stride(&self) -> u64 {
+        self.seq.stride()
     }
 
     /// The sequence number the next datagram will use (`None` once exhausted).

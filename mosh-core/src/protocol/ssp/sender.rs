@@ -396,10 +396,11 @@ impl<S: SyncState> StateSender<S> {
         if !diff.is_empty() {
             self.last_data_sent_at = Some(now);
         }
-        if !diff.is_empty() && self.answering_input(now).is_some() {
-            if let Some((_, left)) = &mut self.input_response {
-                *left -= 1;
-            }
+        if !diff.is_empty()
+            && self.answering_input(now).is_some()
+            && let Some((_, left)) = &mut self.input_response
+        {
+            *left -= 1;
         }
         self.next_ack = now + ACK_INTERVAL;
         self.next_send = None;

@@ -20,16 +20,13 @@ use super::constants::{ACTIVE_RETRY_TIMEOUT, CLIENT_MIN_DELAY, SERVER_MIN_DELAY}
 use super::receiver::{StateOutcome, StateReceiver, StateStats};
 use super::sender::{SendTiming, StateSender};
 use super::state::SyncState;
-use crate::crypto::{Role, SeqOutOfRange, SessionCipher};
+use crate::crypto::{Role, SeqOutOfRange, SequencePlan, SessionCipher};
 use crate::protocol::codec::{
     Assembly, AssemblyError, InstructionReceiver, InstructionSender, ReceiveError, ReceiveStats,
     SendError,
 };
 use crate::protocol::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
 use crate::protocol::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
-
-/// Highest first sequence number a fresh client takes: leaves 2^62 numbers to send.
-const MAX_FIRST_SEQUENCE: u64 = 1 << 62;
 
 /// A datagram to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,11 +89,12 @@ pub struct TransportStats {
 /// What a transport must keep to continue its session in a new process (a snapshot
 /// stores it).
 ///
-/// If the process may go on sending after the point was taken, the snapshot must
-/// reserve `next_seq` and `last_num` ahead of use (store values above anything the
-/// process can reach before the next snapshot): a repeated sequence number reuses a
-/// nonce ([`InstructionSender::resuming`]), and a repeated state number makes the
-/// peer drop the new state as a duplicate. The peer must also still hold
+/// The process may go on sending after the point was taken, so a resumed sender must
+/// not simply continue from `next_seq`: a restore makes a new
+/// [`SequencePlan`](crate::crypto::SequencePlan) above it (a repeated sequence number
+/// reuses a nonce; `crypto/sequence_plan.rs`), and numbers its states above
+/// `last_num` and that plan (a repeated state number makes the peer drop the new state
+/// as a duplicate). The peer must also still hold
 /// `acknowledged_num`, which it does as long as the process sent no instruction
 /// announcing a newer acknowledged state after the point was taken.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +103,11 @@ pub struct ResumePoint<L, R> {
     pub role: Role,
     /// The sequence number the next datagram would use.
     pub next_seq: u64,
+    /// The distance between two of our sequence numbers.
+    pub seq_stride: u64,
+    /// One more than the peer's highest in-order sequence number: datagrams below it
+    /// are late.
+    pub remote_next_seq: u64,
     /// The id the next instruction would use.
     pub next_instruction_id: u64,
     /// Our newest state the peer acknowledged, and its number.
@@ -160,26 +163,30 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         server: SocketAddr,
         now: Instant,
     ) -> Self {
-        Self::client_starting_at(cipher, local_initial, remote_initial, server, now, 0)
+        Self::client_starting_at(
+            cipher,
+            local_initial,
+            remote_initial,
+            server,
+            now,
+            SequencePlan::FROM_ZERO,
+        )
     }
 
-    /// [`Transport::client`] whose first datagram sequence number and instruction id
-    /// are `first` (capped at 2^62): a real client passes the wall clock in µs, so a
-    /// fresh session under a key an earlier process already used starts above every
-    /// number that process can have sent (see `session/snapshot.rs` for the argument).
+    /// [`Transport::client`] whose datagram sequence numbers follow `plan` and whose
+    /// instruction ids start at its first number: a real client's plan starts above
+    /// every number an earlier process of its key can have sent
+    /// (`crypto/sequence_plan.rs`).
     pub fn client_starting_at(
         cipher: Arc<SessionCipher>,
         local_initial: L,
         remote_initial: R,
         server: SocketAddr,
         now: Instant,
-        first: u64,
+        plan: SequencePlan,
     ) -> Self {
         let connection = Connection::client(server, SocketId(0), now);
-        let first = first.min(MAX_FIRST_SEQUENCE);
-        // Below 2^63 by the cap, so the counter accepts it.
-        let encoder = InstructionSender::resuming(cipher.clone(), Role::Client, first, first)
-            .unwrap_or_else(|_| InstructionSender::new(cipher.clone(), Role::Client));
+        let encoder = InstructionSender::planned(cipher.clone(), Role::Client, plan, plan.first());
         Self::assemble(
             Role::Client,
             encoder,
@@ -218,12 +225,9 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         now: Instant,
     ) -> Result<Self, SeqOutOfRange> {
         let role = point.role;
-        let encoder = InstructionSender::resuming(
-            cipher.clone(),
-            role,
-            point.next_seq,
-            point.next_instruction_id,
-        )?;
+        let plan = SequencePlan::continuing(point.next_seq, point.seq_stride)?;
+        let encoder =
+            InstructionSender::planned(cipher.clone(), role, plan, point.next_instruction_id);
         let min_delay = match role {
             Role::Client => CLIENT_MIN_DELAY,
             Role::Server => SERVER_MIN_DELAY,
@@ -243,7 +247,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         Ok(Self::assemble(
             role,
             encoder,
-            InstructionReceiver::new(cipher, role),
+            InstructionReceiver::resuming(cipher, role, point.remote_next_seq),
             sender,
             StateReceiver::resuming(point.remote_num, point.remote),
             connection,
@@ -286,6 +290,8 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         Some(ResumePoint {
             role: self.role,
             next_seq: self.encoder.next_seq()?,
+            seq_stride: self.encoder.seq_stride(),
+            remote_next_seq: self.decoder.expected_seq(),
             next_instruction_id: self.encoder.next_instruction_id(),
             acknowledged_num,
             acknowledged: acknowledged.clone(),

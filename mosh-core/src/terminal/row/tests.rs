@@ -30,7 +30,7 @@ enum Op {
 fn rendition(n: u8) -> Rendition {
     Rendition {
         fg: Colour::Indexed(n % 3),
-        bg: if n % 2 == 0 {
+        bg: if n.is_multiple_of(2) {
             Colour::Default
         } else {
             Colour::Indexed(n)

@@ -2767,12 +2767,16 @@ data class SessionOptions (
     var `output`: OutputMode
     , 
     /**
-     * A directory the library may write one small file per session key to (the
-     * app's Application Support / `filesDir`): before a session sends, it reserves
-     * its sequence numbers there, so no nonce is ever repeated even if the device
-     * clock goes backwards between restores. The files name keys by a check value,
-     * never the key. `None`: the wall clock is relied on (safe unless the clock is
-     * set back between two uses of one key).
+     * A directory the library may write two small files per session key to (the
+     * app's Application Support / `noBackupFilesDir`): before a session sends, it
+     * reserves a lane of sequence numbers there under a file lock, so no nonce is
+     * repeated even when the device clock goes backwards between restores or two
+     * processes restore one snapshot at once. The files name keys by a check value,
+     * never the key; a store rolled back by a backup or deleted is safe while the
+     * clock goes forward. `None`: a random lane per session and the wall clock
+     * (two sessions of one key repeat a nonce only if they share one of 65,536
+     * lanes and the clock went back or both run at once; see
+     * `mosh-core/src/crypto/sequence_plan.rs`).
      */
     var `nonceStoreDir`: kotlin.String? = null 
     , 
