@@ -334,3 +334,73 @@ fn arbitrary_bytes_never_panic() {
         );
     }
 }
+
+#[test]
+fn a_replayed_old_server_datagram_is_late_after_a_restore() {
+    // A captured datagram of the server from before the snapshot, replayed to the
+    // restored session: it must not count as contact (no last-heard time, no RTT).
+    let t0 = Instant::now();
+    let mut host = our_server(t0);
+    let mut original = session(t0);
+    host.pty_output(b"$ ");
+    let t1 = exchange(&mut original, &mut host, t0, Duration::from_secs(1));
+    host.pty_output(b"more");
+    let mut captured = None;
+    let mut now = t1;
+    while captured.is_none() {
+        while let Some(t) = original.poll_transmit(now).unwrap() {
+            let _ = host.handle_datagram(now, &t.payload, "127.0.0.1:40000".parse().unwrap());
+        }
+        while let Some(t) = host.poll_transmit(now).unwrap() {
+            let _ = original.handle_datagram(now, &t.payload, server(), t.socket);
+            captured = Some(t.payload);
+        }
+        now += Duration::from_millis(10);
+    }
+    let snapshot = original.snapshot(WALL).unwrap();
+    let later = now + Duration::from_secs(30);
+    let mut restored = ClientSession::restore(&snapshot, WALL + 30_000_000, later).unwrap();
+    let socket = restored.poll_transmit(later).unwrap().unwrap().socket;
+    let _ = restored.handle_datagram(later, &captured.unwrap(), server(), socket);
+    let stats = restored.transport().stats().datagrams;
+    assert_eq!((stats.accepted, stats.late), (1, 1), "{stats:?}");
+    assert_eq!(restored.transport().last_heard(), None);
+}
+
+/// `snapshot` with `fields` (varint field number, value) appended to its body and a
+/// good checksum: what a writer with access to the file could make. Protobuf takes
+/// the last value of a field, so these replace the saved ones.
+fn with_fields(snapshot: &[u8], fields: &[(u32, u64)]) -> Vec<u8> {
+    let mut body = snapshot[14..snapshot.len() - 4].to_vec();
+    for (field, value) in fields {
+        prost::encoding::encode_key(*field, prost::encoding::WireType::Varint, &mut body);
+        prost::encoding::encode_varint(*value, &mut body);
+    }
+    let mut out = snapshot[..10].to_vec();
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    let mut crc = flate2::Crc::new();
+    crc.update(&out);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out
+}
+
+#[test]
+fn saved_counters_and_screens_out_of_range_are_refused() {
+    let t0 = Instant::now();
+    let good = session(t0).snapshot(WALL).unwrap().to_vec();
+    let restore =
+        |fields: &[(u32, u64)]| ClientSession::restore(&with_fields(&good, fields), WALL, t0).err();
+    let out_of_range = Some(SnapshotError::Invalid("counter out of range"));
+    // last_num near the top would make the next state the shutdown state.
+    assert_eq!(restore(&[(7, u64::MAX - 1)]), out_of_range);
+    assert_eq!(restore(&[(10, u64::MAX)]), out_of_range);
+    assert_eq!(restore(&[(21, u64::MAX)]), out_of_range);
+    // A 4096 × 4096 remote screen would be 256 MiB of cells from a few bytes.
+    assert_eq!(
+        restore(&[(11, 4096), (12, 4096)]),
+        Some(SnapshotError::Invalid("remote screen too large"))
+    );
+    // Values in range restore.
+    assert_eq!(restore(&[(7, 5), (11, 200), (12, 50)]), None);
+}

@@ -21,8 +21,9 @@ pub const ROLE_DAEMON: &str = "daemon";
 /// Environment variable carrying the initial window size (`COLSxROWS`) to the daemon.
 pub const WINDOW_SIZE_VARIABLE: &str = "MOSH_RS_INTERNAL_WINDOW";
 
-/// One line the daemon sends to the parent over the startup pipe.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line the daemon sends to the parent over the startup pipe. Its `Debug` leaves
+/// the key out.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StartupLine {
     /// A warning for the user's stderr (e.g. the `-i` address could not be bound).
     Warning(String),
@@ -35,6 +36,20 @@ pub enum StartupLine {
     },
     /// Startup failed; the message says why.
     Failed(String),
+}
+
+impl std::fmt::Debug for StartupLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartupLine::Warning(text) => f.debug_tuple("Warning").field(text).finish(),
+            StartupLine::Ready { port, .. } => f
+                .debug_struct("Ready")
+                .field("port", port)
+                .field("key", &"<redacted>")
+                .finish(),
+            StartupLine::Failed(text) => f.debug_tuple("Failed").field(text).finish(),
+        }
+    }
 }
 
 impl StartupLine {
@@ -189,6 +204,17 @@ pub fn parse_window(value: &str) -> Option<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ready_line_prints_without_the_key() {
+        let line = StartupLine::Ready {
+            port: 60001,
+            key: Zeroizing::new("AAECAwQFBgcICQoLDA0ODw".to_owned()),
+        };
+        let printed = format!("{line:?}");
+        assert!(printed.contains("60001") && printed.contains("<redacted>"));
+        assert!(!printed.contains("AAECAwQFBgcICQoLDA0ODw"), "{printed}");
+    }
 
     #[test]
     fn startup_lines_round_trip() {

@@ -101,7 +101,9 @@ pub enum SnapshotError {
     Reservation(String),
 }
 
+/// The body; its `Debug` leaves the key out (prost's derived one would print it).
 #[derive(Clone, PartialEq, Message)]
+#[prost(skip_debug)]
 struct SnapshotBody {
     #[prost(bytes = "vec", tag = "1")]
     key: Vec<u8>,
@@ -159,6 +161,20 @@ struct SnapshotBody {
 /// Largest state number or instruction id a snapshot may hold: far below the
 /// shutdown state's `u64::MAX`, and room for 2^62 more.
 const MAX_SAVED_NUMBER: u64 = 1 << 62;
+
+impl std::fmt::Debug for SnapshotBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotBody")
+            .field("key", &"<redacted>")
+            .field("server", &self.server)
+            .field("next_seq", &self.next_seq)
+            .field("last_num", &self.last_num)
+            .field("remote_num", &self.remote_num)
+            .field("taken_at_unix_us", &self.taken_at_unix_us)
+            .field("scrollback_lines", &self.scrollback.len())
+            .finish_non_exhaustive()
+    }
+}
 
 impl Drop for SnapshotBody {
     fn drop(&mut self) {
@@ -420,6 +436,16 @@ mod tests {
                 .text()
                 .ends_with(" 99999")
         );
+    }
+
+    #[test]
+    fn the_body_prints_without_the_key() {
+        let bytes = session_with_history(1, 0).snapshot(WALL).unwrap();
+        let body = decode_envelope(&bytes).unwrap();
+        let printed = format!("{body:?}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert!(!printed.contains(&format!("{:?}", body.key)), "{printed}");
+        assert!(!printed.contains("AAECAwQFBgcICQoLDA0ODw"));
     }
 
     #[test]
