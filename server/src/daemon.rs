@@ -25,6 +25,11 @@ pub fn run(args: &[OsString]) -> ExitCode {
     // Leave the caller's session (ssh's pty) so its hangup cannot reach us. This
     // process was spawned normally, so it is not a group leader and setsid succeeds.
     let _ = rustix::process::setsid();
+    // A daemon keeps no directory busy (an unmount of the user's cwd must not fail
+    // because of it); the program still starts in $HOME (child.rs). And nothing the
+    // caller left open reaches a process it runs: still one thread here.
+    let _ = std::env::set_current_dir("/");
+    let _ = crate::hygiene::close_inherited_descriptors_on_exec();
     let mut pipe = io::stdout();
     let mut report = |line: StartupLine| {
         let _ = writeln!(pipe, "{}", line.encode().as_str());

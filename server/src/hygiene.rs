@@ -17,7 +17,9 @@ pub fn forbid_core_dumps() -> io::Result<()> {
 /// starts with only its standard streams: descriptors the caller of `mosh-server`
 /// left open (an SSH server's, an app's) must not reach the user's shell.
 ///
-/// Run in the single-threaded pty-exec trampoline just before `exec`.
+/// Run while the process is single-threaded: in the pty-exec trampoline just before
+/// `exec`, and at the daemon's start before its runtime (so the login-record helper
+/// it runs later gets nothing either).
 pub fn close_inherited_descriptors_on_exec() -> io::Result<()> {
     for entry in std::fs::read_dir("/proc/self/fd")? {
         let Some(fd) = entry?
@@ -28,8 +30,9 @@ pub fn close_inherited_descriptors_on_exec() -> io::Result<()> {
         else {
             continue;
         };
-        // SAFETY: `borrow_raw` requires `fd` to stay open while borrowed. This runs in
-        // the single-threaded trampoline, which closes nothing while it iterates:
+        // SAFETY: `borrow_raw` requires `fd` to stay open while borrowed. This runs
+        // while the process has one thread (see above), which closes nothing while it
+        // iterates:
         // every number listed in /proc/self/fd is an open descriptor of this process
         // until the loop ends (the directory stream's own descriptor included, which
         // stays open while it is read), and the borrow ends with the two calls below.

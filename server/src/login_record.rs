@@ -84,7 +84,9 @@ impl LoginRecord {
         let (Ok(stdin), Ok(stdout)) = (self.master.try_clone(), self.master.try_clone()) else {
             return false;
         };
+        // The setgid helper needs nothing of the daemon's environment.
         Command::new(helper)
+            .env_clear()
             .args(args)
             .stdin(Stdio::from(stdin))
             .stdout(Stdio::from(stdout))

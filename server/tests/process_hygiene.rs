@@ -1,5 +1,6 @@
 //! The user's program starts clean: descriptors the caller of `mosh-server` left open
-//! do not reach it, and neither do the server's internal variables (issue 15).
+//! do not reach it, and neither do the server's internal variables (issue 15); the
+//! daemon leaves the caller's directory and marks what it inherited close-on-exec.
 
 mod common;
 
@@ -44,7 +45,21 @@ fn the_program_gets_only_its_standard_streams_and_no_internal_variables() {
     }
     let listed = std::fs::read_to_string(&fds).unwrap();
     let environment = std::fs::read_to_string(&environ).unwrap_or_default();
+    // The daemon itself: in `/`, and the inherited descriptor close-on-exec, so the
+    // login-record helper it runs does not get it either (fdinfo's flags are octal;
+    // O_CLOEXEC is 02000000).
+    let cwd = std::fs::read_link(format!("/proc/{daemon}/cwd")).unwrap();
+    let fdinfo = std::fs::read_to_string(format!("/proc/{daemon}/fdinfo/7")).unwrap_or_default();
     send_signal(daemon, "TERM");
+    assert_eq!(cwd, std::path::Path::new("/"), "the daemon's directory");
+    let flags = fdinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok());
+    assert!(
+        flags.is_some_and(|flags| flags & 0o2000000 != 0),
+        "descriptor 7 of the daemon is not close-on-exec: {fdinfo}"
+    );
     let _ = std::fs::remove_file(&fds);
     let _ = std::fs::remove_file(&environ);
     let numbers: Vec<&str> = listed.split_whitespace().collect();
