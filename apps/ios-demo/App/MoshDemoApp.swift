@@ -49,12 +49,18 @@ struct MoshDemoApp: App {
         }
     }
 
-    /// Application Support/mosh-nonces: where the library reserves sequence numbers.
+    /// Application Support/mosh-nonces: where the library hands out lanes of sequence
+    /// numbers. Excluded from backups and device transfer: a store from a backup belongs
+    /// to another moment (the library stays safe with one, mosh-core's
+    /// crypto/sequence_plan.rs, but it is of no use).
     private func nonceDirectory() -> String? {
         guard let base = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask).first
         else { return nil }
-        let directory = base.appendingPathComponent("mosh-nonces", isDirectory: true)
+        var directory = base.appendingPathComponent("mosh-nonces", isDirectory: true)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var values = URLResourceValues()
+        values.isExcludedFromBackup = true
+        try? directory.setResourceValues(values)
         return directory.path
     }
 }

@@ -1,7 +1,9 @@
 package dev.moshmobile.demo
 
+import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
+import android.security.keystore.StrongBoxUnavailableException
 import dev.moshmobile.demo.core.SnapshotStore
 import java.io.File
 import java.nio.ByteBuffer
@@ -71,19 +73,38 @@ class KeystoreSnapshotStore(
         private const val ALIAS = "mosh-session-snapshot"
         private val MAGIC = "MOSHSNAP".toByteArray()
 
-        /** The app's AES key in the Android Keystore, created on first use. */
+        /**
+         * The app's AES key in the Android Keystore, created on first use: usable only while
+         * the device is unlocked (API 28+), in StrongBox where the device has one.
+         */
         fun keystoreKey(): SecretKey {
             val keyStore = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
             (keyStore.getKey(ALIAS, null) as? SecretKey)?.let { return it }
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+                try {
+                    return generate(keySpec(strongBox = true))
+                } catch (e: StrongBoxUnavailableException) {
+                    // No StrongBox on this device: the TEE-backed keystore below.
+                }
+            }
+            return generate(keySpec(strongBox = false))
+        }
+
+        private fun generate(spec: KeyGenParameterSpec): SecretKey {
             val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, "AndroidKeyStore")
-            generator.init(
-                KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
-                    .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
-                    .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
-                    .setKeySize(256)
-                    .build(),
-            )
+            generator.init(spec)
             return generator.generateKey()
+        }
+
+        private fun keySpec(strongBox: Boolean): KeyGenParameterSpec {
+            val builder = KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+                .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+                .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+                .setKeySize(256)
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+                builder.setUnlockedDeviceRequired(true).setIsStrongBoxBacked(strongBox)
+            }
+            return builder.build()
         }
     }
 }

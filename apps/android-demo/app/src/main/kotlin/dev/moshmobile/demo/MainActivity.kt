@@ -9,6 +9,7 @@ import android.os.Looper
 import android.text.InputType
 import android.view.Gravity
 import android.view.View
+import android.view.WindowManager
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
 import android.widget.Button
@@ -63,14 +64,19 @@ class MainActivity : Activity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        // The terminal shows what the user types and reads: keep it out of Recents
+        // thumbnails and screenshots.
+        window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
         initLogging(LogLevel.INFO)
         val store = KeystoreSnapshotStore(File(filesDir, "session.snapshot"), snapshotKey ?: KeystoreSnapshotStore::keystoreKey)
         val bootstrap = { login: SshLogin ->
             SshBootstrap(File(filesDir, "known_hosts"), ServerCommandOptions(server = form.serverProgram())).start(login)
         }
-        // The library reserves sequence numbers per key in this folder, so a restore never
-        // repeats a nonce even if the device clock went backwards.
-        val options = MoshSession.DEFAULT_OPTIONS.copy(nonceStoreDir = File(filesDir, "nonces").apply { mkdirs() }.path)
+        // The library hands out lanes of sequence numbers per key in this folder, so no
+        // two restores repeat a nonce even if the device clock went backwards. The
+        // no-backup folder: a store from a backup belongs to another moment (harmless,
+        // but useless).
+        val options = MoshSession.DEFAULT_OPTIONS.copy(nonceStoreDir = File(noBackupFilesDir, "nonces").apply { mkdirs() }.path)
         controller = SessionController(store, bootstrap, { screen -> main.post { terminal.show(screen) } }, options)
         network = NetworkMonitor(this) { controller.networkChanged() }
 

@@ -83,6 +83,10 @@ class MainActivityTest {
         }
         idleUntil("shell prompt") { activity.screenText().contains("#") }
         idleUntil("terminal shown") { activity.terminal.isAttachedToWindow }
+        // Kept out of Recents thumbnails and screenshots; the nonce store not backed up.
+        val flags = activity.window.attributes.flags
+        assertTrue("FLAG_SECURE", flags and android.view.WindowManager.LayoutParams.FLAG_SECURE != 0)
+        assertTrue("nonce store in noBackupFilesDir", File(activity.noBackupFilesDir, "nonces").listFiles()!!.isNotEmpty())
         return controller
     }
 

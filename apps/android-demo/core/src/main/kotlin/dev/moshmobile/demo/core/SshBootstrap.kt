@@ -100,12 +100,14 @@ class SshBootstrap(
             }
             val exit = channel.exitStatus
             channel.disconnect()
-            val output = out.toString(Charsets.UTF_8) + "\n" + err.toString(Charsets.UTF_8)
+            // String(bytes, charset), not ByteArrayOutputStream.toString(Charset) (API 33).
+            val output = String(out.toByteArray(), Charsets.UTF_8) + "\n" + String(err.toByteArray(), Charsets.UTF_8)
             return try {
                 parseConnect(output)
             } catch (e: MoshException) {
-                // The output has no valid key in it, so it may be shown.
-                throw BootstrapException("mosh-server (exit $exit) gave no usable MOSH CONNECT: ${e.message}\n${output.trim()}", e)
+                throw BootstrapException(
+                    "mosh-server (exit $exit) gave no usable MOSH CONNECT: ${e.message}\n${diagnostics(output)}",
+                )
             }
         } finally {
             session.disconnect()
@@ -121,3 +123,16 @@ class SshBootstrap(
         }
     }
 }
+
+/**
+ * What of `mosh-server`'s output may go into an error message: every line but one that
+ * mentions MOSH CONNECT. A line with a bad port or trailing words still holds a valid key
+ * of a live server (anyone who can reach its UDP port gets a shell), and messages end up
+ * in logs and crash reports.
+ */
+fun diagnostics(output: String): String =
+    output.lineSequence()
+        .map { it.trimEnd('\r') }
+        .filterNot { it.contains("CONNECT", ignoreCase = true) }
+        .joinToString("\n")
+        .trim()

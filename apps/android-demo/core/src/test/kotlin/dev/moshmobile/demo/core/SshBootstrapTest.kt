@@ -28,6 +28,16 @@ class SshBootstrapTest {
     private fun login(sshd: Sshd) = SshLogin("127.0.0.1", sshd.port, sshd.user, privateKey = sshd.userKey.readText())
 
     @Test
+    fun `a MOSH CONNECT line never reaches an error message`() {
+        val key = "AAECAwQFBgcICQoLDA0ODw"
+        // A bad port and trailing words: the key is still valid for a live server.
+        val output = "\r\nMOSH CONNECT 70000 $key\r\nmosh-server (mosh 1.4.0) [build mosh-rs]\nmosh connect 60001 $key extra\n"
+        val shown = diagnostics(output)
+        assertTrue(key !in shown, shown)
+        assertTrue("mosh-server (mosh 1.4.0)" in shown, shown)
+    }
+
+    @Test
     fun `bootstrap over ssh, connect, type and read back`() = runBlocking<Unit> {
         Sshd().use { sshd ->
             val knownHosts = File(dir, "known_hosts")
