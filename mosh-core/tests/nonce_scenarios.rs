@@ -158,11 +158,15 @@ impl Wire {
     }
 }
 
-/// A session that connected at `WALL`, sent 10 datagrams and was saved 3 s later.
-fn used_session(device: &Device, wire: &mut Wire, t0: Instant) -> Vec<u8> {
+/// A session on `device` that connected at `WALL`, sent 10 datagrams and was saved
+/// 3 s later: the virtual start, the wire with its datagrams, and the snapshot.
+fn used_session(device: &Device) -> (Instant, Wire, Vec<u8>) {
+    let t0 = Instant::now();
+    let mut wire = Wire::default();
     let mut original = device.connect(WALL, t0);
     wire.run("original", &mut original, t0, 10);
-    original.snapshot(WALL + 3 * SECOND).unwrap().to_vec()
+    let snapshot = original.snapshot(WALL + 3 * SECOND).unwrap().to_vec();
+    (t0, wire, snapshot)
 }
 
 #[test]
@@ -170,10 +174,8 @@ fn a_device_backup_brings_back_the_store_and_the_snapshot() {
     // The sequence: connect, background, snapshot saved, killed; backup;
     // relaunch restores and sends; the device is restored from the backup; relaunch
     // restores the same snapshot from the same store state again.
-    let t0 = Instant::now();
     let phone = Device::with_store("backup");
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let backup = phone.back_up();
     let mut first = phone.restore(&snapshot, WALL + 60 * SECOND, t0);
     wire.run("restore after the backup", &mut first, t0, 40);
@@ -184,10 +186,8 @@ fn a_device_backup_brings_back_the_store_and_the_snapshot() {
 
 #[test]
 fn a_deleted_store_with_a_stale_snapshot_left_behind() {
-    let t0 = Instant::now();
     let phone = Device::with_store("deleted");
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let mut first = phone.restore(&snapshot, WALL + 10 * SECOND, t0);
     wire.run("restore", &mut first, t0, 40);
     // An update moved the app's directories: the store is gone, the snapshot not.
@@ -200,10 +200,8 @@ fn a_deleted_store_with_a_stale_snapshot_left_behind() {
 fn two_restores_at_the_same_moment_on_one_device() {
     // An app and its extension sharing a group folder, or two processes: the same
     // snapshot restored in the same microsecond, both sending.
-    let t0 = Instant::now();
     let phone = Device::with_store("concurrent");
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let at = WALL + 20 * SECOND;
     let mut app = phone.restore(&snapshot, at, t0);
     let mut extension = phone.restore(&snapshot, at, t0);
@@ -212,10 +210,8 @@ fn two_restores_at_the_same_moment_on_one_device() {
 
 #[test]
 fn a_clock_set_back_with_a_store() {
-    let t0 = Instant::now();
     let phone = Device::with_store("clock");
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let mut first = phone.restore(&snapshot, WALL + 60 * SECOND, t0);
     wire.run("restore", &mut first, t0, 40);
     // The user (or a fake base station's network time) set the clock back an hour,
@@ -242,10 +238,8 @@ fn a_clock_set_back_without_a_store() {
     // No store: the restore after the clock went back starts at the very tick the
     // first one started at; only the lanes keep them apart (a random lane each, so
     // this holds with probability 1 - 2^-16: the scheme's stated residual risk).
-    let t0 = Instant::now();
     let phone = Device::without_store();
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let mut first = phone.restore(&snapshot, WALL + 60 * SECOND, t0);
     wire.run("restore", &mut first, t0, 40);
     let mut again = phone.restore(&snapshot, WALL + 60 * SECOND, t0);
@@ -262,11 +256,9 @@ fn two_devices_restore_one_snapshot() {
     // A handoff: the snapshot goes to a second device with a store of its own, and
     // both run at once from the same microsecond (the worst case: only the lanes,
     // each store's own random first lane, keep them apart; probability 1 - 2^-16).
-    let t0 = Instant::now();
     let phone = Device::with_store("phone");
     let tablet = Device::with_store("tablet");
-    let mut wire = Wire::default();
-    let snapshot = used_session(&phone, &mut wire, t0);
+    let (t0, mut wire, snapshot) = used_session(&phone);
     let at = WALL + 30 * SECOND;
     let mut on_phone = phone.restore(&snapshot, at, t0);
     let mut on_tablet = tablet.restore(&snapshot, at, t0);

@@ -325,9 +325,7 @@ fn arbitrary_bytes_never_panic() {
             bytes.push(state as u8);
         }
         // A valid checksum over garbage reaches the body decoder.
-        let mut crc = flate2::Crc::new();
-        crc.update(&bytes);
-        bytes.extend_from_slice(&crc.sum().to_be_bytes());
+        let bytes = with_checksum(bytes);
         assert!(
             ClientSession::restore(&bytes, WALL, now).is_err(),
             "garbage of {len} bytes restored"
@@ -379,10 +377,15 @@ fn with_fields(snapshot: &[u8], fields: &[(u32, u64)]) -> Vec<u8> {
     let mut out = snapshot[..10].to_vec();
     out.extend_from_slice(&(body.len() as u32).to_be_bytes());
     out.extend_from_slice(&body);
+    with_checksum(out)
+}
+
+/// `bytes` followed by their CRC-32, as a snapshot ends.
+fn with_checksum(mut bytes: Vec<u8>) -> Vec<u8> {
     let mut crc = flate2::Crc::new();
-    crc.update(&out);
-    out.extend_from_slice(&crc.sum().to_be_bytes());
-    out
+    crc.update(&bytes);
+    bytes.extend_from_slice(&crc.sum().to_be_bytes());
+    bytes
 }
 
 #[test]

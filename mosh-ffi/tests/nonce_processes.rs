@@ -80,8 +80,13 @@ fn restored(child: Child) {
     );
 }
 
-/// The lane of each client socket the relay saw after `before`.
-fn lanes(relay: &NonceRelay, before: &HashSet<SocketAddr>) -> Vec<HashSet<u64>> {
+/// Two `mosh-resume` children restoring `snapshot` at once: the lanes each of their
+/// sockets sent in, as the relay saw them.
+fn two_at_once(relay: &NonceRelay, snapshot: &Path, store: Option<&Path>) -> Vec<HashSet<u64>> {
+    let before: HashSet<SocketAddr> = relay.by_source().into_keys().collect();
+    let (a, b) = (resume(snapshot, store), resume(snapshot, store));
+    restored(a);
+    restored(b);
     relay
         .by_source()
         .into_iter()
@@ -97,26 +102,16 @@ fn two_processes_restore_one_snapshot_at_once() {
     let scratch = Scratch::new("concurrent");
     let store = scratch.0.join("nonces");
     let snapshot = saved_session(&relay, &server.key, &store, &scratch);
-    let before: HashSet<SocketAddr> = relay.by_source().into_keys().collect();
     // Two processes on one store (an app and its extension), started together.
-    let (a, b) = (
-        resume(&snapshot, Some(&store)),
-        resume(&snapshot, Some(&store)),
-    );
-    restored(a);
-    restored(b);
-    let with_store = lanes(&relay, &before);
+    let with_store = two_at_once(&relay, &snapshot, Some(&store));
     assert_eq!(with_store.len(), 2, "both processes sent");
     assert!(
         with_store.iter().all(|lanes| lanes.len() == 1) && with_store[0] != with_store[1],
         "each process keeps one lane of its own: {with_store:?}"
     );
     // Two more without a store: random lanes (apart with probability 1 - 2^-16).
-    let before: HashSet<SocketAddr> = relay.by_source().into_keys().collect();
-    let (a, b) = (resume(&snapshot, None), resume(&snapshot, None));
-    restored(a);
-    restored(b);
-    assert_eq!(lanes(&relay, &before).len(), 2, "both processes sent");
+    let without_store = two_at_once(&relay, &snapshot, None);
+    assert_eq!(without_store.len(), 2, "both processes sent");
     let (datagrams, repeated) = relay.counts();
     println!("{datagrams} client datagrams from five processes, {repeated} repeated nonces");
     assert_eq!(repeated, 0, "a nonce was sent twice");

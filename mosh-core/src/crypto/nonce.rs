@@ -149,13 +149,8 @@ impl SeqCounter {
         Self {
             direction,
             next: Some(plan.first()),
-            stride: plan.stride().max(1),
+            stride: plan.stride(),
         }
-    }
-
-    /// A counter whose first nonce has sequence number `next`, one apart.
-    pub fn starting_at(direction: Direction, next: u64) -> Result<Self, SeqOutOfRange> {
-        Ok(Self::planned(direction, SequencePlan::continuing(next, 1)?))
     }
 
     /// The distance between two of its sequence numbers.
@@ -225,7 +220,8 @@ mod tests {
 
     #[test]
     fn counter_never_repeats_and_stops_at_the_top() {
-        let mut counter = SeqCounter::starting_at(Direction::ToServer, MAX_SEQ - 1).unwrap();
+        let plan = SequencePlan::continuing(MAX_SEQ - 1, 1).unwrap();
+        let mut counter = SeqCounter::planned(Direction::ToServer, plan);
         assert_eq!(counter.next_nonce().unwrap().seq(), MAX_SEQ - 1);
         assert_eq!(counter.next_nonce().unwrap().seq(), MAX_SEQ);
         assert_eq!(counter.peek(), None);

@@ -50,7 +50,7 @@
 //! forward clock has higher sequence numbers than anything an earlier process sent,
 //! so the server treats it as in order and moves to its address (protocol.md §12.1).
 
-use super::nonce::{Direction, MAX_SEQ, Nonce, SeqOutOfRange};
+use super::nonce::{MAX_SEQ, SeqOutOfRange};
 
 /// Bits of a client sequence number that name the lane.
 pub const LANE_BITS: u32 = 16;
@@ -103,7 +103,9 @@ impl SequencePlan {
     /// Sequence numbers from `next` on, `stride` apart: a sender that goes on where a
     /// saved one stopped (the caller has made `next` safe).
     pub fn continuing(next: u64, stride: u64) -> Result<SequencePlan, SeqOutOfRange> {
-        Nonce::new(Direction::ToServer, next)?;
+        if next > MAX_SEQ {
+            return Err(SeqOutOfRange(next));
+        }
         Ok(SequencePlan {
             first: next,
             stride: stride.max(1),

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 
 use crate::crypto::SessionKey;
 use crate::crypto::sequence_plan::{LANE_BITS, MAX_TICK, SequencePlan, tick_above};
+use crate::session::snapshot::crc32;
 
 const MAGIC: &[u8; 4] = b"MNS2";
 const FILE_LEN: usize = 4 + 2 + 8 + 8 + 4;
@@ -161,12 +162,6 @@ impl KeyRecord {
         out[22..].copy_from_slice(&crc.to_be_bytes());
         out
     }
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = flate2::Crc::new();
-    crc.update(bytes);
-    crc.sum()
 }
 
 /// Replaces `path` with `bytes` so that after a crash it holds the old or the new

@@ -191,7 +191,7 @@ impl ClientSession {
         let window = window_size(config.columns, config.rows);
         let remote = TerminalState::blank(window.width, window.height);
         let reported = remote.framebuffer().clone();
-        let mut transport = Transport::client_starting_at(
+        let mut transport = Transport::client_planned(
             cipher,
             UserStream::new(),
             remote,

@@ -33,7 +33,8 @@
 //! # Bounds
 //!
 //! Nothing in a snapshot is trusted for size: the remote screen is at most
-//! [`MAX_CELLS`] cells, and every state number must lie below 2^63, so no saved
+//! [`MAX_CELLS`] cells, and every saved state number, id and sequence floor is at most
+//! 2^62 (`MAX_SAVED_NUMBER`), so no saved
 //! counter can make the next state the shutdown state or wrap. A snapshot is checked
 //! by CRC only: its integrity against a writer with access to the file is the app's
 //! storage's (it holds the key, which is worth more than any of its counters).
@@ -372,7 +373,8 @@ fn decode_envelope(snapshot: &[u8]) -> Result<SnapshotBody, SnapshotError> {
     SnapshotBody::decode(&signed[HEADER_LEN..]).map_err(|_| SnapshotError::Invalid("body"))
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
+/// The CRC-32 of snapshots, also of the nonce store's files.
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = flate2::Crc::new();
     crc.update(bytes);
     crc.sum()

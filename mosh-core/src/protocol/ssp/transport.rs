@@ -163,7 +163,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         server: SocketAddr,
         now: Instant,
     ) -> Self {
-        Self::client_starting_at(
+        Self::client_planned(
             cipher,
             local_initial,
             remote_initial,
@@ -177,7 +177,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
     /// instruction ids start at its first number: a real client's plan starts above
     /// every number an earlier process of its key can have sent
     /// (`crypto/sequence_plan.rs`).
-    pub fn client_starting_at(
+    pub fn client_planned(
         cipher: Arc<SessionCipher>,
         local_initial: L,
         remote_initial: R,
