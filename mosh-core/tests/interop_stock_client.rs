@@ -74,7 +74,9 @@ impl Server {
             .iter()
             .filter_map(|event| match event {
                 UserEvent::Keys(keys) => Some(keys.as_slice()),
-                UserEvent::Resize(_) | UserEvent::ScrollbackCapability(_) => None,
+                UserEvent::Resize(_)
+                | UserEvent::UnusableResize(_)
+                | UserEvent::ScrollbackCapability(_) => None,
             })
             .flatten()
             .copied()

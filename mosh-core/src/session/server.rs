@@ -163,6 +163,10 @@ impl ServerSession {
                     self.emulator.resize(size.width.into(), size.height.into());
                     self.window_size = Some(size);
                 }
+                // The window keeps its size (stock would end the session on 0×0).
+                UserEvent::UnusableResize(bad) => {
+                    tracing::debug!(?bad, "resize to an unusable size ignored");
+                }
                 // docs/scrollback-extension.md: from now on, lines that scroll off
                 // are kept and sent.
                 UserEvent::ScrollbackCapability(version) => {

@@ -149,7 +149,7 @@ fn flatten(events: &[UserEvent]) -> Vec<Flat> {
         match event {
             UserEvent::Keys(keys) => out.extend(keys.iter().map(|&k| Flat::Key(k))),
             UserEvent::Resize(size) => out.push(Flat::Resize(size.width, size.height)),
-            UserEvent::ScrollbackCapability(_) => {}
+            UserEvent::UnusableResize(_) | UserEvent::ScrollbackCapability(_) => {}
         }
     }
     out

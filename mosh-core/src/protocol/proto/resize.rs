@@ -62,6 +62,24 @@ impl TryFrom<&ResizeMessage> for WindowSize {
 }
 
 impl WindowSize {
+    /// The size of `message` with each dimension above [`MAX_DIMENSION`] brought down
+    /// to it (a 5000-column window gets 4096); a zero, negative or missing dimension
+    /// has no usable size.
+    pub fn clamped(message: &ResizeMessage) -> Result<Self, BadWindowSize> {
+        let dimension = |value: Option<i32>| {
+            value
+                .filter(|v| *v >= 1)
+                .map(|v| u16::try_from(v).unwrap_or(u16::MAX).min(MAX_DIMENSION))
+        };
+        match (dimension(message.width), dimension(message.height)) {
+            (Some(width), Some(height)) => Ok(Self::within_cell_limit(width, height)),
+            _ => Err(BadWindowSize {
+                width: message.width,
+                height: message.height,
+            }),
+        }
+    }
+
     /// `width` × `height` (each already within 1..=[`MAX_DIMENSION`]) with rows
     /// dropped until it has at most [`MAX_CELLS`] cells.
     pub fn within_cell_limit(width: u16, height: u16) -> Self {

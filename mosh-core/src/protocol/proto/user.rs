@@ -4,7 +4,7 @@
 use prost::Message;
 
 use super::diff_error::DiffError;
-use super::resize::{ResizeMessage, WindowSize};
+use super::resize::{BadWindowSize, ResizeMessage, WindowSize};
 use super::scrollback::ScrollbackCapability;
 
 /// The client's diff: a list of user-stream events.
@@ -45,6 +45,10 @@ pub enum UserEvent {
     Keys(Vec<u8>),
     /// The client's window changed size.
     Resize(WindowSize),
+    /// A resize to a size no window has (a zero, negative or missing dimension, as an
+    /// app that measured its view before layout sends): it counts as an event of the
+    /// stream, so the states that follow still apply, but it changes nothing.
+    UnusableResize(BadWindowSize),
     /// The client takes scrollback lines, up to this version of the extension.
     ScrollbackCapability(u32),
 }
@@ -81,6 +85,14 @@ impl UserMessage {
                     resize: Some((*size).into()),
                     scrollback: None,
                 }),
+                UserEvent::UnusableResize(bad) => instruction.push(UserInstruction {
+                    keystroke: None,
+                    resize: Some(ResizeMessage {
+                        width: bad.width,
+                        height: bad.height,
+                    }),
+                    scrollback: None,
+                }),
                 UserEvent::ScrollbackCapability(version) => instruction.push(UserInstruction {
                     keystroke: None,
                     resize: None,
@@ -102,7 +114,12 @@ impl UserMessage {
                 events.push(UserEvent::Keys(keys.clone()));
             }
             if let Some(resize) = &instruction.resize {
-                events.push(UserEvent::Resize(WindowSize::try_from(resize)?));
+                // Never a reason to refuse the diff: a client whose resize was refused
+                // could never be heard again (every later state builds on it).
+                events.push(match WindowSize::clamped(resize) {
+                    Ok(size) => UserEvent::Resize(size),
+                    Err(bad) => UserEvent::UnusableResize(bad),
+                });
             }
             if let Some(capability) = &instruction.scrollback {
                 events.push(UserEvent::ScrollbackCapability(
@@ -179,18 +196,32 @@ mod tests {
     }
 
     #[test]
-    fn bad_sizes_and_bad_bytes_are_errors() {
-        let zero = UserMessage {
+    fn unusable_sizes_are_events_that_change_nothing_and_huge_ones_are_clamped() {
+        let resize = |width, height| UserMessage {
             instruction: vec![UserInstruction {
                 keystroke: None,
-                resize: Some(ResizeMessage {
-                    width: Some(0),
-                    height: Some(24),
-                }),
+                resize: Some(ResizeMessage { width, height }),
                 scrollback: None,
             }],
         };
-        assert!(matches!(zero.events(), Err(DiffError::BadResize(_))));
+        for (width, height) in [(Some(0), Some(0)), (Some(-3), Some(24)), (None, Some(24))] {
+            let message = resize(width, height);
+            let events = message.events().unwrap();
+            assert_eq!(
+                events,
+                [UserEvent::UnusableResize(BadWindowSize { width, height })]
+            );
+            // It goes back on the wire as it came.
+            assert_eq!(UserMessage::from_events(&events), message);
+        }
+        assert_eq!(
+            resize(Some(5000), Some(70_000)).events().unwrap(),
+            [UserEvent::Resize(WindowSize::within_cell_limit(4096, 4096))]
+        );
+    }
+
+    #[test]
+    fn bad_bytes_are_errors() {
         assert!(matches!(
             UserMessage::decode_events(&[0x0a, 0x10]),
             Err(DiffError::Malformed(_))

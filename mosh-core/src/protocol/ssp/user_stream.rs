@@ -54,7 +54,9 @@ impl Eq for UserStream {}
 fn event_len(event: &UserEvent) -> u64 {
     match event {
         UserEvent::Keys(keys) => keys.len() as u64,
-        UserEvent::Resize(_) | UserEvent::ScrollbackCapability(_) => 1,
+        UserEvent::Resize(_)
+        | UserEvent::UnusableResize(_)
+        | UserEvent::ScrollbackCapability(_) => 1,
     }
 }
 
@@ -144,6 +146,7 @@ impl UserStream {
             match run {
                 UserEvent::Keys(keys) => out.push(UserEvent::Keys(keys[skip as usize..].to_vec())),
                 UserEvent::Resize(size) => out.push(UserEvent::Resize(*size)),
+                UserEvent::UnusableResize(bad) => out.push(UserEvent::UnusableResize(*bad)),
                 UserEvent::ScrollbackCapability(version) => {
                     out.push(UserEvent::ScrollbackCapability(*version))
                 }
