@@ -156,6 +156,9 @@ pub fn pty_exec(args: &[OsString]) -> io::Error {
     if let Err(e) = crate::hygiene::close_inherited_descriptors_on_exec() {
         return e;
     }
+    if let Err(e) = crate::hygiene::reset_signals() {
+        return e;
+    }
     std::process::Command::new(program)
         .arg0(argv0)
         .args(rest)

@@ -1,5 +1,6 @@
 //! Process hygiene for the processes that hold the session key and for the user's
-//! program: no core dumps of the key, no descriptors leaked from whoever started us.
+//! program: no core dumps of the key, no descriptors leaked from whoever started us,
+//! no signal dispositions or mask either.
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -40,6 +41,40 @@ pub fn close_inherited_descriptors_on_exec() -> io::Result<()> {
         let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
         let flags = rustix::io::fcntl_getfd(borrowed)?;
         rustix::io::fcntl_setfd(borrowed, flags | rustix::io::FdFlags::CLOEXEC)?;
+    }
+    Ok(())
+}
+
+/// Gives every signal its default disposition and unblocks every signal, as sshd does
+/// before it runs a shell: a caller that ignored SIGINT, SIGQUIT or SIGHUP (`nohup`,
+/// a background job) or blocked signals must not leave Ctrl-C dead in the session or
+/// the shell deaf to hang-ups, since `exec` keeps ignored dispositions and the mask.
+///
+/// Run in the single-threaded pty-exec trampoline just before `exec`.
+pub fn reset_signals() -> io::Result<()> {
+    for signal in 1..=libc::SIGRTMAX() {
+        if signal == libc::SIGKILL || signal == libc::SIGSTOP {
+            continue;
+        }
+        // SAFETY: `signal` with SIG_DFL installs no handler, so no code of ours can
+        // run in signal context; any number is accepted (the C library refuses its
+        // own internal signals with EINVAL, which is left as it is: it sets those up
+        // itself in every program), and nothing else runs in this process meanwhile.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+        }
+    }
+    // SAFETY: `set` is a local the C library initialises with sigemptyset before
+    // sigprocmask reads it; the old mask is not asked for (a null pointer is allowed).
+    #[allow(unsafe_code)]
+    let status = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut())
+    };
+    if status != 0 {
+        return Err(io::Error::last_os_error());
     }
     Ok(())
 }

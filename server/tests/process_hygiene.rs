@@ -4,28 +4,23 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{our_server, send_signal, temp_path};
 
-#[test]
-fn the_program_gets_only_its_standard_streams_and_no_internal_variables() {
-    let fds = temp_path("hygiene-fds");
-    let environ = temp_path("hygiene-environ");
-    let _ = std::fs::remove_file(&fds);
-    // The caller leaves descriptor 7 open without close-on-exec, as a careless SSH
-    // server or app might.
-    let program = format!(
-        "ls /proc/self/fd > {fds}.tmp; mv {fds}.tmp {fds}; tr '\\0' '\\n' < /proc/$$/environ > {environ}; sleep 30",
-        fds = fds.display(),
-        environ = environ.display()
-    );
+/// Starts our `mosh-server` running `/bin/sh -c PROGRAM` from bash after `setup`
+/// (what the caller did to its own process first); waits until the program wrote
+/// `written`. Returns the daemon's pid.
+fn start_through_bash(setup: &str, program: &str, written: &Path) -> u32 {
     let output = Command::new("bash")
         .arg("-c")
-        .arg(r#"exec 7</etc/hostname; exec "$0" new -i 127.0.0.1 -p 0 -- /bin/sh -c "$1""#)
+        .arg(format!(
+            r#"{setup}; exec "$0" new -i 127.0.0.1 -p 0 -- /bin/sh -c "$1""#
+        ))
         .arg(our_server())
-        .arg(&program)
+        .arg(program)
         .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .output()
@@ -39,10 +34,52 @@ fn the_program_gets_only_its_standard_streams_and_no_internal_variables() {
         .and_then(|pid| pid.trim().parse().ok())
         .unwrap_or_else(|| panic!("no daemon pid in {stderr:?}"));
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !fds.exists() {
+    while !written.exists() {
         assert!(Instant::now() < deadline, "the program never ran");
         std::thread::sleep(Duration::from_millis(20));
     }
+    daemon
+}
+
+#[test]
+fn the_program_starts_with_default_signal_dispositions_and_no_blocked_signals() {
+    // A launcher that ignores SIGINT, SIGQUIT and SIGHUP (nohup, a background job)
+    // and blocks SIGTERM: none of it may reach the session's program, or Ctrl-C is
+    // dead in the session and the shell deaf to hang-ups.
+    let status = temp_path("hygiene-signals");
+    let _ = std::fs::remove_file(&status);
+    let program = format!(
+        "grep -E '^Sig(Ign|Blk)' /proc/$$/status > {status}.tmp; mv {status}.tmp {status}; sleep 30",
+        status = status.display()
+    );
+    let daemon = start_through_bash("trap '' INT QUIT HUP", &program, &status);
+    let masks = std::fs::read_to_string(&status).unwrap();
+    send_signal(daemon, "TERM");
+    let _ = std::fs::remove_file(&status);
+    // Signals 32 and 33 (bits 31 and 32) belong to the C library, which sets them up
+    // itself in every program.
+    let c_library = 0b11 << 31;
+    for line in masks.lines() {
+        let (name, mask) = line.split_once(':').unwrap();
+        let mask = u64::from_str_radix(mask.trim(), 16).unwrap();
+        assert_eq!(mask & !c_library, 0, "{name} of the program: {masks}");
+    }
+    assert_eq!(masks.lines().count(), 2, "{masks}");
+}
+
+#[test]
+fn the_program_gets_only_its_standard_streams_and_no_internal_variables() {
+    let fds = temp_path("hygiene-fds");
+    let environ = temp_path("hygiene-environ");
+    let _ = std::fs::remove_file(&fds);
+    // The caller leaves descriptor 7 open without close-on-exec, as a careless SSH
+    // server or app might.
+    let program = format!(
+        "ls /proc/self/fd > {fds}.tmp; mv {fds}.tmp {fds}; tr '\\0' '\\n' < /proc/$$/environ > {environ}; sleep 30",
+        fds = fds.display(),
+        environ = environ.display()
+    );
+    let daemon = start_through_bash("exec 7</etc/hostname", &program, &fds);
     let listed = std::fs::read_to_string(&fds).unwrap();
     let environment = std::fs::read_to_string(&environ).unwrap_or_default();
     // The daemon itself: in `/`, and the inherited descriptor close-on-exec, so the
