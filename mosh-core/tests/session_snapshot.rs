@@ -13,8 +13,7 @@ use mosh_core::protocol::ssp::Endpoint;
 use mosh_core::runtime::NonceStore;
 use mosh_core::session::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 use mosh_core::session::{
-    ClientConfig, ClientSession, CloseReason, OUT_OF_SYNC_TIMEOUT, ServerSession, ServerTimeouts,
-    SnapshotError,
+    ClientConfig, ClientSession, CloseReason, ServerSession, ServerTimeouts, SnapshotError,
 };
 
 const WALL: u64 = 1_790_000_000_000_000;
@@ -119,35 +118,19 @@ fn a_fresh_snapshot_resumes_and_a_stale_one_ends_as_out_of_sync() {
     assert_eq!(resumed.closed(), None);
 
     // The same snapshot again: the server has gone on since (the resumed session
-    // exchanged states with it), so every state it sends starts from one this
-    // restore never held. It ends as out of sync once that lasted the timeout,
-    // and sends no shutdown (the server session goes on).
+    // exchanged states with it), so it keeps no state this restore holds, and says so
+    // in every instruction (its throwaway number). The session ends as out of sync
+    // with the server's first datagram (its heartbeat, at most 3 s, if nothing else
+    // comes sooner), and sends no shutdown (the server session goes on).
     let mut stale = ClientSession::restore(&snapshot, WALL + 100_000_000, now).unwrap();
     let started = now;
     let ended = exchange(&mut stale, &mut server, now, Duration::from_secs(60));
     assert_eq!(stale.closed(), Some(CloseReason::OutOfSync));
-    // The server's states come at least every 3 s (its heartbeat): the first within
-    // that of the restore, and the one that ends the session within that of the
-    // timeout's end.
     let took = ended - started;
-    assert!(
-        took >= OUT_OF_SYNC_TIMEOUT && took <= OUT_OF_SYNC_TIMEOUT + Duration::from_secs(6),
-        "ended after {took:?}"
-    );
+    assert!(took <= Duration::from_millis(3100), "ended after {took:?}");
+    assert_eq!(stale.transport().stats().states.forgotten, 1);
     assert!(server.exit().is_none());
     assert!(!stale.transport().shutdown_in_progress());
-
-    // Time asleep is not evidence: a stale restore that hears such states for 5 s,
-    // sleeps a minute and hears them again for 5 s is still open; it ends 10 s
-    // after it woke.
-    let mut asleep = ClientSession::restore(&snapshot, WALL + 200_000_000, ended).unwrap();
-    let dozed = exchange(&mut asleep, &mut server, ended, Duration::from_secs(5));
-    let woke = dozed + Duration::from_secs(60);
-    let now = exchange(&mut asleep, &mut server, woke, Duration::from_secs(5));
-    assert_eq!(asleep.closed(), None);
-    let ended = exchange(&mut asleep, &mut server, now, Duration::from_secs(60));
-    assert_eq!(asleep.closed(), Some(CloseReason::OutOfSync));
-    assert!(ended - woke >= OUT_OF_SYNC_TIMEOUT, "{:?}", ended - woke);
 }
 
 #[test]

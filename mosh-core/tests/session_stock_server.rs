@@ -300,3 +300,44 @@ async fn a_restored_snapshot_continues_the_same_shell() {
         "second restore starts at {again_seq_start}, first restore reached {second_seq_end}"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_stale_snapshot_of_a_session_in_use_ends_out_of_sync_at_the_first_reply() {
+    // A snapshot taken while output streams in; the app goes on receiving (and
+    // acknowledging) screens for two seconds and is killed. Stock then keeps no screen
+    // state the snapshot holds and says so (its throwaway number) in its first reply to
+    // the restored client: the verdict comes then, not after a timeout.
+    let stock = StockServer::start();
+    let server = format!("127.0.0.1:{}", stock.port).parse().unwrap();
+    let mut original = connect(&stock, server);
+    run_until(&mut original, "the prompt", Duration::from_secs(15), |c| {
+        text(c).lines().any(|l| l.starts_with('$'))
+    })
+    .await;
+    type_line(&mut original, TICKER);
+    run_until(&mut original, "the ticker", Duration::from_secs(10), |c| {
+        text(c).contains("tick ")
+    })
+    .await;
+    let snapshot = original.endpoint().snapshot(wall_us()).expect("snapshot");
+    run_for(&mut original, Duration::from_secs(2)).await;
+    drop(original);
+
+    let restored = ClientSession::restore(&snapshot, wall_us(), Instant::now()).unwrap();
+    let restored_at = Instant::now();
+    let mut restored = UdpDriver::client(restored).unwrap();
+    run_until(
+        &mut restored,
+        "the out-of-sync verdict",
+        Duration::from_secs(10),
+        |c| c.endpoint().closed().is_some(),
+    )
+    .await;
+    let took = restored_at.elapsed();
+    println!("stale snapshot against stock: OutOfSync after {took:?}");
+    assert_eq!(restored.endpoint().closed(), Some(CloseReason::OutOfSync));
+    assert_eq!(restored.endpoint().transport().stats().states.forgotten, 1);
+    // Loopback: two round trips are well under a millisecond; the ack delay and frame
+    // interval of the server set the time.
+    assert!(took < Duration::from_millis(500), "verdict after {took:?}");
+}

@@ -76,11 +76,16 @@ pub enum CloseReason {
     /// The local network stack failed in a way the session cannot go on from (set by
     /// the runtime).
     NetworkFailed,
-    /// The server went on without this client: for [`OUT_OF_SYNC_TIMEOUT`] it sent
-    /// only states built on ones this client does not hold, which happens when a
-    /// snapshot is restored after the session it came from talked to the server
-    /// again (or a second client connects with the key of one that did). The server
-    /// session may still run; a new session is needed.
+    /// The server went on without this client, which happens when a snapshot is
+    /// restored after the session it came from talked to the server again (or a
+    /// second client connects with the key of one that did). Decided with the
+    /// server's first reply when it says it keeps no state this client holds (its
+    /// throwaway number; a round trip after the restore), else after
+    /// [`OUT_OF_SYNC_TIMEOUT`] of states built on ones this client does not hold. A
+    /// server that cannot apply the client's input either (the old session also
+    /// typed after the snapshot) does not reply at all: stock `mosh-server` then stays
+    /// silent and the status shows no contact. The server session may still run; a
+    /// new session is needed.
     OutOfSync,
 }
 
@@ -559,6 +564,13 @@ impl Endpoint for ClientSession {
             .handle_datagram(now, datagram, from, socket)?;
         match receipt.incoming {
             Incoming::State(StateOutcome::MissingBase) => self.note_missing_base(now),
+            // The server's own word that it will never send a diff this client can
+            // apply (a stale snapshot restored): the verdict at once, within a round
+            // trip of the restore, not after the timeout. No shutdown is sent: the
+            // server session is someone else's now.
+            Incoming::State(StateOutcome::Forgotten) if !self.transport.shutdown_in_progress() => {
+                self.finish(CloseReason::OutOfSync)
+            }
             Incoming::State(
                 StateOutcome::Newest { .. } | StateOutcome::Late | StateOutcome::Duplicate,
             ) => self.out_of_sync = None,

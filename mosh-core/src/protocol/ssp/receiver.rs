@@ -33,6 +33,12 @@ pub enum StateOutcome {
     /// Its base state is not held (dropped or never received); the peer will fall
     /// back to an older base.
     MissingBase,
+    /// Its base state is not held, and the peer says it has thrown away every state
+    /// we hold (its throwaway number, the oldest state it keeps, lies above our
+    /// newest): no diff it sends can ever apply. A peer keeps the newest state we
+    /// acknowledged, so this happens only to a receiver restored from a snapshot
+    /// older than what another process of the session acknowledged since.
+    Forgotten,
     /// The diff could not be applied; the message is kept for logs.
     BadDiff(String),
     /// Refused by the flood guard.
@@ -54,6 +60,8 @@ pub struct StateStats {
     pub duplicates: u64,
     /// Instructions whose base state was missing.
     pub missing_base: u64,
+    /// Instructions from a peer that threw away every state we hold.
+    pub forgotten: u64,
     /// Instructions whose diff failed to apply.
     pub bad_diffs: u64,
     /// Instructions refused by the flood guard.
@@ -157,6 +165,7 @@ impl<S: SyncState> StateReceiver<S> {
             StateOutcome::Late => &mut self.stats.late,
             StateOutcome::Duplicate => &mut self.stats.duplicates,
             StateOutcome::MissingBase => &mut self.stats.missing_base,
+            StateOutcome::Forgotten => &mut self.stats.forgotten,
             StateOutcome::BadDiff(_) => &mut self.stats.bad_diffs,
             StateOutcome::Flooded => &mut self.stats.flooded,
             StateOutcome::Deferred => &mut self.stats.deferred,
@@ -174,7 +183,11 @@ impl<S: SyncState> StateReceiver<S> {
             return StateOutcome::Duplicate;
         }
         let Ok(base) = self.find(instruction.old_num) else {
-            return StateOutcome::MissingBase;
+            return if instruction.throwaway_num > self.newest_num() {
+                StateOutcome::Forgotten
+            } else {
+                StateOutcome::MissingBase
+            };
         };
         let mut state = self.states[base].state.clone();
         // Never drop the newest state: it is what we show and acknowledge.
@@ -292,6 +305,24 @@ mod tests {
         bad.diff = vec![0x0a, 0x10];
         assert!(matches!(r.receive(now, &bad), StateOutcome::BadDiff(_)));
         assert_eq!(r.stats().bad_diffs, 1);
+    }
+
+    #[test]
+    fn a_peer_that_threw_away_every_state_we_hold_is_told_apart_from_a_loss() {
+        let now = Instant::now();
+        let mut r = StateReceiver::new(UserStream::new());
+        r.receive(now, &instruction(0, 1, 0, b"x"));
+        // State 2 was lost: the peer still keeps state 1 (throwaway 1).
+        assert_eq!(
+            r.receive(now, &instruction(2, 3, 1, b"z")),
+            StateOutcome::MissingBase
+        );
+        // The peer keeps nothing older than 5: we hold 0 and 1.
+        assert_eq!(
+            r.receive(now, &instruction(6, 7, 5, b"z")),
+            StateOutcome::Forgotten
+        );
+        assert_eq!((r.stats().missing_base, r.stats().forgotten), (1, 1));
     }
 
     #[test]
