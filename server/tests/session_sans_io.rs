@@ -243,7 +243,7 @@ fn keys_between_resizes_keep_both_resizes_in_order() {
 }
 
 #[test]
-fn a_zero_size_resize_never_reaches_the_pty_or_the_screen() {
+fn a_zero_size_resize_never_reaches_the_pty_or_the_screen_and_later_keys_do() {
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.attach();
     let _ = pair.server.take_window_size();
@@ -251,15 +251,16 @@ fn a_zero_size_resize_never_reaches_the_pty_or_the_screen() {
         width: 0,
         height: 0,
     });
+    pair.client.current_mut().push_keys(b"after");
     pair.run_for(300 * MS);
     assert_eq!(pair.server.take_window_size(), None, "no 0×0 for the pty");
     let fb = pair.server.emulator().framebuffer();
     assert_eq!((fb.width(), fb.height()), (80, 24));
     assert_eq!(pair.server.exit(), None);
-    assert!(
-        pair.server.stats().states.bad_diffs > 0,
-        "refused as a bad diff"
-    );
+    // The state with the resize was taken (not refused as a bad diff), so the keys
+    // after it arrive.
+    assert_eq!(pair.server.stats().states.bad_diffs, 0);
+    assert_eq!(pair.server.take_pty_input(), b"after");
 }
 
 #[test]
