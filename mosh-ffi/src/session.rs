@@ -175,7 +175,13 @@ impl Session {
 
     /// Resumes a session from `snapshot()` bytes, in this process or a new one. A
     /// restored session never repeats a nonce, even when one snapshot is restored
-    /// twice.
+    /// twice. Which snapshots resume: the newest one the session took, as long as no
+    /// other process of the session talked to the server after it (the one
+    /// `enter_background()` returns is such, since nothing is sent after it). An older
+    /// one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+    /// session it came from also sent input after it, hears nothing from the server
+    /// (no contact in `status()`). Either way, start a new session over SSH
+    /// (`mosh-server new`) and delete the snapshot.
     #[uniffi::constructor]
     pub fn restore(
         snapshot: Vec<u8>,
@@ -239,7 +245,13 @@ impl Session {
     }
 
     /// Bytes that let a new process resume this session with `restore`. **They hold
-    /// the session key**: store them as a secret.
+    /// the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
+    /// other process of the session talked to the server after it (the one
+    /// `enter_background()` returns is such, since nothing is sent after it). An older
+    /// one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+    /// session it came from also sent input after it, hears nothing from the server
+    /// (no contact in `status()`). Either way, start a new session over SSH
+    /// (`mosh-server new`) and delete the snapshot.
     pub fn snapshot(&self) -> Result<Vec<u8>, MoshError> {
         Ok(self.handle.snapshot()?.to_vec())
     }

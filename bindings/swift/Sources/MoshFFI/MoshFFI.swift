@@ -703,7 +703,13 @@ public protocol SessionProtocol: AnyObject, Sendable {
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret.
+     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
     func snapshot() throws  -> Data
     
@@ -785,7 +791,13 @@ public static func connect(config: ConnectConfig, listener: SessionListener)thro
     /**
      * Resumes a session from `snapshot()` bytes, in this process or a new one. A
      * restored session never repeats a nonce, even when one snapshot is restored
-     * twice.
+     * twice. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
 public static func restore(snapshot: Data, options: SessionOptions, listener: SessionListener)throws  -> Session  {
     return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
@@ -953,7 +965,13 @@ open func shutdown()throws   {try rustCallWithError(FfiConverterTypeMoshError_li
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret.
+     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
 open func snapshot()throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
@@ -4045,7 +4063,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64859) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 53657) {
+    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 16535) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_status() != 1144) {
@@ -4054,7 +4072,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 40259) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 8822) {
+    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 33257) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -126,7 +126,11 @@ public final class MoshSession: Sendable {
 
     /// Bytes that let a new process resume this session with
     /// ``restore(snapshot:options:)``. **They hold the session key**: store them as a
-    /// secret (the Keychain).
+    /// secret (the Keychain). Which snapshots resume: the newest one the session took,
+    /// as long as no other process of the session talked to the server after it (the
+    /// one ``enterBackground()`` returns is such). An older one ends as
+    /// `CloseReason.outOfSync` at the server's first reply, or hears nothing from the
+    /// server; either way, start a new session over SSH and delete the snapshot.
     public func snapshot() async throws -> Data {
         let session = self.session
         return try await offCallerThread { try session.snapshot() }

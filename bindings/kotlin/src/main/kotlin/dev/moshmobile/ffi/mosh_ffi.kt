@@ -975,7 +975,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64859) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 53657) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 16535) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_status() and 0xFFFF) != 1144) {
@@ -984,7 +984,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 40259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 8822) {
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 33257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1550,7 +1550,13 @@ public interface SessionInterface {
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret.
+     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
     fun `snapshot`(): kotlin.ByteArray
     
@@ -1872,7 +1878,13 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret.
+     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
     @Throws(MoshException::class)override fun `snapshot`(): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
@@ -1933,7 +1945,13 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     /**
      * Resumes a session from `snapshot()` bytes, in this process or a new one. A
      * restored session never repeats a nonce, even when one snapshot is restored
-     * twice.
+     * twice. Which snapshots resume: the newest one the session took, as long as no
+     * other process of the session talked to the server after it (the one
+     * `enter_background()` returns is such, since nothing is sent after it). An older
+     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
+     * session it came from also sent input after it, hears nothing from the server
+     * (no contact in `status()`). Either way, start a new session over SSH
+     * (`mosh-server new`) and delete the snapshot.
      */
     @Throws(MoshException::class) fun `restore`(`snapshot`: kotlin.ByteArray, `options`: SessionOptions, `listener`: SessionListener): Session {
             return FfiConverterTypeSession.lift(

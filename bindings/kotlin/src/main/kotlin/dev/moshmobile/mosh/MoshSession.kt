@@ -143,7 +143,14 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     /** The app is back: the library resynchronizes at once. */
     fun enterForeground() = session.enterForeground()
 
-    /** Bytes that let a new process resume this session with [restore] (a secret). */
+    /**
+     * Bytes that let a new process resume this session with [restore] (a secret). Which
+     * snapshots resume: the newest one the session took, as long as no other process of
+     * the session talked to the server after it (the one [enterBackground] returns is
+     * such). An older one ends as `CloseReason.OUT_OF_SYNC` at the server's first reply,
+     * or hears nothing from the server; either way, start a new session over SSH and
+     * delete the snapshot.
+     */
     suspend fun snapshot(): ByteArray = withContext(Dispatchers.IO) { session.snapshot() }
 
     /** Suspends until the session has ended, and says why. */
