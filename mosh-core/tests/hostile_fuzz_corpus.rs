@@ -83,6 +83,7 @@ fn snapshot_seeds() -> Vec<(String, Vec<u8>)> {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
+            scrollback_extension: true,
         },
         Instant::now(),
     );

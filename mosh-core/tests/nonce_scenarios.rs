@@ -60,6 +60,7 @@ impl Device {
             columns: 80,
             rows: 24,
             sequence: self.plan(clock_tick(wall)).unwrap(),
+            scrollback_extension: true,
         };
         ClientSession::connect(config, now)
     }

@@ -74,6 +74,7 @@ fn connect(stock: &StockServer, server: std::net::SocketAddr) -> Client {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
+            scrollback_extension: true,
         },
         Instant::now(),
     );

@@ -1,7 +1,8 @@
 //! The scrollback extension over real UDP: our client and our `mosh-server` on
 //! loopback through the impairment proxy (250 ms each way, 10 % loss each way), and
 //! a roam (`network_changed`) while the output flows: `seq 1 100000` leaves all
-//! 100,000 lines in `scrollback()` or on the screen, in order.
+//! 100,000 lines in `scrollback()` or on the screen, in order. A session that keeps no
+//! scrollback does not ask for it: a bulk output then costs a few screens.
 
 mod support;
 
@@ -68,4 +69,51 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
         session.scrollback_len()
     );
     session.shutdown().unwrap();
+}
+
+/// Bytes from the server while `seq 1 N` runs to its end on loopback, for a session
+/// that keeps `lines` of scrollback, and the lines it kept.
+fn bulk_output(lines: u32) -> (u64, usize) {
+    let server = our_server();
+    let session = Session::connect(
+        ConnectConfig {
+            host: "127.0.0.1".into(),
+            port: server.port,
+            key: server.key.clone(),
+            columns: 80,
+            rows: 24,
+            options: SessionOptions {
+                scrollback_lines: lines,
+                ..SessionOptions::default()
+            },
+        },
+        Arc::new(Recorder::default()),
+    )
+    .unwrap();
+    wait_for_text(&session, "$", Duration::from_secs(30));
+    let before = session.status().bytes_received;
+    type_line(&session, "seq 1 200000; echo fin''ished");
+    wait_for_text(&session, "finished", Duration::from_secs(60));
+    // What the history still had in flight.
+    std::thread::sleep(Duration::from_secs(1));
+    (
+        session.status().bytes_received - before,
+        session.scrollback_len() as usize,
+    )
+}
+
+#[test]
+fn a_session_that_keeps_no_scrollback_does_not_ask_for_it() {
+    let (without, kept) = bulk_output(0);
+    assert_eq!(kept, 0);
+    let (with, kept_with) = bulk_output(10_000);
+    println!(
+        "seq 1 200000 on loopback: {without} bytes from the server keeping no scrollback, \
+         {with} keeping 10,000 lines ({kept_with} kept)"
+    );
+    assert!(kept_with > 0, "the extension is used when lines are kept");
+    assert!(
+        without * 4 < with,
+        "{without} bytes without scrollback against {with} with it"
+    );
 }

@@ -20,6 +20,7 @@ use mosh_core::runtime::{
     SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions, shared_runtime,
 };
 use mosh_core::session::CloseReason;
+use mosh_core::session::scrollback::DEFAULT_SCROLLBACK_LINES;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::suspend::suspend_until_continued;
@@ -208,6 +209,14 @@ fn run_session(
                 escape_key_name: options.escape.key_name(),
             },
             escape_key: Some(options.escape),
+            // Without local scrollback nothing shows the lines that scroll off: keep
+            // none, so the server is not asked for them (a bulk `cat` stays a few
+            // screens on the wire).
+            scrollback_lines: if options.local_scrollback {
+                DEFAULT_SCROLLBACK_LINES
+            } else {
+                0
+            },
             ..SessionOptions::default()
         },
     };

@@ -42,6 +42,7 @@ pub fn run(data: &[u8]) {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
+            scrollback_extension: true,
         },
         t0,
     );

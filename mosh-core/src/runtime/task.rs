@@ -93,6 +93,7 @@ pub(crate) async fn run_session(
                 columns,
                 rows,
                 sequence,
+                scrollback_extension: options.scrollback_lines > 0,
             };
             (ClientSession::connect(config, now), cycle)
         }

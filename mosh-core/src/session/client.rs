@@ -56,6 +56,10 @@ pub struct ClientConfig {
     /// retrying, `mosh-client` re-run with one `MOSH_KEY`) never repeats a nonce of it
     /// (`crypto/sequence_plan.rs`); [`SequencePlan::FROM_ZERO`] in simulations.
     pub sequence: SequencePlan,
+    /// Whether to ask the server for the lines that scroll off
+    /// (docs/scrollback-extension.md): only a client that keeps scrollback should, or
+    /// every line of a bulk output travels for nothing.
+    pub scrollback_extension: bool,
 }
 
 /// Why a session ended.
@@ -208,9 +212,11 @@ impl ClientSession {
         transport.current_mut().push_resize(window);
         // Our server then sends the lines that scroll off; a stock server skips this
         // (docs/scrollback-extension.md).
-        transport
-            .current_mut()
-            .push_scrollback_capability(SCROLLBACK_VERSION);
+        if config.scrollback_extension {
+            transport
+                .current_mut()
+                .push_scrollback_capability(SCROLLBACK_VERSION);
+        }
         let mut session = Self::assemble(transport, config.key, reported, window);
         session.connect_deadline = Some(now + CONNECT_TIMEOUT);
         session.resumed = false;
@@ -643,20 +649,46 @@ impl Endpoint for ClientSession {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::protocol::proto::UserEvent;
 
     /// An 80×24 session to 127.0.0.1:60001 with a fixed key, started at `now`
     /// (also the fixture of the snapshot tests).
     pub(crate) fn fresh(now: Instant) -> ClientSession {
-        ClientSession::connect(
-            ClientConfig {
-                server: "127.0.0.1:60001".parse().unwrap(),
-                key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
-                columns: 80,
-                rows: 24,
-                sequence: SequencePlan::FROM_ZERO,
-            },
-            now,
-        )
+        ClientSession::connect(config(true), now)
+    }
+
+    fn config(scrollback_extension: bool) -> ClientConfig {
+        ClientConfig {
+            server: "127.0.0.1:60001".parse().unwrap(),
+            key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+            columns: 80,
+            rows: 24,
+            sequence: SequencePlan::FROM_ZERO,
+            scrollback_extension,
+        }
+    }
+
+    #[test]
+    fn only_a_client_that_keeps_scrollback_asks_for_it() {
+        let now = Instant::now();
+        let events = |wanted: bool| {
+            ClientSession::connect(config(wanted), now)
+                .user_stream()
+                .events_since(0)
+                .unwrap()
+        };
+        let size = WindowSize {
+            width: 80,
+            height: 24,
+        };
+        assert_eq!(events(false), [UserEvent::Resize(size)]);
+        assert_eq!(
+            events(true),
+            [
+                UserEvent::Resize(size),
+                UserEvent::ScrollbackCapability(SCROLLBACK_VERSION)
+            ]
+        );
     }
 
     fn drain(session: &mut ClientSession, now: Instant) -> usize {
@@ -748,6 +780,7 @@ pub(crate) mod tests {
             columns: 80,
             rows: 24,
             sequence: SequencePlan::FROM_ZERO,
+            scrollback_extension: true,
         };
         let mut session = ClientSession::connect(config, Instant::now());
         // A desktop session that never polls, over a long life of server states.
