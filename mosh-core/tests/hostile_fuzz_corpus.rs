@@ -83,7 +83,7 @@ fn snapshot_seeds() -> Vec<(String, Vec<u8>)> {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         Instant::now(),
     );

@@ -60,7 +60,7 @@ impl Device {
             columns: 80,
             rows: 24,
             sequence: self.plan(clock_tick(wall)).unwrap(),
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         };
         ClientSession::connect(config, now)
     }

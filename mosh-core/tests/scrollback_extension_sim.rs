@@ -185,7 +185,7 @@ fn our_client(now: Instant) -> ClientSession {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         now,
     );

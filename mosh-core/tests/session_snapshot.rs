@@ -34,7 +34,7 @@ fn session(now: Instant) -> ClientSession {
             columns: 100,
             rows: 30,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         now,
     )
@@ -231,7 +231,7 @@ fn two_fresh_connects_with_one_key_never_overlap() {
                 columns: 80,
                 rows: 24,
                 sequence: SequencePlan::lane(clock_tick(wall_us), 5).unwrap(),
-                scrollback_extension: true,
+                scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
             },
             now,
         )

@@ -74,7 +74,7 @@ fn connect(stock: &StockServer, server: std::net::SocketAddr) -> Client {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         Instant::now(),
     );

@@ -71,14 +71,21 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
     session.shutdown().unwrap();
 }
 
-/// Bytes from the server while `seq 1 N` runs to its end on loopback, for a session
-/// that keeps `lines` of scrollback, and the lines it kept.
-fn bulk_output(lines: u32) -> (u64, usize) {
+/// Bytes from the server while `seq 1 200000` runs to its end, through a link with
+/// `delay` each way, for a session that keeps `lines` of scrollback, and the lines it
+/// kept.
+fn bulk_output(lines: u32, delay: Duration) -> (u64, usize) {
     let server = our_server();
+    let link = Impairment {
+        delay,
+        jitter: Duration::ZERO,
+        loss: 0.0,
+    };
+    let proxy = ProxyThread::in_front_of(server.port, link, 7);
     let session = Session::connect(
         ConnectConfig {
             host: "127.0.0.1".into(),
-            port: server.port,
+            port: proxy.addr.port(),
             key: server.key.clone(),
             columns: 80,
             rows: 24,
@@ -94,26 +101,39 @@ fn bulk_output(lines: u32) -> (u64, usize) {
     let before = session.status().bytes_received;
     type_line(&session, "seq 1 200000; echo fin''ished");
     wait_for_text(&session, "finished", Duration::from_secs(60));
-    // What the history still had in flight.
-    std::thread::sleep(Duration::from_secs(1));
-    (
-        session.status().bytes_received - before,
-        session.scrollback_len() as usize,
-    )
+    // Until the history stops growing: what was in flight has landed.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut kept = session.scrollback_len();
+    loop {
+        std::thread::sleep(Duration::from_secs(1) + delay * 4);
+        let now_kept = session.scrollback_len();
+        if now_kept == kept || Instant::now() > deadline {
+            break;
+        }
+        kept = now_kept;
+    }
+    (session.status().bytes_received - before, kept as usize)
 }
 
 #[test]
-fn a_session_that_keeps_no_scrollback_does_not_ask_for_it() {
-    let (without, kept) = bulk_output(0);
-    assert_eq!(kept, 0);
-    let (with, kept_with) = bulk_output(10_000);
+fn the_server_sends_no_more_history_than_the_client_keeps() {
+    let fast = Duration::ZERO;
+    let slow = Duration::from_millis(100);
+    let (none, kept_none) = bulk_output(0, fast);
+    let (ten_thousand, kept) = bulk_output(10_000, slow);
+    let (everything, kept_everything) = bulk_output(1_000_000, slow);
     println!(
-        "seq 1 200000 on loopback: {without} bytes from the server keeping no scrollback, \
-         {with} keeping 10,000 lines ({kept_with} kept)"
+        "seq 1 200000: {none} bytes from the server keeping no scrollback (loopback); \
+         through 100 ms each way {ten_thousand} keeping 10,000 lines ({kept} kept), \
+         {everything} keeping up to 1,000,000 ({kept_everything} kept)"
     );
-    assert!(kept_with > 0, "the extension is used when lines are kept");
+    // A session that keeps none does not ask for any.
+    assert_eq!(kept_none, 0);
+    assert!(none * 4 < ten_thousand, "{none} bytes without scrollback");
+    // The server skips what cannot be among the newest 10,000.
+    assert_eq!(kept, 10_000);
     assert!(
-        without * 4 < with,
-        "{without} bytes without scrollback against {with} with it"
+        ten_thousand * 2 < everything,
+        "{ten_thousand} bytes for 10,000 lines against {everything} for all"
     );
 }

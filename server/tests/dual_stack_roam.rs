@@ -86,7 +86,7 @@ fn a_session_moves_from_ipv4_to_ipv6_on_the_same_server_socket() {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         Instant::now(),
     );

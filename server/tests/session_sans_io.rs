@@ -524,7 +524,12 @@ fn a_screen_too_large_to_send_in_colour_goes_plain_and_the_session_lives() {
 #[test]
 fn wide_colourful_history_goes_in_parts_within_the_instruction_limit() {
     let mut pair = Pair::new(ServerTimeouts::default());
-    pair.client.current_mut().push_scrollback_capability(1);
+    pair.client.current_mut().push_scrollback_capability(
+        mosh_core::protocol::proto::scrollback::Announcement {
+            version: 1,
+            lines: None,
+        },
+    );
     pair.attach();
     pair.client.current_mut().push_resize(WindowSize {
         width: 4096,

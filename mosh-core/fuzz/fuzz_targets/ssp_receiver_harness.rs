@@ -42,7 +42,7 @@ pub fn run(data: &[u8]) {
             columns: 80,
             rows: 24,
             sequence: mosh_core::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: mosh_core::session::scrollback::MAX_SCROLLBACK_LINES,
         },
         t0,
     );

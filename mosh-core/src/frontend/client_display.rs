@@ -261,7 +261,7 @@ mod tests {
             columns: 80,
             rows: 5,
             sequence: crate::crypto::SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: crate::session::scrollback::MAX_SCROLLBACK_LINES,
         };
         let session = ClientSession::connect(config, t0);
         let display = ClientDisplay::new(

@@ -93,7 +93,7 @@ pub(crate) async fn run_session(
                 columns,
                 rows,
                 sequence,
-                scrollback_extension: options.scrollback_lines > 0,
+                scrollback_lines: options.scrollback_lines,
             };
             (ClientSession::connect(config, now), cycle)
         }

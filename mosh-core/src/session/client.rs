@@ -21,7 +21,7 @@ use crate::terminal::Framebuffer;
 
 use super::scrollback::{Scrollback, ScrollbackRing};
 use super::terminal_state::TerminalState;
-use crate::protocol::proto::scrollback::SCROLLBACK_VERSION;
+use crate::protocol::proto::scrollback::{Announcement, CAPABILITY_WITH_LINES};
 
 /// The client gives up if no server state arrives this long after connecting
 /// (`protocol.md` §16.2).
@@ -56,10 +56,11 @@ pub struct ClientConfig {
     /// retrying, `mosh-client` re-run with one `MOSH_KEY`) never repeats a nonce of it
     /// (`crypto/sequence_plan.rs`); [`SequencePlan::FROM_ZERO`] in simulations.
     pub sequence: SequencePlan,
-    /// Whether to ask the server for the lines that scroll off
-    /// (docs/scrollback-extension.md): only a client that keeps scrollback should, or
-    /// every line of a bulk output travels for nothing.
-    pub scrollback_extension: bool,
+    /// Lines of scrollback the client keeps, announced to the server with the
+    /// scrollback extension (docs/scrollback-extension.md), which then sends no line
+    /// that cannot be among the newest this many. 0: not announced (the lines of a
+    /// bulk output would travel for nothing).
+    pub scrollback_lines: usize,
 }
 
 /// Why a session ended.
@@ -212,10 +213,13 @@ impl ClientSession {
         transport.current_mut().push_resize(window);
         // Our server then sends the lines that scroll off; a stock server skips this
         // (docs/scrollback-extension.md).
-        if config.scrollback_extension {
+        if config.scrollback_lines > 0 {
             transport
                 .current_mut()
-                .push_scrollback_capability(SCROLLBACK_VERSION);
+                .push_scrollback_capability(Announcement {
+                    version: CAPABILITY_WITH_LINES,
+                    lines: Some(u32::try_from(config.scrollback_lines).unwrap_or(u32::MAX)),
+                });
         }
         let mut session = Self::assemble(transport, config.key, reported, window);
         session.connect_deadline = Some(now + CONNECT_TIMEOUT);
@@ -654,25 +658,25 @@ pub(crate) mod tests {
     /// An 80×24 session to 127.0.0.1:60001 with a fixed key, started at `now`
     /// (also the fixture of the snapshot tests).
     pub(crate) fn fresh(now: Instant) -> ClientSession {
-        ClientSession::connect(config(true), now)
+        ClientSession::connect(config(10_000), now)
     }
 
-    fn config(scrollback_extension: bool) -> ClientConfig {
+    fn config(scrollback_lines: usize) -> ClientConfig {
         ClientConfig {
             server: "127.0.0.1:60001".parse().unwrap(),
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
             columns: 80,
             rows: 24,
             sequence: SequencePlan::FROM_ZERO,
-            scrollback_extension,
+            scrollback_lines,
         }
     }
 
     #[test]
     fn only_a_client_that_keeps_scrollback_asks_for_it() {
         let now = Instant::now();
-        let events = |wanted: bool| {
-            ClientSession::connect(config(wanted), now)
+        let events = |lines: usize| {
+            ClientSession::connect(config(lines), now)
                 .user_stream()
                 .events_since(0)
                 .unwrap()
@@ -681,12 +685,15 @@ pub(crate) mod tests {
             width: 80,
             height: 24,
         };
-        assert_eq!(events(false), [UserEvent::Resize(size)]);
+        assert_eq!(events(0), [UserEvent::Resize(size)]);
         assert_eq!(
-            events(true),
+            events(500),
             [
                 UserEvent::Resize(size),
-                UserEvent::ScrollbackCapability(SCROLLBACK_VERSION)
+                UserEvent::ScrollbackCapability(Announcement {
+                    version: CAPABILITY_WITH_LINES,
+                    lines: Some(500)
+                })
             ]
         );
     }
@@ -780,7 +787,7 @@ pub(crate) mod tests {
             columns: 80,
             rows: 24,
             sequence: SequencePlan::FROM_ZERO,
-            scrollback_extension: true,
+            scrollback_lines: crate::session::scrollback::MAX_SCROLLBACK_LINES,
         };
         let mut session = ClientSession::connect(config, Instant::now());
         // A desktop session that never polls, over a long life of server states.

@@ -169,9 +169,11 @@ impl ServerSession {
                 }
                 // docs/scrollback-extension.md: from now on, lines that scroll off
                 // are kept and sent.
-                UserEvent::ScrollbackCapability(version) => {
-                    if version >= 1 && self.scroll_log.is_none() {
-                        self.scroll_log = Some(ScrollLog::default());
+                // A client that says how many lines it keeps gets no more than the
+                // newest that many; older ones are skipped as they scroll off.
+                UserEvent::ScrollbackCapability(announcement) => {
+                    if announcement.version >= 1 && self.scroll_log.is_none() {
+                        self.scroll_log = Some(ScrollLog::keeping(announcement.lines));
                         self.emulator.capture_scrolled_rows(true);
                     }
                 }

@@ -12,12 +12,29 @@ pub const SCROLLBACK_FIELD: u32 = 20;
 /// The extension's version this library speaks.
 pub const SCROLLBACK_VERSION: u32 = 1;
 
+/// The version of a client's announcement that says how many lines it keeps (field
+/// 2 of [`ScrollbackCapability`]); a version-1 server reads only field 1.
+pub const CAPABILITY_WITH_LINES: u32 = 2;
+
+/// A client's announcement in typed form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Announcement {
+    /// The newest version the client speaks.
+    pub version: u32,
+    /// The newest lines the client keeps: the server never sends a line that cannot
+    /// be among them. `None`: no bound (a version-1 client).
+    pub lines: Option<u32>,
+}
+
 /// Client to server (user `Instruction` field 20): "I take scrollback lines".
 #[derive(Clone, PartialEq, Eq, Message)]
 pub struct ScrollbackCapability {
     /// The newest version the client speaks.
     #[prost(uint32, optional, tag = "1")]
     pub version: Option<u32>,
+    /// From version 2: the newest lines the client keeps.
+    #[prost(uint32, optional, tag = "2")]
+    pub lines: Option<u32>,
 }
 
 /// Server to client (host `Instruction` field 20): lines that scrolled off the top

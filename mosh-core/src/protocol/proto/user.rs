@@ -5,7 +5,7 @@ use prost::Message;
 
 use super::diff_error::DiffError;
 use super::resize::{BadWindowSize, ResizeMessage, WindowSize};
-use super::scrollback::ScrollbackCapability;
+use super::scrollback::{Announcement, ScrollbackCapability};
 
 /// The client's diff: a list of user-stream events.
 #[derive(Clone, PartialEq, Eq, Message)]
@@ -50,7 +50,7 @@ pub enum UserEvent {
     /// stream, so the states that follow still apply, but it changes nothing.
     UnusableResize(BadWindowSize),
     /// The client takes scrollback lines, up to this version of the extension.
-    ScrollbackCapability(u32),
+    ScrollbackCapability(Announcement),
 }
 
 impl UserMessage {
@@ -93,13 +93,16 @@ impl UserMessage {
                     }),
                     scrollback: None,
                 }),
-                UserEvent::ScrollbackCapability(version) => instruction.push(UserInstruction {
-                    keystroke: None,
-                    resize: None,
-                    scrollback: Some(ScrollbackCapability {
-                        version: Some(*version),
-                    }),
-                }),
+                UserEvent::ScrollbackCapability(announcement) => {
+                    instruction.push(UserInstruction {
+                        keystroke: None,
+                        resize: None,
+                        scrollback: Some(ScrollbackCapability {
+                            version: Some(announcement.version),
+                            lines: announcement.lines,
+                        }),
+                    })
+                }
             }
         }
         Self { instruction }
@@ -122,9 +125,10 @@ impl UserMessage {
                 });
             }
             if let Some(capability) = &instruction.scrollback {
-                events.push(UserEvent::ScrollbackCapability(
-                    capability.version.unwrap_or(0),
-                ));
+                events.push(UserEvent::ScrollbackCapability(Announcement {
+                    version: capability.version.unwrap_or(0),
+                    lines: capability.lines,
+                }));
             }
         }
         Ok(events)
@@ -183,7 +187,10 @@ mod tests {
 
     #[test]
     fn the_scrollback_capability_is_field_20_in_an_instruction_of_its_own() {
-        let message = UserMessage::from_events(&[UserEvent::ScrollbackCapability(1)]);
+        let message = UserMessage::from_events(&[UserEvent::ScrollbackCapability(Announcement {
+            version: 1,
+            lines: None,
+        })]);
         // What scrollback_extension_stock_server.rs shows the stock server skips.
         assert_eq!(
             message.encode_to_vec(),
@@ -191,7 +198,28 @@ mod tests {
         );
         assert_eq!(
             UserMessage::decode_events(&message.encode_to_vec()).unwrap(),
-            [UserEvent::ScrollbackCapability(1)]
+            [UserEvent::ScrollbackCapability(Announcement {
+                version: 1,
+                lines: None
+            })]
+        );
+    }
+
+    #[test]
+    fn a_version_2_announcement_carries_the_lines_kept_in_field_2() {
+        let announcement = Announcement {
+            version: 2,
+            lines: Some(10_000),
+        };
+        let message = UserMessage::from_events(&[UserEvent::ScrollbackCapability(announcement)]);
+        // docs/scrollback-extension.md gives these bytes.
+        assert_eq!(
+            message.encode_to_vec(),
+            [0x0a, 0x08, 0xa2, 0x01, 0x05, 0x08, 0x02, 0x10, 0x90, 0x4e]
+        );
+        assert_eq!(
+            UserMessage::decode_events(&message.encode_to_vec()).unwrap(),
+            [UserEvent::ScrollbackCapability(announcement)]
         );
     }
 

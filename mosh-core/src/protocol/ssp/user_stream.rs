@@ -6,6 +6,7 @@ use std::sync::Arc;
 use prost::Message;
 
 use super::state::SyncState;
+use crate::protocol::proto::scrollback::Announcement;
 use crate::protocol::proto::{DiffError, UserEvent, UserMessage, WindowSize};
 
 /// A version of the user stream.
@@ -115,8 +116,8 @@ impl UserStream {
 
     /// Announces the scrollback extension (`docs/scrollback-extension.md`): one
     /// event, which stock servers skip.
-    pub fn push_scrollback_capability(&mut self, version: u32) {
-        Arc::make_mut(&mut self.runs).push(UserEvent::ScrollbackCapability(version));
+    pub fn push_scrollback_capability(&mut self, announcement: Announcement) {
+        Arc::make_mut(&mut self.runs).push(UserEvent::ScrollbackCapability(announcement));
         self.len += 1;
     }
 
@@ -147,8 +148,8 @@ impl UserStream {
                 UserEvent::Keys(keys) => out.push(UserEvent::Keys(keys[skip as usize..].to_vec())),
                 UserEvent::Resize(size) => out.push(UserEvent::Resize(*size)),
                 UserEvent::UnusableResize(bad) => out.push(UserEvent::UnusableResize(*bad)),
-                UserEvent::ScrollbackCapability(version) => {
-                    out.push(UserEvent::ScrollbackCapability(*version))
+                UserEvent::ScrollbackCapability(announcement) => {
+                    out.push(UserEvent::ScrollbackCapability(*announcement))
                 }
             }
             skip = 0;

@@ -30,6 +30,9 @@ pub const MAX_UNACKNOWLEDGED_LINES: usize = 200_000;
 
 #[derive(Debug, Default)]
 struct Log {
+    /// Most lines held: the client's announced count, at most
+    /// [`MAX_UNACKNOWLEDGED_LINES`].
+    keep: usize,
     /// Number of `lines[0]`.
     first: u64,
     lines: VecDeque<Arc<ScreenRow>>,
@@ -72,10 +75,31 @@ fn estimated_bytes(line: &ScreenRow) -> u64 {
 }
 
 /// The lines, shared by the server session and the states it sends.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScrollLog(Arc<Mutex<Log>>);
 
+impl Default for ScrollLog {
+    fn default() -> Self {
+        Self::keeping(None)
+    }
+}
+
 impl ScrollLog {
+    /// A log for a client that keeps the newest `lines` (`None`: no bound but
+    /// [`MAX_UNACKNOWLEDGED_LINES`]): a line that can no longer be among them is
+    /// dropped before it is ever sent, and the client sees the numbers jump (a gap).
+    pub fn keeping(lines: Option<u32>) -> Self {
+        let keep = lines.map_or(MAX_UNACKNOWLEDGED_LINES, |n| {
+            usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .clamp(1, MAX_UNACKNOWLEDGED_LINES)
+        });
+        ScrollLog(Arc::new(Mutex::new(Log {
+            keep,
+            ..Log::default()
+        })))
+    }
+
     fn log(&self) -> std::sync::MutexGuard<'_, Log> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -108,7 +132,7 @@ impl ScrollLog {
             log.total_bytes += estimated_bytes(&line);
             log.lines.push_back(Arc::new(line));
         }
-        let excess = log.lines.len().saturating_sub(MAX_UNACKNOWLEDGED_LINES);
+        let excess = log.lines.len().saturating_sub(log.keep);
         log.drop_oldest(excess);
     }
 
@@ -199,6 +223,23 @@ mod tests {
         let (first, lines) = log.messages(0, log.end());
         assert_eq!(lines.len() as u64, MAX_LINES_PER_DIFF);
         assert_eq!(first, log.end() - MAX_LINES_PER_DIFF);
+    }
+
+    #[test]
+    fn a_client_that_keeps_n_lines_is_never_sent_an_older_one() {
+        let log = ScrollLog::keeping(Some(5));
+        log.push(&rows(0..12));
+        assert_eq!((log.end(), log.len()), (12, 5));
+        // Lines 0..7 can no longer be among the client's newest 5: the first line
+        // sent is 7, and the jump from 0 is the client's gap.
+        let (first, lines) = log.messages(0, log.end());
+        assert_eq!((first, lines.len()), (7, 5));
+        // A count of 0 keeps one line; none is the old bound.
+        assert_eq!(ScrollLog::keeping(Some(0)).log().keep, 1);
+        assert_eq!(
+            ScrollLog::keeping(None).log().keep,
+            MAX_UNACKNOWLEDGED_LINES
+        );
     }
 
     #[test]
