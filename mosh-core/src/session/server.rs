@@ -300,9 +300,14 @@ impl ServerSession {
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
+        // Lines dropped unsent (beyond what the client keeps) are skipped in one step:
+        // the state's lines start at the oldest line still held, not 4,096 numbers at
+        // a time through the gap (a state that only moves through the gap would wait
+        // for a heartbeat to be sent).
+        let start = log.first().max(acknowledged);
         let mut end = log.end_within(
-            acknowledged,
-            acknowledged + MAX_LINES_PER_STATE,
+            start,
+            start + MAX_LINES_PER_STATE,
             MAX_HISTORY_BYTES_PER_STATE,
         );
         let answering_input = self

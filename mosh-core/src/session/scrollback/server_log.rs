@@ -109,6 +109,11 @@ impl ScrollLog {
         self.log().end()
     }
 
+    /// Number of the oldest line held (the end when none is).
+    pub fn first(&self) -> u64 {
+        self.log().first
+    }
+
     /// Lines held.
     pub fn len(&self) -> usize {
         self.log().lines.len()
