@@ -14,8 +14,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mosh_ffi::{Event, ListenerError, Session, SessionListener};
-use support::{WAIT, config, our_server, type_line, wait_for_text};
+use mosh_ffi::{Event, ListenerError, SessionListener};
+use support::{WAIT, config, connect, our_server, type_line, wait_for_text};
 
 fn rss_kib() -> u64 {
     support::process_sample("self").0
@@ -75,7 +75,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let before = rss_kib();
     let server = our_server();
-    let idle = Session::connect(
+    let idle = connect(
         config("127.0.0.1", server.port, &server.key),
         Arc::new(Stamps::default()),
     )
@@ -87,7 +87,7 @@ fn main() {
         "RSS: {before} KiB before the first session, {with_session} KiB with one idle session (+{} KiB)",
         with_session - before
     );
-    idle.shutdown().unwrap();
+    idle.shutdown();
 
     let server = our_server();
     let forwarded = Arc::new(Mutex::new(Vec::new()));
@@ -96,7 +96,7 @@ fn main() {
         forwarded.clone(),
     );
     let stamps = Arc::new(Stamps::default());
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", relay.port(), &server.key),
         stamps.clone(),
     )
@@ -122,5 +122,5 @@ fn main() {
         latencies.len(),
         forwarded.len()
     );
-    session.shutdown().unwrap();
+    session.shutdown();
 }

@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mosh_ffi::{Event, ListenerError, Session, SessionListener};
 use support::proxy_thread::ProxyThread;
-use support::{WAIT, config, our_server, process_sample, screen_text, type_line, wait_for_text};
+use support::{
+    WAIT, config, connect, our_server, process_sample, screen_text, type_line, wait, wait_for_text,
+};
 
 /// Counts events and keeps nothing, so the client's memory is the library's.
 #[derive(Default)]
@@ -52,7 +54,7 @@ fn main() {
     };
     let proxy = ProxyThread::in_front_of(server.port, link, 7);
     let events = Arc::new(Counter::default());
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", proxy.addr.port(), &server.key),
         events.clone(),
     )
@@ -74,7 +76,7 @@ fn main() {
     let mut first = None;
     for minute in 1..=minutes {
         if minute % 5 == 0 {
-            session.enter_background().unwrap();
+            wait(session.enter_background()).unwrap();
             std::thread::sleep(Duration::from_secs(30));
             session.enter_foreground().unwrap();
         }
@@ -118,5 +120,5 @@ fn main() {
         server_max.1,
         stalls
     );
-    session.shutdown().unwrap();
+    session.shutdown();
 }

@@ -63,13 +63,6 @@ pub enum MoshError {
     /// The session has ended or is closing.
     #[error("the session is closed")]
     SessionClosed,
-    /// The session did not answer in time (the process is starved).
-    #[error("the session did not answer in time")]
-    Busy,
-    /// A call that waits for the session was made from inside the library's own
-    /// thread (a listener callback must not call `snapshot` or `enter_background`).
-    #[error("called from the library's own thread")]
-    WrongThread,
     /// The nonce store could not reserve sequence numbers (unwritable directory,
     /// damaged file): the session does not start rather than risk a repeated nonce.
     #[error("could not reserve sequence numbers: {detail}")]
@@ -96,8 +89,6 @@ impl From<RuntimeError> for MoshError {
             },
             RuntimeError::Snapshot(error) => error.into(),
             RuntimeError::SnapshotUnavailable => MoshError::SnapshotUnavailable,
-            RuntimeError::Busy => MoshError::Busy,
-            RuntimeError::WrongThread => MoshError::WrongThread,
             RuntimeError::NonceStore(detail) => MoshError::Storage { detail },
             RuntimeError::Runtime(detail) => MoshError::Internal { detail },
         }

@@ -4,8 +4,11 @@
 //!
 //! An app runs `mosh-server new` over its own SSH connection
 //! ([`server_command`]), reads the answer with [`parse_connect`], and opens a
-//! [`Session`] with the port and key. Every call returns at once; none waits on the
-//! network. Events reach the app's [`SessionListener`] on a library thread.
+//! [`Session`] with the port and key. Calls that only post to the session return at
+//! once; those that wait for the library are `async` (Kotlin `suspend`, Swift
+//! `async`), their work done on the library's own few threads. None waits on the
+//! network. Each consumer of events has its own coalesced [`EventStream`] (or a
+//! [`SessionListener`] behind a [`Subscription`]); neither keeps the session alive.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -19,18 +22,19 @@
 //!     }
 //! }
 //!
-//! # fn main() -> Result<(), MoshError> {
+//! # async fn app() -> Result<(), MoshError> {
 //! # let output_of_ssh_command = String::new();
 //! let info = parse_connect(output_of_ssh_command)?;           // MOSH CONNECT <port> <key>
-//! let session = Session::connect(
-//!     ConnectConfig { host: "example.org".into(), port: info.port, key: info.key,
-//!                     columns: 80, rows: 24, options: SessionOptions::default() },
-//!     Arc::new(Draw),
-//! )?;
+//! let session = Session::connect(ConnectConfig {
+//!     host: "example.org".into(), port: info.port, key: info.key,
+//!     columns: 80, rows: 24, options: SessionOptions::default(),
+//! }).await?;
+//! let subscription = session.subscribe(Arc::new(Draw))?;    // events while it lives
 //! session.send_input(b"ls\r".to_vec())?;
-//! let snapshot = session.enter_background()?;   // store it as a secret (it holds the key)
-//! session.enter_foreground()?;                  // resynchronizes within one round trip
-//! # Ok(()) }
+//! let snapshot = session.enter_background().await?;   // store it as a secret (it holds the key)
+//! session.enter_foreground()?;                        // resynchronizes within one round trip
+//! let saved = session.detach().await?;               // the user closed the tab: keep the shell
+//! # drop((subscription, snapshot, saved)); Ok(()) }
 //! ```
 //!
 //! Nothing panics across the boundary: calls return [`MoshError`] for every
@@ -55,7 +59,7 @@ pub use bootstrap::{
 };
 pub use error::{ListenerError, MoshError};
 pub use keys::{Key, KeyModifiers};
-pub use listener::{Event, SessionListener};
+pub use listener::{Event, EventStream, SessionListener, Subscription};
 pub use logging::{LogLevel, init_logging};
 pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
 pub use session::{ConnectConfig, OutputMode, PredictionMode, Session, SessionOptions};

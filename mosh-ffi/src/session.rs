@@ -5,13 +5,13 @@ use std::sync::Arc;
 use mosh_core::crypto::SessionKey;
 use mosh_core::frontend::DisplayConfig;
 use mosh_core::prediction::PredictionDisplay;
-use mosh_core::runtime::{self, SessionConfig, SessionHandle};
+use mosh_core::runtime::{self, SessionConfig, SessionEvent, SessionHandle, shared_runtime};
 
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
-use crate::listener::{ListenerBridge, SessionListener};
+use crate::listener::{EventStream, SessionListener, Subscription};
 use crate::screen::{Screen, ScreenRow};
-use crate::status::Status;
+use crate::status::{CloseReason, Status};
 
 /// When local echo shows predictions (`MOSH_PREDICTION_DISPLAY`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
@@ -139,62 +139,103 @@ impl std::fmt::Debug for ConnectConfig {
     }
 }
 
-/// One mosh session. Thread-safe; every method returns at once.
+/// One mosh session. Thread-safe. Calls that only post to the session return at
+/// once; those that wait for the library (`connect`, `restore`, `enter_background`,
+/// `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
+/// their work runs on the library's threads, never the caller's. None waits on the
+/// network.
+///
+/// Three endings: `detach()` stops everything (sends, timers, the socket) and
+/// returns a snapshot, leaving the remote shell for it to resume; `shutdown()` ends
+/// the remote shell politely; and a session nobody references any more detaches by
+/// itself (its streams end with `CloseReason::Detached`). Event streams and
+/// subscriptions do not keep it alive.
 #[derive(Debug, uniffi::Object)]
 pub struct Session {
     handle: SessionHandle,
 }
 
+/// Runs `work` on the library's blocking pool and waits for it without holding the
+/// caller's thread (the future is polled by the app's executor: a coroutine, a
+/// Swift task).
+async fn on_library_threads<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, MoshError> + Send + 'static,
+) -> Result<T, MoshError> {
+    let runtime = shared_runtime().map_err(|error| MoshError::Internal {
+        detail: error.to_string(),
+    })?;
+    runtime
+        .spawn_blocking(work)
+        .await
+        .map_err(|error| MoshError::Internal {
+            detail: error.to_string(),
+        })?
+}
+
 #[uniffi::export]
 impl Session {
-    /// Starts a session; events go to `listener`. Fails at once on a malformed key,
-    /// port 0, an empty host or a zero window; a host that does not resolve or a
-    /// server that never answers ends the session with a `Closed` event.
+    /// Starts a session. Fails at once on a malformed key, port 0, an empty host or
+    /// a zero window, or an unusable nonce store; a host that does not resolve or a
+    /// server that never answers ends the session with a `Closed` event. Read its
+    /// events with `events()` or `subscribe()`: the first batch of a new stream
+    /// says everything a view needs, so nothing is missed by subscribing later.
     #[uniffi::constructor]
-    pub fn connect(
-        config: ConnectConfig,
-        listener: Arc<dyn SessionListener>,
-    ) -> Result<Arc<Session>, MoshError> {
-        if config.port == 0 {
-            return Err(MoshError::InvalidPort { port: 0 });
-        }
-        let key = SessionKey::parse(config.key.trim())?;
-        let handle = SessionHandle::connect(
-            SessionConfig {
+    pub async fn connect(config: ConnectConfig) -> Result<Arc<Session>, MoshError> {
+        on_library_threads(move || {
+            if config.port == 0 {
+                return Err(MoshError::InvalidPort { port: 0 });
+            }
+            let key = SessionKey::parse(config.key.trim())?;
+            let handle = SessionHandle::connect(SessionConfig {
                 host: config.host,
                 port: config.port,
                 key,
                 columns: config.columns,
                 rows: config.rows,
                 options: config.options.into(),
-            },
-            Arc::new(ListenerBridge(listener)),
-        )?;
-        Ok(Arc::new(Session { handle }))
+            })?;
+            Ok(Arc::new(Session { handle }))
+        })
+        .await
     }
 
     /// Resumes a session from `snapshot()` bytes, in this process or a new one. A
     /// restored session never repeats a nonce, even when one snapshot is restored
     /// twice. Which snapshots resume: the newest one the session took, as long as no
     /// other process of the session talked to the server after it (the one
-    /// `enter_background()` returns is such, since nothing is sent after it). An older
-    /// one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-    /// session it came from also sent input after it, hears nothing from the server
-    /// (no contact in `status()`). Either way, start a new session over SSH
-    /// (`mosh-server new`) and delete the snapshot.
+    /// `enter_background()` or `detach()` returns is such, since nothing is sent
+    /// after it). An older one ends as `CloseReason::OutOfSync` at the server's
+    /// first reply, or, if the session it came from also sent input after it, hears
+    /// nothing from the server (no contact in `status()`). Either way, start a new
+    /// session over SSH (`mosh-server new`) and delete the snapshot.
     #[uniffi::constructor]
-    pub fn restore(
+    pub async fn restore(
         snapshot: Vec<u8>,
         options: SessionOptions,
-        listener: Arc<dyn SessionListener>,
     ) -> Result<Arc<Session>, MoshError> {
         let snapshot = zeroize::Zeroizing::new(snapshot);
-        let handle = SessionHandle::restore(
-            &snapshot,
-            options.into(),
-            Arc::new(ListenerBridge(listener)),
-        )?;
-        Ok(Arc::new(Session { handle }))
+        on_library_threads(move || {
+            let handle = SessionHandle::restore(&snapshot, options.into())?;
+            Ok(Arc::new(Session { handle }))
+        })
+        .await
+    }
+
+    /// A new stream of this session's events for one consumer. Its first batch
+    /// names every row, the status and the title; it ends with `Closed`. Any number
+    /// may be open; each coalesces on its own.
+    pub fn events(&self) -> Arc<EventStream> {
+        EventStream::new(self.handle.events())
+    }
+
+    /// Calls `listener` with this session's events (on the library's event
+    /// threads) until the returned subscription is cancelled or dropped, or the
+    /// session ends: keep the subscription as long as the view that listens.
+    pub fn subscribe(
+        &self,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<Arc<Subscription>, MoshError> {
+        Subscription::start(self.events(), listener)
     }
 
     /// Bytes typed by the user, already encoded (UTF-8 text, control characters).
@@ -227,16 +268,20 @@ impl Session {
     }
 
     /// The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-    /// fresh socket and a datagram at once.
+    /// fresh socket and a datagram at once. In the background it only marks the
+    /// socket for renewal at `enter_foreground()`: nothing is sent.
     pub fn network_changed(&self) -> Result<(), MoshError> {
         Ok(self.handle.network_changed()?)
     }
 
-    /// The app leaves the foreground: every timer and send stops. Returns a
-    /// snapshot to store. **It holds the session key**: keep it in the Keychain or
-    /// encrypted with an Android Keystore key.
-    pub fn enter_background(&self) -> Result<Vec<u8>, MoshError> {
-        Ok(self.handle.enter_background()?.to_vec())
+    /// The app leaves the foreground: every timer and send stops (datagrams that
+    /// still arrive are read and shown; nothing is answered). Returns a snapshot to
+    /// store. **It holds the session key**: keep it in the Keychain or encrypted
+    /// with an Android Keystore key. While the host name is still resolving there
+    /// is nothing to save yet: `SnapshotUnavailable`, and the session enters the
+    /// background all the same.
+    pub async fn enter_background(&self) -> Result<Vec<u8>, MoshError> {
+        Ok(self.handle.enter_background().await?.to_vec())
     }
 
     /// The app is back: resynchronize at once, however long the pause was.
@@ -245,15 +290,43 @@ impl Session {
     }
 
     /// Bytes that let a new process resume this session with `restore`. **They hold
-    /// the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
-    /// other process of the session talked to the server after it (the one
-    /// `enter_background()` returns is such, since nothing is sent after it). An older
-    /// one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-    /// session it came from also sent input after it, hears nothing from the server
-    /// (no contact in `status()`). Either way, start a new session over SSH
-    /// (`mosh-server new`) and delete the snapshot.
-    pub fn snapshot(&self) -> Result<Vec<u8>, MoshError> {
-        Ok(self.handle.snapshot()?.to_vec())
+    /// the session key**: store them as a secret. Which snapshots resume: see
+    /// `restore`.
+    pub async fn snapshot(&self) -> Result<Vec<u8>, MoshError> {
+        Ok(self.handle.snapshot().await?.to_vec())
+    }
+
+    /// Stops the session for good without ending the remote shell, and returns its
+    /// last snapshot (nothing is sent after it, so it resumes with `restore`): the
+    /// user closed a tab they may come back to. Frees the socket and timers at once;
+    /// streams end with `CloseReason::Detached`, later calls fail with
+    /// `SessionClosed`. A session still resolving its host name has nothing to
+    /// save (`SnapshotUnavailable`) and stops all the same.
+    pub async fn detach(&self) -> Result<Vec<u8>, MoshError> {
+        Ok(self.handle.detach().await?.to_vec())
+    }
+
+    /// Ends the session politely: the shutdown handshake tells the server, which
+    /// hangs up the remote program and exits; the streams' `Closed` event follows
+    /// (`closed()` waits for it). Returns at once; calling it again, or on a session
+    /// that has ended, does nothing. (Named `shutdown`, not `close`: Kotlin's
+    /// generated `close()` is `AutoCloseable`'s, which frees the handle.)
+    pub fn shutdown(&self) {
+        // Already closing or ended: nothing to do.
+        let _ = self.handle.close();
+    }
+
+    /// Waits until the session has ended, and says why.
+    pub async fn closed(&self) -> CloseReason {
+        let stream = self.handle.events();
+        while let Some(events) = stream.next().await {
+            for event in events {
+                if let SessionEvent::Closed(reason) = event {
+                    return reason.into();
+                }
+            }
+        }
+        CloseReason::Detached
     }
 
     /// What to show now: rows of styled runs (predictions marked), cursor, title.
@@ -289,15 +362,5 @@ impl Session {
     /// The connection status.
     pub fn status(&self) -> Status {
         self.handle.status().into()
-    }
-
-    /// Ends the session politely: the shutdown handshake tells the server, which
-    /// hangs up the remote program and exits; a `Closed` event follows. Later calls
-    /// fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
-    /// `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
-    /// reference without `shutdown` stops the session quietly and leaves the server
-    /// session for a stored snapshot to resume.)
-    pub fn shutdown(&self) -> Result<(), MoshError> {
-        Ok(self.handle.close()?)
     }
 }

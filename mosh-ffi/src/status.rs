@@ -26,6 +26,10 @@ pub enum CloseReason {
     /// snapshot once its session has been resumed). The server session may still
     /// run; start a new one.
     OutOfSync,
+    /// The app detached the session (`detach()`), or released every reference to
+    /// it: nothing more is sent, and the server keeps the remote shell for a stored
+    /// snapshot to resume.
+    Detached,
 }
 
 impl From<CoreReason> for CloseReason {
@@ -38,6 +42,7 @@ impl From<CoreReason> for CloseReason {
             CoreReason::HostNotFound => CloseReason::HostNotFound,
             CoreReason::NetworkFailed => CloseReason::NetworkFailed,
             CoreReason::OutOfSync => CloseReason::OutOfSync,
+            CoreReason::Detached => CloseReason::Detached,
         }
     }
 }

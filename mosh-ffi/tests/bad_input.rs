@@ -8,36 +8,38 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mosh_ffi::{CloseReason, MoshError, Session, SessionOptions, parse_connect};
-use support::{Recorder, WAIT, config, our_server, type_line, wait_for_text};
+use support::{
+    Recorder, WAIT, config, connect, our_server, restore, type_line, wait, wait_for_text,
+};
 
 const SOME_KEY: &str = "AAECAwQFBgcICQoLDA0ODw";
 
-fn connect(host: &str, port: u16, key: &str) -> Result<Arc<Session>, MoshError> {
-    Session::connect(config(host, port, key), Arc::new(Recorder::default()))
+fn connect_to(host: &str, port: u16, key: &str) -> Result<Arc<Session>, MoshError> {
+    wait(Session::connect(config(host, port, key)))
 }
 
 #[test]
 fn malformed_arguments_fail_at_once() {
     assert!(matches!(
-        connect("127.0.0.1", 60001, "short"),
+        connect_to("127.0.0.1", 60001, "short"),
         Err(MoshError::InvalidKey { .. })
     ));
     assert!(matches!(
-        connect("127.0.0.1", 60001, "!!!!!!!!!!!!!!!!!!!!!!"),
+        connect_to("127.0.0.1", 60001, "!!!!!!!!!!!!!!!!!!!!!!"),
         Err(MoshError::InvalidKey { .. })
     ));
     assert_eq!(
-        connect("127.0.0.1", 0, SOME_KEY).err(),
+        connect_to("127.0.0.1", 0, SOME_KEY).err(),
         Some(MoshError::InvalidPort { port: 0 })
     );
     assert!(matches!(
-        connect("  ", 60001, SOME_KEY),
+        connect_to("  ", 60001, SOME_KEY),
         Err(MoshError::InvalidHost { .. })
     ));
     let mut zero = config("127.0.0.1", 60001, SOME_KEY);
     zero.columns = 0;
     assert!(matches!(
-        Session::connect(zero, Arc::new(Recorder::default())),
+        wait(Session::connect(zero)).map(|_| ()),
         Err(MoshError::InvalidSize { columns: 0, .. })
     ));
     assert!(matches!(
@@ -55,7 +57,7 @@ fn malformed_arguments_fail_at_once() {
 #[test]
 fn an_unknown_host_closes_the_session_with_a_reason() {
     let recorder = Arc::new(Recorder::default());
-    let session = Session::connect(
+    let session = connect(
         config("no-such-host.invalid", 60001, SOME_KEY),
         recorder.clone(),
     )
@@ -71,13 +73,12 @@ fn an_unknown_host_closes_the_session_with_a_reason() {
 fn a_wrong_key_times_out_and_the_server_is_unharmed() {
     let server = our_server();
     let recorder = Arc::new(Recorder::default());
-    let _wrong =
-        Session::connect(config("127.0.0.1", server.port, SOME_KEY), recorder.clone()).unwrap();
+    let _wrong = connect(config("127.0.0.1", server.port, SOME_KEY), recorder.clone()).unwrap();
     assert_eq!(
         recorder.closed(Duration::from_secs(20)),
         CloseReason::ConnectTimedOut
     );
-    let right = connect("127.0.0.1", server.port, &server.key).unwrap();
+    let right = connect_to("127.0.0.1", server.port, &server.key).unwrap();
     type_line(&right, "echo fine''now");
     wait_for_text(&right, "finenow", WAIT);
 }
@@ -85,11 +86,11 @@ fn a_wrong_key_times_out_and_the_server_is_unharmed() {
 #[test]
 fn damaged_snapshots_and_zero_windows_are_refused() {
     let server = our_server();
-    let session = connect("127.0.0.1", server.port, &server.key).unwrap();
+    let session = connect_to("127.0.0.1", server.port, &server.key).unwrap();
     wait_for_text(&session, "$", WAIT);
-    let snapshot = session.snapshot().unwrap();
+    let snapshot = wait(session.snapshot()).unwrap();
     let restore = |bytes: Vec<u8>| {
-        Session::restore(
+        restore(
             bytes,
             SessionOptions::default(),
             Arc::new(Recorder::default()),

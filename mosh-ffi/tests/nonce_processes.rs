@@ -11,8 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use mosh_core::crypto::sequence_plan::LANE_BITS;
-use mosh_ffi::{Session, SessionOptions};
-use support::{NonceRelay, Recorder, WAIT, config, our_server, type_line, wait_for_text};
+use mosh_ffi::SessionOptions;
+use support::{
+    NonceRelay, Recorder, WAIT, config, connect, our_server, type_line, wait, wait_for_text,
+};
 
 /// A scratch directory for this test, removed when dropped.
 struct Scratch(PathBuf);
@@ -35,17 +37,17 @@ impl Drop for Scratch {
 /// A session through `relay` that reserved its numbers in `store`, used and saved:
 /// the snapshot's path.
 fn saved_session(relay: &NonceRelay, key: &str, store: &Path, scratch: &Scratch) -> PathBuf {
-    let mut connect = config("127.0.0.1", relay.addr.port(), key);
-    connect.options = SessionOptions {
+    let mut settings = config("127.0.0.1", relay.addr.port(), key);
+    settings.options = SessionOptions {
         nonce_store_dir: Some(store.to_string_lossy().into_owned()),
         ..SessionOptions::default()
     };
-    let session = Session::connect(connect, Arc::new(Recorder::default())).unwrap();
+    let session = connect(settings, Arc::new(Recorder::default())).unwrap();
     wait_for_text(&session, "$", WAIT);
     type_line(&session, "echo saved''now");
     wait_for_text(&session, "savednow", WAIT);
     let file = scratch.0.join("snapshot");
-    std::fs::write(&file, session.snapshot().unwrap()).unwrap();
+    std::fs::write(&file, wait(session.snapshot()).unwrap()).unwrap();
     drop(session);
     file
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use mosh_ffi::{ConnectConfig, Session, SessionOptions};
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
-use support::{Recorder, our_server, type_line, wait_for_text};
+use support::{Listened, Recorder, connect, our_server, type_line, wait_for_text};
 
 const LINK: Impairment = Impairment {
     delay: Duration::from_millis(250),
@@ -31,8 +31,8 @@ fn numbers(session: &Session) -> Vec<u32> {
 }
 
 /// An 80×24 session to 127.0.0.1:`port` that keeps `lines` of scrollback.
-fn connect_keeping(port: u16, key: &str, lines: u32) -> Arc<Session> {
-    Session::connect(
+fn connect_keeping(port: u16, key: &str, lines: u32) -> Listened {
+    connect(
         ConnectConfig {
             host: "127.0.0.1".into(),
             port,
@@ -73,7 +73,7 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
         started.elapsed().as_secs_f64(),
         session.scrollback_len()
     );
-    session.shutdown().unwrap();
+    session.shutdown();
 }
 
 /// Bytes from the server while `seq 1 200000` runs to its end, through a link with

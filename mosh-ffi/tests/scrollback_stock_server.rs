@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{Event, Session, SessionOptions};
-use support::{Recorder, WAIT, connect_at_prompt, stock_server, type_line, wait_for_text};
+use support::{
+    Recorder, WAIT, connect_at_prompt, restore, stock_server, type_line, wait, wait_for_text,
+};
 
 /// Every scrollback line's text, oldest first.
 fn history(session: &Session) -> Vec<String> {
@@ -70,11 +72,11 @@ fn seq_with_pauses_is_captured_and_survives_a_restore() {
     assert!(session.scrollback(len, 10).is_empty());
 
     // Snapshot, and a new session from it (the original dropped quietly).
-    let snapshot = session.snapshot().unwrap();
+    let snapshot = wait(session.snapshot()).unwrap();
     let before = history(&session);
     drop(session);
     let restored_recorder = Arc::new(Recorder::default());
-    let restored = Session::restore(
+    let restored = restore(
         snapshot,
         SessionOptions::default(),
         restored_recorder.clone(),
@@ -97,6 +99,6 @@ fn seq_with_pauses_is_captured_and_survives_a_restore() {
         assert!(Instant::now() < deadline, "{:#?}", history(&restored));
         std::thread::sleep(Duration::from_millis(20));
     }
-    restored.shutdown().unwrap();
+    restored.shutdown();
     restored_recorder.closed(WAIT);
 }

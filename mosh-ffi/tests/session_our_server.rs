@@ -18,8 +18,8 @@ use mosh_ffi::{
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
 use support::{
-    NonceRelay, Recorder, WAIT, config, connect_at_prompt, our_server, screen_text, type_line,
-    wait_for_text,
+    NonceRelay, Recorder, WAIT, config, connect, connect_at_prompt, our_server, restore,
+    screen_text, type_line, wait, wait_for_text,
 };
 
 #[test]
@@ -46,7 +46,7 @@ fn an_ipv6_literal_reaches_our_dual_stack_server() {
         )
         .unwrap();
     wait_for_text(&session, "^C", WAIT);
-    session.shutdown().unwrap();
+    session.shutdown();
     assert_eq!(recorder.closed(WAIT), CloseReason::Closed);
 }
 
@@ -68,7 +68,7 @@ fn vt_output_draws_in_a_terminal_widget_what_the_screen_shows() {
     let widget = Arc::new(Widget(Mutex::new(Emulator::new(80, 24))));
     let mut vt = config("127.0.0.1", server.port, &server.key);
     vt.options.output = OutputMode::Vt;
-    let session = Session::connect(vt, widget.clone()).unwrap();
+    let session = connect(vt, widget.clone()).unwrap();
     wait_for_text(&session, "$", WAIT);
     type_line(
         &session,
@@ -175,7 +175,7 @@ fn keys_and_pastes_follow_the_modes_the_program_sets_and_bells_arrive() {
 fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     let server = our_server();
     let relay = NonceRelay::start(SocketAddr::from(([127, 0, 0, 1], server.port)));
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", relay.addr.port(), &server.key),
         Arc::new(Recorder::default()),
     )
@@ -183,7 +183,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     wait_for_text(&session, "$", WAIT);
     type_line(&session, "X=kept''42; echo set");
     wait_for_text(&session, "set", WAIT);
-    let snapshot = session.snapshot().unwrap();
+    let snapshot = wait(session.snapshot()).unwrap();
     drop(session);
     let (by_original, _) = relay.counts();
 
@@ -209,7 +209,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     // saved a newer one). The child exchanged states since, so this restore cannot
     // rebuild the server's base states (see `ResumePoint`); what must hold is that
     // none of its datagrams repeats a nonce of the original or of the child.
-    let again = Session::restore(
+    let again = restore(
         snapshot.clone(),
         SessionOptions::default(),
         Arc::new(Recorder::default()),
@@ -233,7 +233,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
 fn connecting_twice_with_one_key_never_repeats_a_nonce() {
     let server = our_server();
     let relay = NonceRelay::start(SocketAddr::from(([127, 0, 0, 1], server.port)));
-    let first = Session::connect(
+    let first = connect(
         config("127.0.0.1", relay.addr.port(), &server.key),
         Arc::new(Recorder::default()),
     )
@@ -247,7 +247,7 @@ fn connecting_twice_with_one_key_never_repeats_a_nonce() {
     // first connect's states, so the second ends as out of sync with the server's
     // first reply; what it sent until then must repeat no nonce.
     let recorder = Arc::new(Recorder::default());
-    let second = Session::connect(
+    let second = connect(
         config("127.0.0.1", relay.addr.port(), &server.key),
         recorder.clone(),
     )
@@ -264,7 +264,7 @@ fn connecting_twice_with_one_key_never_repeats_a_nonce() {
 fn a_five_mib_paste_while_the_link_is_down_arrives_whole() {
     let server = our_server();
     let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, 31);
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", proxy.addr.port(), &server.key),
         Arc::new(Recorder::default()),
     )
@@ -307,7 +307,7 @@ fn type_slowly(session: &Session, text: &str) {
 #[test]
 fn a_thousand_calls_from_eight_threads() {
     let server = our_server();
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", server.port, &server.key),
         Arc::new(Recorder::default()),
     )
@@ -325,7 +325,7 @@ fn a_thousand_calls_from_eight_threads() {
                             let _ = session.status();
                         }
                         3 => session.resize(80 + (i % 3) as u16, 24).unwrap(),
-                        4 => assert!(!session.snapshot().unwrap().is_empty()),
+                        4 => assert!(!wait(session.snapshot()).unwrap().is_empty()),
                         _ => session.network_changed().unwrap(),
                     }
                 }
@@ -372,7 +372,7 @@ fn listeners_that_panic_throw_or_lag_do_not_end_the_session() {
             mode,
             calls: AtomicUsize::new(0),
         });
-        let session = Session::connect(
+        let session = connect(
             config("127.0.0.1", server.port, &server.key),
             listener.clone(),
         )

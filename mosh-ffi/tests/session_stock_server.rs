@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use mosh_ffi::{CloseReason, ConnectionState, Event, MoshError, Session};
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
-use support::{Recorder, WAIT, config, connect_at_prompt, stock_server, type_line, wait_for_text};
+use support::{
+    Listened, Recorder, WAIT, config, connect, connect_at_prompt, stock_server, type_line, wait,
+    wait_for_text,
+};
 
 #[test]
 fn connect_by_name_type_resize_and_close() {
@@ -34,14 +37,14 @@ fn connect_by_name_type_resize_and_close() {
     assert_eq!(session.screen().columns, 100);
     assert_eq!(session.screen().rows.len(), 30);
 
-    session.shutdown().unwrap();
+    session.shutdown();
     assert_eq!(recorder.closed(WAIT), CloseReason::Closed);
     assert_eq!(
         session.send_input(b"x".to_vec()),
         Err(MoshError::SessionClosed)
     );
     assert_eq!(session.resize(80, 24), Err(MoshError::SessionClosed));
-    assert_eq!(session.snapshot(), Err(MoshError::SessionClosed));
+    assert_eq!(wait(session.snapshot()), Err(MoshError::SessionClosed));
     assert!(matches!(
         session.status().state,
         ConnectionState::Closed {
@@ -64,11 +67,11 @@ fn ticking_session(
 ) -> (
     support::server_process::ServerProcess,
     ProxyThread,
-    Arc<Session>,
+    Listened,
 ) {
     let server = stock_server();
     let proxy = ProxyThread::in_front_of(server.port, LINK, seed);
-    let session = Session::connect(
+    let session = connect(
         config("127.0.0.1", proxy.addr.port(), &server.key),
         Arc::new(Recorder::default()),
     )
@@ -133,7 +136,7 @@ fn network_changed_updates_the_screen_within_one_round_trip() {
 #[test]
 fn a_minute_in_the_background_sends_nothing_and_foreground_resyncs_within_one_round_trip() {
     let (_server, proxy, session) = ticking_session(22);
-    let snapshot = session.enter_background().unwrap();
+    let snapshot = wait(session.enter_background()).unwrap();
     assert!(!snapshot.is_empty());
     assert!(session.status().background);
     let sent = proxy.handle.stats().up_datagrams;

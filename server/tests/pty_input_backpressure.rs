@@ -7,20 +7,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{send_signal, start_our_server_running};
 use mosh_core::crypto::SessionKey;
-use mosh_core::runtime::{
-    SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions,
-};
-
-struct Ignore;
-
-impl SessionListener for Ignore {
-    fn on_event(&self, _event: SessionEvent) {}
-}
+use mosh_core::runtime::{SessionConfig, SessionHandle, SessionOptions};
 
 fn resident_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read status");
@@ -35,17 +26,14 @@ fn resident_kib(pid: u32) -> u64 {
 #[test]
 fn input_for_a_program_that_does_not_read_waits_on_the_client() {
     let server = start_our_server_running("stty raw -echo; sleep 600");
-    let handle = SessionHandle::connect(
-        SessionConfig {
-            host: "127.0.0.1".into(),
-            port: server.port,
-            key: SessionKey::parse(&server.key).expect("the server's key"),
-            columns: 80,
-            rows: 24,
-            options: SessionOptions::default(),
-        },
-        Arc::new(Ignore),
-    )
+    let handle = SessionHandle::connect(SessionConfig {
+        host: "127.0.0.1".into(),
+        port: server.port,
+        key: SessionKey::parse(&server.key).expect("the server's key"),
+        columns: 80,
+        rows: 24,
+        options: SessionOptions::default(),
+    })
     .expect("connect");
     std::thread::sleep(Duration::from_secs(1));
     let before = resident_kib(server.pid);

@@ -17,7 +17,8 @@ use mosh_core::frontend::local_terminal::{
 };
 use mosh_core::prediction::PredictionDisplay;
 use mosh_core::runtime::{
-    SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions, shared_runtime,
+    SessionConfig, SessionEvent, SessionHandle, SessionListener, SessionOptions, deliver_on_thread,
+    shared_runtime,
 };
 use mosh_core::session::CloseReason;
 use mosh_core::session::scrollback::DEFAULT_SCROLLBACK_LINES;
@@ -62,7 +63,8 @@ impl Outcome {
             | CloseReason::ConnectTimedOut
             | CloseReason::HostNotFound
             | CloseReason::NetworkFailed
-            | CloseReason::OutOfSync => 1,
+            | CloseReason::OutOfSync
+            | CloseReason::Detached => 1,
         }
     }
 }
@@ -220,7 +222,8 @@ fn run_session(
             ..SessionOptions::default()
         },
     };
-    let handle = SessionHandle::connect(config, listener).map_err(io::Error::other)?;
+    let handle = SessionHandle::connect(config).map_err(io::Error::other)?;
+    deliver_on_thread(handle.events(), listener)?;
     let _ = painter.handle.set(handle.clone());
     painter.paint();
     forward_signals(front)?;

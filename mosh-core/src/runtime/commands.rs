@@ -1,14 +1,13 @@
 //! What a front end asks of the session task.
 
-use std::sync::mpsc::SyncSender;
-
+use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
 use crate::terminal::keyboard::{Key, KeyModifiers};
 
 /// A snapshot, or `None` when the session cannot be saved (closed, or never had a
 /// server address).
-pub(crate) type SnapshotReply = SyncSender<Option<Zeroizing<Vec<u8>>>>;
+pub(crate) type SnapshotReply = oneshot::Sender<Option<Zeroizing<Vec<u8>>>>;
 
 /// One command for the session task.
 #[derive(Debug)]
@@ -33,6 +32,9 @@ pub(crate) enum Command {
     EnterForeground,
     /// A snapshot to store.
     Snapshot(SnapshotReply),
+    /// Stop for good without the shutdown handshake, after replying with a
+    /// snapshot taken once sending stopped (the server keeps the remote shell).
+    Detach(SnapshotReply),
     /// Start the polite shutdown, showing `message` in the notification bar while it
     /// runs.
     Close(Option<String>),

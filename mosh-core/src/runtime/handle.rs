@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, sync_channel};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
 use crate::crypto::sequence_plan::clock_tick;
@@ -18,15 +18,11 @@ use crate::terminal::keyboard::{Key, KeyModifiers};
 
 use super::commands::{Command, SnapshotReply};
 use super::config::{SessionConfig, SessionOptions};
-use super::delivery::{Mailbox, SessionListener, spawn_delivery};
+use super::delivery::{EventStream, Mailbox};
 use super::nonce_store::NonceStore;
 use super::published::{Published, View};
-use super::shared::{on_runtime_thread, shared_runtime, wall_clock_us};
+use super::shared::{shared_runtime, wall_clock_us};
 use super::task::{Start, run_session};
-
-/// How long a call that needs the task's answer (a snapshot) waits. The task
-/// answers in microseconds unless the process is starved.
-const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why a call on a session failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,13 +50,6 @@ pub enum RuntimeError {
     /// The session cannot be saved (sequence numbers exhausted).
     #[error("the session cannot be saved")]
     SnapshotUnavailable,
-    /// The session task did not answer in time.
-    #[error("the session did not answer in time")]
-    Busy,
-    /// A call that waits for the session task was made on the library's runtime
-    /// thread, where it would wait for itself.
-    #[error("called from the library's runtime thread")]
-    WrongThread,
     /// Sequence numbers could not be reserved (the nonce store failed, or without a
     /// store the system gave no random lane): the session does not start rather than
     /// risk a repeated nonce.
@@ -71,13 +60,17 @@ pub enum RuntimeError {
     Runtime(String),
 }
 
-/// One session, shared by any number of threads. Every call returns at once; none
-/// waits on the network. Dropping every clone of the handle stops the session
-/// without the shutdown handshake (call [`SessionHandle::close`] for that).
+/// One session, shared by any number of threads. Every call returns at once or is
+/// `async`; none waits on the network. Dropping every clone of the handle detaches
+/// the session: it stops without the shutdown handshake (call
+/// [`SessionHandle::close`] for that) and its streams end with
+/// [`CloseReason::Detached`](crate::session::CloseReason::Detached).
 #[derive(Debug, Clone)]
 pub struct SessionHandle {
     commands: UnboundedSender<Command>,
     published: Published,
+    mailbox: Mailbox,
+    output: super::config::OutputMode,
     closing: Arc<AtomicBool>,
 }
 
@@ -86,6 +79,9 @@ const _: () = {
     const fn send_and_sync<T: Send + Sync>() {}
     send_and_sync::<SessionHandle>();
 };
+
+/// A snapshot, or why there is none.
+pub type SnapshotResult = Result<Zeroizing<Vec<u8>>, RuntimeError>;
 
 fn check_size(columns: u16, rows: u16) -> Result<(u16, u16), RuntimeError> {
     if columns == 0 || rows == 0 {
@@ -110,11 +106,10 @@ fn plan_sequence(
 
 impl SessionHandle {
     /// Starts a session to `config.host`. Name resolution and the first datagram
-    /// happen on the runtime; events go to `listener`.
-    pub fn connect(
-        config: SessionConfig,
-        listener: Arc<dyn SessionListener>,
-    ) -> Result<SessionHandle, RuntimeError> {
+    /// happen on the runtime; read events with [`SessionHandle::events`]. Reserves
+    /// sequence numbers in the nonce store (a file lock and an fsync): call it off a
+    /// UI thread.
+    pub fn connect(config: SessionConfig) -> Result<SessionHandle, RuntimeError> {
         let (columns, rows) = check_size(config.columns, config.rows)?;
         if config.port == 0 {
             return Err(RuntimeError::InvalidPort);
@@ -137,15 +132,15 @@ impl SessionHandle {
             rows,
             sequence,
         };
-        Self::spawn(start, columns, rows, config.options, listener)
+        Self::spawn(start, columns, rows, config.options)
     }
 
     /// Resumes the session saved in `snapshot` (see
-    /// [`ClientSession::restore`] for why it never repeats a nonce).
+    /// [`ClientSession::restore`] for why it never repeats a nonce). Parses up to
+    /// the snapshot's bound and reserves sequence numbers: call it off a UI thread.
     pub fn restore(
         snapshot: &[u8],
         options: SessionOptions,
-        listener: Arc<dyn SessionListener>,
     ) -> Result<SessionHandle, RuntimeError> {
         let store = options.nonce_store.clone();
         let reserve = |key: &_, floor| plan_sequence(store.as_ref(), key, floor);
@@ -157,13 +152,7 @@ impl SessionHandle {
                 })?;
         let (columns, rows) = session.window();
         tracing::info!(server = ?crate::protocol::ssp::Endpoint::remote_address(&session), "session restored");
-        Self::spawn(
-            Start::Restored(Box::new(session)),
-            columns,
-            rows,
-            options,
-            listener,
-        )
+        Self::spawn(Start::Restored(Box::new(session)), columns, rows, options)
     }
 
     fn spawn(
@@ -171,26 +160,34 @@ impl SessionHandle {
         columns: u16,
         rows: u16,
         options: SessionOptions,
-        listener: Arc<dyn SessionListener>,
     ) -> Result<SessionHandle, RuntimeError> {
         let runtime = shared_runtime().map_err(|e| RuntimeError::Runtime(e.to_string()))?;
         let (commands, receiver) = unbounded_channel();
         let published = Published::new(View::new(columns, rows), options.scrollback_lines);
         let mailbox = Mailbox::default();
-        spawn_delivery(mailbox.clone(), published.clone(), listener, options.output)
-            .map_err(|e| RuntimeError::Runtime(e.to_string()))?;
+        let output = options.output;
         runtime.spawn(run_session(
             start,
             options,
             receiver,
             published.clone(),
-            mailbox,
+            mailbox.clone(),
         ));
         Ok(SessionHandle {
             commands,
             published,
+            mailbox,
+            output,
             closing: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// A new consumer's stream of this session's events. It starts with what a new
+    /// view needs (every row, the status, the title) and ends with
+    /// [`SessionEvent::Closed`](super::SessionEvent::Closed); it does not keep the
+    /// session alive. Any number may be open.
+    pub fn events(&self) -> EventStream {
+        self.mailbox.open(self.published.clone(), self.output)
     }
 
     fn send(&self, command: Command) -> Result<(), RuntimeError> {
@@ -239,8 +236,10 @@ impl SessionHandle {
 
     /// The app leaves the foreground: every timer and send stops. Returns a snapshot
     /// to store (it holds the session key: keep it in the Keychain or an Android
-    /// Keystore-encrypted file).
-    pub fn enter_background(&self) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
+    /// Keystore-encrypted file). The command is posted at the call; the future
+    /// waits only for the session task (microseconds) and is polled on any
+    /// executor.
+    pub fn enter_background(&self) -> impl Future<Output = SnapshotResult> + Send + use<> {
         self.request(Command::EnterBackground)
     }
 
@@ -255,24 +254,38 @@ impl SessionHandle {
 
     /// Bytes that let a new process resume this session
     /// ([`SessionHandle::restore`]); they hold the session key.
-    pub fn snapshot(&self) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
+    pub fn snapshot(&self) -> impl Future<Output = SnapshotResult> + Send + use<> {
         self.request(Command::Snapshot)
+    }
+
+    /// Stops the session for good without the shutdown handshake and returns its
+    /// last snapshot (nothing is sent after it, so it resumes): the server keeps the
+    /// remote shell. Streams end with
+    /// [`CloseReason::Detached`](crate::session::CloseReason::Detached); later calls
+    /// fail with [`RuntimeError::Closed`]. A session still resolving its host name
+    /// has nothing to save: [`RuntimeError::SnapshotUnavailable`], and it stops all
+    /// the same.
+    pub fn detach(&self) -> impl Future<Output = SnapshotResult> + Send + use<> {
+        let answer = self.request(Command::Detach);
+        self.closing.store(true, Ordering::Release);
+        answer
     }
 
     fn request(
         &self,
-        command: impl FnOnce(SnapshotReply) -> Command,
-    ) -> Result<Zeroizing<Vec<u8>>, RuntimeError> {
-        if on_runtime_thread() {
-            return Err(RuntimeError::WrongThread);
-        }
-        let (reply, answer) = sync_channel(1);
-        self.send(command(reply))?;
-        match answer.recv_timeout(REPLY_TIMEOUT) {
-            Ok(Some(snapshot)) => Ok(snapshot),
-            Ok(None) => Err(RuntimeError::SnapshotUnavailable),
-            Err(RecvTimeoutError::Timeout) => Err(RuntimeError::Busy),
-            Err(RecvTimeoutError::Disconnected) => Err(RuntimeError::Closed),
+        command: fn(SnapshotReply) -> Command,
+    ) -> impl Future<Output = SnapshotResult> + Send + use<> {
+        // The command is posted now, before the first poll: a caller that drops the
+        // future still backgrounds (or detaches) the session.
+        let (reply, answer) = oneshot::channel();
+        let sent = self.send(command(reply));
+        async move {
+            sent?;
+            match answer.await {
+                Ok(Some(snapshot)) => Ok(snapshot),
+                Ok(None) => Err(RuntimeError::SnapshotUnavailable),
+                Err(_) => Err(RuntimeError::Closed),
+            }
         }
     }
 

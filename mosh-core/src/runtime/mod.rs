@@ -8,10 +8,11 @@
 //!   every call returns at once and none waits on the network.
 //! - The task publishes what it shows after every change; [`SessionHandle::screen`]
 //!   and [`SessionHandle::status`] read that without a round trip to the task.
-//! - Events reach a [`SessionListener`] on a delivery thread of the session's own,
-//!   coalesced: a listener that is slow (or stuck) makes the next delivery carry
-//!   everything that changed meanwhile, never a longer queue. A listener that panics
-//!   is logged and the session goes on.
+//! - Events reach each consumer through an [`EventStream`] of its own, coalesced: a
+//!   consumer that is slow (or stuck) gets everything that changed meanwhile in its
+//!   next batch, never a longer queue, and no thread waits for it. A front end that
+//!   wants callbacks has a [`SessionListener`] called from a thread
+//!   ([`deliver_on_thread`]); one that panics is logged and the session goes on.
 //!
 //! The desktop `mosh-client` and `mosh-ffi` (the library phone apps link) are both
 //! front ends of this runtime.
@@ -27,7 +28,7 @@ mod shared;
 mod task;
 
 pub use config::{OutputMode, SessionConfig, SessionOptions};
-pub use delivery::{SessionEvent, SessionListener};
-pub use handle::{RuntimeError, SessionHandle};
+pub use delivery::{EventStream, SessionEvent, SessionListener, call_listener, deliver_on_thread};
+pub use handle::{RuntimeError, SessionHandle, SnapshotResult};
 pub use nonce_store::NonceStore;
 pub use shared::shared_runtime;

@@ -10,9 +10,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::runtime::Runtime;
 
-/// Name of the runtime's threads; also how a blocking call notices that it was made
-/// from the runtime itself, where waiting for the session task would deadlock.
-pub(crate) const RUNTIME_THREAD_NAME: &str = "mosh-runtime";
+/// Name of the runtime's threads (seen in a debugger or a thread dump).
+const RUNTIME_THREAD_NAME: &str = "mosh-runtime";
+
+/// Most threads the runtime runs blocking work on (nonce-store reservations,
+/// snapshot parsing, name resolution, and app listeners called back through
+/// `mosh-ffi`): the library's threads stay a small fixed pool however many
+/// sessions run. Idle ones exit after tokio's keep-alive (10 s).
+const MAX_BLOCKING_THREADS: usize = 4;
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 
@@ -23,7 +28,7 @@ pub fn shared_runtime() -> io::Result<&'static Runtime> {
         .get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
-                .max_blocking_threads(4)
+                .max_blocking_threads(MAX_BLOCKING_THREADS)
                 .thread_name(RUNTIME_THREAD_NAME)
                 .enable_all()
                 .build()
@@ -31,11 +36,6 @@ pub fn shared_runtime() -> io::Result<&'static Runtime> {
         })
         .as_ref()
         .map_err(|error| io::Error::other(error.clone()))
-}
-
-/// Whether the calling thread is one of the runtime's own.
-pub(crate) fn on_runtime_thread() -> bool {
-    std::thread::current().name() == Some(RUNTIME_THREAD_NAME)
 }
 
 /// The wall clock in microseconds since the Unix epoch (the snapshot nonce floor).

@@ -75,9 +75,13 @@ pub(crate) async fn run_session(
                     guard.armed = false;
                     return end_early(CloseReason::Closed, &published, &mailbox);
                 }
+                Resolution::Detached => {
+                    guard.armed = false;
+                    return end_early(CloseReason::Detached, &published, &mailbox);
+                }
                 Resolution::Dropped => {
                     guard.armed = false;
-                    return mailbox.finished();
+                    return end_early(CloseReason::Detached, &published, &mailbox);
                 }
             };
             tracing::info!(%host, ?addresses, "connecting");
@@ -119,6 +123,7 @@ pub(crate) async fn run_session(
         send_errors_seen: 0,
         socket_failures: 0,
         scrollback_seen: 0,
+        detached: false,
     };
     // What the app asked while the name was resolving.
     for command in early {
@@ -129,7 +134,7 @@ pub(crate) async fn run_session(
     let reason = match outcome {
         Ok(Some(reason)) => reason,
         // Every handle was dropped: stop quietly.
-        Ok(None) => return task.mailbox.finished(),
+        Ok(None) => CloseReason::Detached,
         Err(error) => {
             tracing::warn!(%error, "session failed");
             CloseReason::NetworkFailed
@@ -150,6 +155,8 @@ enum Resolution {
     Failed(io::Error),
     /// The app closed the session meanwhile.
     Closed,
+    /// The app detached the session meanwhile.
+    Detached,
     /// Every handle was dropped meanwhile.
     Dropped,
 }
@@ -179,6 +186,10 @@ async fn resolve_meanwhile(
             command = commands.recv() => match command {
                 None => return Resolution::Dropped,
                 Some(Command::Close(_)) => return Resolution::Closed,
+                Some(Command::Detach(reply)) => {
+                    let _ = reply.send(None);
+                    return Resolution::Detached;
+                }
                 Some(Command::Snapshot(reply)) => { let _ = reply.send(None); }
                 Some(Command::EnterBackground(reply)) => {
                     let _ = reply.send(None);
@@ -226,6 +237,8 @@ struct SessionTask {
     socket_failures: u32,
     /// Scrollback lines the session pushed that are published.
     scrollback_seen: u64,
+    /// The front end detached: the loop ends without sending again.
+    detached: bool,
 }
 
 /// Longest input fed to the prediction engine at once.
@@ -259,7 +272,13 @@ impl SessionTask {
                     // Everything queued meanwhile, then one flush: a burst of keys
                     // leaves in one datagram as it would from one read.
                     while let Ok(command) = commands.try_recv() {
+                        if self.detached {
+                            break;
+                        }
                         self.handle(command);
+                    }
+                    if self.detached {
+                        return Ok(Some(CloseReason::Detached));
                     }
                     self.driver.flush()?;
                 }
@@ -428,6 +447,13 @@ impl SessionTask {
             }
             Command::Snapshot(reply) => {
                 let _ = reply.send(self.session().snapshot(wall_clock_us()));
+            }
+            Command::Detach(reply) => {
+                tracing::info!("detaching");
+                // Nothing is sent after the snapshot, so it is the newest: it resumes.
+                self.driver.endpoint_mut().enter_background();
+                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+                self.detached = true;
             }
             Command::Close(message) => {
                 tracing::info!("closing");

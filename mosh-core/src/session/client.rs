@@ -92,6 +92,10 @@ pub enum CloseReason {
     /// silent and the status shows no contact. The server session may still run; a
     /// new session is needed.
     OutOfSync,
+    /// The front end detached the session (or dropped every handle of it): nothing
+    /// more is sent, the server keeps the remote shell for a stored snapshot to
+    /// resume (set by the runtime).
+    Detached,
 }
 
 /// Where the session is.

@@ -7,19 +7,9 @@
 //! process" of the end-to-end restore test. The snapshot file holds the session key.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mosh_ffi::{Event, ListenerError, Session, SessionListener, SessionOptions};
-
-/// The screen is polled; events are not needed.
-struct Quiet;
-
-impl SessionListener for Quiet {
-    fn on_event(&self, _event: Event) -> Result<(), ListenerError> {
-        Ok(())
-    }
-}
+use mosh_ffi::{Session, SessionOptions};
 
 fn screen_text(session: &Session) -> String {
     let rows: Vec<String> = session.screen().rows.iter().map(|row| row.text()).collect();
@@ -51,7 +41,12 @@ fn main() -> ExitCode {
     let restored = std::fs::read(file)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
-            Session::restore(bytes, options, Arc::new(Quiet)).map_err(|e| e.to_string())
+            // The screen is polled; events are not needed. The library's runtime
+            // drives the restore: this thread only waits for it.
+            mosh_core::runtime::shared_runtime()
+                .map_err(|e| e.to_string())?
+                .block_on(Session::restore(bytes, options))
+                .map_err(|e| e.to_string())
         });
     let session = match restored {
         Ok(session) => session,

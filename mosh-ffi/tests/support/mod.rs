@@ -13,12 +13,16 @@ pub mod stock;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, UdpSocket};
+use std::ops::Deref;
+use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{
-    CloseReason, ConnectConfig, Event, ListenerError, Session, SessionListener, SessionOptions,
+    CloseReason, ConnectConfig, Event, ListenerError, MoshError, Session, SessionListener,
+    SessionOptions, Subscription,
 };
 use server_process::{ServerProcess, our_server_binary, start_server};
 use stock::stock_binary;
@@ -42,6 +46,70 @@ pub fn our_server() -> ServerProcess {
         &["new", "-p", "0", "--", "/bin/sh"],
         &[],
     )
+}
+
+/// Runs `future` to completion on this thread, as an app's executor would (a
+/// Kotlin coroutine, a Swift task): polled here, woken from the library's threads.
+/// No tokio: the library's futures need no runtime of the caller's.
+pub fn wait<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+/// A session with a listener subscribed for as long as this value lives.
+pub struct Listened {
+    /// The session.
+    pub session: Arc<Session>,
+    /// Its listener's subscription.
+    pub subscription: Arc<Subscription>,
+}
+
+impl Deref for Listened {
+    type Target = Arc<Session>;
+    fn deref(&self) -> &Arc<Session> {
+        &self.session
+    }
+}
+
+/// Connects with `config` and subscribes `listener`.
+pub fn connect(
+    config: ConnectConfig,
+    listener: Arc<dyn SessionListener>,
+) -> Result<Listened, MoshError> {
+    listened(wait(Session::connect(config))?, listener)
+}
+
+/// Restores `snapshot` and subscribes `listener`.
+pub fn restore(
+    snapshot: Vec<u8>,
+    options: SessionOptions,
+    listener: Arc<dyn SessionListener>,
+) -> Result<Listened, MoshError> {
+    listened(wait(Session::restore(snapshot, options))?, listener)
+}
+
+fn listened(
+    session: Arc<Session>,
+    listener: Arc<dyn SessionListener>,
+) -> Result<Listened, MoshError> {
+    let subscription = session.subscribe(listener)?;
+    Ok(Listened {
+        session,
+        subscription,
+    })
 }
 
 /// Records every event; waits for one that matches.
@@ -129,9 +197,9 @@ pub fn wait_for_text(session: &Session, needle: &str, limit: Duration) -> Durati
 
 /// Connects to `host`:`port` with `key` and waits for the shell's prompt; returns the
 /// session and the listener recording its events.
-pub fn connect_at_prompt(host: &str, port: u16, key: &str) -> (Arc<Session>, Arc<Recorder>) {
+pub fn connect_at_prompt(host: &str, port: u16, key: &str) -> (Listened, Arc<Recorder>) {
     let recorder = Arc::new(Recorder::default());
-    let session = Session::connect(config(host, port, key), recorder.clone()).unwrap();
+    let session = connect(config(host, port, key), recorder.clone()).unwrap();
     wait_for_text(&session, "$", WAIT);
     (session, recorder)
 }
