@@ -240,7 +240,13 @@ impl SessionHandle {
     /// waits only for the session task (microseconds) and is polled on any
     /// executor.
     pub fn enter_background(&self) -> impl Future<Output = SnapshotResult> + Send + use<> {
-        self.request(Command::EnterBackground)
+        let answer = self.request(Command::EnterBackground);
+        // Readers see the background at once, even while the host name resolves
+        // (when there is no snapshot yet and the task backgrounds later).
+        if !self.published.is_closed() {
+            self.published.set_background(true);
+        }
+        answer
     }
 
     /// The app is back: resynchronize at once from a fresh socket.

@@ -104,6 +104,16 @@ pub(crate) async fn run_session(
     };
     let mut session = session;
     session.set_scrollback_limit(options.scrollback_lines);
+    // The driver sends the first datagram as it opens: a background asked for while
+    // the name resolved (and not undone since) must hold that one too.
+    let background_early = early.iter().rev().find_map(|command| match command {
+        Command::Background => Some(true),
+        Command::EnterForeground => Some(false),
+        _ => None,
+    });
+    if background_early == Some(true) {
+        session.enter_background();
+    }
     let display = ClientDisplay::new(options.display.clone(), &session, Instant::now());
     let driver = match UdpDriver::client(session) {
         Ok(driver) => driver,
