@@ -22,19 +22,27 @@ pub enum MoshError {
         /// What is wrong.
         detail: String,
     },
-    /// Port 0.
+    /// Port 0, or (from the Kotlin layer, whose ports are `Int`) one above 65535.
     #[error("invalid port {port}")]
     InvalidPort {
         /// The port given.
-        port: u16,
+        port: i32,
     },
-    /// A window of zero columns or rows.
+    /// A window of zero columns or rows (or, from the Kotlin layer, a negative one or
+    /// one above 65535).
     #[error("invalid window size {columns}x{rows}")]
     InvalidSize {
         /// Columns given.
-        columns: u16,
+        columns: i32,
         /// Rows given.
-        rows: u16,
+        rows: i32,
+    },
+    /// Another argument out of its range (a negative scrollback index from a
+    /// language with signed integers).
+    #[error("invalid argument: {detail}")]
+    InvalidArgument {
+        /// What is wrong.
+        detail: String,
     },
     /// The server's output has no usable `MOSH CONNECT` line.
     #[error("no usable MOSH CONNECT line: {detail}")]
@@ -82,7 +90,10 @@ impl From<RuntimeError> for MoshError {
     fn from(error: RuntimeError) -> Self {
         match error {
             RuntimeError::Closed => MoshError::SessionClosed,
-            RuntimeError::InvalidSize { columns, rows } => MoshError::InvalidSize { columns, rows },
+            RuntimeError::InvalidSize { columns, rows } => MoshError::InvalidSize {
+                columns: columns.into(),
+                rows: rows.into(),
+            },
             RuntimeError::InvalidPort => MoshError::InvalidPort { port: 0 },
             RuntimeError::InvalidHost => MoshError::InvalidHost {
                 detail: "empty".into(),

@@ -519,6 +519,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -624,16 +640,205 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
- * One mosh session. Thread-safe; every method returns at once.
+ * One consumer's events of a session. `next()` waits for what changed since the
+ * previous call and returns it as one batch; `null`/`nil` once the batch with
+ * `Closed` was returned or after `cancel()`. It does not keep the session alive.
+ * Awaiting it holds no thread.
+ */
+public protocol EventStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream: a waiting and every later `next()` return `null`/`nil`.
+     */
+    func cancel() 
+    
+    /**
+     * The next batch of events, in the order a view needs them (screen, then
+     * scrollback, title, bell, clipboard, status, the end).
+     */
+    func next() async  -> [Event]?
+    
+}
+/**
+ * One consumer's events of a session. `next()` waits for what changed since the
+ * previous call and returns it as one batch; `null`/`nil` once the batch with
+ * `Closed` was returned or after `cancel()`. It does not keep the session alive.
+ * Awaiting it holds no thread.
+ */
+open class EventStream: EventStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mosh_ffi_fn_clone_eventstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mosh_ffi_fn_free_eventstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream: a waiting and every later `next()` return `null`/`nil`.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_eventstream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next batch of events, in the order a view needs them (screen, then
+     * scrollback, title, bell, clipboard, status, the end).
+     */
+open func next()async  -> [Event]?  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_method_eventstream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionSequenceTypeEvent.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = EventStream
+
+    public static func lift(_ handle: UInt64) throws -> EventStream {
+        return EventStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: EventStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EventStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventStream_lift(_ handle: UInt64) throws -> EventStream {
+    return try FfiConverterTypeEventStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventStream_lower(_ value: EventStream) -> UInt64 {
+    return FfiConverterTypeEventStream.lower(value)
+}
+
+
+
+
+
+
+/**
+ * One mosh session. Thread-safe. Calls that only post to the session return at
+ * once; those that wait for the library (`connect`, `restore`, `enter_background`,
+ * `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
+ * their work runs on the library's threads, never the caller's. None waits on the
+ * network.
+ *
+ * Three endings: `detach()` stops everything (sends, timers, the socket) and
+ * returns a snapshot, leaving the remote shell for it to resume; `shutdown()` ends
+ * the remote shell politely; and a session nobody references any more detaches by
+ * itself (its streams end with `CloseReason::Detached`). Event streams and
+ * subscriptions do not keep it alive.
  */
 public protocol SessionProtocol: AnyObject, Sendable {
     
     /**
-     * The app leaves the foreground: every timer and send stops. Returns a
-     * snapshot to store. **It holds the session key**: keep it in the Keychain or
-     * encrypted with an Android Keystore key.
+     * Waits until the session has ended, and says why.
      */
-    func enterBackground() throws  -> Data
+    func closed() async  -> CloseReason
+    
+    /**
+     * Stops the session for good without ending the remote shell, and returns its
+     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * user closed a tab they may come back to. Frees the socket and timers at once;
+     * streams end with `CloseReason::Detached`, later calls fail with
+     * `SessionClosed`. A session still resolving its host name has nothing to
+     * save (`SnapshotUnavailable`) and stops all the same.
+     */
+    func detach() async throws  -> Data
+    
+    /**
+     * The app leaves the foreground: every timer and send stops (datagrams that
+     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * store. **It holds the session key**: keep it in the Keychain or encrypted
+     * with an Android Keystore key. While the host name is still resolving there
+     * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
+     * background all the same.
+     */
+    func enterBackground() async throws  -> Data
     
     /**
      * The app is back: resynchronize at once, however long the pause was.
@@ -641,8 +846,16 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func enterForeground() throws 
     
     /**
+     * A new stream of this session's events for one consumer. Its first batch
+     * names every row, the status and the title; it ends with `Closed`. Any number
+     * may be open; each coalesces on its own.
+     */
+    func events()  -> EventStream
+    
+    /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once.
+     * fresh socket and a datagram at once. In the background it only marks the
+     * socket for renewal at `enter_foreground()`: nothing is sent.
      */
     func networkChanged() throws 
     
@@ -693,34 +906,45 @@ public protocol SessionProtocol: AnyObject, Sendable {
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
-     * hangs up the remote program and exits; a `Closed` event follows. Later calls
-     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
-     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
-     * reference without `shutdown` stops the session quietly and leaves the server
-     * session for a stored snapshot to resume.)
+     * hangs up the remote program and exits; the streams' `Closed` event follows
+     * (`closed()` waits for it). Returns at once; calling it again, or on a session
+     * that has ended, does nothing. (Named `shutdown`, not `close`: Kotlin's
+     * generated `close()` is `AutoCloseable`'s, which frees the handle.)
      */
-    func shutdown() throws 
+    func shutdown() 
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * the session key**: store them as a secret. Which snapshots resume: see
+     * `restore`.
      */
-    func snapshot() throws  -> Data
+    func snapshot() async throws  -> Data
     
     /**
      * The connection status.
      */
     func status()  -> Status
     
+    /**
+     * Calls `listener` with this session's events (on the library's event
+     * threads) until the returned subscription is cancelled or dropped, or the
+     * session ends: keep the subscription as long as the view that listens.
+     */
+    func subscribe(listener: SessionListener) throws  -> Subscription
+    
 }
 /**
- * One mosh session. Thread-safe; every method returns at once.
+ * One mosh session. Thread-safe. Calls that only post to the session return at
+ * once; those that wait for the library (`connect`, `restore`, `enter_background`,
+ * `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
+ * their work runs on the library's threads, never the caller's. None waits on the
+ * network.
+ *
+ * Three endings: `detach()` stops everything (sends, timers, the socket) and
+ * returns a snapshot, leaving the remote shell for it to resume; `shutdown()` ends
+ * the remote shell politely; and a session nobody references any more detaches by
+ * itself (its streams end with `CloseReason::Detached`). Event streams and
+ * subscriptions do not keep it alive.
  */
 open class Session: SessionProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -774,18 +998,25 @@ open class Session: SessionProtocol, @unchecked Sendable {
 
     
     /**
-     * Starts a session; events go to `listener`. Fails at once on a malformed key,
-     * port 0, an empty host or a zero window; a host that does not resolve or a
-     * server that never answers ends the session with a `Closed` event.
+     * Starts a session. Fails at once on a malformed key, port 0, an empty host or
+     * a zero window, or an unusable nonce store; a host that does not resolve or a
+     * server that never answers ends the session with a `Closed` event. Read its
+     * events with `events()` or `subscribe()`: the first batch of a new stream
+     * says everything a view needs, so nothing is missed by subscribing later.
      */
-public static func connect(config: ConnectConfig, listener: SessionListener)throws  -> Session  {
-    return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
-        uniffiCallStatus in
-    uniffi_mosh_ffi_fn_constructor_session_connect(
-        FfiConverterTypeConnectConfig_lower(config),
-        FfiConverterTypeSessionListener_lower(listener),uniffiCallStatus
-    )
-})
+public static func connect(config: ConnectConfig)async throws  -> Session  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_constructor_session_connect(FfiConverterTypeConnectConfig_lower(config)
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_u64,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_u64,
+            freeFunc: ffi_mosh_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeSession_lift,
+            errorHandler: FfiConverterTypeMoshError_lift
+        )
 }
     
     /**
@@ -793,37 +1024,95 @@ public static func connect(config: ConnectConfig, listener: SessionListener)thro
      * restored session never repeats a nonce, even when one snapshot is restored
      * twice. Which snapshots resume: the newest one the session took, as long as no
      * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * `enter_background()` or `detach()` returns is such, since nothing is sent
+     * after it). An older one ends as `CloseReason::OutOfSync` at the server's
+     * first reply, or, if the session it came from also sent input after it, hears
+     * nothing from the server (no contact in `status()`). Either way, start a new
+     * session over SSH (`mosh-server new`) and delete the snapshot.
      */
-public static func restore(snapshot: Data, options: SessionOptions, listener: SessionListener)throws  -> Session  {
-    return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
-        uniffiCallStatus in
-    uniffi_mosh_ffi_fn_constructor_session_restore(
-        FfiConverterData.lower(snapshot),
-        FfiConverterTypeSessionOptions_lower(options),
-        FfiConverterTypeSessionListener_lower(listener),uniffiCallStatus
-    )
-})
+public static func restore(snapshot: Data, options: SessionOptions)async throws  -> Session  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_constructor_session_restore(FfiConverterData.lower(snapshot),FfiConverterTypeSessionOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_u64,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_u64,
+            freeFunc: ffi_mosh_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeSession_lift,
+            errorHandler: FfiConverterTypeMoshError_lift
+        )
 }
     
 
     
     /**
-     * The app leaves the foreground: every timer and send stops. Returns a
-     * snapshot to store. **It holds the session key**: keep it in the Keychain or
-     * encrypted with an Android Keystore key.
+     * Waits until the session has ended, and says why.
      */
-open func enterBackground()throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
-        uniffiCallStatus in
-    uniffi_mosh_ffi_fn_method_session_enter_background(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
+open func closed()async  -> CloseReason  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_method_session_closed(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCloseReason_lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Stops the session for good without ending the remote shell, and returns its
+     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * user closed a tab they may come back to. Frees the socket and timers at once;
+     * streams end with `CloseReason::Detached`, later calls fail with
+     * `SessionClosed`. A session still resolving its host name has nothing to
+     * save (`SnapshotUnavailable`) and stops all the same.
+     */
+open func detach()async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_method_session_detach(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeMoshError_lift
+        )
+}
+    
+    /**
+     * The app leaves the foreground: every timer and send stops (datagrams that
+     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * store. **It holds the session key**: keep it in the Keychain or encrypted
+     * with an Android Keystore key. While the host name is still resolving there
+     * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
+     * background all the same.
+     */
+open func enterBackground()async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_method_session_enter_background(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeMoshError_lift
+        )
 }
     
     /**
@@ -838,8 +1127,23 @@ open func enterForeground()throws   {try rustCallWithError(FfiConverterTypeMoshE
 }
     
     /**
+     * A new stream of this session's events for one consumer. Its first batch
+     * names every row, the status and the title; it ends with `Closed`. Any number
+     * may be open; each coalesces on its own.
+     */
+open func events() -> EventStream  {
+    return try!  FfiConverterTypeEventStream_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_events(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once.
+     * fresh socket and a datagram at once. In the background it only marks the
+     * socket for renewal at `enter_foreground()`: nothing is sent.
      */
 open func networkChanged()throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
         uniffiCallStatus in
@@ -949,13 +1253,12 @@ open func sendKey(key: Key, modifiers: KeyModifiers)throws   {try rustCallWithEr
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
-     * hangs up the remote program and exits; a `Closed` event follows. Later calls
-     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
-     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
-     * reference without `shutdown` stops the session quietly and leaves the server
-     * session for a stored snapshot to resume.)
+     * hangs up the remote program and exits; the streams' `Closed` event follows
+     * (`closed()` waits for it). Returns at once; calling it again, or on a session
+     * that has ended, does nothing. (Named `shutdown`, not `close`: Kotlin's
+     * generated `close()` is `AutoCloseable`'s, which frees the handle.)
      */
-open func shutdown()throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
+open func shutdown()  {try! rustCall() {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_shutdown(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -965,21 +1268,23 @@ open func shutdown()throws   {try rustCallWithError(FfiConverterTypeMoshError_li
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * the session key**: store them as a secret. Which snapshots resume: see
+     * `restore`.
      */
-open func snapshot()throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
-        uniffiCallStatus in
-    uniffi_mosh_ffi_fn_method_session_snapshot(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
+open func snapshot()async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mosh_ffi_fn_method_session_snapshot(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeMoshError_lift
+        )
 }
     
     /**
@@ -990,6 +1295,21 @@ open func status() -> Status  {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_status(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Calls `listener` with this session's events (on the library's event
+     * threads) until the returned subscription is cancelled or dropped, or the
+     * session ends: keep the subscription as long as the view that listens.
+     */
+open func subscribe(listener: SessionListener)throws  -> Subscription  {
+    return try  FfiConverterTypeSubscription_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSessionListener_lower(listener),uniffiCallStatus
     )
 })
 }
@@ -1045,15 +1365,12 @@ public func FfiConverterTypeSession_lower(_ value: Session) -> UInt64 {
 
 
 /**
- * The app's receiver of session events. Called on a library thread (one per
- * session), one event at a time: hop to the UI thread to draw. An exception thrown
- * here is logged and the session goes on. Every `Session` method may be called from
- * it.
- *
- * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
- * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
- * cancellation), or let the listener hold the session weakly.
+ * The app's receiver of session events, registered with `Session::subscribe`.
+ * Called on one of the library's few event threads (shared by every session), one
+ * event at a time per subscription: hop to the UI thread to draw, and return
+ * promptly (a listener that blocks holds one of those threads; its own events
+ * coalesce meanwhile). An exception thrown here is logged and delivery goes on.
+ * Every `Session` method may be called from it.
  */
 public protocol SessionListener: AnyObject, Sendable {
     
@@ -1064,15 +1381,12 @@ public protocol SessionListener: AnyObject, Sendable {
     
 }
 /**
- * The app's receiver of session events. Called on a library thread (one per
- * session), one event at a time: hop to the UI thread to draw. An exception thrown
- * here is logged and the session goes on. Every `Session` method may be called from
- * it.
- *
- * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
- * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
- * cancellation), or let the listener hold the session weakly.
+ * The app's receiver of session events, registered with `Session::subscribe`.
+ * Called on one of the library's few event threads (shared by every session), one
+ * event at a time per subscription: hop to the UI thread to draw, and return
+ * promptly (a listener that blocks holds one of those threads; its own events
+ * coalesce meanwhile). An exception thrown here is logged and delivery goes on.
+ * Every `Session` method may be called from it.
  */
 open class SessionListenerImpl: SessionListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1264,6 +1578,142 @@ public func FfiConverterTypeSessionListener_lift(_ handle: UInt64) throws -> Ses
 #endif
 public func FfiConverterTypeSessionListener_lower(_ value: SessionListener) -> UInt64 {
     return FfiConverterTypeSessionListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A registered listener. Delivery goes on while this handle lives: `cancel()` or
+ * dropping it (Kotlin `close()` or garbage collection, Swift release) stops it
+ * and releases the listener. The library holds the listener only through it, so a
+ * listener may hold its session strongly without keeping it alive for ever.
+ */
+public protocol SubscriptionProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops delivery: no call starts after this returns (one running on another
+     * thread finishes), and the listener is released.
+     */
+    func cancel() 
+    
+}
+/**
+ * A registered listener. Delivery goes on while this handle lives: `cancel()` or
+ * dropping it (Kotlin `close()` or garbage collection, Swift release) stops it
+ * and releases the listener. The library holds the listener only through it, so a
+ * listener may hold its session strongly without keeping it alive for ever.
+ */
+open class Subscription: SubscriptionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mosh_ffi_fn_clone_subscription(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mosh_ffi_fn_free_subscription(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops delivery: no call starts after this returns (one running on another
+     * thread finishes), and the listener is released.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_subscription_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubscription: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Subscription
+
+    public static func lift(_ handle: UInt64) throws -> Subscription {
+        return Subscription(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Subscription) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Subscription {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Subscription, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lift(_ handle: UInt64) throws -> Subscription {
+    return try FfiConverterTypeSubscription.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lower(_ value: Subscription) -> UInt64 {
+    return FfiConverterTypeSubscription.lower(value)
 }
 
 
@@ -2456,6 +2906,12 @@ public enum CloseReason: Equatable, Hashable {
      * run; start a new one.
      */
     case outOfSync
+    /**
+     * The app detached the session (`detach()`), or released every reference to
+     * it: nothing more is sent, and the server keeps the remote shell for a stored
+     * snapshot to resume.
+     */
+    case detached
 
 
 
@@ -2491,6 +2947,8 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
         
         case 7: return .outOfSync
         
+        case 8: return .detached
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -2525,6 +2983,10 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
         
         case .outOfSync:
             writeInt(&buf, Int32(7))
+        
+        
+        case .detached:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -2754,8 +3216,9 @@ public func FfiConverterTypeConnectionState_lower(_ value: ConnectionState) -> R
 
 
 /**
- * Something the app may react to. Events are coalesced: a slow listener gets fewer,
- * fuller events, never a growing backlog.
+ * Something the app may react to. Events are coalesced: a slow consumer gets
+ * fewer, fuller events, never a growing backlog, and never loses the newest title,
+ * clipboard, status or the end.
  */
 
 public enum Event: Equatable, Hashable {
@@ -2763,7 +3226,8 @@ public enum Event: Equatable, Hashable {
     /**
      * The screen changed: redraw these rows (empty when only the cursor moved) from
      * `Session.screen()`. Indices are below the screen's height when delivered; read
-     * `screen()` and check, since a resize may follow at any time.
+     * `screen()` and check, since a resize may follow at any time. A new stream's
+     * first event names every row.
      */
     case screenChanged(
         /**
@@ -2772,7 +3236,7 @@ public enum Event: Equatable, Hashable {
     )
     /**
      * For apps with their own terminal widget (output mode VT or both): feed these
-     * bytes to it. The first one draws the whole screen.
+     * bytes to it. Each stream's first one draws the whole screen.
      */
     case vtOutput(
         /**
@@ -3389,23 +3853,33 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
-     * Port 0.
+     * Port 0, or (from the Kotlin layer, whose ports are `Int`) one above 65535.
      */
     case InvalidPort(
         /**
          * The port given.
-         */port: UInt16
+         */port: Int32
     )
     /**
-     * A window of zero columns or rows.
+     * A window of zero columns or rows (or, from the Kotlin layer, a negative one or
+     * one above 65535).
      */
     case InvalidSize(
         /**
          * Columns given.
-         */columns: UInt16, 
+         */columns: Int32, 
         /**
          * Rows given.
-         */rows: UInt16
+         */rows: Int32
+    )
+    /**
+     * Another argument out of its range (a negative scrollback index from a
+     * language with signed integers).
+     */
+    case InvalidArgument(
+        /**
+         * What is wrong.
+         */detail: String
     )
     /**
      * The server's output has no usable `MOSH CONNECT` line.
@@ -3443,15 +3917,6 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * The session has ended or is closing.
      */
     case SessionClosed
-    /**
-     * The session did not answer in time (the process is starved).
-     */
-    case Busy
-    /**
-     * A call that waits for the session was made from inside the library's own
-     * thread (a listener callback must not call `snapshot` or `enter_background`).
-     */
-    case WrongThread
     /**
      * The nonce store could not reserve sequence numbers (unwritable directory,
      * damaged file): the session does not start rather than risk a repeated nonce.
@@ -3505,30 +3970,31 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .InvalidPort(
-            port: try FfiConverterUInt16.read(from: &buf)
+            port: try FfiConverterInt32.read(from: &buf)
             )
         case 4: return .InvalidSize(
-            columns: try FfiConverterUInt16.read(from: &buf), 
-            rows: try FfiConverterUInt16.read(from: &buf)
+            columns: try FfiConverterInt32.read(from: &buf), 
+            rows: try FfiConverterInt32.read(from: &buf)
             )
-        case 5: return .NoConnectLine(
+        case 5: return .InvalidArgument(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .SnapshotForeign
-        case 7: return .SnapshotNewerVersion(
+        case 6: return .NoConnectLine(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .SnapshotForeign
+        case 8: return .SnapshotNewerVersion(
             version: try FfiConverterUInt16.read(from: &buf)
             )
-        case 8: return .SnapshotCorrupt(
+        case 9: return .SnapshotCorrupt(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .SnapshotUnavailable
-        case 10: return .SessionClosed
-        case 11: return .Busy
-        case 12: return .WrongThread
-        case 13: return .Storage(
+        case 10: return .SnapshotUnavailable
+        case 11: return .SessionClosed
+        case 12: return .Storage(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .Internal(
+        case 13: return .Internal(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -3555,57 +4021,54 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
         
         case let .InvalidPort(port):
             writeInt(&buf, Int32(3))
-            FfiConverterUInt16.write(port, into: &buf)
+            FfiConverterInt32.write(port, into: &buf)
             
         
         case let .InvalidSize(columns,rows):
             writeInt(&buf, Int32(4))
-            FfiConverterUInt16.write(columns, into: &buf)
-            FfiConverterUInt16.write(rows, into: &buf)
+            FfiConverterInt32.write(columns, into: &buf)
+            FfiConverterInt32.write(rows, into: &buf)
             
         
-        case let .NoConnectLine(detail):
+        case let .InvalidArgument(detail):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(detail, into: &buf)
             
         
-        case .SnapshotForeign:
+        case let .NoConnectLine(detail):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case .SnapshotForeign:
+            writeInt(&buf, Int32(7))
         
         
         case let .SnapshotNewerVersion(version):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterUInt16.write(version, into: &buf)
             
         
         case let .SnapshotCorrupt(detail):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
             
         
         case .SnapshotUnavailable:
-            writeInt(&buf, Int32(9))
-        
-        
-        case .SessionClosed:
             writeInt(&buf, Int32(10))
         
         
-        case .Busy:
+        case .SessionClosed:
             writeInt(&buf, Int32(11))
         
         
-        case .WrongThread:
-            writeInt(&buf, Int32(12))
-        
-        
         case let .Storage(detail):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Internal(detail):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -3858,6 +4321,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [Event]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
     typealias SwiftType = [UInt16]
 
@@ -3954,6 +4441,79 @@ fileprivate struct FfiConverterSequenceTypeStyledRun: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [Event]
+
+    public static func write(_ value: [Event], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Event] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Event]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureMoshFfiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 /**
  * Finds the `MOSH CONNECT <port> <key>` line in what `mosh-server new` printed
  * (stdout and stderr, `\r\n` endings allowed) and validates port and key.
@@ -4027,16 +4587,34 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_func_init_logging() != 22964) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mosh_ffi_checksum_method_eventstream_cancel() != 14572) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_eventstream_next() != 39908) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mosh_ffi_checksum_method_sessionlistener_on_event() != 9258) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 34673) {
+    if (uniffi_mosh_ffi_checksum_method_subscription_cancel() != 20341) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_closed() != 40040) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_detach() != 44771) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 43267) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_enter_foreground() != 61121) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_network_changed() != 45879) {
+    if (uniffi_mosh_ffi_checksum_method_session_events() != 9986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_network_changed() != 22453) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_paste() != 29754) {
@@ -4060,19 +4638,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_send_key() != 44107) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64859) {
+    if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64584) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 16535) {
+    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 30323) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_status() != 1144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 40259) {
+    if (uniffi_mosh_ffi_checksum_method_session_subscribe() != 28619) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 33257) {
+    if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 6208) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 52872) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -259,6 +259,26 @@ typedef struct UniffiVTableCallbackInterfaceSessionListener {
 } UniffiVTableCallbackInterfaceSessionListener;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_EVENTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_EVENTSTREAM
+uint64_t uniffi_mosh_ffi_fn_clone_eventstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_EVENTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_EVENTSTREAM
+void uniffi_mosh_ffi_fn_free_eventstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_EVENTSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_EVENTSTREAM_CANCEL
+void uniffi_mosh_ffi_fn_method_eventstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_EVENTSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_EVENTSTREAM_NEXT
+uint64_t uniffi_mosh_ffi_fn_method_eventstream_next(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSIONLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSIONLISTENER
 uint64_t uniffi_mosh_ffi_fn_clone_sessionlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -279,6 +299,21 @@ void uniffi_mosh_ffi_fn_init_callback_vtable_sessionlistener(const UniffiVTableC
 void uniffi_mosh_ffi_fn_method_sessionlistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SUBSCRIPTION
+uint64_t uniffi_mosh_ffi_fn_clone_subscription(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_SUBSCRIPTION
+void uniffi_mosh_ffi_fn_free_subscription(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SUBSCRIPTION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SUBSCRIPTION_CANCEL
+void uniffi_mosh_ffi_fn_method_subscription_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSION
 uint64_t uniffi_mosh_ffi_fn_clone_session(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -291,22 +326,37 @@ void uniffi_mosh_ffi_fn_free_session(uint64_t handle, RustCallStatus *_Nonnull o
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_CONNECT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_CONNECT
-uint64_t uniffi_mosh_ffi_fn_constructor_session_connect(RustBuffer config, uint64_t listener, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_mosh_ffi_fn_constructor_session_connect(RustBuffer config
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_RESTORE
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_RESTORE
-uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer snapshot, RustBuffer options, uint64_t listener, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer snapshot, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSED
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSED
+uint64_t uniffi_mosh_ffi_fn_method_session_closed(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_DETACH
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_DETACH
+uint64_t uniffi_mosh_ffi_fn_method_session_detach(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_BACKGROUND
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_BACKGROUND
-RustBuffer uniffi_mosh_ffi_fn_method_session_enter_background(uint64_t ptr, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_mosh_ffi_fn_method_session_enter_background(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_FOREGROUND
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_ENTER_FOREGROUND
 void uniffi_mosh_ffi_fn_method_session_enter_foreground(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_EVENTS
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_EVENTS
+uint64_t uniffi_mosh_ffi_fn_method_session_events(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_NETWORK_CHANGED
@@ -356,12 +406,17 @@ void uniffi_mosh_ffi_fn_method_session_shutdown(uint64_t ptr, RustCallStatus *_N
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SNAPSHOT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SNAPSHOT
-RustBuffer uniffi_mosh_ffi_fn_method_session_snapshot(uint64_t ptr, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_mosh_ffi_fn_method_session_snapshot(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_STATUS
 RustBuffer uniffi_mosh_ffi_fn_method_session_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SUBSCRIBE
+uint64_t uniffi_mosh_ffi_fn_method_session_subscribe(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_PARSE_CONNECT
@@ -669,9 +724,39 @@ uint16_t uniffi_mosh_ffi_checksum_func_init_logging(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_CANCEL
+uint16_t uniffi_mosh_ffi_checksum_method_eventstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_NEXT
+uint16_t uniffi_mosh_ffi_checksum_method_eventstream_next(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSIONLISTENER_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSIONLISTENER_ON_EVENT
 uint16_t uniffi_mosh_ffi_checksum_method_sessionlistener_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+uint16_t uniffi_mosh_ffi_checksum_method_subscription_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSED
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSED
+uint16_t uniffi_mosh_ffi_checksum_method_session_closed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_DETACH
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_DETACH
+uint16_t uniffi_mosh_ffi_checksum_method_session_detach(void
     
 );
 #endif
@@ -684,6 +769,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_enter_background(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_ENTER_FOREGROUND
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_ENTER_FOREGROUND
 uint16_t uniffi_mosh_ffi_checksum_method_session_enter_foreground(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_EVENTS
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_EVENTS
+uint16_t uniffi_mosh_ffi_checksum_method_session_events(void
     
 );
 #endif
@@ -750,6 +841,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_snapshot(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_STATUS
 uint16_t uniffi_mosh_ffi_checksum_method_session_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SUBSCRIBE
+uint16_t uniffi_mosh_ffi_checksum_method_session_subscribe(void
     
 );
 #endif

@@ -31,6 +31,13 @@ import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.suspendCancellableCoroutine
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -705,11 +712,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_func_init_logging(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_eventstream_cancel(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_eventstream_next(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_sessionlistener_on_event(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_subscription_cancel(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_closed(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_detach(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_enter_background(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_enter_foreground(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_events(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_network_changed(
     ): Int
@@ -732,6 +751,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_mosh_ffi_checksum_method_session_snapshot(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_status(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_subscribe(
     ): Int
     external fun uniffi_mosh_ffi_checksum_constructor_session_connect(
     ): Int
@@ -758,6 +779,14 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_mosh_ffi_fn_clone_eventstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mosh_ffi_fn_free_eventstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_eventstream_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_eventstream_next(`ptr`: Long,
+    ): Long
     external fun uniffi_mosh_ffi_fn_clone_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_mosh_ffi_fn_free_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -766,18 +795,30 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_sessionlistener_on_event(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_mosh_ffi_fn_clone_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mosh_ffi_fn_free_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_subscription_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_mosh_ffi_fn_clone_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_mosh_ffi_fn_free_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_mosh_ffi_fn_constructor_session_connect(`config`: RustBuffer.ByValue,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_mosh_ffi_fn_constructor_session_connect(`config`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_mosh_ffi_fn_constructor_session_restore(`snapshot`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_mosh_ffi_fn_constructor_session_restore(`snapshot`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_mosh_ffi_fn_method_session_enter_background(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_closed(`ptr`: Long,
+    ): Long
+    external fun uniffi_mosh_ffi_fn_method_session_detach(`ptr`: Long,
+    ): Long
+    external fun uniffi_mosh_ffi_fn_method_session_enter_background(`ptr`: Long,
+    ): Long
     external fun uniffi_mosh_ffi_fn_method_session_enter_foreground(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_mosh_ffi_fn_method_session_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_mosh_ffi_fn_method_session_network_changed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_paste(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -796,10 +837,12 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_mosh_ffi_fn_method_session_snapshot(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_snapshot(`ptr`: Long,
+    ): Long
     external fun uniffi_mosh_ffi_fn_method_session_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_subscribe(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_mosh_ffi_fn_func_parse_connect(`output`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_func_server_command(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -939,16 +982,34 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_func_init_logging() and 0xFFFF) != 22964) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_mosh_ffi_checksum_method_eventstream_cancel() and 0xFFFF) != 14572) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_eventstream_next() and 0xFFFF) != 39908) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_mosh_ffi_checksum_method_sessionlistener_on_event() and 0xFFFF) != 9258) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 34673) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_subscription_cancel() and 0xFFFF) != 20341) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_closed() and 0xFFFF) != 40040) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_detach() and 0xFFFF) != 44771) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 43267) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_foreground() and 0xFFFF) != 61121) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_network_changed() and 0xFFFF) != 45879) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_events() and 0xFFFF) != 9986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_network_changed() and 0xFFFF) != 22453) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_paste() and 0xFFFF) != 29754) {
@@ -972,19 +1033,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_key() and 0xFFFF) != 44107) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64859) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64584) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 16535) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 30323) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_status() and 0xFFFF) != 1144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 40259) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_subscribe() and 0xFFFF) != 28619) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 33257) {
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 6208) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 52872) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1000,6 +1064,46 @@ public fun uniffiEnsureInitialized() {
 }
 
 // Async support
+// Async return type handlers
+
+internal const val UNIFFI_RUST_FUTURE_POLL_READY = 0.toByte()
+internal const val UNIFFI_RUST_FUTURE_POLL_WAKE = 1.toByte()
+
+internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuation<Byte>>()
+
+// FFI type for Rust future continuations
+internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    override fun callback(data: Long, pollResult: Byte) {
+        uniffiContinuationHandleMap.remove(data).resume(pollResult)
+    }
+}
+
+internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
+    rustFuture: Long,
+    pollFunc: (Long, UniffiRustFutureContinuationCallback, Long) -> Unit,
+    completeFunc: (Long, UniffiRustCallStatus) -> F,
+    freeFunc: (Long) -> Unit,
+    liftFunc: (F) -> T,
+    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    try {
+        do {
+            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
+                pollFunc(
+                    rustFuture,
+                    uniffiRustFutureContinuationCallbackImpl,
+                    uniffiContinuationHandleMap.insert(continuation)
+                )
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
+
+        return liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )
+    } finally {
+        freeFunc(rustFuture)
+    }
+}
 
 // Public interface members begin here.
 
@@ -1255,6 +1359,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 /**
  * @suppress
  */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterULong: FfiConverter<ULong, Long> {
     override fun lift(value: Long): ULong {
         return value.toULong()
@@ -1471,16 +1598,346 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 
 
 /**
- * One mosh session. Thread-safe; every method returns at once.
+ * One consumer's events of a session. `next()` waits for what changed since the
+ * previous call and returns it as one batch; `null`/`nil` once the batch with
+ * `Closed` was returned or after `cancel()`. It does not keep the session alive.
+ * Awaiting it holds no thread.
+ */
+public interface EventStreamInterface {
+    
+    /**
+     * Ends the stream: a waiting and every later `next()` return `null`/`nil`.
+     */
+    fun `cancel`()
+    
+    /**
+     * The next batch of events, in the order a view needs them (screen, then
+     * scrollback, title, bell, clipboard, status, the end).
+     */
+    suspend fun `next`(): List<Event>?
+    
+    companion object
+}
+
+/**
+ * One consumer's events of a session. `next()` waits for what changed since the
+ * previous call and returns it as one batch; `null`/`nil` once the batch with
+ * `Closed` was returned or after `cancel()`. It does not keep the session alive.
+ * Awaiting it holds no thread.
+ */
+open class EventStream: Disposable, AutoCloseable, EventStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_mosh_ffi_fn_free_eventstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_mosh_ffi_fn_clone_eventstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Ends the stream: a waiting and every later `next()` return `null`/`nil`.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_eventstream_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The next batch of events, in the order a view needs them (screen, then
+     * scrollback, title, bell, clipboard, status, the end).
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `next`() : List<Event>? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mosh_ffi_fn_method_eventstream_next(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalSequenceTypeEvent.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventStream: FfiConverter<EventStream, Long> {
+    override fun lower(value: EventStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): EventStream {
+        return EventStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): EventStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EventStream) = 8UL
+
+    override fun write(value: EventStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * One mosh session. Thread-safe. Calls that only post to the session return at
+ * once; those that wait for the library (`connect`, `restore`, `enter_background`,
+ * `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
+ * their work runs on the library's threads, never the caller's. None waits on the
+ * network.
+ *
+ * Three endings: `detach()` stops everything (sends, timers, the socket) and
+ * returns a snapshot, leaving the remote shell for it to resume; `shutdown()` ends
+ * the remote shell politely; and a session nobody references any more detaches by
+ * itself (its streams end with `CloseReason::Detached`). Event streams and
+ * subscriptions do not keep it alive.
  */
 public interface SessionInterface {
     
     /**
-     * The app leaves the foreground: every timer and send stops. Returns a
-     * snapshot to store. **It holds the session key**: keep it in the Keychain or
-     * encrypted with an Android Keystore key.
+     * Waits until the session has ended, and says why.
      */
-    fun `enterBackground`(): kotlin.ByteArray
+    suspend fun `closed`(): CloseReason
+    
+    /**
+     * Stops the session for good without ending the remote shell, and returns its
+     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * user closed a tab they may come back to. Frees the socket and timers at once;
+     * streams end with `CloseReason::Detached`, later calls fail with
+     * `SessionClosed`. A session still resolving its host name has nothing to
+     * save (`SnapshotUnavailable`) and stops all the same.
+     */
+    suspend fun `detach`(): kotlin.ByteArray
+    
+    /**
+     * The app leaves the foreground: every timer and send stops (datagrams that
+     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * store. **It holds the session key**: keep it in the Keychain or encrypted
+     * with an Android Keystore key. While the host name is still resolving there
+     * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
+     * background all the same.
+     */
+    suspend fun `enterBackground`(): kotlin.ByteArray
     
     /**
      * The app is back: resynchronize at once, however long the pause was.
@@ -1488,8 +1945,16 @@ public interface SessionInterface {
     fun `enterForeground`()
     
     /**
+     * A new stream of this session's events for one consumer. Its first batch
+     * names every row, the status and the title; it ends with `Closed`. Any number
+     * may be open; each coalesces on its own.
+     */
+    fun `events`(): EventStream
+    
+    /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once.
+     * fresh socket and a datagram at once. In the background it only marks the
+     * socket for renewal at `enter_foreground()`: nothing is sent.
      */
     fun `networkChanged`()
     
@@ -1540,36 +2005,47 @@ public interface SessionInterface {
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
-     * hangs up the remote program and exits; a `Closed` event follows. Later calls
-     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
-     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
-     * reference without `shutdown` stops the session quietly and leaves the server
-     * session for a stored snapshot to resume.)
+     * hangs up the remote program and exits; the streams' `Closed` event follows
+     * (`closed()` waits for it). Returns at once; calling it again, or on a session
+     * that has ended, does nothing. (Named `shutdown`, not `close`: Kotlin's
+     * generated `close()` is `AutoCloseable`'s, which frees the handle.)
      */
     fun `shutdown`()
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * the session key**: store them as a secret. Which snapshots resume: see
+     * `restore`.
      */
-    fun `snapshot`(): kotlin.ByteArray
+    suspend fun `snapshot`(): kotlin.ByteArray
     
     /**
      * The connection status.
      */
     fun `status`(): Status
     
+    /**
+     * Calls `listener` with this session's events (on the library's event
+     * threads) until the returned subscription is cancelled or dropped, or the
+     * session ends: keep the subscription as long as the view that listens.
+     */
+    fun `subscribe`(`listener`: SessionListener): Subscription
+    
     companion object
 }
 
 /**
- * One mosh session. Thread-safe; every method returns at once.
+ * One mosh session. Thread-safe. Calls that only post to the session return at
+ * once; those that wait for the library (`connect`, `restore`, `enter_background`,
+ * `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
+ * their work runs on the library's threads, never the caller's. None waits on the
+ * network.
+ *
+ * Three endings: `detach()` stops everything (sends, timers, the socket) and
+ * returns a snapshot, leaving the remote shell for it to resume; `shutdown()` ends
+ * the remote shell politely; and a session nobody references any more detaches by
+ * itself (its streams end with `CloseReason::Detached`). Event streams and
+ * subscriptions do not keep it alive.
  */
 open class Session: Disposable, AutoCloseable, SessionInterface
 {
@@ -1674,22 +2150,84 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
-     * The app leaves the foreground: every timer and send stops. Returns a
-     * snapshot to store. **It holds the session key**: keep it in the Keychain or
-     * encrypted with an Android Keystore key.
+     * Waits until the session has ended, and says why.
      */
-    @Throws(MoshException::class)override fun `enterBackground`(): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(MoshException) { _status ->
-    UniffiLib.uniffi_mosh_ffi_fn_method_session_enter_background(
-        it,
-        _status)
-}
-    }
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `closed`() : CloseReason {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mosh_ffi_fn_method_session_closed(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCloseReason.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
     )
     }
+
     
+    /**
+     * Stops the session for good without ending the remote shell, and returns its
+     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * user closed a tab they may come back to. Frees the socket and timers at once;
+     * streams end with `CloseReason::Detached`, later calls fail with
+     * `SessionClosed`. A session still resolving its host name has nothing to
+     * save (`SnapshotUnavailable`) and stops all the same.
+     */
+    @Throws(MoshException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `detach`() : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mosh_ffi_fn_method_session_detach(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
+        // Error FFI converter
+        MoshException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The app leaves the foreground: every timer and send stops (datagrams that
+     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * store. **It holds the session key**: keep it in the Keychain or encrypted
+     * with an Android Keystore key. While the host name is still resolving there
+     * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
+     * background all the same.
+     */
+    @Throws(MoshException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `enterBackground`() : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mosh_ffi_fn_method_session_enter_background(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
+        // Error FFI converter
+        MoshException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -1709,8 +2247,27 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
+     * A new stream of this session's events for one consumer. Its first batch
+     * names every row, the status and the title; it ends with `Closed`. Any number
+     * may be open; each coalesces on its own.
+     */override fun `events`(): EventStream {
+            return FfiConverterTypeEventStream.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_events(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once.
+     * fresh socket and a datagram at once. In the background it only marks the
+     * socket for renewal at `enter_foreground()`: nothing is sent.
      */
     @Throws(MoshException::class)override fun `networkChanged`()
         = 
@@ -1857,16 +2414,14 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
-     * hangs up the remote program and exits; a `Closed` event follows. Later calls
-     * fail with `SessionClosed`. (Named `shutdown`, not `close`: Kotlin's generated
-     * `close()` is `AutoCloseable`'s, which frees the handle. Dropping the last
-     * reference without `shutdown` stops the session quietly and leaves the server
-     * session for a stored snapshot to resume.)
-     */
-    @Throws(MoshException::class)override fun `shutdown`()
+     * hangs up the remote program and exits; the streams' `Closed` event follows
+     * (`closed()` waits for it). Returns at once; calling it again, or on a session
+     * that has ended, does nothing. (Named `shutdown`, not `close`: Kotlin's
+     * generated `close()` is `AutoCloseable`'s, which frees the handle.)
+     */override fun `shutdown`()
         = 
     callWithHandle {
-    uniffiRustCallWithError(MoshException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_mosh_ffi_fn_method_session_shutdown(
         it,
         _status)
@@ -1878,26 +2433,28 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
     /**
      * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * the session key**: store them as a secret. Which snapshots resume: see
+     * `restore`.
      */
-    @Throws(MoshException::class)override fun `snapshot`(): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(MoshException) { _status ->
-    UniffiLib.uniffi_mosh_ffi_fn_method_session_snapshot(
-        it,
-        _status)
-}
-    }
+    @Throws(MoshException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `snapshot`() : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mosh_ffi_fn_method_session_snapshot(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
+        // Error FFI converter
+        MoshException.ErrorHandler,
     )
     }
-    
 
     
     /**
@@ -1916,6 +2473,26 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
 
     
+    /**
+     * Calls `listener` with this session's events (on the library's event
+     * threads) until the returned subscription is cancelled or dropped, or the
+     * session ends: keep the subscription as long as the view that listens.
+     */
+    @Throws(MoshException::class)override fun `subscribe`(`listener`: SessionListener): Subscription {
+            return FfiConverterTypeSubscription.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_subscribe(
+        it,
+        
+        FfiConverterTypeSessionListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -1924,22 +2501,27 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     companion object {
         
     /**
-     * Starts a session; events go to `listener`. Fails at once on a malformed key,
-     * port 0, an empty host or a zero window; a host that does not resolve or a
-     * server that never answers ends the session with a `Closed` event.
+     * Starts a session. Fails at once on a malformed key, port 0, an empty host or
+     * a zero window, or an unusable nonce store; a host that does not resolve or a
+     * server that never answers ends the session with a `Closed` event. Read its
+     * events with `events()` or `subscribe()`: the first batch of a new stream
+     * says everything a view needs, so nothing is missed by subscribing later.
      */
-    @Throws(MoshException::class) fun `connect`(`config`: ConnectConfig, `listener`: SessionListener): Session {
-            return FfiConverterTypeSession.lift(
-    uniffiRustCallWithError(MoshException) { _status ->
-    UniffiLib.uniffi_mosh_ffi_fn_constructor_session_connect(
-    
-        
-        FfiConverterTypeConnectConfig.lower(`config`),
-        FfiConverterTypeSessionListener.lower(`listener`),_status)
-}
+    @Throws(MoshException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `connect`(`config`: ConnectConfig) : Session {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_mosh_ffi_fn_constructor_session_connect(
+        FfiConverterTypeConnectConfig.lower(`config`),),
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeSession.lift(it) },
+        // Error FFI converter
+        MoshException.ErrorHandler,
     )
     }
-    
 
         
     /**
@@ -1947,25 +2529,28 @@ open class Session: Disposable, AutoCloseable, SessionInterface
      * restored session never repeats a nonce, even when one snapshot is restored
      * twice. Which snapshots resume: the newest one the session took, as long as no
      * other process of the session talked to the server after it (the one
-     * `enter_background()` returns is such, since nothing is sent after it). An older
-     * one ends as `CloseReason::OutOfSync` at the server's first reply, or, if the
-     * session it came from also sent input after it, hears nothing from the server
-     * (no contact in `status()`). Either way, start a new session over SSH
-     * (`mosh-server new`) and delete the snapshot.
+     * `enter_background()` or `detach()` returns is such, since nothing is sent
+     * after it). An older one ends as `CloseReason::OutOfSync` at the server's
+     * first reply, or, if the session it came from also sent input after it, hears
+     * nothing from the server (no contact in `status()`). Either way, start a new
+     * session over SSH (`mosh-server new`) and delete the snapshot.
      */
-    @Throws(MoshException::class) fun `restore`(`snapshot`: kotlin.ByteArray, `options`: SessionOptions, `listener`: SessionListener): Session {
-            return FfiConverterTypeSession.lift(
-    uniffiRustCallWithError(MoshException) { _status ->
-    UniffiLib.uniffi_mosh_ffi_fn_constructor_session_restore(
-    
-        
+    @Throws(MoshException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `restore`(`snapshot`: kotlin.ByteArray, `options`: SessionOptions) : Session {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_mosh_ffi_fn_constructor_session_restore(
         FfiConverterByteArray.lower(`snapshot`),
-        FfiConverterTypeSessionOptions.lower(`options`),
-        FfiConverterTypeSessionListener.lower(`listener`),_status)
-}
+        FfiConverterTypeSessionOptions.lower(`options`),),
+        { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeSession.lift(it) },
+        // Error FFI converter
+        MoshException.ErrorHandler,
     )
     }
-    
 
         
     }
@@ -2093,15 +2678,12 @@ public object FfiConverterTypeSession: FfiConverter<Session, Long> {
 
 
 /**
- * The app's receiver of session events. Called on a library thread (one per
- * session), one event at a time: hop to the UI thread to draw. An exception thrown
- * here is logged and the session goes on. Every `Session` method may be called from
- * it.
- *
- * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
- * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
- * cancellation), or let the listener hold the session weakly.
+ * The app's receiver of session events, registered with `Session::subscribe`.
+ * Called on one of the library's few event threads (shared by every session), one
+ * event at a time per subscription: hop to the UI thread to draw, and return
+ * promptly (a listener that blocks holds one of those threads; its own events
+ * coalesce meanwhile). An exception thrown here is logged and delivery goes on.
+ * Every `Session` method may be called from it.
  */
 public interface SessionListener {
     
@@ -2114,15 +2696,12 @@ public interface SessionListener {
 }
 
 /**
- * The app's receiver of session events. Called on a library thread (one per
- * session), one event at a time: hop to the UI thread to draw. An exception thrown
- * here is logged and the session goes on. Every `Session` method may be called from
- * it.
- *
- * The library holds the listener until the session's `Closed` event. A listener
- * that holds its `Session` strongly therefore keeps it alive: call `shutdown()` when
- * the UI is done with a session, or release it (the Kotlin and Swift layers do so on `close()` /
- * cancellation), or let the listener hold the session weakly.
+ * The app's receiver of session events, registered with `Session::subscribe`.
+ * Called on one of the library's few event threads (shared by every session), one
+ * event at a time per subscription: hop to the UI thread to draw, and return
+ * promptly (a listener that blocks holds one of those threads; its own events
+ * coalesce meanwhile). An exception thrown here is logged and delivery goes on.
+ * Every `Session` method may be called from it.
  */
 open class SessionListenerImpl: Disposable, AutoCloseable, SessionListener
 {
@@ -2337,6 +2916,280 @@ public object FfiConverterTypeSessionListener: FfiConverter<SessionListener, Lon
     override fun allocationSize(value: SessionListener) = 8UL
 
     override fun write(value: SessionListener, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A registered listener. Delivery goes on while this handle lives: `cancel()` or
+ * dropping it (Kotlin `close()` or garbage collection, Swift release) stops it
+ * and releases the listener. The library holds the listener only through it, so a
+ * listener may hold its session strongly without keeping it alive for ever.
+ */
+public interface SubscriptionInterface {
+    
+    /**
+     * Stops delivery: no call starts after this returns (one running on another
+     * thread finishes), and the listener is released.
+     */
+    fun `cancel`()
+    
+    companion object
+}
+
+/**
+ * A registered listener. Delivery goes on while this handle lives: `cancel()` or
+ * dropping it (Kotlin `close()` or garbage collection, Swift release) stops it
+ * and releases the listener. The library holds the listener only through it, so a
+ * listener may hold its session strongly without keeping it alive for ever.
+ */
+open class Subscription: Disposable, AutoCloseable, SubscriptionInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_mosh_ffi_fn_free_subscription(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_mosh_ffi_fn_clone_subscription(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stops delivery: no call starts after this returns (one running on another
+     * thread finishes), and the listener is released.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_subscription_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubscription: FfiConverter<Subscription, Long> {
+    override fun lower(value: Subscription): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Subscription {
+        return Subscription(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Subscription {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Subscription) = 8UL
+
+    override fun write(value: Subscription, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3194,7 +4047,13 @@ enum class CloseReason {
      * snapshot once its session has been resumed). The server session may still
      * run; start a new one.
      */
-    OUT_OF_SYNC;
+    OUT_OF_SYNC,
+    /**
+     * The app detached the session (`detach()`), or released every reference to
+     * it: nothing more is sent, and the server keeps the remote shell for a stored
+     * snapshot to resume.
+     */
+    DETACHED;
 
     
 
@@ -3473,15 +4332,17 @@ public object FfiConverterTypeConnectionState : FfiConverterRustBuffer<Connectio
 
 
 /**
- * Something the app may react to. Events are coalesced: a slow listener gets fewer,
- * fuller events, never a growing backlog.
+ * Something the app may react to. Events are coalesced: a slow consumer gets
+ * fewer, fuller events, never a growing backlog, and never loses the newest title,
+ * clipboard, status or the end.
  */
 sealed class Event {
     
     /**
      * The screen changed: redraw these rows (empty when only the cursor moved) from
      * `Session.screen()`. Indices are below the screen's height when delivered; read
-     * `screen()` and check, since a resize may follow at any time.
+     * `screen()` and check, since a resize may follow at any time. A new stream's
+     * first event names every row.
      */
     data class ScreenChanged(
         /**
@@ -3497,7 +4358,7 @@ sealed class Event {
     
     /**
      * For apps with their own terminal widget (output mode VT or both): feed these
-     * bytes to it. The first one draws the whole screen.
+     * bytes to it. Each stream's first one draws the whole screen.
      */
     data class VtOutput(
         /**
@@ -4247,36 +5108,52 @@ sealed class MoshException: kotlin.Exception() {
     }
     
     /**
-     * Port 0.
+     * Port 0, or (from the Kotlin layer, whose ports are `Int`) one above 65535.
      */
     class InvalidPort(
         
         /**
          * The port given.
          */
-        val `port`: kotlin.UShort
+        val `port`: kotlin.Int
         ) : MoshException() {
         override val message
             get() = "port=${ `port` }"
     }
     
     /**
-     * A window of zero columns or rows.
+     * A window of zero columns or rows (or, from the Kotlin layer, a negative one or
+     * one above 65535).
      */
     class InvalidSize(
         
         /**
          * Columns given.
          */
-        val `columns`: kotlin.UShort, 
+        val `columns`: kotlin.Int, 
         
         /**
          * Rows given.
          */
-        val `rows`: kotlin.UShort
+        val `rows`: kotlin.Int
         ) : MoshException() {
         override val message
             get() = "columns=${ `columns` }, rows=${ `rows` }"
+    }
+    
+    /**
+     * Another argument out of its range (a negative scrollback index from a
+     * language with signed integers).
+     */
+    class InvalidArgument(
+        
+        /**
+         * What is wrong.
+         */
+        val `detail`: kotlin.String
+        ) : MoshException() {
+        override val message
+            get() = "detail=${ `detail` }"
     }
     
     /**
@@ -4349,25 +5226,6 @@ sealed class MoshException: kotlin.Exception() {
     }
     
     /**
-     * The session did not answer in time (the process is starved).
-     */
-    class Busy(
-        ) : MoshException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * A call that waits for the session was made from inside the library's own
-     * thread (a listener callback must not call `snapshot` or `enter_background`).
-     */
-    class WrongThread(
-        ) : MoshException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
      * The nonce store could not reserve sequence numbers (unwritable directory,
      * damaged file): the session does not start rather than risk a repeated nonce.
      */
@@ -4422,30 +5280,31 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 FfiConverterString.read(buf),
                 )
             3 -> MoshException.InvalidPort(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 )
             4 -> MoshException.InvalidSize(
-                FfiConverterUShort.read(buf),
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
+                FfiConverterInt.read(buf),
                 )
-            5 -> MoshException.NoConnectLine(
+            5 -> MoshException.InvalidArgument(
                 FfiConverterString.read(buf),
                 )
-            6 -> MoshException.SnapshotForeign()
-            7 -> MoshException.SnapshotNewerVersion(
+            6 -> MoshException.NoConnectLine(
+                FfiConverterString.read(buf),
+                )
+            7 -> MoshException.SnapshotForeign()
+            8 -> MoshException.SnapshotNewerVersion(
                 FfiConverterUShort.read(buf),
                 )
-            8 -> MoshException.SnapshotCorrupt(
+            9 -> MoshException.SnapshotCorrupt(
                 FfiConverterString.read(buf),
                 )
-            9 -> MoshException.SnapshotUnavailable()
-            10 -> MoshException.SessionClosed()
-            11 -> MoshException.Busy()
-            12 -> MoshException.WrongThread()
-            13 -> MoshException.Storage(
+            10 -> MoshException.SnapshotUnavailable()
+            11 -> MoshException.SessionClosed()
+            12 -> MoshException.Storage(
                 FfiConverterString.read(buf),
                 )
-            14 -> MoshException.Internal(
+            13 -> MoshException.Internal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4467,13 +5326,18 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             is MoshException.InvalidPort -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`port`)
+                + FfiConverterInt.allocationSize(value.`port`)
             )
             is MoshException.InvalidSize -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`columns`)
-                + FfiConverterUShort.allocationSize(value.`rows`)
+                + FfiConverterInt.allocationSize(value.`columns`)
+                + FfiConverterInt.allocationSize(value.`rows`)
+            )
+            is MoshException.InvalidArgument -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.NoConnectLine -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -4499,14 +5363,6 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 4UL
             )
             is MoshException.SessionClosed -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is MoshException.Busy -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is MoshException.WrongThread -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
             )
@@ -4537,57 +5393,54 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
             }
             is MoshException.InvalidPort -> {
                 buf.putInt(3)
-                FfiConverterUShort.write(value.`port`, buf)
+                FfiConverterInt.write(value.`port`, buf)
                 Unit
             }
             is MoshException.InvalidSize -> {
                 buf.putInt(4)
-                FfiConverterUShort.write(value.`columns`, buf)
-                FfiConverterUShort.write(value.`rows`, buf)
+                FfiConverterInt.write(value.`columns`, buf)
+                FfiConverterInt.write(value.`rows`, buf)
                 Unit
             }
-            is MoshException.NoConnectLine -> {
+            is MoshException.InvalidArgument -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is MoshException.SnapshotForeign -> {
+            is MoshException.NoConnectLine -> {
                 buf.putInt(6)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is MoshException.SnapshotForeign -> {
+                buf.putInt(7)
                 Unit
             }
             is MoshException.SnapshotNewerVersion -> {
-                buf.putInt(7)
+                buf.putInt(8)
                 FfiConverterUShort.write(value.`version`, buf)
                 Unit
             }
             is MoshException.SnapshotCorrupt -> {
-                buf.putInt(8)
+                buf.putInt(9)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.SnapshotUnavailable -> {
-                buf.putInt(9)
-                Unit
-            }
-            is MoshException.SessionClosed -> {
                 buf.putInt(10)
                 Unit
             }
-            is MoshException.Busy -> {
+            is MoshException.SessionClosed -> {
                 buf.putInt(11)
                 Unit
             }
-            is MoshException.WrongThread -> {
-                buf.putInt(12)
-                Unit
-            }
             is MoshException.Storage -> {
-                buf.putInt(13)
+                buf.putInt(12)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.Internal -> {
-                buf.putInt(14)
+                buf.putInt(13)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
@@ -4764,6 +5617,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeEvent: FfiConverterRustBuffer<List<Event>?> {
+    override fun read(buf: ByteBuffer): List<Event>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeEvent.read(buf)
+    }
+
+    override fun allocationSize(value: List<Event>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeEvent.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Event>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeEvent.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.UShort>> {
     override fun read(buf: ByteBuffer): List<kotlin.UShort> {
         val len = buf.getInt()
@@ -4869,6 +5754,42 @@ public object FfiConverterSequenceTypeStyledRun: FfiConverterRustBuffer<List<Sty
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeEvent: FfiConverterRustBuffer<List<Event>> {
+    override fun read(buf: ByteBuffer): List<Event> {
+        val len = buf.getInt()
+        return List<Event>(len) {
+            FfiConverterTypeEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Event>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Event>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
         /**
          * Finds the `MOSH CONNECT <port> <key>` line in what `mosh-server new` printed
          * (stdout and stderr, `\r\n` endings allowed) and validates port and key.

@@ -15,75 +15,68 @@ import dev.moshmobile.ffi.Session
 import dev.moshmobile.ffi.SessionListener
 import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
-import kotlinx.coroutines.CompletableDeferred
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.channels.BufferOverflow
+import dev.moshmobile.ffi.Subscription
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.flow.conflate
 import kotlinx.coroutines.flow.filterIsInstance
+import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.flow.map
-import kotlinx.coroutines.flow.onSubscription
-import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.SharedFlow
-import kotlinx.coroutines.flow.StateFlow
-import kotlinx.coroutines.flow.asSharedFlow
-import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.withContext
 
 /**
- * A mosh session with Kotlin idioms over the generated [Session]: events as a [Flow][kotlinx.coroutines.flow.Flow],
- * `suspend` for the calls that wait for the library's runtime, [AutoCloseable], `Int` sizes.
- * Every behaviour is the library's (Rust); this class only adapts the calling style.
+ * A mosh session with Kotlin idioms over the generated [Session]: events as cold
+ * [Flow]s, `Int` sizes, arguments checked into [MoshException]s. Every behaviour is the
+ * library's (Rust); this class only adapts the calling style.
  *
- * Calls other than [enterBackground], [snapshot] and [closeAndWait] return at once and
- * may be made from any thread, including Android's main thread. Events are emitted on the
- * library's event thread (one per session); collect them on the dispatcher you draw from.
+ * Calls that only post to the session ([type], [sendKey], [resize], [networkChanged],
+ * [enterForeground], [shutdown], the reads) return at once and may be made from any thread,
+ * including Android's main thread. The `suspend` ones ([connect], [restore],
+ * [enterBackground], [snapshot], [detach], [awaitClosed]) do their work on the library's
+ * own threads: call them from any coroutine, `Dispatchers.Main` included.
  *
- * Snapshots ([enterBackground], [snapshot]) hold the session key: store them as secrets
- * (Android Keystore-encrypted), never in plain files or logs.
+ * Three endings: [detach] stops everything and returns a snapshot, leaving the remote
+ * shell for it to resume (a tab the user closed but may reopen); [shutdown] ends the
+ * remote shell politely; [close] (or garbage collection of an unreferenced session)
+ * releases the native session, which then stops quietly as [detach] would, without a
+ * snapshot. Collecting [events] keeps the session referenced while the collector runs.
+ *
+ * Snapshots hold the session key: store them as secrets (Android Keystore-encrypted), never
+ * in plain files or logs.
  */
-class MoshSession private constructor(open: (SessionListener) -> Session) : AutoCloseable {
-    private val mutableEvents = MutableSharedFlow<Event>(
-        extraBufferCapacity = EVENT_BUFFER,
-        onBufferOverflow = BufferOverflow.DROP_OLDEST,
-    )
-    private val mutableStatus = MutableStateFlow<Status?>(null)
-    private val closedReason = CompletableDeferred<CloseReason>()
-
-    private val listener = object : SessionListener {
-        override fun onEvent(event: Event) {
-            when (event) {
-                is Event.StatusChanged -> mutableStatus.value = event.status
-                is Event.Closed -> closedReason.complete(event.reason)
-                else -> Unit
+class MoshSession private constructor(
+    /** The generated object, for anything this layer does not adapt. */
+    val session: Session,
+) : AutoCloseable {
+    /**
+     * This session's events, cold: each collector gets its own coalesced stream from the
+     * library. Its first events say everything a view needs (every row, the status, the
+     * title), so nothing is missed by collecting late; a slow collector gets fewer, fuller
+     * events and never loses a title, clipboard, status or the end. Completes after
+     * [Event.Closed]. Suspends without holding a thread.
+     */
+    val events: Flow<Event> = flow {
+        val stream = session.events()
+        try {
+            while (true) {
+                val batch = stream.next() ?: break
+                for (event in batch) emit(event)
             }
-            mutableEvents.tryEmit(event)
+        } finally {
+            stream.cancel()
+            stream.close()
         }
     }
 
-    /** The generated object, for anything this layer does not adapt. */
-    val session: Session = open(listener)
-
-    /**
-     * Every event, hot: collectors see events from the time they subscribe. The library
-     * coalesces screen changes; a collector slower than [EVENT_BUFFER] events loses the
-     * oldest ones (redraw from [screen] on the newest).
-     */
-    val events: SharedFlow<Event> = mutableEvents.asSharedFlow()
-
     /**
      * The screen now, then again after every change: what a view collects to redraw.
-     * Conflated: a slow collector gets the newest screen, never a backlog.
+     * Conflated before the copy: a slow collector gets the newest screen, never a backlog.
      */
     val screens: Flow<Screen> = events
-        .onSubscription { emit(Event.ScreenChanged(emptyList())) }
         .filterIsInstance<Event.ScreenChanged>()
-        .map { session.screen() }
         .conflate()
+        .map { session.screen() }
 
-    /** The status of the newest [Event.StatusChanged] (`null` before the first). */
-    val statusUpdates: StateFlow<Status?> = mutableStatus.asStateFlow()
+    /** The status now, then after every change. */
+    val statuses: Flow<Status> = events.filterIsInstance<Event.StatusChanged>().map { it.status }
 
     /** What to draw now: rows of styled runs (predictions marked), cursor, title. */
     val screen: Screen get() = session.screen()
@@ -101,19 +94,27 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     /**
      * Up to [count] scrollback lines from index [from], oldest first: 0 is the oldest line
      * held, `scrollbackSize - 1` the one just above the screen. Rows are styled like
-     * [screen]'s, without trailing blanks.
+     * [screen]'s, without trailing blanks. A negative argument is
+     * [MoshException.InvalidArgument].
      */
     fun scrollback(from: Long, count: Int): List<ScreenRow> {
-        require(from >= 0 && count >= 0) { "negative range $from, $count" }
+        if (from < 0 || count < 0) throw MoshException.InvalidArgument("negative range $from, $count")
         return session.scrollback(from.toULong(), count.toUInt())
     }
 
     /** The newest [count] scrollback lines (those just above the screen), oldest first. */
     fun recentScrollback(count: Int): List<ScreenRow> {
-        require(count >= 0) { "negative count $count" }
+        if (count < 0) throw MoshException.InvalidArgument("negative count $count")
         val size = scrollbackSize
         return scrollback(maxOf(0L, size - count), count)
     }
+
+    /**
+     * Calls [block] with this session's events on the library's event threads until the
+     * returned [Subscription] is closed (or garbage collected) or the session ends: keep it
+     * as long as the view that listens. For code that prefers callbacks to [events].
+     */
+    fun subscribe(block: (Event) -> Unit): Subscription = session.subscribe(sessionListener(block))
 
     /** Bytes typed by the user, already encoded. */
     fun sendInput(bytes: ByteArray) = session.sendInput(bytes)
@@ -128,17 +129,19 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     fun paste(text: String) = session.paste(text)
 
     /** The view's size in cells changed. */
-    fun resize(columns: Int, rows: Int) = session.resize(columns.toCells(), rows.toCells())
+    fun resize(columns: Int, rows: Int) {
+        val (width, height) = cells(columns, rows)
+        session.resize(width, height)
+    }
 
     /** The OS reported a new network path (Wi-Fi ↔ cellular, a new address). */
     fun networkChanged() = session.networkChanged()
 
     /**
-     * The app leaves the foreground: timers and sends stop. Returns a snapshot to store
-     * (it holds the session key). Waits for the library's runtime (milliseconds; at most
-     * 5 s before [MoshException.Busy]), so it runs on [Dispatchers.IO].
+     * The app leaves the foreground: timers and sends stop. Returns a snapshot to store (it
+     * holds the session key).
      */
-    suspend fun enterBackground(): ByteArray = withContext(Dispatchers.IO) { session.enterBackground() }
+    suspend fun enterBackground(): ByteArray = session.enterBackground()
 
     /** The app is back: the library resynchronizes at once. */
     fun enterForeground() = session.enterForeground()
@@ -146,54 +149,47 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
     /**
      * Bytes that let a new process resume this session with [restore] (a secret). Which
      * snapshots resume: the newest one the session took, as long as no other process of
-     * the session talked to the server after it (the one [enterBackground] returns is
-     * such). An older one ends as `CloseReason.OUT_OF_SYNC` at the server's first reply,
-     * or hears nothing from the server; either way, start a new session over SSH and
+     * the session talked to the server after it (the one [enterBackground] or [detach]
+     * returns is such). An older one ends as `CloseReason.OUT_OF_SYNC` at the server's first
+     * reply, or hears nothing from the server; either way, start a new session over SSH and
      * delete the snapshot.
      */
-    suspend fun snapshot(): ByteArray = withContext(Dispatchers.IO) { session.snapshot() }
+    suspend fun snapshot(): ByteArray = session.snapshot()
+
+    /**
+     * Stops the session for good without ending the remote shell and returns its last
+     * snapshot (it resumes with [restore]). The socket and timers go at once; [events] end
+     * with `CloseReason.DETACHED`.
+     */
+    suspend fun detach(): ByteArray = session.detach()
+
+    /**
+     * Ends the session politely (the server hangs up the remote program) and returns at
+     * once; [Event.Closed] follows. Calling it again, or after the end, does nothing.
+     */
+    fun shutdown() = session.shutdown()
 
     /** Suspends until the session has ended, and says why. */
-    suspend fun awaitClosed(): CloseReason = closedReason.await()
+    suspend fun awaitClosed(): CloseReason = session.closed()
 
     /**
-     * Starts the polite shutdown and returns at once; [Event.Closed] follows. Closing a
-     * session that has already ended (or was freed by [closeAndWait]) does nothing.
+     * Releases the native session now: it stops quietly, as [detach] does, and the remote
+     * shell stays for a stored snapshot. The object is unusable afterwards. (For the polite
+     * end, call [shutdown] first.)
      */
-    override fun close() {
-        if (session.uniffiIsDestroyed) return
-        try {
-            session.shutdown()
-        } catch (_: MoshException.SessionClosed) {
-            // Already ended or closing.
-        }
-    }
-
-    /**
-     * Closes, waits for the server's acknowledgement (or the library's verdict), then
-     * frees the native session; the object is unusable afterwards.
-     */
-    suspend fun closeAndWait(): CloseReason {
-        close()
-        val reason = awaitClosed()
-        session.destroy()
-        return reason
-    }
+    override fun close() = session.close()
 
     companion object {
-        /** How many events a slow collector may lag behind before the oldest are dropped. */
-        const val EVENT_BUFFER: Int = 1024
-
         /** Adaptive prediction, screen output: what a terminal view drawing [screen] wants. */
         val DEFAULT_OPTIONS: SessionOptions =
             SessionOptions(PredictionMode.ADAPTIVE, false, OutputMode.SCREEN)
 
         /**
          * Starts a session with the port and key of a `MOSH CONNECT` line
-         * ([dev.moshmobile.ffi.parseConnect]). Returns at once; a host that does not
-         * answer ends the session with [Event.Closed].
+         * ([dev.moshmobile.ffi.parseConnect]). A host that does not answer ends the session
+         * with [Event.Closed].
          */
-        fun connect(
+        suspend fun connect(
             host: String,
             connectInfo: ConnectInfo,
             columns: Int = 80,
@@ -201,33 +197,33 @@ class MoshSession private constructor(open: (SessionListener) -> Session) : Auto
             options: SessionOptions = DEFAULT_OPTIONS,
         ): MoshSession = connect(host, connectInfo.port.toInt(), connectInfo.key, columns, rows, options)
 
-        /** Starts a session to `host:port` with the printable session `key`. */
-        fun connect(
+        /**
+         * Starts a session to `host:port` with the printable session `key`. Bad arguments
+         * (a port outside 1..65535, a size outside 1..65535, a malformed key) are
+         * [MoshException]s.
+         */
+        suspend fun connect(
             host: String,
             port: Int,
             key: String,
             columns: Int = 80,
             rows: Int = 24,
             options: SessionOptions = DEFAULT_OPTIONS,
-        ): MoshSession = MoshSession { listener ->
-            Session.connect(
-                ConnectConfig(host, port.toPort(), key, columns.toCells(), rows.toCells(), options),
-                listener,
-            )
+        ): MoshSession {
+            if (port !in 0..0xFFFF) throw MoshException.InvalidPort(port)
+            val (width, height) = cells(columns, rows)
+            val config = ConnectConfig(host, port.toUShort(), key, width, height, options)
+            return MoshSession(Session.connect(config))
         }
 
         /** Resumes a session from [snapshot] bytes, in this process or a new one. */
-        fun restore(snapshot: ByteArray, options: SessionOptions = DEFAULT_OPTIONS): MoshSession =
-            MoshSession { listener -> Session.restore(snapshot, options, listener) }
+        suspend fun restore(snapshot: ByteArray, options: SessionOptions = DEFAULT_OPTIONS): MoshSession =
+            MoshSession(Session.restore(snapshot, options))
 
-        private fun Int.toCells(): UShort {
-            require(this in 0..0xFFFF) { "size $this out of range" }
-            return toUShort()
-        }
-
-        private fun Int.toPort(): UShort {
-            require(this in 0..0xFFFF) { "port $this out of range" }
-            return toUShort()
+        /** A window size as the library's cells, or [MoshException.InvalidSize]. */
+        private fun cells(columns: Int, rows: Int): Pair<UShort, UShort> {
+            if (columns !in 0..0xFFFF || rows !in 0..0xFFFF) throw MoshException.InvalidSize(columns, rows)
+            return columns.toUShort() to rows.toUShort()
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.moshmobile.ffi.version
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 
 /** Typed errors for bad input, and the bootstrap helpers, through JNA. */
@@ -33,11 +34,16 @@ class BadInputTest {
     }
 
     @Test
-    fun `bad connect arguments and snapshots are typed errors`() {
+    fun `bad connect arguments and snapshots are typed errors`() = runBlocking<Unit> {
         assertFailsWith<MoshException.InvalidPort> { MoshSession.connect("127.0.0.1", 0, key) }
         assertFailsWith<MoshException.InvalidKey> { MoshSession.connect("127.0.0.1", 60001, "not a key") }
         assertFailsWith<MoshException.InvalidSize> { MoshSession.connect("127.0.0.1", 60001, key, columns = 0) }
         assertFailsWith<MoshException.SnapshotForeign> { MoshSession.restore("not a snapshot".encodeToByteArray()) }
-        assertFailsWith<IllegalArgumentException> { MoshSession.connect("127.0.0.1", 70000, key) }
+        // Out of range for the library's types: still its error type, never an
+        // IllegalArgumentException a `catch (e: MoshException)` misses.
+        assertFailsWith<MoshException.InvalidPort> { MoshSession.connect("127.0.0.1", 70000, key) }
+        assertFailsWith<MoshException.InvalidPort> { MoshSession.connect("127.0.0.1", -1, key) }
+        assertFailsWith<MoshException.InvalidSize> { MoshSession.connect("127.0.0.1", 60001, key, rows = -3) }
+        assertFailsWith<MoshException.InvalidSize> { MoshSession.connect("127.0.0.1", 60001, key, columns = 70000) }
     }
 }

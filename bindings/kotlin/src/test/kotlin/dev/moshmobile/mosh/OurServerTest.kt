@@ -20,12 +20,13 @@ import kotlin.concurrent.thread
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 
 /** The Kotlin layer and the generated API against our mosh-server on loopback. */
 class OurServerTest {
     @Test
-    fun `an IPv6 literal, keys encoded by the library, styled runs`() {
+    fun `an IPv6 literal, keys encoded by the library, styled runs`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             MoshSession.connect("::1", server.connectInfo).use { session ->
                 session.waitForText("$")
@@ -53,15 +54,15 @@ class OurServerTest {
     }
 
     @Test
-    fun `a listener that throws does not end the session`() {
+    fun `a listener that throws does not end the session`() = runBlocking<Unit> {
         for (unexpected in listOf(true, false)) {
             // A server each: a second fresh connect under one key is ignored by the server.
             MoshServer.ours().use { server ->
                 val listener = Throwing(unexpected)
                 val session = Session.connect(
                     ConnectConfig("127.0.0.1", server.port.toUShort(), server.key, 80u, 24u, MoshSession.DEFAULT_OPTIONS),
-                    listener,
                 )
+                val subscription = session.subscribe(listener)
                 val deadline = System.nanoTime() + 20_000_000_000
                 fun waitFor(needle: String) {
                     while (needle !in session.screen().text) {
@@ -74,13 +75,14 @@ class OurServerTest {
                 waitFor("thrown$unexpected")
                 assertTrue(listener.calls.get() > 0, "the listener was called")
                 session.shutdown()
-                session.destroy()
+                subscription.close()
+                session.close()
             }
         }
     }
 
     @Test
-    fun `a thousand calls from eight threads`() {
+    fun `a thousand calls from eight threads`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             MoshSession.connect("127.0.0.1", server.connectInfo).use { session ->
                 session.waitForText("$")
@@ -96,7 +98,7 @@ class OurServerTest {
                                     1 -> assertTrue(session.screen.rows.isNotEmpty())
                                     2 -> session.status
                                     3 -> session.resize(80 + i % 3, 24)
-                                    4 -> assertTrue(session.session.snapshot().isNotEmpty())
+                                    4 -> assertTrue(runBlocking { session.snapshot() }.isNotEmpty())
                                     else -> session.networkChanged()
                                 }
                             }
@@ -116,7 +118,7 @@ class OurServerTest {
     }
 
     @Test
-    fun `vt output events for an app's own terminal widget`() {
+    fun `vt output events for an app's own terminal widget`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             val options = MoshSession.DEFAULT_OPTIONS.copy(output = dev.moshmobile.ffi.OutputMode.BOTH)
             MoshSession.connect("127.0.0.1", server.connectInfo, options = options).use { session ->

@@ -12,6 +12,7 @@ import dev.moshmobile.mosh.testing.waitForText
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 
 /**
@@ -30,7 +31,7 @@ class PredictionLatencyTest {
     }
 
     @Test
-    fun `keystroke to predicted screen event`() {
+    fun `keystroke to predicted screen event`() = runBlocking<Unit> {
         MoshServer.stock().use { server ->
             ImpairProxy(server.port, 250).use { proxy ->
                 val options = SessionOptions(PredictionMode.ALWAYS, false, OutputMode.SCREEN)
@@ -62,7 +63,7 @@ class PredictionLatencyTest {
                     val micros = samples.map { it / 1_000 }.sorted()
                     val median = micros[micros.size / 2]
                     val p90 = micros[(micros.size * 9) / 10]
-                    println("RESULT keystroke -> ScreenChanged showing the prediction (JVM, Flow collector): " +
+                    println("RESULT keystroke -> ScreenChanged showing the prediction (JVM, subscribed listener): " +
                         "median ${median} µs, p90 ${p90} µs, max ${micros.last()} µs over ${micros.size} keys (server 250 ms one-way)")
                     assertEquals(36, samples.size)
                     assertTrue(median < 250_000, "predictions must show before the server's echo could")

@@ -82,7 +82,8 @@ object ChildJvm {
                 session.typeLine("echo RESTORED \$X")
                 session.waitForText("RESTORED kept42")
                 println("RESTORED kept42")
-                println("CLOSED ${withTimeout(20_000) { session.closeAndWait() }}")
+                session.shutdown()
+                println("CLOSED ${withTimeout(20_000) { session.awaitClosed() }}")
             }
             else -> error("unknown mode ${args[0]}")
         }

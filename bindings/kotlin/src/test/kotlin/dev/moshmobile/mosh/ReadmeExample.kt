@@ -19,7 +19,9 @@ suspend fun helloMosh(host: String, serverOutput: String): String {
                 screen.rows.any { row -> row.text.trim() == "hello from mosh" }
             }
         }
-        return session.screen.text
-    } // use {}: close() starts the polite shutdown
+        val text = session.screen.text
+        session.shutdown() // the remote shell ends; without it, close() would leave it for a snapshot
+        return text
+    } // use {}: close() releases the native session
 }
 // README-EXAMPLE-END

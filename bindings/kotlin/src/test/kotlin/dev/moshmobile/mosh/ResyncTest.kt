@@ -52,7 +52,7 @@ class ResyncTest {
      * which opens a fresh socket and sends at once; the other is not told. Both are timed.
      */
     @Test
-    fun `networkChanged moves to a new path within one round trip plus a server frame`() {
+    fun `networkChanged moves to a new path within one round trip plus a server frame`() = runBlocking<Unit> {
         MoshServer.stock().use { serverA ->
             MoshServer.stock().use { serverB ->
                 ImpairProxy(serverA.port, oneWay.inWholeMilliseconds.toInt()).use { proxyA ->
@@ -103,7 +103,7 @@ class ResyncTest {
     }
 
     @Test
-    fun `networkChanged with our server`() {
+    fun `networkChanged with our server`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             ImpairProxy(server.port, oneWay.inWholeMilliseconds.toInt()).use { proxy ->
                 PathRelay(proxy.port).use { path ->

@@ -9,7 +9,6 @@ import dev.moshmobile.mosh.testing.typeLine
 import dev.moshmobile.mosh.testing.waitForText
 import kotlinx.coroutines.flow.filterIsInstance
 import kotlinx.coroutines.flow.first
-import kotlinx.coroutines.flow.filterNotNull
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
@@ -32,7 +31,7 @@ class StockServerTest {
             }
             session.waitForText("$")
             withTimeout(20_000) { changed.await() }
-            val connected = withTimeout(20_000) { session.statusUpdates.filterNotNull().first { it.state == ConnectionState.Connected } }
+            val connected = withTimeout(20_000) { session.statuses.first { it.state == ConnectionState.Connected } }
             assertEquals(false, connected.background)
 
             session.typeLine("echo hel''lo")
@@ -45,7 +44,9 @@ class StockServerTest {
             assertEquals(100, session.screen.columns.toInt())
             assertEquals(30, session.screen.rows.size)
 
-            assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.closeAndWait() })
+            session.shutdown()
+            assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.awaitClosed() })
+            session.close()
             assertTrue(session.session.uniffiIsDestroyed)
         }
     }
@@ -55,7 +56,7 @@ class StockServerTest {
         MoshServer.stock().use { server ->
             val session = MoshSession.connect("127.0.0.1", server.port, server.key)
             session.waitForText("$")
-            session.close()
+            session.shutdown()
             assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.awaitClosed() })
             assertFailsWith<MoshException.SessionClosed> { session.type("x") }
             assertFailsWith<MoshException.SessionClosed> { session.resize(80, 24) }
@@ -63,7 +64,8 @@ class StockServerTest {
             val state = session.status.state
             assertIs<ConnectionState.Closed>(state)
             assertEquals(CloseReason.CLOSED, state.reason)
-            // Closing again is harmless.
+            // Shutting down again is harmless.
+            session.shutdown()
             session.close()
         }
     }
@@ -87,7 +89,9 @@ class StockServerTest {
             val all = session.scrollback(0, Int.MAX_VALUE).map { it.text.trim() }
             assertEquals(session.scrollbackSize, all.size.toLong())
             assertEquals((1..37).map { "line$it" }, all.filter { it.startsWith("line") })
-            session.closeAndWait()
+            session.shutdown()
+            session.awaitClosed()
+            session.close()
         }
     }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.TimeSource
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.flow.onSubscription
 
 /**
  * The peers the end-to-end tests run against, all real programs on loopback: our
@@ -231,17 +229,11 @@ class Sshd : AutoCloseable {
 }
 
 /**
- * Collects this session's [events][MoshSession.events] on [Dispatchers.Default] until the
- * returned job is cancelled; returns once the collector has subscribed.
+ * Calls [onEvent] with this session's events on the library's event threads until the
+ * returned subscription is cancelled (its first events say what a new view needs).
  */
-fun MoshSession.collectEvents(onEvent: (dev.moshmobile.ffi.Event) -> Unit): kotlinx.coroutines.Job {
-    val subscribed = kotlinx.coroutines.CompletableDeferred<Unit>()
-    val job = kotlinx.coroutines.CoroutineScope(kotlinx.coroutines.Dispatchers.Default).launch {
-        events.onSubscription { subscribed.complete(Unit) }.collect { onEvent(it) }
-    }
-    kotlinx.coroutines.runBlocking { kotlinx.coroutines.withTimeout(5_000) { subscribed.await() } }
-    return job
-}
+fun MoshSession.collectEvents(onEvent: (dev.moshmobile.ffi.Event) -> Unit): dev.moshmobile.ffi.Subscription =
+    subscribe(onEvent)
 
 /**
  * A UDP relay on 127.0.0.1 in front of [upstream] that models the phone's network path as
