@@ -35,7 +35,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.runBlocking
 
 /**
  * The demo terminal. A connection form (host, port, user, password or private key, the
@@ -43,8 +42,9 @@ import kotlinx.coroutines.runBlocking
  * Platform classes only (no AndroidX).
  *
  * Wiring: onStart → enterForeground, onStop → enterBackground and the encrypted snapshot
- * stored; a stored snapshot is restored in onCreate (after the process was killed); the
- * default network's callbacks → networkChanged.
+ * stored (launched: the main thread never waits); a stored snapshot is restored when the
+ * Activity is created (after the process was killed), off the main thread; the default
+ * network's callbacks → networkChanged.
  */
 class MainActivity : Activity() {
     lateinit var controller: SessionController
@@ -102,7 +102,10 @@ class MainActivity : Activity() {
         scope.launch {
             controller.state.collect { state -> main.post { statusLine.text = StatusLine.format(state); form.message.text = state.message } }
         }
-        if (controller.restoreSaved()) showTerminal() else showForm()
+        scope.launch {
+            val restored = controller.restoreSaved()
+            main.post { if (restored) showTerminal() else showForm() }
+        }
     }
 
     private fun connect(login: SshLogin) {
@@ -158,8 +161,9 @@ class MainActivity : Activity() {
 
     override fun onStop() {
         network.stop()
-        // Store the snapshot before the process may be killed: a few milliseconds.
-        runBlocking { controller.background() }
+        // Stores the snapshot (a few milliseconds, off the main thread) even if the
+        // Activity is destroyed meanwhile.
+        controller.backgroundSoon()
         super.onStop()
     }
 

@@ -73,6 +73,8 @@ class MainActivityTest {
     private fun connectedActivity(): ActivityController<MainActivity> {
         val controller = Robolectric.buildActivity(MainActivity::class.java).setup()
         val activity = controller.get()
+        // Nothing stored: the form comes up once the (off-thread) restore found nothing.
+        idleUntil("the form") { activity.form.view.isAttachedToWindow }
         with(activity.form) {
             host.setText("127.0.0.1")
             port.setText("${sshd.port}")
@@ -140,9 +142,9 @@ class MainActivityTest {
         // onStop: background, snapshot stored encrypted.
         controller.pause().stop()
         val session = activity.controller.session!!
-        assertTrue("background after onStop", session.status.background)
+        idleUntil("background after onStop") { session.status.background }
         val file = File(activity.filesDir, "session.snapshot")
-        assertTrue("snapshot stored", file.exists())
+        idleUntil("snapshot stored") { file.exists() }
         val stored = file.readBytes()
         assertTrue(String(stored, 0, 8) == "MOSHSNAP")
         val plain = KeystoreSnapshotStore(file) { KEY }.load()
@@ -172,7 +174,7 @@ class MainActivityTest {
         controller.pause().stop().destroy()
         val restarted = Robolectric.buildActivity(MainActivity::class.java).setup()
         val second = restarted.get()
-        assertTrue("restored at launch", second.controller.session != null)
+        idleUntil("restored at launch") { second.controller.session != null && second.terminal.isAttachedToWindow }
         second.type("echo restored \$X\n")
         idleUntil("the same shell") { second.screenText().contains("restored kept42") }
 

@@ -11,7 +11,6 @@ import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
 import dev.moshmobile.mosh.MoshSession
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
@@ -46,9 +45,11 @@ data class UiState(
  * changes, input, and the UI state (phase, status line). The Activity forwards its
  * callbacks here and draws [screen] when [onScreen] fires.
  *
- * Threading: every method may be called from the UI thread; [connect] and [background]
- * do their waiting on [Dispatchers.IO]. [onScreen] and [state] updates come from the
- * library's event thread.
+ * Threading: every method may be called from the UI thread and none blocks it: the
+ * library's own calls suspend without holding a thread, and the snapshot store is read
+ * and written on [persistence], one operation at a time in call order (so a restore in a
+ * new Activity reads the snapshot the previous one's onStop was still saving).
+ * [onScreen] and [state] updates come from a background dispatcher.
  */
 class SessionController(
     private val store: SnapshotStore,
@@ -99,12 +100,12 @@ class SessionController(
     }
 
     /** At launch: resumes the stored session, if there is one. Returns whether it did. */
-    fun restoreSaved(): Boolean {
-        val snapshot = store.load() ?: return false
+    suspend fun restoreSaved(): Boolean {
+        val snapshot = withContext(persistence) { store.load() } ?: return false
         val restored = try {
             MoshSession.restore(snapshot, options)
         } catch (e: MoshException) {
-            store.clear()
+            withContext(persistence) { store.clear() }
             mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")
             return false
         }
@@ -116,24 +117,21 @@ class SessionController(
     private fun attach(newSession: MoshSession) {
         session = newSession
         mutableState.value = UiState(UiState.Phase.RUNNING, newSession.status)
-        // Subscribed before this returns, so no event is missed.
-        collector = scope.launch(start = CoroutineStart.UNDISPATCHED) {
+        // Each collector's stream starts with the whole screen and the status, so
+        // nothing that happened before it subscribed is missed.
+        collector = scope.launch {
             newSession.events.collect { event ->
                 when (event) {
                     is Event.ScreenChanged -> publishScreen(newSession)
                     is Event.StatusChanged -> refreshStatus(newSession)
                     is Event.Closed -> {
-                        store.clear()
+                        if (event.reason != CloseReason.DETACHED) withContext(persistence) { store.clear() }
                         mutableState.value = UiState(UiState.Phase.ENDED, newSession.status, closeMessage(event.reason))
                     }
                     else -> Unit
                 }
             }
         }
-        // The status and screen as of now, in case they changed before the collector
-        // subscribed.
-        refreshStatus(newSession)
-        publishScreen(newSession)
     }
 
     private fun publishScreen(from: MoshSession) = synchronized(screenLock) { onScreen(from.screen) }
@@ -146,12 +144,19 @@ class SessionController(
     suspend fun background() {
         val current = session ?: return
         try {
-            store.save(current.enterBackground())
+            val snapshot = current.enterBackground()
+            withContext(persistence) { store.save(snapshot) }
         } catch (_: MoshException.SessionClosed) {
             return
         }
         refreshStatus(current)
     }
+
+    /**
+     * [background] from a lifecycle callback: returns at once (onStop must not block the
+     * main thread) and finishes even if the Activity is destroyed meanwhile.
+     */
+    fun backgroundSoon(): Job = saves.launch { background() }
 
     /** The app is visible again: resync at once. */
     fun foreground() {
@@ -201,20 +206,22 @@ class SessionController(
 
     /** The user ends the session: polite close, forget the snapshot. */
     suspend fun disconnect() {
-        session?.close()
-        store.clear()
+        session?.shutdown()
+        withContext(persistence) { store.clear() }
     }
 
     /**
      * The controller is no longer used (the activity is destroyed, or a test ends): stops
-     * collecting and frees the native session without the shutdown handshake (the stored
-     * snapshot, if any, resumes it).
+     * collecting and releases the native session once pending saves are done. The session
+     * then stops without the shutdown handshake (it sent nothing after the stored
+     * snapshot, which therefore resumes it). Returns at once.
      */
-    fun release() {
+    fun release(): Job {
         collector?.cancel()
         scope.cancel()
-        session?.session?.destroy()
+        val current = session
         session = null
+        return saves.launch { current?.close() }
     }
 
     companion object {
@@ -226,7 +233,18 @@ class SessionController(
             CloseReason.HOST_NOT_FOUND -> "Host not found"
             CloseReason.NETWORK_FAILED -> "The network failed"
             CloseReason.OUT_OF_SYNC -> "The server went on without this app; start a new session"
+            CloseReason.DETACHED -> "Detached (the remote shell goes on)"
         }
+
+        /**
+         * Where the snapshot store is read and written: one operation at a time, in call
+         * order, process-wide (every controller shares it), off the main thread, and not
+         * tied to an Activity's lifetime.
+         */
+        private val persistence = Dispatchers.IO.limitedParallelism(1)
+
+        /** Saves and releases launched from lifecycle callbacks, on [persistence]. */
+        private val saves = CoroutineScope(SupervisorJob() + persistence)
     }
 }
 

@@ -82,7 +82,7 @@ class SessionControllerTest {
 
             // The process dies right after storing: a new controller restores it.
             first.background()
-            first.release()
+            first.release().join()
             val redrawn = AtomicReference<Screen?>()
             val second = SessionController(store, { error("no bootstrap on restore") }, { redrawn.set(it) }, options)
             assertTrue(second.restoreSaved())

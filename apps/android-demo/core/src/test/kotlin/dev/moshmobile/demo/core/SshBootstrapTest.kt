@@ -50,13 +50,15 @@ class SshBootstrapTest {
                 session.waitForText("#") // root's login shell
                 session.typeLine("echo over''ssh \$LANG")
                 session.waitForText("overssh C.UTF-8")
-                assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.closeAndWait() })
+                session.shutdown()
+                assertEquals(CloseReason.CLOSED, withTimeout(20_000) { session.awaitClosed() })
             }
             // A second login with the recorded key works (and starts a second server).
             val again = SshBootstrap(knownHosts, options).start(login(sshd))
             MoshSession.connect("127.0.0.1", again).use { session ->
                 session.waitForText("#")
-                withTimeout(20_000) { session.closeAndWait() }
+                session.shutdown()
+                withTimeout(20_000) { session.awaitClosed() }
             }
         }
         dir.deleteRecursively()

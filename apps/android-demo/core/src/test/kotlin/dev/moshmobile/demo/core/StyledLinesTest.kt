@@ -10,6 +10,7 @@ import dev.moshmobile.mosh.testing.typeLine
 import dev.moshmobile.mosh.testing.waitForText
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 
 /** Screen → glyphs, from a real session's screen. */
@@ -24,7 +25,7 @@ class StyledLinesTest {
     }
 
     @Test
-    fun `colours, bold, underline, inverse and wide characters from a real screen`() {
+    fun `colours, bold, underline, inverse and wide characters from a real screen`() = runBlocking<Unit> {
         MoshServer.ours().use { server ->
             MoshSession.connect("127.0.0.1", server.connectInfo).use { session ->
                 session.waitForText("$")
@@ -55,7 +56,7 @@ class StyledLinesTest {
     }
 
     @Test
-    fun `predicted cells are underlined`() {
+    fun `predicted cells are underlined`() = runBlocking<Unit> {
         MoshServer.stock().use { server ->
             ImpairProxy(server.port, 250).use { proxy ->
                 val options = SessionOptions(PredictionMode.ALWAYS, false, OutputMode.SCREEN)
