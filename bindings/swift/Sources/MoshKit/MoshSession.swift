@@ -1,6 +1,6 @@
 // The Swift face of a mosh session: the generated `Session` with its events as an
-// `AsyncStream`, `async` for the calls that wait on the session's thread, and
-// Swift-style names. Idioms only: every behaviour is the library's (mosh-ffi).
+// `AsyncSequence`, the library's `async` calls, and Swift-style names. Idioms only:
+// every behaviour is the library's (mosh-ffi).
 
 import Foundation
 @_exported import MoshFFI
@@ -9,53 +9,35 @@ import Foundation
 ///
 /// Create it with ``connect(host:port:key:columns:rows:options:)`` (or
 /// ``connect(host:serverOutput:columns:rows:options:)`` with what `mosh-server new`
-/// printed) or ``restore(snapshot:options:)``, then read ``events``. Every method
-/// returns at once; none waits on the network.
+/// printed) or ``restore(snapshot:options:)``, then iterate ``events``. Calls that only
+/// post to the session return at once; the `async` ones do their work on the library's
+/// own threads, so the main actor may await them. None waits on the network.
 ///
-/// Lifetime: the session lives while this object or its ``events`` stream does. A
-/// task iterating ``events`` keeps it alive; cancelling that task (or dropping the
-/// stream) releases the stream's hold, and once nothing holds the session the
-/// library stops it quietly (no datagram after that; the server keeps the remote
-/// shell, so a stored snapshot can still resume it). ``close()`` ends the session
-/// politely (the server exits) and finishes ``events``.
+/// Three endings: ``detach()`` stops everything and returns a snapshot, leaving the
+/// remote shell for it to resume (a tab the user closed but may reopen); ``shutdown()``
+/// ends the remote shell politely; and a session nobody references any more (this
+/// object released) stops quietly by itself, as ``detach()`` would, without a snapshot.
+/// Iterating ``events`` does not keep the session alive.
 public final class MoshSession: Sendable {
     /// The generated session object, for anything this layer does not wrap.
     public let session: Session
 
-    /// The session's events, in order, from the library's event thread (named
-    /// `mosh-events`; hop to the main actor to draw). Single consumer. Ends after
-    /// ``Event/closed(reason:)``. The library coalesces events; a consumer more than
-    /// ``eventBufferSize`` events behind loses the oldest ones (the newest, and
-    /// `closed`, always arrive; redraw from ``screen``).
-    public let events: AsyncStream<Event>
-
-    /// How many undelivered events ``events`` keeps.
-    public static let eventBufferSize = 256
-
-    private init(_ open: (SessionListener) throws -> Session) throws {
-        let (events, continuation) = AsyncStream<Event>.makeStream(
-            bufferingPolicy: .bufferingNewest(Self.eventBufferSize))
-        let relay = EventRelay(continuation)
-        let session = try open(relay)
-        // The stream holds the session until it terminates (the library holds the
-        // relay, the relay the continuation, the continuation this closure).
-        continuation.onTermination = { _ in withExtendedLifetime(session) {} }
+    private init(_ session: Session) {
         self.session = session
-        self.events = events
     }
 
     /// Connects to `host` (a name, or an IPv4 or IPv6 literal) with the port and key
-    /// of `MOSH CONNECT`. Throws ``MoshError`` at once for a malformed key, port 0,
-    /// an empty host or a zero window; a host that does not resolve or a server that
-    /// never answers ends the session with `.closed`.
+    /// of `MOSH CONNECT`. Throws ``MoshError`` for a malformed key, port 0, an empty
+    /// host or a zero window; a host that does not resolve or a server that never
+    /// answers ends the session with `.closed`.
     public static func connect(
         host: String, port: UInt16, key: String,
         columns: UInt16 = 80, rows: UInt16 = 24,
         options: SessionOptions = .standard
-    ) throws -> MoshSession {
+    ) async throws -> MoshSession {
         let config = ConnectConfig(
             host: host, port: port, key: key, columns: columns, rows: rows, options: options)
-        return try MoshSession { try Session.connect(config: config, listener: $0) }
+        return MoshSession(try await Session.connect(config: config))
     }
 
     /// Connects to `host` with the `MOSH CONNECT` line found in `serverOutput`
@@ -64,21 +46,37 @@ public final class MoshSession: Sendable {
         host: String, serverOutput: String,
         columns: UInt16 = 80, rows: UInt16 = 24,
         options: SessionOptions = .standard
-    ) throws -> MoshSession {
+    ) async throws -> MoshSession {
         let info = try parseConnect(output: serverOutput)
-        return try connect(
+        return try await connect(
             host: host, port: info.port, key: info.key,
             columns: columns, rows: rows, options: options)
     }
 
-    /// Resumes a session from ``snapshot()`` or ``enterBackground()`` bytes, in this
-    /// process or a new one (after the app was killed). A snapshot resumes when it is
-    /// the newest the session took; restoring the same one twice never repeats a
-    /// nonce.
+    /// Resumes a session from ``snapshot()``, ``enterBackground()`` or ``detach()``
+    /// bytes, in this process or a new one (after the app was killed). A snapshot
+    /// resumes when it is the newest the session took; restoring the same one twice
+    /// never repeats a nonce.
     public static func restore(
         snapshot: Data, options: SessionOptions = .standard
-    ) throws -> MoshSession {
-        try MoshSession { try Session.restore(snapshot: snapshot, options: options, listener: $0) }
+    ) async throws -> MoshSession {
+        MoshSession(try await Session.restore(snapshot: snapshot, options: options))
+    }
+
+    /// This session's events for one consumer: each read of the property is a new,
+    /// independently coalesced stream from the library. Its first events say what a
+    /// new view needs (every row, the status, the title), so iterating late misses
+    /// nothing; a slow consumer gets fewer, fuller events and never loses a title,
+    /// clipboard, status or the end. Finishes after ``Event/closed(reason:)``, or when
+    /// the iterating task is cancelled. Does not keep the session alive.
+    public var events: SessionEvents { SessionEvents(session.events()) }
+
+    /// Calls `handler` with this session's events on the library's event threads
+    /// until the returned subscription is cancelled or released (keep it as long as
+    /// the view that listens), or the session ends. For code that prefers callbacks to
+    /// ``events``; the handler may hold the session.
+    public func subscribe(_ handler: @escaping @Sendable (Event) -> Void) throws -> Subscription {
+        try session.subscribe(listener: EventHandler(handler))
     }
 
     /// Text the user typed (sent as UTF-8).
@@ -107,7 +105,8 @@ public final class MoshSession: Sendable {
         try session.resize(columns: columns, rows: rows)
     }
 
-    /// The network path changed (`NWPathMonitor`): a fresh socket, a datagram at once.
+    /// The network path changed (`NWPathMonitor`): a fresh socket, a datagram at once
+    /// (in the background: noted, nothing sent).
     public func networkChanged() throws {
         try session.networkChanged()
     }
@@ -115,8 +114,7 @@ public final class MoshSession: Sendable {
     /// The app leaves the foreground: every timer and send stops. Returns the
     /// snapshot to store. **It holds the session key**: keep it in the Keychain.
     public func enterBackground() async throws -> Data {
-        let session = self.session
-        return try await offCallerThread { try session.enterBackground() }
+        try await session.enterBackground()
     }
 
     /// The app is back: resynchronizes at once, however long the pause was.
@@ -128,12 +126,30 @@ public final class MoshSession: Sendable {
     /// ``restore(snapshot:options:)``. **They hold the session key**: store them as a
     /// secret (the Keychain). Which snapshots resume: the newest one the session took,
     /// as long as no other process of the session talked to the server after it (the
-    /// one ``enterBackground()`` returns is such). An older one ends as
+    /// one ``enterBackground()`` or ``detach()`` returns is such). An older one ends as
     /// `CloseReason.outOfSync` at the server's first reply, or hears nothing from the
     /// server; either way, start a new session over SSH and delete the snapshot.
     public func snapshot() async throws -> Data {
-        let session = self.session
-        return try await offCallerThread { try session.snapshot() }
+        try await session.snapshot()
+    }
+
+    /// Stops the session for good without ending the remote shell and returns its
+    /// last snapshot (it resumes with ``restore(snapshot:options:)``). The socket and
+    /// timers go at once; ``events`` end with `.closed(reason: .detached)`.
+    public func detach() async throws -> Data {
+        try await session.detach()
+    }
+
+    /// Ends the session politely (the server hangs up the remote program) and returns
+    /// at once; `.closed` follows on ``events``. Calling it again, or after the end,
+    /// does nothing.
+    public func shutdown() {
+        session.shutdown()
+    }
+
+    /// Waits until the session has ended, and says why.
+    public func closed() async -> CloseReason {
+        await session.closed()
     }
 
     /// What to show now: rows of styled runs (predictions marked), cursor, title.
@@ -160,11 +176,45 @@ public final class MoshSession: Sendable {
         let held = scrollbackCount
         return scrollback(from: held - min(held, UInt64(count)), count: count)
     }
+}
 
-    /// Starts the polite shutdown; `.closed` follows on ``events``. Later calls throw
-    /// ``MoshError/SessionClosed``.
-    public func close() throws {
-        try session.shutdown()
+/// One consumer's events of a session, as an `AsyncSequence` over the library's
+/// coalesced ``EventStream``: awaiting holds no thread, and cancelling the iterating
+/// task ends the stream.
+public struct SessionEvents: AsyncSequence, Sendable {
+    public typealias Element = Event
+
+    private let stream: EventStream
+
+    init(_ stream: EventStream) {
+        self.stream = stream
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(stream: stream)
+    }
+
+    /// Hands out each batch's events in order.
+    public struct Iterator: AsyncIteratorProtocol {
+        let stream: EventStream
+        var batch: [Event] = []
+        var index = 0
+
+        public mutating func next() async -> Event? {
+            if index == batch.count {
+                let stream = self.stream
+                let next = await withTaskCancellationHandler {
+                    await stream.next()
+                } onCancel: {
+                    stream.cancel()
+                }
+                guard let next, !next.isEmpty else { return nil }
+                batch = next
+                index = 0
+            }
+            index += 1
+            return batch[index - 1]
+        }
     }
 }
 
@@ -183,28 +233,15 @@ extension Screen {
     public var text: String { rows.map(\.text).joined(separator: "\n") }
 }
 
-/// The listener the library calls: yields into the stream.
-final class EventRelay: SessionListener, Sendable {
-    private let continuation: AsyncStream<Event>.Continuation
+/// A listener from a closure, for ``MoshSession/subscribe(_:)``.
+final class EventHandler: SessionListener, Sendable {
+    private let handler: @Sendable (Event) -> Void
 
-    init(_ continuation: AsyncStream<Event>.Continuation) {
-        self.continuation = continuation
+    init(_ handler: @escaping @Sendable (Event) -> Void) {
+        self.handler = handler
     }
 
     func onEvent(event: Event) throws {
-        continuation.yield(event)
-        if case .closed = event { continuation.finish() }
-    }
-}
-
-/// Runs a call that waits on the session's thread without blocking the caller's
-/// (the main thread, or a cooperative-pool thread).
-private func offCallerThread<T: Sendable>(
-    _ call: @escaping @Sendable () throws -> T
-) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global(qos: .userInitiated).async {
-            continuation.resume(with: Result { try call() })
-        }
+        handler(event)
     }
 }

@@ -9,10 +9,10 @@ import MoshKit
 /// `serverOutput` is what `mosh-server new` printed over your SSH connection
 /// (run `serverCommand(options: ServerCommandOptions())` there).
 func runOnServer(host: String, serverOutput: String) async throws -> String {
-    let session = try MoshSession.connect(
+    let session = try await MoshSession.connect(
         host: host, serverOutput: serverOutput, columns: 80, rows: 24)
     try session.send("echo hello from mo''sh; exit\r")
-    for await event in session.events {        // on the library's thread
+    for await event in session.events {        // the whole screen first, then changes
         switch event {
         case .screenChanged(let rows):
             print("redraw rows \(rows) of", session.screen.rows.count)

@@ -20,24 +20,25 @@ final class RobustnessTests: XCTestCase {
         }
     }
 
-    func testAListenerThatThrowsDoesNotEndTheSession() throws {
+    func testAListenerThatThrowsDoesNotEndTheSession() async throws {
         let server = try ServerProcess(.ours)
         let info = try parseConnect(output: server.output)
         let listener = ThrowingListener()
-        let session = try Session.connect(
+        let session = try await Session.connect(
             config: ConnectConfig(host: "127.0.0.1", port: info.port, key: info.key,
-                                  columns: 80, rows: 24, options: .standard),
-            listener: listener)
+                                  columns: 80, rows: 24, options: .standard))
+        let subscription = try session.subscribe(listener: listener)
+        defer { subscription.cancel() }
         try eventually("a prompt") { session.screen().text.contains("$") }
         try session.sendInput(bytes: Data("echo still''going\r".utf8))
         try eventually("the session went on") { session.screen().text.contains("stillgoing") }
         XCTAssertGreaterThan(listener.calls, 1)
-        try session.shutdown()
+        session.shutdown()
     }
 
-    func testAThousandCallsFromEightThreads() throws {
+    func testAThousandCallsFromEightThreads() async throws {
         let server = try ServerProcess(.ours)
-        let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        let session = try await MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
         try waitForText(session, "$")
         final class Failures: @unchecked Sendable {
             let lock = NSLock()
@@ -52,7 +53,7 @@ final class RobustnessTests: XCTestCase {
                     case 1: if session.screen.rows.isEmpty { throw TestError.failed("empty screen") }
                     case 2: _ = session.status
                     case 3: try session.resize(columns: 80 + UInt16(i % 3), rows: 24)
-                    case 4: if try session.session.snapshot().isEmpty { throw TestError.failed("empty snapshot") }
+                    case 4: if try blocking({ try await session.snapshot() }).isEmpty { throw TestError.failed("empty snapshot") }
                     default: try session.networkChanged()
                     }
                 } catch {
@@ -64,13 +65,13 @@ final class RobustnessTests: XCTestCase {
         try session.resize(columns: 80, rows: 24)
         try typeLine(session, "echo still''here")
         try waitForText(session, "stillhere")
-        try session.close()
+        session.shutdown()
     }
 
-    func testVtOutputForAnAppsOwnTerminalWidget() throws {
+    func testVtOutputForAnAppsOwnTerminalWidget() async throws {
         let server = try ServerProcess(.ours)
         let info = try parseConnect(output: server.output)
-        let session = try MoshSession.connect(
+        let session = try await MoshSession.connect(
             host: "127.0.0.1", port: info.port, key: info.key,
             options: SessionOptions(prediction: .adaptive, output: .vt))
         let log = EventLog(session)
@@ -92,17 +93,17 @@ final class RobustnessTests: XCTestCase {
         let red = session.screen.rows.flatMap(\.runs).first { $0.text.hasPrefix("red") }
         XCTAssertEqual(red?.style.foreground, .indexed(index: 1))
         XCTAssertEqual(red?.style.bold, true)
-        try session.close()
+        session.shutdown()
     }
 
     /// Keystroke → the event whose screen shows it as a prediction, with the stock
     /// server 250 ms away each way: only local echo can show it that early.
-    func testPredictionsShowBeforeADistantServerCouldEcho() throws {
+    func testPredictionsShowBeforeADistantServerCouldEcho() async throws {
         let server = try ServerProcess(.stock)
         let info = try parseConnect(output: server.output)
         let relay = try UdpRelay(toPort: info.port, delay: 0.25)
         defer { relay.stop() }
-        let session = try MoshSession.connect(
+        let session = try await MoshSession.connect(
             host: "127.0.0.1", port: relay.port, key: info.key,
             options: SessionOptions(prediction: .always, output: .screen))
         try waitForText(session, "$")
@@ -150,7 +151,7 @@ final class RobustnessTests: XCTestCase {
               "max \(Int(sorted.last! * 1_000_000)) µs (server 250 ms one way)")
         XCTAssertLessThan(median, 0.25, "predictions show before the server's echo could")
         try waitForText(session, typed)
-        try session.close()
+        session.shutdown()
     }
 }
 

@@ -21,17 +21,17 @@ final class SessionTests: XCTestCase {
 
     // MARK: type, keys, resize, close
 
-    func testOurServerOverIPv6TypeKeysResizeAndClose() throws {
-        try typeKeysResizeAndClose(.ours, host: "::1")
+    func testOurServerOverIPv6TypeKeysResizeAndClose() async throws {
+        try await typeKeysResizeAndClose(.ours, host: "::1")
     }
 
-    func testStockServerByNameTypeKeysResizeAndClose() throws {
-        try typeKeysResizeAndClose(.stock, host: "localhost")
+    func testStockServerByNameTypeKeysResizeAndClose() async throws {
+        try await typeKeysResizeAndClose(.stock, host: "localhost")
     }
 
-    private func typeKeysResizeAndClose(_ kind: ServerKind, host: String) throws {
+    private func typeKeysResizeAndClose(_ kind: ServerKind, host: String) async throws {
         let server = try ServerProcess(kind)
-        let session = try MoshSession.connect(host: host, serverOutput: server.output)
+        let session = try await MoshSession.connect(host: host, serverOutput: server.output)
         let log = EventLog(session)
         try waitForText(session, "$")
         try log.waitFor("a connected status") {
@@ -57,7 +57,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(session.screen.columns, 100)
         XCTAssertEqual(session.screen.rows.count, 30)
 
-        try session.close()
+        session.shutdown()
         XCTAssertEqual(try log.closed(), .closed)
         try eventually("the event stream finished") { log.finished }
         XCTAssertThrowsError(try session.send("x")) {
@@ -72,9 +72,9 @@ final class SessionTests: XCTestCase {
 
     // MARK: scrollback
 
-    func testStockServerLinesThatScrollOffAreInTheScrollback() throws {
+    func testStockServerLinesThatScrollOffAreInTheScrollback() async throws {
         let server = try ServerProcess(.stock)
-        let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        let session = try await MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
         let log = EventLog(session)
         try waitForText(session, "$")
         try typeLine(session, "seq 1 60 | while read i; do echo line$i; sleep 0.02; done")
@@ -91,7 +91,7 @@ final class SessionTests: XCTestCase {
         }
         XCTAssertEqual(UInt64(all.count), session.scrollbackCount)
         XCTAssertEqual(all.filter { $0.hasPrefix("line") }, (1...37).map { "line\($0)" })
-        try session.close()
+        session.shutdown()
         XCTAssertEqual(try log.closed(), .closed)
     }
 
@@ -108,50 +108,51 @@ final class SessionTests: XCTestCase {
         var seen: [(name: String, main: Bool)] { lock.withLock { threads } }
     }
 
-    func testEventsArriveOnTheLibraryThreadNotTheCallers() throws {
+    func testEventsArriveOnTheLibraryThreadNotTheCallers() async throws {
         let server = try ServerProcess(.ours)
         let info = try parseConnect(output: server.output)
         let recorder = ThreadRecorder()
-        let session = try Session.connect(
+        let session = try await Session.connect(
             config: ConnectConfig(host: "127.0.0.1", port: info.port, key: info.key,
-                                  columns: 80, rows: 24, options: .standard),
-            listener: recorder)
-        XCTAssertTrue(Thread.isMainThread, "XCTest runs this test on the main thread")
+                                  columns: 80, rows: 24, options: .standard))
+        let subscription = try session.subscribe(listener: recorder)
         try eventually("events") { recorder.seen.count >= 2 }
         for thread in recorder.seen {
             XCTAssertFalse(thread.main)
-            XCTAssertEqual(thread.name, "mosh-events")
+            // The runtime's small pool, shared by every session.
+            XCTAssertEqual(thread.name, "mosh-runtime")
         }
-        try session.shutdown()
+        session.shutdown()
+        withExtendedLifetime(subscription) {}
         try eventually("closed") { session.status().state == .closed(reason: .closed) }
 
-        // MoshKit's stream is fed from that thread: it fills while this (main)
+        // MoshKit's stream needs no thread of the caller's: it fills while this
         // thread never yields.
         let server2 = try ServerProcess(.ours)
-        let kit = try MoshSession.connect(host: "127.0.0.1", serverOutput: server2.output)
+        let kit = try await MoshSession.connect(host: "127.0.0.1", serverOutput: server2.output)
         let log = EventLog(kit)
         try waitForText(kit, "$")
         try eventually("stream events while the main thread is busy") { log.all.count >= 2 }
-        try kit.close()
+        kit.shutdown()
         XCTAssertEqual(try log.closed(), .closed)
     }
 
     // MARK: network_changed
 
-    func testOurServerNetworkChangedSendsAtOnceAndGoesOn() throws {
-        try networkChanged(.ours)
+    func testOurServerNetworkChangedSendsAtOnceAndGoesOn() async throws {
+        try await networkChanged(.ours)
     }
 
-    func testStockServerNetworkChangedSendsAtOnceAndGoesOn() throws {
-        try networkChanged(.stock)
+    func testStockServerNetworkChangedSendsAtOnceAndGoesOn() async throws {
+        try await networkChanged(.stock)
     }
 
-    private func networkChanged(_ kind: ServerKind) throws {
+    private func networkChanged(_ kind: ServerKind) async throws {
         let server = try ServerProcess(kind)
         let info = try parseConnect(output: server.output)
         let relay = try UdpRelay(toPort: info.port)
         defer { relay.stop() }
-        let session = try MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
+        let session = try await MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
         try waitForText(session, "$")
         // Quiet: the next datagram is the one network_changed sends.
         pause(0.3)
@@ -165,7 +166,7 @@ final class SessionTests: XCTestCase {
         // From the fresh socket (a new source port), the server follows.
         try typeLine(session, "echo moved''on")
         try waitForText(session, "movedon")
-        try session.close()
+        session.shutdown()
     }
 
     // MARK: background and foreground
@@ -185,7 +186,7 @@ final class SessionTests: XCTestCase {
         let info = try parseConnect(output: server.output)
         let relay = try UdpRelay(toPort: info.port)
         defer { relay.stop() }
-        let session = try MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
+        let session = try await MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
         try waitForText(session, "$")
         try typeLine(session, "i=0; while :; do i=$((i+1)); printf '\\rtick %d ' $i; sleep 0.1; done")
         try waitForText(session, "tick ")
@@ -211,7 +212,7 @@ final class SessionTests: XCTestCase {
         try session.send(.character(text: "c"), modifiers: KeyModifiers(ctrl: true))
         try typeLine(session, "echo fore''ground")
         try waitForText(session, "foreground")
-        try session.close()
+        session.shutdown()
     }
 
     private func tick(_ session: MoshSession) -> Int? {
@@ -226,7 +227,7 @@ final class SessionTests: XCTestCase {
     /// process restores the snapshot and finds the same shell.
     func testOurServerSnapshotRestoresInANewProcess() async throws {
         let server = try ServerProcess(.ours)
-        var session: MoshSession? = try MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        var session: MoshSession? = try await MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
         try waitForText(session!, "$")
         try typeLine(session!, "X=kept''42; echo s''et")
         try waitForText(session!, "set")
@@ -282,32 +283,29 @@ final class SessionTests: XCTestCase {
         FileManager.default.temporaryDirectory.appendingPathComponent("moshkit-\(name)-\(UUID().uuidString)")
     }
 
-    // MARK: cancelling the stream
+    // MARK: lifetimes
 
-    func testCancellingTheEventStreamReleasesTheSession() async throws {
+    /// A stream does not keep its session: releasing the session stops it (the
+    /// stream ends with `.detached`) and nothing more is sent.
+    func testReleasingTheSessionDetachesItAndEndsItsStreams() async throws {
         let server = try ServerProcess(.ours)
         let info = try parseConnect(output: server.output)
         let relay = try UdpRelay(toPort: info.port)
         defer { relay.stop() }
-        var session: MoshSession? = try MoshSession.connect(
+        var session: MoshSession? = try await MoshSession.connect(
             host: "127.0.0.1", port: relay.port, key: info.key)
         try waitForText(session!, "$")
         weak var generated = session!.session
         let events = session!.events
         let consumer = Task.detached {
-            var count = 0
-            for await _ in events { count += 1 }
-            return count
+            var last: Event?
+            for await event in events { last = event }
+            return last
         }
         session = nil
-        // The stream being read keeps the session.
-        pause(0.5)
-        XCTAssertNotNil(generated, "a stream being read keeps its session")
-
-        consumer.cancel()
-        let count = await consumer.value
-        XCTAssertGreaterThan(count, 0)
-        try eventually("the session released once its stream was cancelled") { generated == nil }
+        try eventually("the session released while its stream is read") { generated == nil }
+        let last = await consumer.value
+        XCTAssertEqual(last, .closed(reason: .detached))
         // Stopped in the library: no heartbeat (every 3 s) reaches the server.
         pause(0.3)
         let sent = relay.clientDatagrams
@@ -316,25 +314,59 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(server.alive, "released, not closed: the server keeps the shell")
     }
 
+    /// detach(): nothing more is sent, the stream ends with `.detached`, later calls
+    /// throw, shutting down twice is harmless, and the snapshot resumes the shell.
+    func testDetachKeepsTheRemoteShellForItsSnapshot() async throws {
+        let server = try ServerProcess(.ours)
+        let info = try parseConnect(output: server.output)
+        let relay = try UdpRelay(toPort: info.port)
+        defer { relay.stop() }
+        let session = try await MoshSession.connect(host: "127.0.0.1", port: relay.port, key: info.key)
+        let log = EventLog(session)
+        try waitForText(session, "$")
+        try typeLine(session, "marker=kept''here; echo $marker")
+        try waitForText(session, "kepthere")
+        let snapshot = try await session.detach()
+        XCTAssertEqual(try log.closed(), .detached)
+        let closed = await session.closed()
+        XCTAssertEqual(closed, .detached)
+        XCTAssertThrowsError(try session.send("x")) {
+            XCTAssertEqual($0 as? MoshError, .SessionClosed)
+        }
+        session.shutdown()
+        session.shutdown()
+        pause(0.3)
+        let sent = relay.clientDatagrams
+        pause(3.5)
+        XCTAssertEqual(relay.clientDatagrams, sent, "sent after detach")
+
+        let resumed = try await MoshSession.restore(snapshot: snapshot)
+        try typeLine(resumed, "echo again-$marker")
+        try waitForText(resumed, "again-kepthere")
+        resumed.shutdown()
+        let end = await resumed.closed()
+        XCTAssertEqual(end, .closed)
+    }
+
     // MARK: input the library refuses
 
-    func testBadInputIsATypedError() throws {
+    func testBadInputIsATypedError() async throws {
         XCTAssertThrowsError(try parseConnect(output: "no connect line here")) {
             guard case .NoConnectLine = $0 as? MoshError else { return XCTFail("\($0)") }
         }
         let info = try parseConnect(output: "\r\nMOSH CONNECT 60001 4NeCCgvZFe2RnPgrcU1PQw\r\n")
         XCTAssertEqual(info.port, 60001)
         XCTAssertEqual(info.key, "4NeCCgvZFe2RnPgrcU1PQw")
-        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 60001, key: "short")) {
+        await assertThrows(try await MoshSession.connect(host: "127.0.0.1", port: 60001, key: "short")) {
             guard case .InvalidKey = $0 as? MoshError else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 0, key: info.key)) {
+        await assertThrows(try await MoshSession.connect(host: "127.0.0.1", port: 0, key: info.key)) {
             XCTAssertEqual($0 as? MoshError, .InvalidPort(port: 0))
         }
-        XCTAssertThrowsError(try MoshSession.connect(host: "127.0.0.1", port: 60001, key: info.key, columns: 0)) {
+        await assertThrows(try await MoshSession.connect(host: "127.0.0.1", port: 60001, key: info.key, columns: 0)) {
             guard case .InvalidSize = $0 as? MoshError else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try MoshSession.restore(snapshot: Data("not a snapshot".utf8))) {
+        await assertThrows(try await MoshSession.restore(snapshot: Data("not a snapshot".utf8))) {
             guard let error = $0 as? MoshError else { return XCTFail("\($0)") }
             switch error {
             case .SnapshotForeign, .SnapshotCorrupt: break

@@ -341,3 +341,31 @@ func productsDirectory() -> URL {
     return Bundle.main.bundleURL
     #endif
 }
+
+/// Asserts that `call` throws, and checks the error.
+func assertThrows<T>(
+    _ call: @autoclosure () async throws -> T,
+    file: StaticString = #filePath, line: UInt = #line,
+    _ check: (Error) -> Void
+) async {
+    do {
+        _ = try await call()
+        XCTFail("no error thrown", file: file, line: line)
+    } catch {
+        check(error)
+    }
+}
+
+/// Runs an async call from a plain thread (a `DispatchQueue.concurrentPerform`
+/// worker), waiting for it there.
+func blocking<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) throws -> T {
+    final class Box: @unchecked Sendable { var result: Result<T, Error>? }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await call()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}

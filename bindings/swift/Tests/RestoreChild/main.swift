@@ -41,7 +41,7 @@ let arguments = CommandLine.arguments
 switch (arguments.count, arguments.dropFirst().first) {
 case (4, "connect"):
     let output = try String(contentsOfFile: arguments[2], encoding: .utf8)
-    let session = try MoshSession.connect(host: "127.0.0.1", serverOutput: output)
+    let session = try await MoshSession.connect(host: "127.0.0.1", serverOutput: output)
     waitFor(session, "$")
     try typeSlowly(session, "X=kept''42; echo s''et")
     waitFor(session, "set")
@@ -56,12 +56,12 @@ case (4, "connect"):
 
 case (5, "restore"):
     let snapshot = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
-    let session = try MoshSession.restore(snapshot: snapshot)
+    let session = try await MoshSession.restore(snapshot: snapshot)
     try typeSlowly(session, arguments[3])
     waitFor(session, arguments[4])
     print("child saw \(arguments[4])")
     // A polite close, finished before this process exits.
-    try session.close()
+    session.shutdown()
     let closing = Date()
     while true {
         if case .closed(let reason) = session.status.state {
