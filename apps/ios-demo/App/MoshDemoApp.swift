@@ -26,7 +26,7 @@ struct MoshDemoApp: App {
                 .task {
                     model.controller.options.nonceStoreDir = nonceDirectory()
                     network.start { model.controller.networkPathUpdated($0) }
-                    model.controller.restoreSaved()
+                    await model.controller.restoreSaved()
                 }
         }
         .onChange(of: scenePhase) { _, phase in

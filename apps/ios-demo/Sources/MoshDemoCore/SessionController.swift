@@ -1,7 +1,8 @@
 // What the app's screens bind to: one session from the connection form (SSH, then
 // mosh) or from the snapshot stored when the app went to the background, its lines
 // and status for drawing, and the app's lifecycle and network wired to the library.
-// On the main actor; every call returns at once.
+// On the main actor; no call blocks it: the library's calls are awaited, and the
+// snapshot store (the Keychain) is read and written off the main actor.
 
 import Foundation
 import MoshKit
@@ -94,7 +95,7 @@ public final class SessionController {
         changed()
         do {
             let output = try await bootstrap.startServer(settings, command: settings.serverCommand)
-            attach(try MoshSession.connect(
+            attach(try await MoshSession.connect(
                 host: settings.host, serverOutput: output,
                 columns: size.columns, rows: size.rows, options: options))
         } catch {
@@ -106,11 +107,16 @@ public final class SessionController {
     /// background, if a snapshot is stored. The snapshot is deleted once used: after
     /// the restored session has talked to the server it can no longer resume.
     @discardableResult
-    public func restoreSaved() -> Bool {
-        guard session == nil, let snapshot = try? store.load() else { return false }
-        try? store.clear()
+    public func restoreSaved() async -> Bool {
+        guard session == nil else { return false }
+        let store = self.store
+        let snapshot = await Task.detached {
+            defer { try? store.clear() }
+            return try? store.load()
+        }.value
+        guard let snapshot, session == nil else { return false }
         do {
-            attach(try MoshSession.restore(snapshot: snapshot, options: options))
+            attach(try await MoshSession.restore(snapshot: snapshot, options: options))
             try? session?.resize(columns: size.columns, rows: size.rows)
             return true
         } catch {
@@ -147,7 +153,8 @@ public final class SessionController {
         case .closed(let reason):
             redraw()
             end(closeText(reason))
-            try? store.clear()
+            let store = self.store
+            Task.detached { try? store.clear() }
         case .vtOutput:
             break  // this app draws screen(), not a VT stream
         case .scrollbackAdded:
@@ -216,7 +223,7 @@ public final class SessionController {
 
     /// Ends the session politely (the server exits).
     public func disconnect() {
-        try? session?.close()
+        session?.shutdown()
     }
 
     /// Back to the form after a session ended.
@@ -260,14 +267,17 @@ public final class SessionController {
         case .background:
             guard !session.status.background else { return }
             do {
-                try store.save(try await session.enterBackground())
+                let snapshot = try await session.enterBackground()
+                let store = self.store
+                try await Task.detached { try store.save(snapshot) }.value
             } catch {
                 status = "The session could not be saved: \(error)"
             }
         case .active:
             guard session.status.background else { return }
             try? session.enterForeground()
-            try? store.clear()
+            let store = self.store
+            await Task.detached { try? store.clear() }.value
         case .inactive:
             return
         }

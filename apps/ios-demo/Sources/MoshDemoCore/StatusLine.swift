@@ -27,5 +27,6 @@ public func closeText(_ reason: CloseReason) -> String {
     case .hostNotFound: return "Host not found"
     case .networkFailed: return "The network failed"
     case .outOfSync: return "The server went on without this app; start a new session"
+    case .detached: return "Detached: the remote shell goes on"
     }
 }

@@ -196,7 +196,8 @@ final class SessionControllerTests: XCTestCase, @unchecked Sendable {
         // A new launch resumes it from the store.
         let relaunched = SessionController(store: store)
         relaunched.resize(columns: 80, rows: 24)
-        XCTAssertTrue(relaunched.restoreSaved())
+        let resumed = await relaunched.restoreSaved()
+        XCTAssertTrue(resumed)
         XCTAssertNil(try store.load(), "a used snapshot is deleted")
         relaunched.type("echo restored $X\r")
         try await screenShows(relaunched, "restored kept42")
@@ -261,7 +262,9 @@ final class SessionControllerTests: XCTestCase, @unchecked Sendable {
         XCTAssertTrue(message.contains("NoConnectLine"), message)
         // A stored snapshot that is not one.
         let broken = SessionController(store: MemorySnapshotStore(Data("garbage".utf8)))
-        XCTAssertFalse(broken.restoreSaved())
-        XCTAssertFalse(SessionController(store: MemorySnapshotStore()).restoreSaved())
+        let brokenResumed = await broken.restoreSaved()
+        XCTAssertFalse(brokenResumed)
+        let emptyResumed = await SessionController(store: MemorySnapshotStore()).restoreSaved()
+        XCTAssertFalse(emptyResumed)
     }
 }

@@ -359,8 +359,7 @@ func assertThrows<T>(
 /// Runs an async call from a plain thread (a `DispatchQueue.concurrentPerform`
 /// worker), waiting for it there.
 func blocking<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) throws -> T {
-    final class Box: @unchecked Sendable { var result: Result<T, Error>? }
-    let box = Box()
+    let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task.detached {
         do { box.result = .success(try await call()) } catch { box.result = .failure(error) }
@@ -368,4 +367,9 @@ func blocking<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) thr
     }
     done.wait()
     return try box.result!.get()
+}
+
+/// Where ``blocking(_:)`` leaves the result (written before the semaphore signals).
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
 }
