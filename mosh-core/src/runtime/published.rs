@@ -143,13 +143,24 @@ impl Published {
         frame: &Framebuffer,
         predicted: &[PredictedCell],
     ) -> Option<Vec<u16>> {
-        let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if view.frame == *frame && view.predicted == predicted {
+        // Compared outside the lock (the task is the only writer, so the view cannot
+        // change meanwhile): readers on the app's UI thread wait only for the swap,
+        // never for a whole-screen comparison.
+        let (old_frame, old_predicted) = {
+            let view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            (view.frame.clone(), view.predicted.clone())
+        };
+        if old_frame == *frame && old_predicted == predicted {
             return None;
         }
-        let rows = changed_rows(&view.frame, &view.predicted, frame, predicted);
-        view.frame = frame.clone();
-        view.predicted = predicted.to_vec();
+        let rows = changed_rows(&old_frame, &old_predicted, frame, predicted);
+        let (frame, predicted) = (frame.clone(), predicted.to_vec());
+        let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        view.frame = frame;
+        view.predicted = predicted;
+        drop(view);
+        // The old frame's rows are freed here, outside the lock.
+        drop((old_frame, old_predicted));
         Some(rows)
     }
 
