@@ -123,7 +123,7 @@ fn ui_thread_holds() {
         time("snapshot (first poll)", &mut || {
             first_poll(session.snapshot());
         });
-        if round % 100 == 0 {
+        if round.is_multiple_of(100) {
             time("network_changed", &mut || {
                 session.network_changed().unwrap()
             });
