@@ -73,10 +73,17 @@ fn an_unknown_host_closes_the_session_with_a_reason() {
 fn a_wrong_key_times_out_and_the_server_is_unharmed() {
     let server = our_server();
     let recorder = Arc::new(Recorder::default());
+    let started = std::time::Instant::now();
     let _wrong = connect(config("127.0.0.1", server.port, SOME_KEY), recorder.clone()).unwrap();
     assert_eq!(
         recorder.closed(Duration::from_secs(20)),
         CloseReason::ConnectTimedOut
+    );
+    // As documented: 15 s after connect, not after a shutdown handshake on top.
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(14_900) && took < Duration::from_millis(16_000),
+        "ConnectTimedOut after {took:?}"
     );
     let right = connect_to("127.0.0.1", server.port, &server.key).unwrap();
     type_line(&right, "echo fine''now");

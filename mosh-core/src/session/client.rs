@@ -543,7 +543,10 @@ impl ClientSession {
                 .connect_deadline
                 .is_some_and(|deadline| now >= deadline)
         {
-            self.transport.start_shutdown(now);
+            // The verdict comes at the documented deadline, not after a shutdown
+            // handshake: nothing was ever heard, so a server that cannot answer (a
+            // wrong key or port, UDP blocked one way) could not acknowledge one either.
+            self.finish(CloseReason::ConnectTimedOut);
         }
     }
 
@@ -603,6 +606,10 @@ impl Endpoint for ClientSession {
             return Ok(None);
         }
         self.check_lifecycle(now);
+        if self.closed.is_some() {
+            // Ended just now (the connect deadline): nothing more goes out.
+            return Ok(None);
+        }
         let transmit = self.transport.poll_transmit(now)?;
         self.check_lifecycle(now);
         Ok(transmit)
@@ -734,8 +741,10 @@ pub(crate) mod tests {
         session.enter_foreground(back);
         assert!(drain(&mut session, back) > 0);
         assert!(!session.transport().shutdown_in_progress());
+        drain(&mut session, back + CONNECT_TIMEOUT - Duration::from_millis(1));
+        assert_eq!(session.closed(), None);
         drain(&mut session, back + CONNECT_TIMEOUT);
-        assert!(session.transport().shutdown_in_progress());
+        assert_eq!(session.closed(), Some(CloseReason::ConnectTimedOut));
     }
 
     #[test]
@@ -751,14 +760,16 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn giving_up_never_wakes_in_the_past() {
+    fn a_connect_never_answered_ends_at_the_deadline_and_sends_nothing_more() {
         let t0 = Instant::now();
         let mut session = fresh(t0);
+        drain(&mut session, t0);
+        let wake = session.poll_timeout().expect("retransmits until the deadline");
+        assert!(wake <= t0 + CONNECT_TIMEOUT);
         let late = t0 + CONNECT_TIMEOUT + Duration::from_secs(2);
-        drain(&mut session, late);
-        assert!(session.transport().shutdown_in_progress());
-        let wake = session.poll_timeout().expect("the shutdown retransmits");
-        assert!(wake > late, "wakes {:?} before now", late - wake);
+        assert_eq!(drain(&mut session, late), 0, "nothing sent after the verdict");
+        assert_eq!(session.closed(), Some(CloseReason::ConnectTimedOut));
+        assert_eq!(session.poll_timeout(), None, "never wakes again");
     }
 
     #[test]
