@@ -192,6 +192,37 @@ fn a_phone_waking_after_thirty_minutes_resynchronizes_within_a_few_rtts() {
 }
 
 #[test]
+fn an_idle_server_answers_a_roamed_client_at_once_not_at_its_next_heartbeat() {
+    for_each_seed("idle roam", 1..=8, |seed| {
+        let delay = Duration::from_millis(20 + 30 * seed);
+        let link = Link::delay_ms(delay.as_millis() as u64);
+        let mut sim = Sim::new(seed, link, link);
+        activity(&mut sim, 10 * SECOND);
+        assert_converges(&mut sim, 30 * SECOND);
+        // Idle for a while: only heartbeats flow.
+        sim.run_for(10 * SECOND);
+        let old_socket = sim.client.sockets().last().unwrap();
+        sim.move_client();
+        let changed_at = sim.now;
+        sim.client.network_changed(changed_at);
+        sim.run_for(SECOND);
+        let replied = sim
+            .server_sends
+            .iter()
+            .find(|&&(at, destination)| {
+                at >= changed_at && destination != sim.client_public_addr(old_socket)
+            })
+            .map(|&(at, _)| at - changed_at)
+            .unwrap_or_else(|| panic!("{sim}: no reply to the new address within a second"));
+        // The client's datagram takes one delay; the answer leaves as it arrives.
+        assert!(
+            replied <= delay + 20 * MS,
+            "{sim}: the server answered the roam after {replied:?} (one-way {delay:?})"
+        );
+    });
+}
+
+#[test]
 fn server_answers_the_new_client_address_from_its_first_authentic_datagram() {
     for_each_seed("roaming", 1..=16, |seed| {
         let up = Link {

@@ -268,8 +268,12 @@ impl Session {
     }
 
     /// The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-    /// fresh socket and a datagram at once. In the background it only marks the
-    /// socket for renewal at `enter_foreground()`: nothing is sent.
+    /// fresh socket and a datagram at once. The first authentic datagram from the
+    /// server afterwards is announced with a `StatusChanged` event even when the
+    /// state stays `Connected`, so the app learns the new path works without polling
+    /// (our `mosh-server` answers a moved client at once: one round trip; stock
+    /// answers with its next frame or heartbeat, up to 3 s when idle). In the
+    /// background nothing is sent until `enter_foreground()`.
     pub fn network_changed(&self) -> Result<(), MoshError> {
         Ok(self.handle.network_changed()?)
     }

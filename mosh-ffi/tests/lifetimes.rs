@@ -228,3 +228,41 @@ fn background_while_the_name_resolves_and_a_network_change_in_the_background() {
     session.shutdown();
     assert_eq!(wait(session.closed()), CloseReason::Closed);
 }
+
+#[test]
+fn fresh_contact_after_network_changed_is_an_event() {
+    let server = our_server();
+    let session = wait(Session::connect(config(
+        "127.0.0.1",
+        server.port,
+        &server.key,
+    )))
+    .unwrap();
+    wait_for_text(&session, "$", WAIT);
+    let stream = session.events();
+    // The first batch is the catch-up; then quiet (an idle shell, Connected).
+    wait(stream.next()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    session.network_changed().unwrap();
+    let asked = Instant::now();
+    loop {
+        let batch = wait(stream.next()).expect("the stream ended");
+        let fresh = batch.iter().any(|event| {
+            matches!(event, Event::StatusChanged { status }
+                if status.state == mosh_ffi::ConnectionState::Connected)
+        });
+        if fresh {
+            break;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "no status event after network_changed"
+        );
+    }
+    println!(
+        "network_changed → StatusChanged (contact renewed) after {:?}",
+        asked.elapsed()
+    );
+    assert!(asked.elapsed() < Duration::from_secs(1));
+    session.shutdown();
+}

@@ -134,6 +134,7 @@ pub(crate) async fn run_session(
         socket_failures: 0,
         scrollback_seen: 0,
         detached: false,
+        contact_wanted_since: None,
     };
     // What the app asked while the name was resolving.
     for command in early {
@@ -249,6 +250,9 @@ struct SessionTask {
     scrollback_seen: u64,
     /// The front end detached: the loop ends without sending again.
     detached: bool,
+    /// When the app last asked for fresh contact (`network_changed`,
+    /// `enter_foreground`): the first authentic datagram after it is announced.
+    contact_wanted_since: Option<Instant>,
 }
 
 /// Longest input fed to the prediction engine at once.
@@ -383,7 +387,19 @@ impl SessionTask {
     fn publish_status(&mut self, now: Instant, always: bool) {
         let status = self.session().status(now);
         let heard_at = self.session().transport().last_new_remote_state();
-        if self.published.set_status(status, heard_at) || always {
+        // Contact renewed after the app asked for it is news even when the state
+        // stays Connected: the app learns the new path works without polling.
+        let renewed = match (
+            self.contact_wanted_since,
+            self.session().transport().last_heard(),
+        ) {
+            (Some(since), Some(heard)) => heard >= since,
+            _ => false,
+        };
+        if renewed {
+            self.contact_wanted_since = None;
+        }
+        if self.published.set_status(status, heard_at) || always || renewed {
             self.mailbox.status(status);
         }
     }
@@ -439,6 +455,7 @@ impl SessionTask {
             Command::NetworkChanged => {
                 tracing::info!("network changed: moving to a fresh socket");
                 self.driver.endpoint_mut().network_changed(now);
+                self.contact_wanted_since = Some(now);
             }
             Command::EnterBackground(reply) => {
                 tracing::info!("entering the background");
@@ -451,6 +468,7 @@ impl SessionTask {
             Command::EnterForeground => {
                 tracing::info!("entering the foreground: resynchronizing");
                 self.driver.endpoint_mut().enter_foreground(now);
+                self.contact_wanted_since = Some(now);
                 // The handle already published the foreground for readers; the
                 // listener hears it here.
                 self.publish_status(now, true);

@@ -741,7 +741,10 @@ pub(crate) mod tests {
         session.enter_foreground(back);
         assert!(drain(&mut session, back) > 0);
         assert!(!session.transport().shutdown_in_progress());
-        drain(&mut session, back + CONNECT_TIMEOUT - Duration::from_millis(1));
+        drain(
+            &mut session,
+            back + CONNECT_TIMEOUT - Duration::from_millis(1),
+        );
         assert_eq!(session.closed(), None);
         drain(&mut session, back + CONNECT_TIMEOUT);
         assert_eq!(session.closed(), Some(CloseReason::ConnectTimedOut));
@@ -764,10 +767,16 @@ pub(crate) mod tests {
         let t0 = Instant::now();
         let mut session = fresh(t0);
         drain(&mut session, t0);
-        let wake = session.poll_timeout().expect("retransmits until the deadline");
+        let wake = session
+            .poll_timeout()
+            .expect("retransmits until the deadline");
         assert!(wake <= t0 + CONNECT_TIMEOUT);
         let late = t0 + CONNECT_TIMEOUT + Duration::from_secs(2);
-        assert_eq!(drain(&mut session, late), 0, "nothing sent after the verdict");
+        assert_eq!(
+            drain(&mut session, late),
+            0,
+            "nothing sent after the verdict"
+        );
         assert_eq!(session.closed(), Some(CloseReason::ConnectTimedOut));
         assert_eq!(session.poll_timeout(), None, "never wakes again");
     }

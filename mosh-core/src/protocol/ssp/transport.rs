@@ -329,8 +329,19 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 .on_in_order(now, received.timestamp, received.timestamp_reply);
             self.sender.peer_heard(now);
         }
+        let remote_before = self.connection.remote();
         self.connection
             .on_authentic(now, from, socket, received.in_order);
+        // A client heard from a new address (it roamed, or its app reported a network
+        // change and moved to a fresh socket): answer at once, so it learns that the
+        // new path works within one round trip instead of at our next heartbeat (up
+        // to 3 s later when the screen is idle). One datagram per roam.
+        if self.role == Role::Server
+            && remote_before.is_some()
+            && self.connection.remote() != remote_before
+        {
+            self.sender.send_now(now);
+        }
         let incoming = match received.assembly {
             Assembly::Pending => Incoming::Pending,
             Assembly::Rejected(error) => Incoming::Rejected(error),
