@@ -278,8 +278,9 @@ impl Session {
         Ok(self.handle.network_changed()?)
     }
 
-    /// The app leaves the foreground: every timer and send stops (datagrams that
-    /// still arrive are read and shown; nothing is answered). Returns a snapshot to
+    /// The app leaves the foreground: every timer and send stops, and the socket is
+    /// no longer read (the screen stays as it was; `Status.background` says so and
+    /// the contact age keeps growing). Returns a snapshot to
     /// store. **It holds the session key**: keep it in the Keychain or encrypted
     /// with an Android Keystore key. While the host name is still resolving there
     /// is nothing to save yet: `SnapshotUnavailable`, and the session enters the

@@ -72,7 +72,10 @@ pub struct Status {
     pub last_contact_ms: Option<u64>,
     /// Smoothed round-trip time in milliseconds.
     pub rtt_ms: u64,
-    /// Whether the session is in the background (no timers, no sends).
+    /// Whether the session is in the background (`enter_background()`): no timers,
+    /// no sends, and the socket is not read, so the screen stays as it was and
+    /// `last_contact_ms` keeps growing (the state may turn `Waiting`): show
+    /// "paused" while this is true, whatever the state says.
     pub background: bool,
     /// Datagrams sent.
     pub datagrams_sent: u64,

@@ -209,6 +209,7 @@ fn background_while_the_name_resolves_and_a_network_change_in_the_background() {
     assert!(session.status().background);
     session.network_changed().unwrap();
     sends_nothing_for(&proxy, Duration::from_secs(2), "in the background");
+    assert!(session.status().background);
     session.enter_foreground().unwrap();
     wait_for_text(&session, "$", WAIT);
     type_line(&session, "echo back''again");
@@ -264,5 +265,50 @@ fn fresh_contact_after_network_changed_is_an_event() {
         asked.elapsed()
     );
     assert!(asked.elapsed() < Duration::from_secs(1));
+    session.shutdown();
+}
+
+#[test]
+fn in_the_background_nothing_is_read_and_the_screen_stays() {
+    let server = our_server();
+    let session = wait(Session::connect(config(
+        "127.0.0.1",
+        server.port,
+        &server.key,
+    )))
+    .unwrap();
+    wait_for_text(&session, "$", WAIT);
+    type_line(
+        &session,
+        "i=0; while :; do i=$((i+1)); printf '\\rtick %d ' $i; sleep 0.05; done",
+    );
+    wait_for_text(&session, "tick ", WAIT);
+    let received = |session: &Session| session.status().datagrams_received;
+    wait(session.enter_background()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let (screen, count) = (support::screen_text(&session), received(&session));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        received(&session),
+        count,
+        "datagrams read in the background"
+    );
+    assert_eq!(
+        support::screen_text(&session),
+        screen,
+        "the screen moved in the background"
+    );
+    let status = session.status();
+    assert!(status.background);
+    assert!(status.last_contact_ms.unwrap_or(0) >= 2_000, "{status:?}");
+    session.enter_foreground().unwrap();
+    let deadline = Instant::now() + WAIT;
+    while support::screen_text(&session) == screen {
+        assert!(
+            Instant::now() < deadline,
+            "the ticker did not move after the foreground"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     session.shutdown();
 }

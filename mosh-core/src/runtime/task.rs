@@ -278,6 +278,11 @@ impl SessionTask {
                 return Ok(Some(reason));
             }
             let wake = self.poll_timeout(now).map(tokio::time::Instant::from_std);
+            // In the background the socket is not read either: what the server sends
+            // meanwhile waits in the kernel (or is dropped with the socket at the
+            // foreground's move to a fresh one), so a backgrounded app does no work
+            // per datagram and its status ages as it would on a suspended phone.
+            let reading = !self.session().is_background();
             tokio::select! {
                 biased;
                 command = commands.recv() => {
@@ -296,7 +301,7 @@ impl SessionTask {
                     }
                     self.driver.flush()?;
                 }
-                step = self.driver.step() => match step {
+                step = self.driver.step(), if reading => match step {
                     Ok(_) => self.socket_failures = 0,
                     Err(error) => self.socket_failed(error).await?,
                 },
