@@ -1,9 +1,12 @@
 //! The SSH step before a session: the command to run on the server and reading its
 //! answer. The app runs the command over its own SSH client.
 
+use std::sync::Arc;
+
 use mosh_core::bootstrap as core;
 
 use crate::error::MoshError;
+use crate::session_key::SessionKey;
 
 /// What to put on the `mosh-server new` command line.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -42,23 +45,14 @@ pub fn server_command(options: ServerCommandOptions) -> String {
     })
 }
 
-/// Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
-/// `toString()` / Swift description print the key: don't log it.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// Port and key from the server's `MOSH CONNECT` line. Safe to print: the key's
+/// string form shows only its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConnectInfo {
     /// The UDP port.
     pub port: u16,
-    /// The session key (22 base64 characters). A secret: don't log it.
-    pub key: String,
-}
-
-impl std::fmt::Debug for ConnectInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectInfo")
-            .field("port", &self.port)
-            .field("key", &"<redacted>")
-            .finish()
-    }
+    /// The session key.
+    pub key: Arc<SessionKey>,
 }
 
 /// Finds the `MOSH CONNECT <port> <key>` line in what `mosh-server new` printed
@@ -68,7 +62,7 @@ pub fn parse_connect(output: String) -> Result<ConnectInfo, MoshError> {
     let info = core::parse_connect(&output)?;
     Ok(ConnectInfo {
         port: info.port,
-        key: info.key.to_printable().as_str().to_owned(),
+        key: SessionKey::new(info.key),
     })
 }
 

@@ -26,7 +26,7 @@
 //! # let output_of_ssh_command = String::new();
 //! let info = parse_connect(output_of_ssh_command)?;           // MOSH CONNECT <port> <key>
 //! let session = Session::connect(ConnectConfig {
-//!     host: "example.org".into(), port: info.port, key: info.key,
+//!     host: "example.org".into(), port: info.port, key: info.key,  // a SessionKey
 //!     columns: 80, rows: 24, options: SessionOptions::default(),
 //! }).await?;
 //! let subscription = session.subscribe(Arc::new(Draw))?;    // events while it lives
@@ -52,6 +52,7 @@ mod listener;
 mod logging;
 mod screen;
 mod session;
+mod session_key;
 mod status;
 
 pub use bootstrap::{
@@ -63,6 +64,7 @@ pub use listener::{Event, EventStream, SessionListener, Subscription};
 pub use logging::{LogLevel, init_logging};
 pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
 pub use session::{ConnectConfig, OutputMode, PredictionMode, Session, SessionOptions};
+pub use session_key::SessionKey;
 pub use status::{CloseReason, ConnectionState, Status};
 
 uniffi::setup_scaffolding!();

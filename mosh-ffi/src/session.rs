@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use mosh_core::crypto::SessionKey;
 use mosh_core::frontend::DisplayConfig;
 use mosh_core::prediction::PredictionDisplay;
 use mosh_core::runtime::{self, SessionConfig, SessionEvent, SessionHandle, shared_runtime};
@@ -11,6 +10,7 @@ use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{EventStream, SessionListener, Subscription};
 use crate::screen::{Screen, ScreenRow};
+use crate::session_key::SessionKey;
 use crate::status::{CloseReason, Status};
 
 /// When local echo shows predictions (`MOSH_PREDICTION_DISPLAY`).
@@ -106,37 +106,23 @@ impl From<SessionOptions> for runtime::SessionOptions {
     }
 }
 
-/// Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
-/// generated Kotlin `toString()` / Swift description print every field, so don't log
-/// it (the Rust `Debug` leaves the key out).
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// Where to connect, from `MOSH CONNECT` and the app's window. Safe to print: the
+/// key's string form shows only its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConnectConfig {
     /// The server: a host name (resolved without blocking; IPv6 and IPv4 addresses
     /// are tried in turn) or an address literal.
     pub host: String,
     /// The UDP port from `MOSH CONNECT`.
     pub port: u16,
-    /// The key from `MOSH CONNECT`.
-    pub key: String,
+    /// The key from `MOSH CONNECT` (`ConnectInfo.key`, or `SessionKey.parse`).
+    pub key: Arc<SessionKey>,
     /// Window width in cells.
     pub columns: u16,
     /// Window height in cells.
     pub rows: u16,
     /// How the session is shown.
     pub options: SessionOptions,
-}
-
-impl std::fmt::Debug for ConnectConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectConfig")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("key", &"<redacted>")
-            .field("columns", &self.columns)
-            .field("rows", &self.rows)
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 /// One mosh session. Thread-safe. Calls that only post to the session return at
@@ -185,11 +171,10 @@ impl Session {
             if config.port == 0 {
                 return Err(MoshError::InvalidPort { port: 0 });
             }
-            let key = SessionKey::parse(config.key.trim())?;
             let handle = SessionHandle::connect(SessionConfig {
                 host: config.host,
                 port: config.port,
-                key,
+                key: config.key.key().clone(),
                 columns: config.columns,
                 rows: config.rows,
                 options: config.options.into(),

@@ -7,15 +7,19 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mosh_ffi::{CloseReason, MoshError, Session, SessionOptions, parse_connect};
+use mosh_ffi::{CloseReason, MoshError, Session, SessionKey, SessionOptions, parse_connect};
 use support::{
     Recorder, WAIT, config, connect, our_server, restore, type_line, wait, wait_for_text,
 };
 
 const SOME_KEY: &str = "AAECAwQFBgcICQoLDA0ODw";
 
+/// Connects with `key` as typed: a malformed one fails at `SessionKey::parse`.
 fn connect_to(host: &str, port: u16, key: &str) -> Result<Arc<Session>, MoshError> {
-    wait(Session::connect(config(host, port, key)))
+    let key = SessionKey::parse(key.to_owned())?;
+    let mut settings = config(host, port, SOME_KEY);
+    settings.key = key;
+    wait(Session::connect(settings))
 }
 
 #[test]
@@ -51,7 +55,9 @@ fn malformed_arguments_fail_at_once() {
         Err(MoshError::InvalidKey { .. })
     ));
     let info = parse_connect(format!("\r\nMOSH CONNECT 60001 {SOME_KEY}\r\n")).unwrap();
-    assert_eq!((info.port, info.key.as_str()), (60001, SOME_KEY));
+    assert_eq!(info.port, 60001);
+    assert_eq!(info.key, SessionKey::parse(SOME_KEY.into()).unwrap());
+    assert_eq!(info.key.fingerprint().len(), 16);
 }
 
 #[test]
@@ -158,6 +164,7 @@ fn bootstrap_helpers_logging_and_version() {
     assert!(!shown.contains(SOME_KEY), "{shown}");
     let info = parse_connect(format!("MOSH CONNECT 60001 {SOME_KEY}\n")).unwrap();
     assert!(!format!("{info:?}").contains(SOME_KEY));
+    assert!(format!("{info:?}").contains(&info.key.fingerprint()));
     let version = mosh_ffi::version();
     assert_eq!(version.library, env!("CARGO_PKG_VERSION"));
     assert!(version.protocol.contains("mosh 1.4"));

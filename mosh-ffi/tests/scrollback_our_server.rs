@@ -36,7 +36,7 @@ fn connect_keeping(port: u16, key: &str, lines: u32) -> Listened {
         ConnectConfig {
             host: "127.0.0.1".into(),
             port,
-            key: key.to_owned(),
+            key: mosh_ffi::SessionKey::parse(key.to_owned()).unwrap(),
             columns: 80,
             rows: 24,
             options: SessionOptions {

@@ -21,8 +21,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{
-    CloseReason, ConnectConfig, Event, ListenerError, MoshError, Session, SessionListener,
-    SessionOptions, Subscription,
+    CloseReason, ConnectConfig, Event, ListenerError, MoshError, Session, SessionKey,
+    SessionListener, SessionOptions, Subscription,
 };
 use server_process::{ServerProcess, our_server_binary, start_server};
 use stock::stock_binary;
@@ -161,7 +161,7 @@ pub fn config(host: &str, port: u16, key: &str) -> ConnectConfig {
     ConnectConfig {
         host: host.to_owned(),
         port,
-        key: key.to_owned(),
+        key: SessionKey::parse(key.to_owned()).expect("a valid key"),
         columns: 80,
         rows: 24,
         options: SessionOptions::default(),

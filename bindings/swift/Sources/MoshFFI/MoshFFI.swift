@@ -831,8 +831,9 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func detach() async throws  -> Data
     
     /**
-     * The app leaves the foreground: every timer and send stops (datagrams that
-     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * The app leaves the foreground: every timer and send stops, and the socket is
+     * no longer read (the screen stays as it was; `Status.background` says so and
+     * the contact age keeps growing). Returns a snapshot to
      * store. **It holds the session key**: keep it in the Keychain or encrypted
      * with an Android Keystore key. While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
@@ -854,8 +855,12 @@ public protocol SessionProtocol: AnyObject, Sendable {
     
     /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once. In the background it only marks the
-     * socket for renewal at `enter_foreground()`: nothing is sent.
+     * fresh socket and a datagram at once. The first authentic datagram from the
+     * server afterwards is announced with a `StatusChanged` event even when the
+     * state stays `Connected`, so the app learns the new path works without polling
+     * (our `mosh-server` answers a moved client at once: one round trip; stock
+     * answers with its next frame or heartbeat, up to 3 s when idle). In the
+     * background nothing is sent until `enter_foreground()`.
      */
     func networkChanged() throws 
     
@@ -1092,8 +1097,9 @@ open func detach()async throws  -> Data  {
 }
     
     /**
-     * The app leaves the foreground: every timer and send stops (datagrams that
-     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * The app leaves the foreground: every timer and send stops, and the socket is
+     * no longer read (the screen stays as it was; `Status.background` says so and
+     * the contact age keeps growing). Returns a snapshot to
      * store. **It holds the session key**: keep it in the Keychain or encrypted
      * with an Android Keystore key. While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
@@ -1142,8 +1148,12 @@ open func events() -> EventStream  {
     
     /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once. In the background it only marks the
-     * socket for renewal at `enter_foreground()`: nothing is sent.
+     * fresh socket and a datagram at once. The first authentic datagram from the
+     * server afterwards is announced with a `StatusChanged` event even when the
+     * state stays `Connected`, so the app learns the new path works without polling
+     * (our `mosh-server` answers a moved client at once: one round trip; stock
+     * answers with its next frame or heartbeat, up to 3 s when idle). In the
+     * background nothing is sent until `enter_foreground()`.
      */
 open func networkChanged()throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
         uniffiCallStatus in
@@ -1357,6 +1367,180 @@ public func FfiConverterTypeSession_lift(_ handle: UInt64) throws -> Session {
 #endif
 public func FfiConverterTypeSession_lower(_ value: Session) -> UInt64 {
     return FfiConverterTypeSession.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A mosh session key (from `MOSH CONNECT`). Printing it in any language (Kotlin
+ * `toString()`, Swift `description`, Rust `Debug`) shows only its fingerprint;
+ * equality compares the keys.
+ */
+public protocol SessionKeyProtocol: AnyObject, Sendable {
+    
+    /**
+     * A public name of the key (16 hex digits: the first 8 bytes of AES under the
+     * key of a fixed block): for logs and for matching a stored session to a key,
+     * never usable to recover it.
+     */
+    func fingerprint()  -> String
+    
+}
+/**
+ * A mosh session key (from `MOSH CONNECT`). Printing it in any language (Kotlin
+ * `toString()`, Swift `description`, Rust `Debug`) shows only its fingerprint;
+ * equality compares the keys.
+ */
+open class SessionKey: SessionKeyProtocol, @unchecked Sendable, Equatable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mosh_ffi_fn_clone_sessionkey(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mosh_ffi_fn_free_sessionkey(handle, $0) }
+    }
+
+    
+    /**
+     * Parses the 22-character printable key (surrounding whitespace allowed). The
+     * string passed in is zeroized on the Rust side; the caller's own copy is its
+     * to drop.
+     */
+public static func parse(printable: String)throws  -> SessionKey  {
+    return try  FfiConverterTypeSessionKey_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_constructor_sessionkey_parse(
+        FfiConverterString.lower(printable),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * A public name of the key (16 hex digits: the first 8 bytes of AES under the
+     * key of a fixed block): for logs and for matching a stored session to a key,
+     * never usable to recover it.
+     */
+open func fingerprint() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_sessionkey_fingerprint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: SessionKey, other: SessionKey) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_eq(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSessionKey_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SessionKey
+
+    public static func lift(_ handle: UInt64) throws -> SessionKey {
+        return SessionKey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SessionKey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionKey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SessionKey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionKey_lift(_ handle: UInt64) throws -> SessionKey {
+    return try FfiConverterTypeSessionKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionKey_lower(_ value: SessionKey) -> UInt64 {
+    return FfiConverterTypeSessionKey.lower(value)
 }
 
 
@@ -1720,11 +1904,10 @@ public func FfiConverterTypeSubscription_lower(_ value: Subscription) -> UInt64 
 
 
 /**
- * Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
- * generated Kotlin `toString()` / Swift description print every field, so don't log
- * it (the Rust `Debug` leaves the key out).
+ * Where to connect, from `MOSH CONNECT` and the app's window. Safe to print: the
+ * key's string form shows only its fingerprint.
  */
-public struct ConnectConfig: Equatable, Hashable {
+public struct ConnectConfig {
     /**
      * The server: a host name (resolved without blocking; IPv6 and IPv4 addresses
      * are tried in turn) or an address literal.
@@ -1735,9 +1918,9 @@ public struct ConnectConfig: Equatable, Hashable {
      */
     public var port: UInt16
     /**
-     * The key from `MOSH CONNECT`.
+     * The key from `MOSH CONNECT` (`ConnectInfo.key`, or `SessionKey.parse`).
      */
-    public var key: String
+    public var key: SessionKey
     /**
      * Window width in cells.
      */
@@ -1762,8 +1945,8 @@ public struct ConnectConfig: Equatable, Hashable {
          * The UDP port from `MOSH CONNECT`.
          */port: UInt16, 
         /**
-         * The key from `MOSH CONNECT`.
-         */key: String, 
+         * The key from `MOSH CONNECT` (`ConnectInfo.key`, or `SessionKey.parse`).
+         */key: SessionKey, 
         /**
          * Window width in cells.
          */columns: UInt16, 
@@ -1799,7 +1982,7 @@ public struct FfiConverterTypeConnectConfig: FfiConverterRustBuffer {
             try ConnectConfig(
                 host: FfiConverterString.read(from: &buf), 
                 port: FfiConverterUInt16.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
+                key: FfiConverterTypeSessionKey.read(from: &buf), 
                 columns: FfiConverterUInt16.read(from: &buf), 
                 rows: FfiConverterUInt16.read(from: &buf), 
                 options: FfiConverterTypeSessionOptions.read(from: &buf)
@@ -1809,7 +1992,7 @@ public struct FfiConverterTypeConnectConfig: FfiConverterRustBuffer {
     public static func write(_ value: ConnectConfig, into buf: inout [UInt8]) {
         FfiConverterString.write(value.host, into: &buf)
         FfiConverterUInt16.write(value.port, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeSessionKey.write(value.key, into: &buf)
         FfiConverterUInt16.write(value.columns, into: &buf)
         FfiConverterUInt16.write(value.rows, into: &buf)
         FfiConverterTypeSessionOptions.write(value.options, into: &buf)
@@ -1833,18 +2016,18 @@ public func FfiConverterTypeConnectConfig_lower(_ value: ConnectConfig) -> RustB
 
 
 /**
- * Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
- * `toString()` / Swift description print the key: don't log it.
+ * Port and key from the server's `MOSH CONNECT` line. Safe to print: the key's
+ * string form shows only its fingerprint.
  */
-public struct ConnectInfo: Equatable, Hashable {
+public struct ConnectInfo {
     /**
      * The UDP port.
      */
     public var port: UInt16
     /**
-     * The session key (22 base64 characters). A secret: don't log it.
+     * The session key.
      */
-    public var key: String
+    public var key: SessionKey
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1853,8 +2036,8 @@ public struct ConnectInfo: Equatable, Hashable {
          * The UDP port.
          */port: UInt16, 
         /**
-         * The session key (22 base64 characters). A secret: don't log it.
-         */key: String) {
+         * The session key.
+         */key: SessionKey) {
         self.port = port
         self.key = key
     }
@@ -1876,13 +2059,13 @@ public struct FfiConverterTypeConnectInfo: FfiConverterRustBuffer {
         return
             try ConnectInfo(
                 port: FfiConverterUInt16.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf)
+                key: FfiConverterTypeSessionKey.read(from: &buf)
         )
     }
 
     public static func write(_ value: ConnectInfo, into buf: inout [UInt8]) {
         FfiConverterUInt16.write(value.port, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeSessionKey.write(value.key, into: &buf)
     }
 }
 
@@ -2456,7 +2639,10 @@ public struct Status: Equatable, Hashable {
      */
     public var rttMs: UInt64
     /**
-     * Whether the session is in the background (no timers, no sends).
+     * Whether the session is in the background (`enter_background()`): no timers,
+     * no sends, and the socket is not read, so the screen stays as it was and
+     * `last_contact_ms` keeps growing (the state may turn `Waiting`): show
+     * "paused" while this is true, whatever the state says.
      */
     public var background: Bool
     /**
@@ -2489,7 +2675,10 @@ public struct Status: Equatable, Hashable {
          * Smoothed round-trip time in milliseconds.
          */rttMs: UInt64, 
         /**
-         * Whether the session is in the background (no timers, no sends).
+         * Whether the session is in the background (`enter_background()`): no timers,
+         * no sends, and the socket is not read, so the screen stays as it was and
+         * `last_contact_ms` keeps growing (the state may turn `Waiting`): show
+         * "paused" while this is true, whatever the state says.
          */background: Bool, 
         /**
          * Datagrams sent.
@@ -4605,7 +4794,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_detach() != 44771) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 43267) {
+    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 19203) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_enter_foreground() != 61121) {
@@ -4614,7 +4803,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_events() != 9986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_network_changed() != 22453) {
+    if (uniffi_mosh_ffi_checksum_method_session_network_changed() != 1576) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_paste() != 29754) {
@@ -4650,10 +4839,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_subscribe() != 28619) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mosh_ffi_checksum_method_sessionkey_fingerprint() != 28043) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 6208) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 52872) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() != 43935) {
         return InitializationResult.apiChecksumMismatch
     }
 

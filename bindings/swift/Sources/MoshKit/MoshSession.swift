@@ -27,17 +27,30 @@ public final class MoshSession: Sendable {
     }
 
     /// Connects to `host` (a name, or an IPv4 or IPv6 literal) with the port and key
-    /// of `MOSH CONNECT`. Throws ``MoshError`` for a malformed key, port 0, an empty
-    /// host or a zero window; a host that does not resolve or a server that never
-    /// answers ends the session with `.closed`.
+    /// of `MOSH CONNECT` (``parseConnect(output:)``; the key's description shows only
+    /// its fingerprint). Throws ``MoshError`` for port 0, an empty host or a zero
+    /// window; a host that does not resolve or a server that never answers ends the
+    /// session with `.closed` (`.connectTimedOut` after 15 s).
     public static func connect(
-        host: String, port: UInt16, key: String,
+        host: String, port: UInt16, key: SessionKey,
         columns: UInt16 = 80, rows: UInt16 = 24,
         options: SessionOptions = .standard
     ) async throws -> MoshSession {
         let config = ConnectConfig(
             host: host, port: port, key: key, columns: columns, rows: rows, options: options)
         return MoshSession(try await Session.connect(config: config))
+    }
+
+    /// Connects with the printable key (22 characters); a malformed one throws
+    /// `MoshError.InvalidKey`.
+    public static func connect(
+        host: String, port: UInt16, key: String,
+        columns: UInt16 = 80, rows: UInt16 = 24,
+        options: SessionOptions = .standard
+    ) async throws -> MoshSession {
+        try await connect(
+            host: host, port: port, key: try SessionKey.parse(printable: key),
+            columns: columns, rows: rows, options: options)
     }
 
     /// Connects to `host` with the `MOSH CONNECT` line found in `serverOutput`

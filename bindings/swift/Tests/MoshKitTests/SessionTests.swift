@@ -356,7 +356,10 @@ final class SessionTests: XCTestCase {
         }
         let info = try parseConnect(output: "\r\nMOSH CONNECT 60001 4NeCCgvZFe2RnPgrcU1PQw\r\n")
         XCTAssertEqual(info.port, 60001)
-        XCTAssertEqual(info.key, "4NeCCgvZFe2RnPgrcU1PQw")
+        XCTAssertEqual(info.key, try SessionKey.parse(printable: "4NeCCgvZFe2RnPgrcU1PQw"))
+        // Printing what parseConnect returned never shows the key.
+        XCTAssertFalse("\(info)".contains("4NeCCgvZFe2RnPgrcU1PQw"), "\(info)")
+        XCTAssertTrue("\(info.key)".contains(info.key.fingerprint()), "\(info.key)")
         await assertThrows(try await MoshSession.connect(host: "127.0.0.1", port: 60001, key: "short")) {
             guard case .InvalidKey = $0 as? MoshError else { return XCTFail("\($0)") }
         }

@@ -419,6 +419,41 @@ RustBuffer uniffi_mosh_ffi_fn_method_session_status(uint64_t ptr, RustCallStatus
 uint64_t uniffi_mosh_ffi_fn_method_session_subscribe(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSIONKEY
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSIONKEY
+uint64_t uniffi_mosh_ffi_fn_clone_sessionkey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_SESSIONKEY
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_SESSIONKEY
+void uniffi_mosh_ffi_fn_free_sessionkey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSIONKEY_PARSE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSIONKEY_PARSE
+uint64_t uniffi_mosh_ffi_fn_constructor_sessionkey_parse(RustBuffer printable, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_FINGERPRINT
+RustBuffer uniffi_mosh_ffi_fn_method_sessionkey_fingerprint(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_EQ_EQ
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_EQ_EQ
+int8_t uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_eq(uint64_t ptr, uint64_t other, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_EQ_NE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSIONKEY_UNIFFI_TRAIT_EQ_NE
+int8_t uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_ne(uint64_t ptr, uint64_t other, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_PARSE_CONNECT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_PARSE_CONNECT
 RustBuffer uniffi_mosh_ffi_fn_func_parse_connect(RustBuffer output, RustCallStatus *_Nonnull out_status
@@ -850,6 +885,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_subscribe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSIONKEY_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSIONKEY_FINGERPRINT
+uint16_t uniffi_mosh_ffi_checksum_method_sessionkey_fingerprint(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSION_CONNECT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSION_CONNECT
 uint16_t uniffi_mosh_ffi_checksum_constructor_session_connect(void
@@ -859,6 +900,12 @@ uint16_t uniffi_mosh_ffi_checksum_constructor_session_connect(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSION_RESTORE
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSION_RESTORE
 uint16_t uniffi_mosh_ffi_checksum_constructor_session_restore(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSIONKEY_PARSE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_CONSTRUCTOR_SESSIONKEY_PARSE
+uint16_t uniffi_mosh_ffi_checksum_constructor_sessionkey_parse(void
     
 );
 #endif

@@ -754,9 +754,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_subscribe(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_sessionkey_fingerprint(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_constructor_session_connect(
     ): Int
     external fun uniffi_mosh_ffi_checksum_constructor_session_restore(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_constructor_sessionkey_parse(
     ): Int
     external fun ffi_mosh_ffi_uniffi_contract_version(
     ): Int
@@ -843,6 +847,20 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_subscribe(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_mosh_ffi_fn_clone_sessionkey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mosh_ffi_fn_free_sessionkey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_constructor_sessionkey_parse(`printable`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mosh_ffi_fn_method_sessionkey_fingerprint(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_eq(`ptr`: Long,`other`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_ne(`ptr`: Long,`other`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_mosh_ffi_fn_func_parse_connect(`output`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_func_server_command(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1000,7 +1018,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_detach() and 0xFFFF) != 44771) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 43267) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 19203) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_foreground() and 0xFFFF) != 61121) {
@@ -1009,7 +1027,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_events() and 0xFFFF) != 9986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_network_changed() and 0xFFFF) != 22453) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_network_changed() and 0xFFFF) != 1576) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_paste() and 0xFFFF) != 29754) {
@@ -1045,10 +1063,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_subscribe() and 0xFFFF) != 28619) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_mosh_ffi_checksum_method_sessionkey_fingerprint() and 0xFFFF) != 28043) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 6208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 52872) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() and 0xFFFF) != 43935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1930,8 +1954,9 @@ public interface SessionInterface {
     suspend fun `detach`(): kotlin.ByteArray
     
     /**
-     * The app leaves the foreground: every timer and send stops (datagrams that
-     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * The app leaves the foreground: every timer and send stops, and the socket is
+     * no longer read (the screen stays as it was; `Status.background` says so and
+     * the contact age keeps growing). Returns a snapshot to
      * store. **It holds the session key**: keep it in the Keychain or encrypted
      * with an Android Keystore key. While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
@@ -1953,8 +1978,12 @@ public interface SessionInterface {
     
     /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once. In the background it only marks the
-     * socket for renewal at `enter_foreground()`: nothing is sent.
+     * fresh socket and a datagram at once. The first authentic datagram from the
+     * server afterwards is announced with a `StatusChanged` event even when the
+     * state stays `Connected`, so the app learns the new path works without polling
+     * (our `mosh-server` answers a moved client at once: one round trip; stock
+     * answers with its next frame or heartbeat, up to 3 s when idle). In the
+     * background nothing is sent until `enter_foreground()`.
      */
     fun `networkChanged`()
     
@@ -2202,8 +2231,9 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
-     * The app leaves the foreground: every timer and send stops (datagrams that
-     * still arrive are read and shown; nothing is answered). Returns a snapshot to
+     * The app leaves the foreground: every timer and send stops, and the socket is
+     * no longer read (the screen stays as it was; `Status.background` says so and
+     * the contact age keeps growing). Returns a snapshot to
      * store. **It holds the session key**: keep it in the Keychain or encrypted
      * with an Android Keystore key. While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
@@ -2266,8 +2296,12 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
     /**
      * The OS says the network path changed (Wi-Fi ↔ cellular, a new address): a
-     * fresh socket and a datagram at once. In the background it only marks the
-     * socket for renewal at `enter_foreground()`: nothing is sent.
+     * fresh socket and a datagram at once. The first authentic datagram from the
+     * server afterwards is announced with a `StatusChanged` event even when the
+     * state stays `Connected`, so the app learns the new path works without polling
+     * (our `mosh-server` answers a moved client at once: one round trip; stock
+     * answers with its next frame or heartbeat, up to 3 s when idle). In the
+     * background nothing is sent until `enter_foreground()`.
      */
     @Throws(MoshException::class)override fun `networkChanged`()
         = 
@@ -2577,6 +2611,323 @@ public object FfiConverterTypeSession: FfiConverter<Session, Long> {
     override fun allocationSize(value: Session) = 8UL
 
     override fun write(value: Session, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A mosh session key (from `MOSH CONNECT`). Printing it in any language (Kotlin
+ * `toString()`, Swift `description`, Rust `Debug`) shows only its fingerprint;
+ * equality compares the keys.
+ */
+public interface SessionKeyInterface {
+    
+    /**
+     * A public name of the key (16 hex digits: the first 8 bytes of AES under the
+     * key of a fixed block): for logs and for matching a stored session to a key,
+     * never usable to recover it.
+     */
+    fun `fingerprint`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A mosh session key (from `MOSH CONNECT`). Printing it in any language (Kotlin
+ * `toString()`, Swift `description`, Rust `Debug`) shows only its fingerprint;
+ * equality compares the keys.
+ */
+open class SessionKey: Disposable, AutoCloseable, SessionKeyInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_mosh_ffi_fn_free_sessionkey(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_mosh_ffi_fn_clone_sessionkey(handle, status)
+        }
+    }
+
+    
+    /**
+     * A public name of the key (16 hex digits: the first 8 bytes of AES under the
+     * key of a fixed block): for logs and for matching a stored session to a key,
+     * never usable to recover it.
+     */override fun `fingerprint`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_sessionkey_fingerprint(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_debug(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    // The local Rust `Eq` implementation - only `eq` is used.
+    override fun equals(other: Any?): Boolean {
+        if (other !is SessionKey) return false
+        return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_sessionkey_uniffi_trait_eq_eq(
+        it,
+        
+        FfiConverterTypeSessionKey.lower(`other`),_status)
+}
+    }
+    )
+    }
+
+    
+    companion object {
+        
+    /**
+     * Parses the 22-character printable key (surrounding whitespace allowed). The
+     * string passed in is zeroized on the Rust side; the caller's own copy is its
+     * to drop.
+     */
+    @Throws(MoshException::class) fun `parse`(`printable`: kotlin.String): SessionKey {
+            return FfiConverterTypeSessionKey.lift(
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_constructor_sessionkey_parse(
+    
+        
+        FfiConverterString.lower(`printable`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionKey: FfiConverter<SessionKey, Long> {
+    override fun lower(value: SessionKey): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SessionKey {
+        return SessionKey(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SessionKey {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SessionKey) = 8UL
+
+    override fun write(value: SessionKey, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3197,9 +3548,8 @@ public object FfiConverterTypeSubscription: FfiConverter<Subscription, Long> {
 
 
 /**
- * Where to connect, from `MOSH CONNECT` and the app's window. It holds the key: the
- * generated Kotlin `toString()` / Swift description print every field, so don't log
- * it (the Rust `Debug` leaves the key out).
+ * Where to connect, from `MOSH CONNECT` and the app's window. Safe to print: the
+ * key's string form shows only its fingerprint.
  */
 data class ConnectConfig (
     /**
@@ -3214,9 +3564,9 @@ data class ConnectConfig (
     var `port`: kotlin.UShort
     , 
     /**
-     * The key from `MOSH CONNECT`.
+     * The key from `MOSH CONNECT` (`ConnectInfo.key`, or `SessionKey.parse`).
      */
-    var `key`: kotlin.String
+    var `key`: SessionKey
     , 
     /**
      * Window width in cells.
@@ -3233,11 +3583,24 @@ data class ConnectConfig (
      */
     var `options`: SessionOptions
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`host`,
+        this.`port`,
+        this.`key`,
+        this.`columns`,
+        this.`rows`,
+        this.`options`
+    )
+    }
     
     companion object
 }
@@ -3250,7 +3613,7 @@ public object FfiConverterTypeConnectConfig: FfiConverterRustBuffer<ConnectConfi
         return ConnectConfig(
             FfiConverterString.read(buf),
             FfiConverterUShort.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeSessionKey.read(buf),
             FfiConverterUShort.read(buf),
             FfiConverterUShort.read(buf),
             FfiConverterTypeSessionOptions.read(buf),
@@ -3260,7 +3623,7 @@ public object FfiConverterTypeConnectConfig: FfiConverterRustBuffer<ConnectConfi
     override fun allocationSize(value: ConnectConfig) = (
             FfiConverterString.allocationSize(value.`host`) +
             FfiConverterUShort.allocationSize(value.`port`) +
-            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterTypeSessionKey.allocationSize(value.`key`) +
             FfiConverterUShort.allocationSize(value.`columns`) +
             FfiConverterUShort.allocationSize(value.`rows`) +
             FfiConverterTypeSessionOptions.allocationSize(value.`options`)
@@ -3269,7 +3632,7 @@ public object FfiConverterTypeConnectConfig: FfiConverterRustBuffer<ConnectConfi
     override fun write(value: ConnectConfig, buf: ByteBuffer) {
             FfiConverterString.write(value.`host`, buf)
             FfiConverterUShort.write(value.`port`, buf)
-            FfiConverterString.write(value.`key`, buf)
+            FfiConverterTypeSessionKey.write(value.`key`, buf)
             FfiConverterUShort.write(value.`columns`, buf)
             FfiConverterUShort.write(value.`rows`, buf)
             FfiConverterTypeSessionOptions.write(value.`options`, buf)
@@ -3279,8 +3642,8 @@ public object FfiConverterTypeConnectConfig: FfiConverterRustBuffer<ConnectConfi
 
 
 /**
- * Port and key from the server's `MOSH CONNECT` line. The generated Kotlin
- * `toString()` / Swift description print the key: don't log it.
+ * Port and key from the server's `MOSH CONNECT` line. Safe to print: the key's
+ * string form shows only its fingerprint.
  */
 data class ConnectInfo (
     /**
@@ -3289,15 +3652,24 @@ data class ConnectInfo (
     var `port`: kotlin.UShort
     , 
     /**
-     * The session key (22 base64 characters). A secret: don't log it.
+     * The session key.
      */
-    var `key`: kotlin.String
+    var `key`: SessionKey
     
-){
+): Disposable{
+    
+
     
 
     
-
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`port`,
+        this.`key`
+    )
+    }
     
     companion object
 }
@@ -3309,18 +3681,18 @@ public object FfiConverterTypeConnectInfo: FfiConverterRustBuffer<ConnectInfo> {
     override fun read(buf: ByteBuffer): ConnectInfo {
         return ConnectInfo(
             FfiConverterUShort.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeSessionKey.read(buf),
         )
     }
 
     override fun allocationSize(value: ConnectInfo) = (
             FfiConverterUShort.allocationSize(value.`port`) +
-            FfiConverterString.allocationSize(value.`key`)
+            FfiConverterTypeSessionKey.allocationSize(value.`key`)
     )
 
     override fun write(value: ConnectInfo, buf: ByteBuffer) {
             FfiConverterUShort.write(value.`port`, buf)
-            FfiConverterString.write(value.`key`, buf)
+            FfiConverterTypeSessionKey.write(value.`key`, buf)
     }
 }
 
@@ -3720,7 +4092,10 @@ data class Status (
     var `rttMs`: kotlin.ULong
     , 
     /**
-     * Whether the session is in the background (no timers, no sends).
+     * Whether the session is in the background (`enter_background()`): no timers,
+     * no sends, and the socket is not read, so the screen stays as it was and
+     * `last_contact_ms` keeps growing (the state may turn `Waiting`): show
+     * "paused" while this is true, whatever the state says.
      */
     var `background`: kotlin.Boolean
     , 

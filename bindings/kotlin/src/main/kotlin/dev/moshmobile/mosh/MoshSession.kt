@@ -13,6 +13,7 @@ import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.ScreenRow
 import dev.moshmobile.ffi.Session
 import dev.moshmobile.ffi.SessionListener
+import dev.moshmobile.ffi.SessionKey
 import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
 import dev.moshmobile.ffi.Subscription
@@ -187,7 +188,7 @@ class MoshSession private constructor(
         /**
          * Starts a session with the port and key of a `MOSH CONNECT` line
          * ([dev.moshmobile.ffi.parseConnect]). A host that does not answer ends the session
-         * with [Event.Closed].
+         * with [Event.Closed] (`CONNECT_TIMED_OUT` after 15 s).
          */
         suspend fun connect(
             host: String,
@@ -198,14 +199,14 @@ class MoshSession private constructor(
         ): MoshSession = connect(host, connectInfo.port.toInt(), connectInfo.key, columns, rows, options)
 
         /**
-         * Starts a session to `host:port` with the printable session `key`. Bad arguments
-         * (a port outside 1..65535, a size outside 1..65535, a malformed key) are
+         * Starts a session to `host:port` with a [SessionKey] (its `toString()` shows only a
+         * fingerprint). Bad arguments (a port outside 1..65535, a size outside 1..65535) are
          * [MoshException]s.
          */
         suspend fun connect(
             host: String,
             port: Int,
-            key: String,
+            key: SessionKey,
             columns: Int = 80,
             rows: Int = 24,
             options: SessionOptions = DEFAULT_OPTIONS,
@@ -215,6 +216,19 @@ class MoshSession private constructor(
             val config = ConnectConfig(host, port.toUShort(), key, width, height, options)
             return MoshSession(Session.connect(config))
         }
+
+        /**
+         * Starts a session to `host:port` with the printable session `key` (22 characters);
+         * a malformed one is [MoshException.InvalidKey].
+         */
+        suspend fun connect(
+            host: String,
+            port: Int,
+            key: String,
+            columns: Int = 80,
+            rows: Int = 24,
+            options: SessionOptions = DEFAULT_OPTIONS,
+        ): MoshSession = connect(host, port, SessionKey.parse(key), columns, rows, options)
 
         /** Resumes a session from [snapshot] bytes, in this process or a new one. */
         suspend fun restore(snapshot: ByteArray, options: SessionOptions = DEFAULT_OPTIONS): MoshSession =

@@ -1,6 +1,8 @@
 package dev.moshmobile.mosh
 
+import dev.moshmobile.ffi.ConnectConfig
 import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.ffi.SessionKey
 import dev.moshmobile.ffi.ServerCommandOptions
 import dev.moshmobile.ffi.parseConnect
 import dev.moshmobile.ffi.serverCommand
@@ -19,7 +21,11 @@ class BadInputTest {
     fun `parseConnect finds and validates the line`() {
         val info = parseConnect("\r\nMOSH CONNECT 60001 $key\r\n[mosh-server detached, pid = 1]\n")
         assertEquals(60001, info.port.toInt())
-        assertEquals(key, info.key)
+        assertEquals(SessionKey.parse(key), info.key)
+        // Printing what parseConnect returned never shows the key.
+        assertTrue(key !in info.toString(), info.toString())
+        assertTrue(info.key.fingerprint() in info.toString(), info.toString())
+        assertTrue(key !in ConnectConfig("h", 1u, info.key, 80u, 24u, MoshSession.DEFAULT_OPTIONS).toString())
         assertFailsWith<MoshException.NoConnectLine> { parseConnect("mosh-server: command not found") }
         assertFailsWith<MoshException.InvalidKey> { parseConnect("MOSH CONNECT 60001 short") }
     }

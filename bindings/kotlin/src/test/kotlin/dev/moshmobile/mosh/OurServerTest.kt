@@ -60,7 +60,7 @@ class OurServerTest {
             MoshServer.ours().use { server ->
                 val listener = Throwing(unexpected)
                 val session = Session.connect(
-                    ConnectConfig("127.0.0.1", server.port.toUShort(), server.key, 80u, 24u, MoshSession.DEFAULT_OPTIONS),
+                    ConnectConfig("127.0.0.1", server.port.toUShort(), server.connectInfo.key, 80u, 24u, MoshSession.DEFAULT_OPTIONS),
                 )
                 val subscription = session.subscribe(listener)
                 val deadline = System.nanoTime() + 20_000_000_000

@@ -78,7 +78,8 @@ class MoshServer private constructor(
     val pid: Long,
 ) : AutoCloseable {
     val port: Int get() = connectInfo.port.toInt()
-    val key: String get() = connectInfo.key
+    /** The printable key, as the server printed it (to pass to another process). */
+    val key: String get() = Regex("MOSH CONNECT \\d+ (\\S+)").find(output)!!.groupValues[1]
 
     override fun close() {
         ProcessHandle.of(pid).ifPresent { it.destroyForcibly() }

@@ -104,7 +104,7 @@ class SessionControllerTest {
         MoshServer.ours().use { server ->
             PathRelay(server.port).use { path ->
                 val drawn = AtomicReference<Screen?>()
-                val info = dev.moshmobile.ffi.ConnectInfo(path.port.toUShort(), server.key)
+                val info = dev.moshmobile.ffi.ConnectInfo(path.port.toUShort(), server.connectInfo.key)
                 val controller = SessionController(MemoryStore(), { info }, { drawn.set(it) })
                 controller.connect(SshLogin("127.0.0.1", user = "unused"))
                 controller.waitForScreen("$", drawn)
