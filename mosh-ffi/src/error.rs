@@ -5,7 +5,7 @@
 use mosh_core::bootstrap::ConnectError;
 use mosh_core::crypto::KeyError;
 use mosh_core::runtime::RuntimeError;
-use mosh_core::session::SnapshotError;
+use mosh_core::session::{SealedError, SnapshotError};
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -50,9 +50,15 @@ pub enum MoshError {
         /// What was wrong.
         detail: String,
     },
-    /// Not a snapshot of this library, or too short to be one.
-    #[error("not a session snapshot")]
+    /// Not a saved session of this library (a secret of the wrong length or magic,
+    /// or sealed bytes that are no snapshot).
+    #[error("not a saved session")]
     SnapshotForeign,
+    /// The saved state does not belong to the secret given with it: from another
+    /// save (older, newer, another session's), truncated, extended or altered.
+    /// Both parts must come from the same `SavedSession`.
+    #[error("the saved state does not belong to this secret (another save, or damaged)")]
+    StateMismatch,
     /// Written by a newer version of the library.
     #[error("snapshot version {version} is newer than this library reads")]
     SnapshotNewerVersion {
@@ -102,6 +108,22 @@ impl From<RuntimeError> for MoshError {
             RuntimeError::SnapshotUnavailable => MoshError::SnapshotUnavailable,
             RuntimeError::NonceStore(detail) => MoshError::Storage { detail },
             RuntimeError::Runtime(detail) => MoshError::Internal { detail },
+        }
+    }
+}
+
+impl From<SealedError> for MoshError {
+    fn from(error: SealedError) -> Self {
+        match error {
+            SealedError::SecretForeign => MoshError::SnapshotForeign,
+            SealedError::SecretNewerVersion(version) => MoshError::SnapshotNewerVersion { version },
+            SealedError::SecretCorrupt => MoshError::SnapshotCorrupt {
+                detail: error.to_string(),
+            },
+            SealedError::StateMismatch => MoshError::StateMismatch,
+            SealedError::Random(_) | SealedError::TooLarge => MoshError::Internal {
+                detail: error.to_string(),
+            },
         }
     }
 }

@@ -31,10 +31,10 @@
 //! }).await?;
 //! let subscription = session.subscribe(Arc::new(Draw))?;    // events while it lives
 //! session.send_input(b"ls\r".to_vec())?;
-//! let snapshot = session.enter_background().await?;   // store it as a secret (it holds the key)
+//! let saved = session.enter_background().await?;   // saved.secret → Keychain, saved.state → a file
 //! session.enter_foreground()?;                        // resynchronizes within one round trip
-//! let saved = session.detach().await?;               // the user closed the tab: keep the shell
-//! # drop((subscription, snapshot, saved)); Ok(()) }
+//! let last = session.detach().await?;                // the user closed the tab: keep the shell
+//! # drop((subscription, saved, last)); Ok(()) }
 //! ```
 //!
 //! Nothing panics across the boundary: calls return [`MoshError`] for every
@@ -63,7 +63,9 @@ pub use keys::{Key, KeyModifiers};
 pub use listener::{Event, EventStream, SessionListener, Subscription};
 pub use logging::{LogLevel, init_logging};
 pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
-pub use session::{ConnectConfig, OutputMode, PredictionMode, Session, SessionOptions};
+pub use session::{
+    ConnectConfig, OutputMode, PredictionMode, SavedSession, Session, SessionOptions,
+};
 pub use session_key::SessionKey;
 pub use status::{CloseReason, ConnectionState, Status};
 

@@ -33,7 +33,8 @@ pub enum Event {
         bytes: Vec<u8>,
     },
     /// Lines scrolled off the top into the scrollback: read them with
-    /// `Session.scrollback(from, count)`.
+    /// `Session.scrollback(from, count)`. A new stream's first batch counts every
+    /// line held (a restored session's saved lines too).
     ScrollbackAdded {
         /// Lines added since the last such event (coalesced; more than the bound
         /// when the oldest went meanwhile).

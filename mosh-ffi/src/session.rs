@@ -5,6 +5,7 @@ use std::sync::Arc;
 use mosh_core::frontend::DisplayConfig;
 use mosh_core::prediction::PredictionDisplay;
 use mosh_core::runtime::{self, SessionConfig, SessionEvent, SessionHandle, shared_runtime};
+use mosh_core::session::sealed;
 
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
@@ -67,6 +68,11 @@ pub struct SessionOptions {
     /// 10,000).
     #[uniffi(default = 10000)]
     pub scrollback_lines: u32,
+    /// Lines of scrollback a saved session's state carries (the newest; 0: none;
+    /// never more than the session keeps). 10,000 lines take 1.5–3 MiB of the state
+    /// file.
+    #[uniffi(default = 10000)]
+    pub saved_scrollback_lines: u32,
 }
 
 impl Default for SessionOptions {
@@ -77,6 +83,7 @@ impl Default for SessionOptions {
             output: OutputMode::default(),
             nonce_store_dir: None,
             scrollback_lines: 10_000,
+            saved_scrollback_lines: 10_000,
         }
     }
 }
@@ -102,6 +109,8 @@ impl From<SessionOptions> for runtime::SessionOptions {
             },
             nonce_store: options.nonce_store_dir.map(runtime::NonceStore::new),
             scrollback_lines: usize::try_from(options.scrollback_lines).unwrap_or(usize::MAX),
+            saved_scrollback_lines: usize::try_from(options.saved_scrollback_lines)
+                .unwrap_or(usize::MAX),
         }
     }
 }
@@ -123,6 +132,54 @@ pub struct ConnectConfig {
     pub rows: u16,
     /// How the session is shown.
     pub options: SessionOptions,
+}
+
+/// A session saved for a later process (`enter_background()`, `snapshot()`,
+/// `detach()`), in two parts that must be stored and restored together:
+///
+/// - `secret` (54 bytes): keep it in the Keychain (iOS) or encrypted under an
+///   Android Keystore key. It holds the key that seals the state.
+/// - `state` (the screen, input in flight, sequence floors, the scrollback the
+///   options allow: kilobytes to a few MiB): sealed by the library, so an ordinary
+///   file will do (Application Support / `noBackupFilesDir`).
+///
+/// A state from another save, truncated or altered, is refused with
+/// `StateMismatch`; delete both parts when a restore succeeds or the session ends.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SavedSession {
+    /// The small secret for the platform's secret store.
+    pub secret: Vec<u8>,
+    /// The sealed state for a file.
+    pub state: Vec<u8>,
+}
+
+impl std::fmt::Debug for SavedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedSession")
+            .field("secret", &"<redacted>")
+            .field("state_len", &self.state.len())
+            .finish()
+    }
+}
+
+/// Seals snapshot bytes on the library's threads.
+async fn save(
+    snapshot: zeroize::Zeroizing<Vec<u8>>,
+    check_value: [u8; 8],
+) -> Result<SavedSession, MoshError> {
+    on_library_threads(move || {
+        let now_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| {
+                u64::try_from(since.as_micros()).unwrap_or(u64::MAX)
+            });
+        let mut saved = sealed::seal(&snapshot, check_value, now_us)?;
+        Ok(SavedSession {
+            secret: std::mem::take(&mut *saved.secret),
+            state: std::mem::take(&mut saved.state),
+        })
+    })
+    .await
 }
 
 /// One mosh session. Thread-safe. Calls that only post to the session return at
@@ -184,22 +241,25 @@ impl Session {
         .await
     }
 
-    /// Resumes a session from `snapshot()` bytes, in this process or a new one. A
-    /// restored session never repeats a nonce, even when one snapshot is restored
-    /// twice. Which snapshots resume: the newest one the session took, as long as no
-    /// other process of the session talked to the server after it (the one
+    /// Resumes a saved session (both parts of what `enter_background()`,
+    /// `snapshot()` or `detach()` returned), in this process or a new one. A
+    /// restored session never repeats a nonce, even when one save is restored twice.
+    /// Which saves resume: the newest one the session took, as long as no other
+    /// process of the session talked to the server after it (the one
     /// `enter_background()` or `detach()` returns is such, since nothing is sent
     /// after it). An older one ends as `CloseReason::OutOfSync` at the server's
     /// first reply, or, if the session it came from also sent input after it, hears
     /// nothing from the server (no contact in `status()`). Either way, start a new
-    /// session over SSH (`mosh-server new`) and delete the snapshot.
+    /// session over SSH (`mosh-server new`) and delete the saved parts.
     #[uniffi::constructor]
     pub async fn restore(
-        snapshot: Vec<u8>,
+        saved: SavedSession,
         options: SessionOptions,
     ) -> Result<Arc<Session>, MoshError> {
-        let snapshot = zeroize::Zeroizing::new(snapshot);
+        let secret = zeroize::Zeroizing::new(saved.secret);
+        let state = saved.state;
         on_library_threads(move || {
+            let snapshot = sealed::open(&secret, &state)?;
             let handle = SessionHandle::restore(&snapshot, options.into())?;
             Ok(Arc::new(Session { handle }))
         })
@@ -265,13 +325,14 @@ impl Session {
 
     /// The app leaves the foreground: every timer and send stops, and the socket is
     /// no longer read (the screen stays as it was; `Status.background` says so and
-    /// the contact age keeps growing). Returns a snapshot to
-    /// store. **It holds the session key**: keep it in the Keychain or encrypted
-    /// with an Android Keystore key. While the host name is still resolving there
+    /// the contact age keeps growing). Returns the session saved for a later
+    /// process: its `secret` to the Keychain / under a Keystore key, its `state` to
+    /// a file (`SavedSession`). While the host name is still resolving there
     /// is nothing to save yet: `SnapshotUnavailable`, and the session enters the
     /// background all the same.
-    pub async fn enter_background(&self) -> Result<Vec<u8>, MoshError> {
-        Ok(self.handle.enter_background().await?.to_vec())
+    pub async fn enter_background(&self) -> Result<SavedSession, MoshError> {
+        let snapshot = self.handle.enter_background().await?;
+        save(snapshot, self.handle.key_check_value()).await
     }
 
     /// The app is back: resynchronize at once, however long the pause was.
@@ -279,21 +340,22 @@ impl Session {
         Ok(self.handle.enter_foreground()?)
     }
 
-    /// Bytes that let a new process resume this session with `restore`. **They hold
-    /// the session key**: store them as a secret. Which snapshots resume: see
-    /// `restore`.
-    pub async fn snapshot(&self) -> Result<Vec<u8>, MoshError> {
-        Ok(self.handle.snapshot().await?.to_vec())
+    /// The session saved now, for `restore` in a new process (`SavedSession` says
+    /// where each part goes). Which saves resume: see `restore`.
+    pub async fn snapshot(&self) -> Result<SavedSession, MoshError> {
+        let snapshot = self.handle.snapshot().await?;
+        save(snapshot, self.handle.key_check_value()).await
     }
 
-    /// Stops the session for good without ending the remote shell, and returns its
-    /// last snapshot (nothing is sent after it, so it resumes with `restore`): the
+    /// Stops the session for good without ending the remote shell, and returns it
+    /// saved (nothing is sent after it, so it resumes with `restore`): the
     /// user closed a tab they may come back to. Frees the socket and timers at once;
     /// streams end with `CloseReason::Detached`, later calls fail with
     /// `SessionClosed`. A session still resolving its host name has nothing to
     /// save (`SnapshotUnavailable`) and stops all the same.
-    pub async fn detach(&self) -> Result<Vec<u8>, MoshError> {
-        Ok(self.handle.detach().await?.to_vec())
+    pub async fn detach(&self) -> Result<SavedSession, MoshError> {
+        let snapshot = self.handle.detach().await?;
+        save(snapshot, self.handle.key_check_value()).await
     }
 
     /// Ends the session politely: the shutdown handshake tells the server, which

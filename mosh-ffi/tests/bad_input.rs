@@ -7,7 +7,9 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mosh_ffi::{CloseReason, MoshError, Session, SessionKey, SessionOptions, parse_connect};
+use mosh_ffi::{
+    CloseReason, MoshError, SavedSession, Session, SessionKey, SessionOptions, parse_connect,
+};
 use support::{
     Recorder, WAIT, config, connect, our_server, restore, type_line, wait, wait_for_text,
 };
@@ -101,35 +103,57 @@ fn damaged_snapshots_and_zero_windows_are_refused() {
     let server = our_server();
     let session = connect_to("127.0.0.1", server.port, &server.key).unwrap();
     wait_for_text(&session, "$", WAIT);
-    let snapshot = wait(session.snapshot()).unwrap();
-    let restore = |bytes: Vec<u8>| {
+    let saved = wait(session.snapshot()).unwrap();
+    let restore = |secret: Vec<u8>, state: Vec<u8>| {
         restore(
-            bytes,
+            SavedSession { secret, state },
             SessionOptions::default(),
             Arc::new(Recorder::default()),
         )
         .map(|_| ())
     };
     assert_eq!(
-        restore(b"not a snapshot at all".to_vec()),
+        restore(b"not a secret at all".to_vec(), saved.state.clone()),
         Err(MoshError::SnapshotForeign)
     );
+    let mut damaged = saved.secret.clone();
+    damaged[20] ^= 1;
     assert!(matches!(
-        restore(snapshot[..snapshot.len() - 3].to_vec()),
+        restore(damaged, saved.state.clone()),
         Err(MoshError::SnapshotCorrupt { .. })
     ));
-    let mut flipped = snapshot.clone();
-    flipped[20] ^= 1;
-    assert!(matches!(
-        restore(flipped),
-        Err(MoshError::SnapshotCorrupt { .. })
-    ));
-    let mut newer = snapshot.clone();
+    let mut newer = saved.secret.clone();
     newer[9] = 0xff;
     assert!(matches!(
-        restore(newer),
+        restore(newer, saved.state.clone()),
         Err(MoshError::SnapshotNewerVersion { .. })
     ));
+    // The state: truncated, altered, or from another save of the same session.
+    assert_eq!(
+        restore(
+            saved.secret.clone(),
+            saved.state[..saved.state.len() - 3].to_vec()
+        ),
+        Err(MoshError::StateMismatch)
+    );
+    let mut flipped = saved.state.clone();
+    flipped[20] ^= 1;
+    assert_eq!(
+        restore(saved.secret.clone(), flipped),
+        Err(MoshError::StateMismatch)
+    );
+    let other = wait(session.snapshot()).unwrap();
+    assert_eq!(
+        restore(saved.secret.clone(), other.state.clone()),
+        Err(MoshError::StateMismatch)
+    );
+    assert_eq!(
+        restore(other.secret.clone(), saved.state.clone()),
+        Err(MoshError::StateMismatch)
+    );
+    // The secret is small; printing the pair shows neither part.
+    assert!(saved.secret.len() <= 1024, "{}", saved.secret.len());
+    assert!(!format!("{saved:?}").contains("MOSHSECR"));
     assert_eq!(
         session.resize(0, 0),
         Err(MoshError::InvalidSize {

@@ -203,7 +203,7 @@ fn background_while_the_name_resolves_and_a_network_change_in_the_background() {
     )))
     .unwrap();
     match wait(session.enter_background()) {
-        Ok(snapshot) => assert!(!snapshot.is_empty()),
+        Ok(saved) => assert!(!saved.state.is_empty()),
         Err(error) => assert_eq!(error, MoshError::SnapshotUnavailable),
     }
     assert!(session.status().background);

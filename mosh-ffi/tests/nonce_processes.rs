@@ -47,7 +47,7 @@ fn saved_session(relay: &NonceRelay, key: &str, store: &Path, scratch: &Scratch)
     type_line(&session, "echo saved''now");
     wait_for_text(&session, "savednow", WAIT);
     let file = scratch.0.join("snapshot");
-    std::fs::write(&file, wait(session.snapshot()).unwrap()).unwrap();
+    support::write_saved(&file, &wait(session.snapshot()).unwrap());
     drop(session);
     file
 }

@@ -190,7 +190,7 @@ fn a_snapshot_restores_in_a_new_process_and_twice_never_repeats_a_nonce() {
     let dir = std::env::temp_dir().join(format!("mosh-ffi-snapshot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("snapshot");
-    std::fs::write(&file, &snapshot).unwrap();
+    support::write_saved(&file, &snapshot);
     // A new process restores it and finds the shell variable.
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_mosh-resume"))
         .arg(&file)
@@ -325,7 +325,7 @@ fn a_thousand_calls_from_eight_threads() {
                             let _ = session.status();
                         }
                         3 => session.resize(80 + (i % 3) as u16, 24).unwrap(),
-                        4 => assert!(!wait(session.snapshot()).unwrap().is_empty()),
+                        4 => assert!(!wait(session.snapshot()).unwrap().state.is_empty()),
                         _ => session.network_changed().unwrap(),
                     }
                 }

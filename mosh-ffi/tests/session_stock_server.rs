@@ -137,7 +137,7 @@ fn network_changed_updates_the_screen_within_one_round_trip() {
 fn a_minute_in_the_background_sends_nothing_and_foreground_resyncs_within_one_round_trip() {
     let (_server, proxy, session) = ticking_session(22);
     let snapshot = wait(session.enter_background()).unwrap();
-    assert!(!snapshot.is_empty());
+    assert!(!snapshot.state.is_empty());
     assert!(session.status().background);
     let sent = proxy.handle.stats().up_datagrams;
     std::thread::sleep(Duration::from_secs(60));

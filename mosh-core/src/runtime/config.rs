@@ -52,6 +52,9 @@ pub struct SessionOptions {
     /// [`MAX_SCROLLBACK_LINES`](crate::session::scrollback::MAX_SCROLLBACK_LINES);
     /// 0 keeps none).
     pub scrollback_lines: usize,
+    /// Lines of scrollback a snapshot carries, newest first (0: none; a snapshot
+    /// never holds more than the session keeps, nor more than its size bound).
+    pub saved_scrollback_lines: usize,
 }
 
 impl Default for SessionOptions {
@@ -62,6 +65,7 @@ impl Default for SessionOptions {
             output: OutputMode::default(),
             nonce_store: None,
             scrollback_lines: DEFAULT_SCROLLBACK_LINES,
+            saved_scrollback_lines: usize::MAX,
         }
     }
 }

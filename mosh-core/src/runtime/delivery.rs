@@ -217,14 +217,17 @@ impl Mailbox {
     }
 
     /// A stream that starts with what a new consumer needs to draw: every row, the
-    /// status, the title, and the end if the session already ended.
+    /// scrollback held (as lines added), the status, the title, and the end if the
+    /// session already ended.
     pub(super) fn open(&self, published: Published, output: OutputMode) -> EventStream {
         let queue = Arc::new(Queue::default());
         let mut consumers = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let height = u16::try_from(published.frame().height()).unwrap_or(u16::MAX);
+        let held = published.scrollback_len() as u64;
         queue.update(&|p| {
             p.screen = true;
             p.rows = (0..height).collect();
+            p.scrollback_added = held;
             p.status = Some(published.status());
             p.title.clone_from(&consumers.title);
             p.closed = consumers.ended;

@@ -71,6 +71,7 @@ pub struct SessionHandle {
     published: Published,
     mailbox: Mailbox,
     output: super::config::OutputMode,
+    key_check_value: [u8; 8],
     closing: Arc<AtomicBool>,
 }
 
@@ -124,6 +125,7 @@ impl SessionHandle {
             clock_tick(wall_clock_us()),
         )
         .map_err(RuntimeError::NonceStore)?;
+        let key_check_value = config.key.check_value();
         let start = Start::Connect {
             host: host.to_owned(),
             port: config.port,
@@ -132,7 +134,7 @@ impl SessionHandle {
             rows,
             sequence,
         };
-        Self::spawn(start, columns, rows, config.options)
+        Self::spawn(start, columns, rows, config.options, key_check_value)
     }
 
     /// Resumes the session saved in `snapshot` (see
@@ -151,8 +153,15 @@ impl SessionHandle {
                     other => RuntimeError::Snapshot(other),
                 })?;
         let (columns, rows) = session.window();
+        let key_check_value = session.key().check_value();
         tracing::info!(server = ?crate::protocol::ssp::Endpoint::remote_address(&session), "session restored");
-        Self::spawn(Start::Restored(Box::new(session)), columns, rows, options)
+        Self::spawn(
+            Start::Restored(Box::new(session)),
+            columns,
+            rows,
+            options,
+            key_check_value,
+        )
     }
 
     fn spawn(
@@ -160,6 +169,7 @@ impl SessionHandle {
         columns: u16,
         rows: u16,
         options: SessionOptions,
+        key_check_value: [u8; 8],
     ) -> Result<SessionHandle, RuntimeError> {
         let runtime = shared_runtime().map_err(|e| RuntimeError::Runtime(e.to_string()))?;
         let (commands, receiver) = unbounded_channel();
@@ -178,8 +188,14 @@ impl SessionHandle {
             published,
             mailbox,
             output,
+            key_check_value,
             closing: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// The session key's public check value (names the key; never reveals it).
+    pub fn key_check_value(&self) -> [u8; 8] {
+        self.key_check_value
     }
 
     /// A new consumer's stream of this session's events. It starts with what a new

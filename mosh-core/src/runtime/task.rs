@@ -135,6 +135,7 @@ pub(crate) async fn run_session(
         scrollback_seen: 0,
         detached: false,
         contact_wanted_since: None,
+        saved_scrollback_lines: options.saved_scrollback_lines,
     };
     // What the app asked while the name was resolving.
     for command in early {
@@ -253,6 +254,8 @@ struct SessionTask {
     /// When the app last asked for fresh contact (`network_changed`,
     /// `enter_foreground`): the first authentic datagram after it is announced.
     contact_wanted_since: Option<Instant>,
+    /// Scrollback lines a snapshot carries.
+    saved_scrollback_lines: usize,
 }
 
 /// Longest input fed to the prediction engine at once.
@@ -438,6 +441,12 @@ impl SessionTask {
         .min()
     }
 
+    /// A snapshot of the session now, with the scrollback the app asked to save.
+    fn snapshot(&self) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        self.session()
+            .snapshot_keeping(wall_clock_us(), self.saved_scrollback_lines)
+    }
+
     fn handle(&mut self, command: Command) {
         let now = Instant::now();
         match command {
@@ -467,7 +476,7 @@ impl SessionTask {
                 self.driver.endpoint_mut().enter_background();
                 // Published before the reply, so the caller reads it at once.
                 self.publish_status(now, false);
-                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+                let _ = reply.send(self.snapshot());
             }
             Command::Background => self.driver.endpoint_mut().enter_background(),
             Command::EnterForeground => {
@@ -479,13 +488,13 @@ impl SessionTask {
                 self.publish_status(now, true);
             }
             Command::Snapshot(reply) => {
-                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+                let _ = reply.send(self.snapshot());
             }
             Command::Detach(reply) => {
                 tracing::info!("detaching");
                 // Nothing is sent after the snapshot, so it is the newest: it resumes.
                 self.driver.endpoint_mut().enter_background();
-                let _ = reply.send(self.session().snapshot(wall_clock_us()));
+                let _ = reply.send(self.snapshot());
                 self.detached = true;
             }
             Command::Close(message) => {

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod screen_model;
 pub mod scrollback;
+pub mod sealed;
 pub mod server;
 pub mod snapshot;
 pub mod terminal_state;
@@ -13,6 +14,7 @@ pub use client::{
 };
 pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
 pub use scrollback::{Scrollback, ScrollbackLine, ScrollbackRing};
+pub use sealed::{SavedSession, SealedError};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};
 pub use snapshot::SnapshotError;
 pub use terminal_state::TerminalState;

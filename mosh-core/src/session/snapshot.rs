@@ -189,6 +189,16 @@ impl ClientSession {
     /// numbers are exhausted (after 2^63 datagrams) or the snapshot would exceed
     /// [`MAX_SNAPSHOT_LEN`] (which restore refuses). The bytes hold the key.
     pub fn snapshot(&self, wall_now_us: u64) -> Option<Zeroizing<Vec<u8>>> {
+        self.snapshot_keeping(wall_now_us, usize::MAX)
+    }
+
+    /// [`ClientSession::snapshot`] with at most the newest `scrollback_lines` lines of
+    /// scrollback (0: none; the app caps what it stores).
+    pub fn snapshot_keeping(
+        &self,
+        wall_now_us: u64,
+        scrollback_lines: usize,
+    ) -> Option<Zeroizing<Vec<u8>>> {
         let point = self.transport().resume_point()?;
         let server = point.remote_address?;
         let screen = point.remote.framebuffer();
@@ -222,7 +232,11 @@ impl ClientSession {
         let mut body = body;
         // The history fills what the rest leaves of the size limit, up to its budget.
         let room = MAX_SNAPSHOT_LEN.saturating_sub(HEADER_LEN + TRAILER_LEN + body.encoded_len());
-        body.scrollback = persist::save(self.scrollback(), room.min(SNAPSHOT_SCROLLBACK_BYTES));
+        body.scrollback = persist::save(
+            self.scrollback(),
+            room.min(SNAPSHOT_SCROLLBACK_BYTES),
+            scrollback_lines,
+        );
         let encoded = Zeroizing::new(body.encode_to_vec());
         let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + encoded.len() + TRAILER_LEN));
         out.extend_from_slice(SNAPSHOT_MAGIC);

@@ -1,15 +1,17 @@
-//! `mosh-resume [--nonce-store DIR] SNAPSHOT TYPE EXPECT [SECONDS]`: restores a stored
-//! session snapshot as an app does at launch after it was killed (reserving its
+//! `mosh-resume [--nonce-store DIR] SAVED TYPE EXPECT [SECONDS]`: restores a saved
+//! session (the files `SAVED.secret` and `SAVED.state`, the two parts of a
+//! `SavedSession`) as an app does at launch after it was killed (reserving its
 //! sequence numbers in the nonce store `DIR` if given), types `TYPE` (`\r` ends a
-//! line), and waits up to `SECONDS` (default 15) for `EXPECT` on the screen. Prints the screen; exits 0 when
-//! `EXPECT` showed, 1 when it did not, 2 on bad arguments or a snapshot that does not
-//! restore. For checking by hand that a stored snapshot still resumes, and the "new
-//! process" of the end-to-end restore test. The snapshot file holds the session key.
+//! line), and waits up to `SECONDS` (default 15) for `EXPECT` on the screen. Prints
+//! the screen; exits 0 when `EXPECT` showed, 1 when it did not, 2 on bad arguments or
+//! a save that does not restore. For checking by hand that a saved session still
+//! resumes, and the "new process" of the end-to-end restore tests. The secret file
+//! unlocks the session: treat it as the key.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use mosh_ffi::{Session, SessionOptions};
+use mosh_ffi::{SavedSession, Session, SessionOptions};
 
 fn screen_text(session: &Session) -> String {
     let rows: Vec<String> = session.screen().rows.iter().map(|row| row.text()).collect();
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
     let (file, typed, expect) = match &args[..] {
         [file, typed, expect] | [file, typed, expect, _] => (file, typed, expect),
         _ => {
-            eprintln!("usage: mosh-resume [--nonce-store DIR] SNAPSHOT TYPE EXPECT [SECONDS]");
+            eprintln!("usage: mosh-resume [--nonce-store DIR] SAVED TYPE EXPECT [SECONDS]");
             return ExitCode::from(2);
         }
     };
@@ -38,14 +40,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let restored = std::fs::read(file)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
+    let read = |part: &str| std::fs::read(format!("{file}.{part}")).map_err(|e| e.to_string());
+    let restored = read("secret")
+        .and_then(|secret| {
+            Ok(SavedSession {
+                secret,
+                state: read("state")?,
+            })
+        })
+        .and_then(|saved| {
             // The screen is polled; events are not needed. The library's runtime
             // drives the restore: this thread only waits for it.
             mosh_core::runtime::shared_runtime()
                 .map_err(|e| e.to_string())?
-                .block_on(Session::restore(bytes, options))
+                .block_on(Session::restore(saved, options))
                 .map_err(|e| e.to_string())
         });
     let session = match restored {

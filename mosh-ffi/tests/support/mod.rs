@@ -21,7 +21,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{
-    CloseReason, ConnectConfig, Event, ListenerError, MoshError, Session, SessionKey,
+    CloseReason, ConnectConfig, Event, ListenerError, MoshError, SavedSession, Session, SessionKey,
     SessionListener, SessionOptions, Subscription,
 };
 use server_process::{ServerProcess, our_server_binary, start_server};
@@ -92,13 +92,24 @@ pub fn connect(
     listened(wait(Session::connect(config))?, listener)
 }
 
-/// Restores `snapshot` and subscribes `listener`.
+/// Restores `saved` and subscribes `listener`.
 pub fn restore(
-    snapshot: Vec<u8>,
+    saved: SavedSession,
     options: SessionOptions,
     listener: Arc<dyn SessionListener>,
 ) -> Result<Listened, MoshError> {
-    listened(wait(Session::restore(snapshot, options))?, listener)
+    listened(wait(Session::restore(saved, options))?, listener)
+}
+
+/// Writes `saved` as `mosh-resume` reads it: `PREFIX.secret` and `PREFIX.state`.
+pub fn write_saved(prefix: &std::path::Path, saved: &SavedSession) {
+    let with = |part: &str| {
+        let mut name = prefix.as_os_str().to_owned();
+        name.push(format!(".{part}"));
+        std::path::PathBuf::from(name)
+    };
+    std::fs::write(with("secret"), &saved.secret).unwrap();
+    std::fs::write(with("state"), &saved.state).unwrap();
 }
 
 fn listened(

@@ -48,11 +48,12 @@ pub(crate) fn saved(line: &ScreenRow) -> LineMessage {
     }
 }
 
-/// The newest lines of `ring` that fit in `budget` bytes, oldest first.
-pub(crate) fn save(ring: &ScrollbackRing, budget: usize) -> Vec<LineMessage> {
+/// The newest lines of `ring`, at most `max_lines` of them, that fit in `budget`
+/// bytes, oldest first.
+pub(crate) fn save(ring: &ScrollbackRing, budget: usize, max_lines: usize) -> Vec<LineMessage> {
     let mut used = 0;
     let mut lines: Vec<LineMessage> = Vec::new();
-    for line in ring.iter().rev() {
+    for line in ring.iter().rev().take(max_lines) {
         let line = saved(line);
         // The line's bytes plus its field tag and length.
         used += line.encoded_len() + 4;
@@ -133,14 +134,19 @@ mod tests {
                 ],
             }));
         }
-        let all = save(&ring, usize::MAX);
+        let all = save(&ring, usize::MAX, usize::MAX);
         assert_eq!(all.len(), 50);
         for (saved, line) in all.iter().zip(ring.iter()) {
             assert_eq!(restore(saved).as_ref(), Some(&**line));
         }
-        let some = save(&ring, 10 * (all[0].encoded_len() + 4));
+        let some = save(&ring, 10 * (all[0].encoded_len() + 4), usize::MAX);
         assert_eq!(some.len(), 10);
         assert_eq!(restore(&some[9]).unwrap().text(), " 49中");
+        // A line cap keeps the newest lines.
+        let capped = save(&ring, usize::MAX, 3);
+        assert_eq!(capped.len(), 3);
+        assert_eq!(restore(&capped[2]).unwrap().text(), " 49中");
+        assert!(save(&ring, usize::MAX, 0).is_empty());
         let mut bad = all[0].clone();
         bad.runs[1].foreground = 0x200;
         assert_eq!(restore(&bad), None);
