@@ -821,25 +821,25 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func closed() async  -> CloseReason
     
     /**
-     * Stops the session for good without ending the remote shell, and returns its
-     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * Stops the session for good without ending the remote shell, and returns it
+     * saved (nothing is sent after it, so it resumes with `restore`): the
      * user closed a tab they may come back to. Frees the socket and timers at once;
      * streams end with `CloseReason::Detached`, later calls fail with
      * `SessionClosed`. A session still resolving its host name has nothing to
      * save (`SnapshotUnavailable`) and stops all the same.
      */
-    func detach() async throws  -> Data
+    func detach() async throws  -> SavedSession
     
     /**
      * The app leaves the foreground: every timer and send stops, and the socket is
      * no longer read (the screen stays as it was; `Status.background` says so and
-     * the contact age keeps growing). Returns a snapshot to
-     * store. **It holds the session key**: keep it in the Keychain or encrypted
-     * with an Android Keystore key. While the host name is still resolving there
+     * the contact age keeps growing). Returns the session saved for a later
+     * process: its `secret` to the Keychain / under a Keystore key, its `state` to
+     * a file (`SavedSession`). While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
      * background all the same.
      */
-    func enterBackground() async throws  -> Data
+    func enterBackground() async throws  -> SavedSession
     
     /**
      * The app is back: resynchronize at once, however long the pause was.
@@ -919,11 +919,10 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func shutdown() 
     
     /**
-     * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: see
-     * `restore`.
+     * The session saved now, for `restore` in a new process (`SavedSession` says
+     * where each part goes). Which saves resume: see `restore`.
      */
-    func snapshot() async throws  -> Data
+    func snapshot() async throws  -> SavedSession
     
     /**
      * The connection status.
@@ -1025,21 +1024,22 @@ public static func connect(config: ConnectConfig)async throws  -> Session  {
 }
     
     /**
-     * Resumes a session from `snapshot()` bytes, in this process or a new one. A
-     * restored session never repeats a nonce, even when one snapshot is restored
-     * twice. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
+     * Resumes a saved session (both parts of what `enter_background()`,
+     * `snapshot()` or `detach()` returned), in this process or a new one. A
+     * restored session never repeats a nonce, even when one save is restored twice.
+     * Which saves resume: the newest one the session took, as long as no other
+     * process of the session talked to the server after it (the one
      * `enter_background()` or `detach()` returns is such, since nothing is sent
      * after it). An older one ends as `CloseReason::OutOfSync` at the server's
      * first reply, or, if the session it came from also sent input after it, hears
      * nothing from the server (no contact in `status()`). Either way, start a new
-     * session over SSH (`mosh-server new`) and delete the snapshot.
+     * session over SSH (`mosh-server new`) and delete the saved parts.
      */
-public static func restore(snapshot: Data, options: SessionOptions)async throws  -> Session  {
+public static func restore(saved: SavedSession, options: SessionOptions)async throws  -> Session  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_mosh_ffi_fn_constructor_session_restore(FfiConverterData.lower(snapshot),FfiConverterTypeSessionOptions_lower(options)
+                uniffi_mosh_ffi_fn_constructor_session_restore(FfiConverterTypeSavedSession_lower(saved),FfiConverterTypeSessionOptions_lower(options)
                 )
             },
             pollFunc: ffi_mosh_ffi_rust_future_poll_u64,
@@ -1073,14 +1073,14 @@ open func closed()async  -> CloseReason  {
 }
     
     /**
-     * Stops the session for good without ending the remote shell, and returns its
-     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * Stops the session for good without ending the remote shell, and returns it
+     * saved (nothing is sent after it, so it resumes with `restore`): the
      * user closed a tab they may come back to. Frees the socket and timers at once;
      * streams end with `CloseReason::Detached`, later calls fail with
      * `SessionClosed`. A session still resolving its host name has nothing to
      * save (`SnapshotUnavailable`) and stops all the same.
      */
-open func detach()async throws  -> Data  {
+open func detach()async throws  -> SavedSession  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1091,7 +1091,7 @@ open func detach()async throws  -> Data  {
             pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterTypeSavedSession_lift,
             errorHandler: FfiConverterTypeMoshError_lift
         )
 }
@@ -1099,13 +1099,13 @@ open func detach()async throws  -> Data  {
     /**
      * The app leaves the foreground: every timer and send stops, and the socket is
      * no longer read (the screen stays as it was; `Status.background` says so and
-     * the contact age keeps growing). Returns a snapshot to
-     * store. **It holds the session key**: keep it in the Keychain or encrypted
-     * with an Android Keystore key. While the host name is still resolving there
+     * the contact age keeps growing). Returns the session saved for a later
+     * process: its `secret` to the Keychain / under a Keystore key, its `state` to
+     * a file (`SavedSession`). While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
      * background all the same.
      */
-open func enterBackground()async throws  -> Data  {
+open func enterBackground()async throws  -> SavedSession  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1116,7 +1116,7 @@ open func enterBackground()async throws  -> Data  {
             pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterTypeSavedSession_lift,
             errorHandler: FfiConverterTypeMoshError_lift
         )
 }
@@ -1277,11 +1277,10 @@ open func shutdown()  {try! rustCall() {
 }
     
     /**
-     * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: see
-     * `restore`.
+     * The session saved now, for `restore` in a new process (`SavedSession` says
+     * where each part goes). Which saves resume: see `restore`.
      */
-open func snapshot()async throws  -> Data  {
+open func snapshot()async throws  -> SavedSession  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1292,7 +1291,7 @@ open func snapshot()async throws  -> Data  {
             pollFunc: ffi_mosh_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_mosh_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mosh_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterTypeSavedSession_lift,
             errorHandler: FfiConverterTypeMoshError_lift
         )
 }
@@ -2244,6 +2243,85 @@ public func FfiConverterTypeKeyModifiers_lower(_ value: KeyModifiers) -> RustBuf
 
 
 /**
+ * A session saved for a later process (`enter_background()`, `snapshot()`,
+ * `detach()`), in two parts that must be stored and restored together:
+ *
+ * - `secret` (54 bytes): keep it in the Keychain (iOS) or encrypted under an
+ * Android Keystore key. It holds the key that seals the state.
+ * - `state` (the screen, input in flight, sequence floors, the scrollback the
+ * options allow: kilobytes to a few MiB): sealed by the library, so an ordinary
+ * file will do (Application Support / `noBackupFilesDir`).
+ *
+ * A state from another save, truncated or altered, is refused with
+ * `StateMismatch`; delete both parts when a restore succeeds or the session ends.
+ */
+public struct SavedSession: Equatable, Hashable {
+    /**
+     * The small secret for the platform's secret store.
+     */
+    public var secret: Data
+    /**
+     * The sealed state for a file.
+     */
+    public var state: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The small secret for the platform's secret store.
+         */secret: Data, 
+        /**
+         * The sealed state for a file.
+         */state: Data) {
+        self.secret = secret
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SavedSession: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSavedSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SavedSession {
+        return
+            try SavedSession(
+                secret: FfiConverterData.read(from: &buf), 
+                state: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SavedSession, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.secret, into: &buf)
+        FfiConverterData.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSavedSession_lift(_ buf: RustBuffer) throws -> SavedSession {
+    return try FfiConverterTypeSavedSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSavedSession_lower(_ value: SavedSession) -> RustBuffer {
+    return FfiConverterTypeSavedSession.lower(value)
+}
+
+
+/**
  * What the app shows.
  */
 public struct Screen: Equatable, Hashable {
@@ -2536,6 +2614,12 @@ public struct SessionOptions: Equatable, Hashable {
      * 10,000).
      */
     public var scrollbackLines: UInt32
+    /**
+     * Lines of scrollback a saved session's state carries (the newest; 0: none;
+     * never more than the session keeps). 10,000 lines take 1.5–3 MiB of the state
+     * file.
+     */
+    public var savedScrollbackLines: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2565,12 +2649,18 @@ public struct SessionOptions: Equatable, Hashable {
          * Lines of scrollback to keep (the oldest go first; at most 1,000,000; 0 keeps
          * none). A line takes 150–300 bytes (1.5–3 MiB for the default
          * 10,000).
-         */scrollbackLines: UInt32 = UInt32(10000)) {
+         */scrollbackLines: UInt32 = UInt32(10000), 
+        /**
+         * Lines of scrollback a saved session's state carries (the newest; 0: none;
+         * never more than the session keeps). 10,000 lines take 1.5–3 MiB of the state
+         * file.
+         */savedScrollbackLines: UInt32 = UInt32(10000)) {
         self.prediction = prediction
         self.predictionOverwrite = predictionOverwrite
         self.output = output
         self.nonceStoreDir = nonceStoreDir
         self.scrollbackLines = scrollbackLines
+        self.savedScrollbackLines = savedScrollbackLines
     }
 
     
@@ -2593,7 +2683,8 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
                 predictionOverwrite: FfiConverterBool.read(from: &buf), 
                 output: FfiConverterTypeOutputMode.read(from: &buf), 
                 nonceStoreDir: FfiConverterOptionString.read(from: &buf), 
-                scrollbackLines: FfiConverterUInt32.read(from: &buf)
+                scrollbackLines: FfiConverterUInt32.read(from: &buf), 
+                savedScrollbackLines: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -2603,6 +2694,7 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
         FfiConverterTypeOutputMode.write(value.output, into: &buf)
         FfiConverterOptionString.write(value.nonceStoreDir, into: &buf)
         FfiConverterUInt32.write(value.scrollbackLines, into: &buf)
+        FfiConverterUInt32.write(value.savedScrollbackLines, into: &buf)
     }
 }
 
@@ -3434,7 +3526,8 @@ public enum Event: Equatable, Hashable {
     )
     /**
      * Lines scrolled off the top into the scrollback: read them with
-     * `Session.scrollback(from, count)`.
+     * `Session.scrollback(from, count)`. A new stream's first batch counts every
+     * line held (a restored session's saved lines too).
      */
     case scrollbackAdded(
         /**
@@ -4079,9 +4172,16 @@ enum MoshError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
-     * Not a snapshot of this library, or too short to be one.
+     * Not a saved session of this library (a secret of the wrong length or magic,
+     * or sealed bytes that are no snapshot).
      */
     case SnapshotForeign
+    /**
+     * The saved state does not belong to the secret given with it: from another
+     * save (older, newer, another session's), truncated, extended or altered.
+     * Both parts must come from the same `SavedSession`.
+     */
+    case StateMismatch
     /**
      * Written by a newer version of the library.
      */
@@ -4172,18 +4272,19 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 7: return .SnapshotForeign
-        case 8: return .SnapshotNewerVersion(
+        case 8: return .StateMismatch
+        case 9: return .SnapshotNewerVersion(
             version: try FfiConverterUInt16.read(from: &buf)
             )
-        case 9: return .SnapshotCorrupt(
+        case 10: return .SnapshotCorrupt(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 10: return .SnapshotUnavailable
-        case 11: return .SessionClosed
-        case 12: return .Storage(
+        case 11: return .SnapshotUnavailable
+        case 12: return .SessionClosed
+        case 13: return .Storage(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Internal(
+        case 14: return .Internal(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -4233,31 +4334,35 @@ public struct FfiConverterTypeMoshError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case let .SnapshotNewerVersion(version):
+        case .StateMismatch:
             writeInt(&buf, Int32(8))
+        
+        
+        case let .SnapshotNewerVersion(version):
+            writeInt(&buf, Int32(9))
             FfiConverterUInt16.write(version, into: &buf)
             
         
         case let .SnapshotCorrupt(detail):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(detail, into: &buf)
             
         
         case .SnapshotUnavailable:
-            writeInt(&buf, Int32(10))
-        
-        
-        case .SessionClosed:
             writeInt(&buf, Int32(11))
         
         
-        case let .Storage(detail):
+        case .SessionClosed:
             writeInt(&buf, Int32(12))
+        
+        
+        case let .Storage(detail):
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Internal(detail):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -4791,10 +4896,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_closed() != 40040) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_detach() != 44771) {
+    if (uniffi_mosh_ffi_checksum_method_session_detach() != 51152) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 19203) {
+    if (uniffi_mosh_ffi_checksum_method_session_enter_background() != 21129) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_enter_foreground() != 61121) {
@@ -4830,7 +4935,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64584) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 30323) {
+    if (uniffi_mosh_ffi_checksum_method_session_snapshot() != 52497) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_status() != 1144) {
@@ -4845,7 +4950,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 6208) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 52872) {
+    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 55411) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() != 43935) {

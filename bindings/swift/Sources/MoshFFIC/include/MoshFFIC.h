@@ -331,7 +331,7 @@ uint64_t uniffi_mosh_ffi_fn_constructor_session_connect(RustBuffer config
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_RESTORE
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CONSTRUCTOR_SESSION_RESTORE
-uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer snapshot, RustBuffer options
+uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer saved, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSED

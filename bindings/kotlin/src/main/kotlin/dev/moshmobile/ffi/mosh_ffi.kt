@@ -811,7 +811,7 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mosh_ffi_fn_constructor_session_connect(`config`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_mosh_ffi_fn_constructor_session_restore(`snapshot`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    external fun uniffi_mosh_ffi_fn_constructor_session_restore(`saved`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_mosh_ffi_fn_method_session_closed(`ptr`: Long,
     ): Long
@@ -1015,10 +1015,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_closed() and 0xFFFF) != 40040) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_detach() and 0xFFFF) != 44771) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_detach() and 0xFFFF) != 51152) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 19203) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_background() and 0xFFFF) != 21129) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_enter_foreground() and 0xFFFF) != 61121) {
@@ -1054,7 +1054,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64584) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 30323) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_snapshot() and 0xFFFF) != 52497) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_status() and 0xFFFF) != 1144) {
@@ -1069,7 +1069,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 6208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 52872) {
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 55411) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() and 0xFFFF) != 43935) {
@@ -1944,25 +1944,25 @@ public interface SessionInterface {
     suspend fun `closed`(): CloseReason
     
     /**
-     * Stops the session for good without ending the remote shell, and returns its
-     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * Stops the session for good without ending the remote shell, and returns it
+     * saved (nothing is sent after it, so it resumes with `restore`): the
      * user closed a tab they may come back to. Frees the socket and timers at once;
      * streams end with `CloseReason::Detached`, later calls fail with
      * `SessionClosed`. A session still resolving its host name has nothing to
      * save (`SnapshotUnavailable`) and stops all the same.
      */
-    suspend fun `detach`(): kotlin.ByteArray
+    suspend fun `detach`(): SavedSession
     
     /**
      * The app leaves the foreground: every timer and send stops, and the socket is
      * no longer read (the screen stays as it was; `Status.background` says so and
-     * the contact age keeps growing). Returns a snapshot to
-     * store. **It holds the session key**: keep it in the Keychain or encrypted
-     * with an Android Keystore key. While the host name is still resolving there
+     * the contact age keeps growing). Returns the session saved for a later
+     * process: its `secret` to the Keychain / under a Keystore key, its `state` to
+     * a file (`SavedSession`). While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
      * background all the same.
      */
-    suspend fun `enterBackground`(): kotlin.ByteArray
+    suspend fun `enterBackground`(): SavedSession
     
     /**
      * The app is back: resynchronize at once, however long the pause was.
@@ -2042,11 +2042,10 @@ public interface SessionInterface {
     fun `shutdown`()
     
     /**
-     * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: see
-     * `restore`.
+     * The session saved now, for `restore` in a new process (`SavedSession` says
+     * where each part goes). Which saves resume: see `restore`.
      */
-    suspend fun `snapshot`(): kotlin.ByteArray
+    suspend fun `snapshot`(): SavedSession
     
     /**
      * The connection status.
@@ -2202,8 +2201,8 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
-     * Stops the session for good without ending the remote shell, and returns its
-     * last snapshot (nothing is sent after it, so it resumes with `restore`): the
+     * Stops the session for good without ending the remote shell, and returns it
+     * saved (nothing is sent after it, so it resumes with `restore`): the
      * user closed a tab they may come back to. Frees the socket and timers at once;
      * streams end with `CloseReason::Detached`, later calls fail with
      * `SessionClosed`. A session still resolving its host name has nothing to
@@ -2211,7 +2210,7 @@ open class Session: Disposable, AutoCloseable, SessionInterface
      */
     @Throws(MoshException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `detach`() : kotlin.ByteArray {
+    override suspend fun `detach`() : SavedSession {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mosh_ffi_fn_method_session_detach(
@@ -2223,7 +2222,7 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterByteArray.lift(it) },
+        { FfiConverterTypeSavedSession.lift(it) },
         // Error FFI converter
         MoshException.ErrorHandler,
     )
@@ -2233,15 +2232,15 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     /**
      * The app leaves the foreground: every timer and send stops, and the socket is
      * no longer read (the screen stays as it was; `Status.background` says so and
-     * the contact age keeps growing). Returns a snapshot to
-     * store. **It holds the session key**: keep it in the Keychain or encrypted
-     * with an Android Keystore key. While the host name is still resolving there
+     * the contact age keeps growing). Returns the session saved for a later
+     * process: its `secret` to the Keychain / under a Keystore key, its `state` to
+     * a file (`SavedSession`). While the host name is still resolving there
      * is nothing to save yet: `SnapshotUnavailable`, and the session enters the
      * background all the same.
      */
     @Throws(MoshException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `enterBackground`() : kotlin.ByteArray {
+    override suspend fun `enterBackground`() : SavedSession {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mosh_ffi_fn_method_session_enter_background(
@@ -2253,7 +2252,7 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterByteArray.lift(it) },
+        { FfiConverterTypeSavedSession.lift(it) },
         // Error FFI converter
         MoshException.ErrorHandler,
     )
@@ -2466,13 +2465,12 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
-     * Bytes that let a new process resume this session with `restore`. **They hold
-     * the session key**: store them as a secret. Which snapshots resume: see
-     * `restore`.
+     * The session saved now, for `restore` in a new process (`SavedSession` says
+     * where each part goes). Which saves resume: see `restore`.
      */
     @Throws(MoshException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `snapshot`() : kotlin.ByteArray {
+    override suspend fun `snapshot`() : SavedSession {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mosh_ffi_fn_method_session_snapshot(
@@ -2484,7 +2482,7 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_mosh_ffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterByteArray.lift(it) },
+        { FfiConverterTypeSavedSession.lift(it) },
         // Error FFI converter
         MoshException.ErrorHandler,
     )
@@ -2559,22 +2557,23 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
         
     /**
-     * Resumes a session from `snapshot()` bytes, in this process or a new one. A
-     * restored session never repeats a nonce, even when one snapshot is restored
-     * twice. Which snapshots resume: the newest one the session took, as long as no
-     * other process of the session talked to the server after it (the one
+     * Resumes a saved session (both parts of what `enter_background()`,
+     * `snapshot()` or `detach()` returned), in this process or a new one. A
+     * restored session never repeats a nonce, even when one save is restored twice.
+     * Which saves resume: the newest one the session took, as long as no other
+     * process of the session talked to the server after it (the one
      * `enter_background()` or `detach()` returns is such, since nothing is sent
      * after it). An older one ends as `CloseReason::OutOfSync` at the server's
      * first reply, or, if the session it came from also sent input after it, hears
      * nothing from the server (no contact in `status()`). Either way, start a new
-     * session over SSH (`mosh-server new`) and delete the snapshot.
+     * session over SSH (`mosh-server new`) and delete the saved parts.
      */
     @Throws(MoshException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-     suspend fun `restore`(`snapshot`: kotlin.ByteArray, `options`: SessionOptions) : Session {
+     suspend fun `restore`(`saved`: SavedSession, `options`: SessionOptions) : Session {
         return uniffiRustCallAsync(
         UniffiLib.uniffi_mosh_ffi_fn_constructor_session_restore(
-        FfiConverterByteArray.lower(`snapshot`),
+        FfiConverterTypeSavedSession.lower(`saved`),
         FfiConverterTypeSessionOptions.lower(`options`),),
         { future, callback, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_poll_u64(future, callback, continuation) },
         { future, continuation -> UniffiLib.ffi_mosh_ffi_rust_future_complete_u64(future, continuation) },
@@ -3809,6 +3808,63 @@ public object FfiConverterTypeKeyModifiers: FfiConverterRustBuffer<KeyModifiers>
 
 
 /**
+ * A session saved for a later process (`enter_background()`, `snapshot()`,
+ * `detach()`), in two parts that must be stored and restored together:
+ *
+ * - `secret` (54 bytes): keep it in the Keychain (iOS) or encrypted under an
+ * Android Keystore key. It holds the key that seals the state.
+ * - `state` (the screen, input in flight, sequence floors, the scrollback the
+ * options allow: kilobytes to a few MiB): sealed by the library, so an ordinary
+ * file will do (Application Support / `noBackupFilesDir`).
+ *
+ * A state from another save, truncated or altered, is refused with
+ * `StateMismatch`; delete both parts when a restore succeeds or the session ends.
+ */
+data class SavedSession (
+    /**
+     * The small secret for the platform's secret store.
+     */
+    var `secret`: kotlin.ByteArray
+    , 
+    /**
+     * The sealed state for a file.
+     */
+    var `state`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSavedSession: FfiConverterRustBuffer<SavedSession> {
+    override fun read(buf: ByteBuffer): SavedSession {
+        return SavedSession(
+            FfiConverterByteArray.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SavedSession) = (
+            FfiConverterByteArray.allocationSize(value.`secret`) +
+            FfiConverterByteArray.allocationSize(value.`state`)
+    )
+
+    override fun write(value: SavedSession, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`secret`, buf)
+            FfiConverterByteArray.write(value.`state`, buf)
+    }
+}
+
+
+
+/**
  * What the app shows.
  */
 data class Screen (
@@ -4029,6 +4085,13 @@ data class SessionOptions (
      * 10,000).
      */
     var `scrollbackLines`: kotlin.UInt = 10000u 
+    , 
+    /**
+     * Lines of scrollback a saved session's state carries (the newest; 0: none;
+     * never more than the session keeps). 10,000 lines take 1.5–3 MiB of the state
+     * file.
+     */
+    var `savedScrollbackLines`: kotlin.UInt = 10000u 
     
 ){
     
@@ -4050,6 +4113,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterTypeOutputMode.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
         )
     }
 
@@ -4058,7 +4122,8 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterBoolean.allocationSize(value.`predictionOverwrite`) +
             FfiConverterTypeOutputMode.allocationSize(value.`output`) +
             FfiConverterOptionalString.allocationSize(value.`nonceStoreDir`) +
-            FfiConverterUInt.allocationSize(value.`scrollbackLines`)
+            FfiConverterUInt.allocationSize(value.`scrollbackLines`) +
+            FfiConverterUInt.allocationSize(value.`savedScrollbackLines`)
     )
 
     override fun write(value: SessionOptions, buf: ByteBuffer) {
@@ -4067,6 +4132,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterTypeOutputMode.write(value.`output`, buf)
             FfiConverterOptionalString.write(value.`nonceStoreDir`, buf)
             FfiConverterUInt.write(value.`scrollbackLines`, buf)
+            FfiConverterUInt.write(value.`savedScrollbackLines`, buf)
     }
 }
 
@@ -4749,7 +4815,8 @@ sealed class Event {
     
     /**
      * Lines scrolled off the top into the scrollback: read them with
-     * `Session.scrollback(from, count)`.
+     * `Session.scrollback(from, count)`. A new stream's first batch counts every
+     * line held (a restored session's saved lines too).
      */
     data class ScrollbackAdded(
         /**
@@ -5546,9 +5613,21 @@ sealed class MoshException: kotlin.Exception() {
     }
     
     /**
-     * Not a snapshot of this library, or too short to be one.
+     * Not a saved session of this library (a secret of the wrong length or magic,
+     * or sealed bytes that are no snapshot).
      */
     class SnapshotForeign(
+        ) : MoshException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * The saved state does not belong to the secret given with it: from another
+     * save (older, newer, another session's), truncated, extended or altered.
+     * Both parts must come from the same `SavedSession`.
+     */
+    class StateMismatch(
         ) : MoshException() {
         override val message
             get() = ""
@@ -5668,18 +5747,19 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 FfiConverterString.read(buf),
                 )
             7 -> MoshException.SnapshotForeign()
-            8 -> MoshException.SnapshotNewerVersion(
+            8 -> MoshException.StateMismatch()
+            9 -> MoshException.SnapshotNewerVersion(
                 FfiConverterUShort.read(buf),
                 )
-            9 -> MoshException.SnapshotCorrupt(
+            10 -> MoshException.SnapshotCorrupt(
                 FfiConverterString.read(buf),
                 )
-            10 -> MoshException.SnapshotUnavailable()
-            11 -> MoshException.SessionClosed()
-            12 -> MoshException.Storage(
+            11 -> MoshException.SnapshotUnavailable()
+            12 -> MoshException.SessionClosed()
+            13 -> MoshException.Storage(
                 FfiConverterString.read(buf),
                 )
-            13 -> MoshException.Internal(
+            14 -> MoshException.Internal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -5720,6 +5800,10 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 + FfiConverterString.allocationSize(value.`detail`)
             )
             is MoshException.SnapshotForeign -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is MoshException.StateMismatch -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
             )
@@ -5791,31 +5875,35 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
                 buf.putInt(7)
                 Unit
             }
-            is MoshException.SnapshotNewerVersion -> {
+            is MoshException.StateMismatch -> {
                 buf.putInt(8)
+                Unit
+            }
+            is MoshException.SnapshotNewerVersion -> {
+                buf.putInt(9)
                 FfiConverterUShort.write(value.`version`, buf)
                 Unit
             }
             is MoshException.SnapshotCorrupt -> {
-                buf.putInt(9)
+                buf.putInt(10)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.SnapshotUnavailable -> {
-                buf.putInt(10)
-                Unit
-            }
-            is MoshException.SessionClosed -> {
                 buf.putInt(11)
                 Unit
             }
-            is MoshException.Storage -> {
+            is MoshException.SessionClosed -> {
                 buf.putInt(12)
+                Unit
+            }
+            is MoshException.Storage -> {
+                buf.putInt(13)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is MoshException.Internal -> {
-                buf.putInt(13)
+                buf.putInt(14)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }

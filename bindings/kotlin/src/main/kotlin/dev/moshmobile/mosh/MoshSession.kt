@@ -9,6 +9,7 @@ import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.MoshException
 import dev.moshmobile.ffi.OutputMode
 import dev.moshmobile.ffi.PredictionMode
+import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.ScreenRow
 import dev.moshmobile.ffi.Session
@@ -40,8 +41,8 @@ import kotlinx.coroutines.flow.map
  * releases the native session, which then stops quietly as [detach] would, without a
  * snapshot. Collecting [events] keeps the session referenced while the collector runs.
  *
- * Snapshots hold the session key: store them as secrets (Android Keystore-encrypted), never
- * in plain files or logs.
+ * A [SavedSession] is two parts: a 54-byte secret for the Android Keystore-encrypted store,
+ * and the state the library sealed under it, for an ordinary file.
  */
 class MoshSession private constructor(
     /** The generated object, for anything this layer does not adapt. */
@@ -139,30 +140,31 @@ class MoshSession private constructor(
     fun networkChanged() = session.networkChanged()
 
     /**
-     * The app leaves the foreground: timers and sends stop. Returns a snapshot to store (it
-     * holds the session key).
+     * The app leaves the foreground: timers and sends stop, the socket is not read. Returns
+     * the session saved for a later process: [SavedSession.secret] under an Android
+     * Keystore key, [SavedSession.state] (sealed by the library) in a file.
      */
-    suspend fun enterBackground(): ByteArray = session.enterBackground()
+    suspend fun enterBackground(): SavedSession = session.enterBackground()
 
     /** The app is back: the library resynchronizes at once. */
     fun enterForeground() = session.enterForeground()
 
     /**
-     * Bytes that let a new process resume this session with [restore] (a secret). Which
-     * snapshots resume: the newest one the session took, as long as no other process of
+     * The session saved now, for [restore] in a new process ([SavedSession] says where each
+     * part goes). Which saves resume: the newest one the session took, as long as no other process of
      * the session talked to the server after it (the one [enterBackground] or [detach]
      * returns is such). An older one ends as `CloseReason.OUT_OF_SYNC` at the server's first
      * reply, or hears nothing from the server; either way, start a new session over SSH and
      * delete the snapshot.
      */
-    suspend fun snapshot(): ByteArray = session.snapshot()
+    suspend fun snapshot(): SavedSession = session.snapshot()
 
     /**
-     * Stops the session for good without ending the remote shell and returns its last
-     * snapshot (it resumes with [restore]). The socket and timers go at once; [events] end
+     * Stops the session for good without ending the remote shell and returns it saved (it
+     * resumes with [restore]). The socket and timers go at once; [events] end
      * with `CloseReason.DETACHED`.
      */
-    suspend fun detach(): ByteArray = session.detach()
+    suspend fun detach(): SavedSession = session.detach()
 
     /**
      * Ends the session politely (the server hangs up the remote program) and returns at
@@ -230,9 +232,12 @@ class MoshSession private constructor(
             options: SessionOptions = DEFAULT_OPTIONS,
         ): MoshSession = connect(host, port, SessionKey.parse(key), columns, rows, options)
 
-        /** Resumes a session from [snapshot] bytes, in this process or a new one. */
-        suspend fun restore(snapshot: ByteArray, options: SessionOptions = DEFAULT_OPTIONS): MoshSession =
-            MoshSession(Session.restore(snapshot, options))
+        /**
+         * Resumes a saved session (both parts of one [SavedSession]), in this process or a new
+         * one. A state from another save is [MoshException.StateMismatch].
+         */
+        suspend fun restore(saved: SavedSession, options: SessionOptions = DEFAULT_OPTIONS): MoshSession =
+            MoshSession(Session.restore(saved, options))
 
         /** A window size as the library's cells, or [MoshException.InvalidSize]. */
         private fun cells(columns: Int, rows: Int): Pair<UShort, UShort> {

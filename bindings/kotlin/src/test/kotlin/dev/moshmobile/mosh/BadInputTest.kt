@@ -2,6 +2,7 @@ package dev.moshmobile.mosh
 
 import dev.moshmobile.ffi.ConnectConfig
 import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.SessionKey
 import dev.moshmobile.ffi.ServerCommandOptions
 import dev.moshmobile.ffi.parseConnect
@@ -44,7 +45,9 @@ class BadInputTest {
         assertFailsWith<MoshException.InvalidPort> { MoshSession.connect("127.0.0.1", 0, key) }
         assertFailsWith<MoshException.InvalidKey> { MoshSession.connect("127.0.0.1", 60001, "not a key") }
         assertFailsWith<MoshException.InvalidSize> { MoshSession.connect("127.0.0.1", 60001, key, columns = 0) }
-        assertFailsWith<MoshException.SnapshotForeign> { MoshSession.restore("not a snapshot".encodeToByteArray()) }
+        assertFailsWith<MoshException.SnapshotForeign> {
+            MoshSession.restore(SavedSession("not a secret".encodeToByteArray(), ByteArray(0)))
+        }
         // Out of range for the library's types: still its error type, never an
         // IllegalArgumentException a `catch (e: MoshException)` misses.
         assertFailsWith<MoshException.InvalidPort> { MoshSession.connect("127.0.0.1", 70000, key) }

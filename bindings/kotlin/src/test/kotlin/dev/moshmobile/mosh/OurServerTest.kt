@@ -98,7 +98,7 @@ class OurServerTest {
                                     1 -> assertTrue(session.screen.rows.isNotEmpty())
                                     2 -> session.status
                                     3 -> session.resize(80 + i % 3, 24)
-                                    4 -> assertTrue(runBlocking { session.snapshot() }.isNotEmpty())
+                                    4 -> assertTrue(runBlocking { session.snapshot() }.state.isNotEmpty())
                                     else -> session.networkChanged()
                                 }
                             }

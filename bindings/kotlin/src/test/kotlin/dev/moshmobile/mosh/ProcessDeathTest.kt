@@ -1,5 +1,6 @@
 package dev.moshmobile.mosh
 
+import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.CloseReason
 import dev.moshmobile.mosh.testing.MoshServer
 import dev.moshmobile.mosh.testing.typeLine
@@ -71,14 +72,17 @@ object ChildJvm {
                 session.typeLine("X=kept''42; echo set")
                 session.waitForText("set")
                 // The app goes to the background and stores the snapshot; then it is killed.
-                val snapshot = session.enterBackground()
-                File(args[4]).writeBytes(snapshot)
+                val saved = session.enterBackground()
+                // An app keeps the secret under a Keystore key; here both are files.
+                File(args[4] + ".state").writeBytes(saved.state)
+                File(args[4] + ".secret").writeBytes(saved.secret)
                 println("SNAPSHOT-WRITTEN")
                 System.out.flush()
                 Thread.sleep(Long.MAX_VALUE)
             }
             "restore" -> {
-                val session = MoshSession.restore(File(args[1]).readBytes())
+                val saved = SavedSession(File(args[1] + ".secret").readBytes(), File(args[1] + ".state").readBytes())
+                val session = MoshSession.restore(saved)
                 session.typeLine("echo RESTORED \$X")
                 session.waitForText("RESTORED kept42")
                 println("RESTORED kept42")

@@ -5,6 +5,7 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.security.keystore.StrongBoxUnavailableException
 import dev.moshmobile.demo.core.SnapshotStore
+import dev.moshmobile.ffi.SavedSession
 import java.io.File
 import java.nio.ByteBuffer
 import java.security.GeneralSecurityException
@@ -15,43 +16,44 @@ import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
 /**
- * The session snapshot (it holds the session key) in an app-private file, encrypted with
- * AES-256-GCM under a key that never leaves the Android Keystore. A snapshot that no
- * longer decrypts (key invalidated, file damaged) is deleted and reads as none.
+ * A saved session in two app-private files: the small secret (54 bytes: it unlocks the
+ * state, which holds the session key) encrypted with AES-256-GCM under a key that never
+ * leaves the Android Keystore, and the state as the library sealed it (ciphertext already).
+ * A secret that no longer decrypts (key invalidated, file damaged) deletes both and reads as
+ * none; a state that does not belong to the secret is refused by the library at restore.
  *
- * File: "MOSHSNAP", IV length, IV, ciphertext+tag. Written to a temporary file and
- * renamed, so a process killed mid-write leaves the previous snapshot.
+ * Secret file: "MOSHSKEY", IV length, IV, ciphertext+tag. The state is written first and
+ * the secret last, each to a temporary file renamed into place, so a process killed
+ * mid-write leaves the previous pair or a new state with the previous secret (which the
+ * library refuses as StateMismatch, never misreads).
  */
 class KeystoreSnapshotStore(
-    private val file: File,
+    private val secretFile: File,
+    private val stateFile: File,
     private val key: () -> SecretKey = ::keystoreKey,
 ) : SnapshotStore {
-    override fun save(snapshot: ByteArray) {
+    override fun save(saved: SavedSession) {
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.ENCRYPT_MODE, key())
         val iv = cipher.iv
-        val sealed = cipher.doFinal(snapshot)
-        val out = ByteBuffer.allocate(MAGIC.size + 1 + iv.size + sealed.size)
+        val sealed = cipher.doFinal(saved.secret)
+        val secret = ByteBuffer.allocate(MAGIC.size + 1 + iv.size + sealed.size)
             .put(MAGIC).put(iv.size.toByte()).put(iv).put(sealed).array()
-        val temporary = File(file.path + ".tmp")
-        temporary.writeBytes(out)
-        if (!temporary.renameTo(file)) {
-            temporary.delete()
-            error("cannot store the snapshot in $file")
-        }
+        replace(stateFile, saved.state)
+        replace(secretFile, secret)
     }
 
-    override fun load(): ByteArray? {
-        if (!file.exists()) return null
+    override fun load(): SavedSession? {
+        if (!secretFile.exists() || !stateFile.exists()) return null
         return try {
-            val data = ByteBuffer.wrap(file.readBytes())
+            val data = ByteBuffer.wrap(secretFile.readBytes())
             val magic = ByteArray(MAGIC.size).also { data.get(it) }
-            require(magic.contentEquals(MAGIC)) { "not a snapshot file" }
+            require(magic.contentEquals(MAGIC)) { "not a secret file" }
             val iv = ByteArray(data.get().toInt()).also { data.get(it) }
             val sealed = ByteArray(data.remaining()).also { data.get(it) }
             val cipher = Cipher.getInstance(TRANSFORMATION)
             cipher.init(Cipher.DECRYPT_MODE, key(), GCMParameterSpec(128, iv))
-            cipher.doFinal(sealed)
+            SavedSession(cipher.doFinal(sealed), stateFile.readBytes())
         } catch (e: Exception) {
             when (e) {
                 is GeneralSecurityException, is IllegalArgumentException, is java.nio.BufferUnderflowException,
@@ -65,13 +67,23 @@ class KeystoreSnapshotStore(
     }
 
     override fun clear() {
-        file.delete()
+        secretFile.delete()
+        stateFile.delete()
+    }
+
+    private fun replace(file: File, bytes: ByteArray) {
+        val temporary = File(file.path + ".tmp")
+        temporary.writeBytes(bytes)
+        if (!temporary.renameTo(file)) {
+            temporary.delete()
+            error("cannot store the session in $file")
+        }
     }
 
     companion object {
         private const val TRANSFORMATION = "AES/GCM/NoPadding"
         private const val ALIAS = "mosh-session-snapshot"
-        private val MAGIC = "MOSHSNAP".toByteArray()
+        private val MAGIC = "MOSHSKEY".toByteArray()
 
         /**
          * The app's AES key in the Android Keystore, created on first use: usable only while

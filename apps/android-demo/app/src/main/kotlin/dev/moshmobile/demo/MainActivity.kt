@@ -68,7 +68,11 @@ class MainActivity : Activity() {
         // thumbnails and screenshots.
         window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
         initLogging(LogLevel.INFO)
-        val store = KeystoreSnapshotStore(File(filesDir, "session.snapshot"), snapshotKey ?: KeystoreSnapshotStore::keystoreKey)
+        val store = KeystoreSnapshotStore(
+            File(filesDir, "session.secret"),
+            File(filesDir, "session.state"),
+            snapshotKey ?: KeystoreSnapshotStore::keystoreKey,
+        )
         val bootstrap = { login: SshLogin ->
             SshBootstrap(File(filesDir, "known_hosts"), ServerCommandOptions(server = form.serverProgram())).start(login)
         }

@@ -143,13 +143,17 @@ class MainActivityTest {
         controller.pause().stop()
         val session = activity.controller.session!!
         idleUntil("background after onStop") { session.status.background }
-        val file = File(activity.filesDir, "session.snapshot")
-        idleUntil("snapshot stored") { file.exists() }
+        val file = File(activity.filesDir, "session.secret")
+        val stateFile = File(activity.filesDir, "session.state")
+        idleUntil("saved session stored") { file.exists() && stateFile.exists() }
         val stored = file.readBytes()
-        assertTrue(String(stored, 0, 8) == "MOSHSNAP")
-        val plain = KeystoreSnapshotStore(file) { KEY }.load()
-        assertNotNull(plain)
-        assertFalse("stored encrypted", stored.toList().windowed(plain!!.size.coerceAtMost(32)).contains(plain.take(32)))
+        assertTrue(String(stored, 0, 8) == "MOSHSKEY")
+        assertTrue("the state is the library's sealed state", String(stateFile.readBytes(), 0, 8) == "MOSHSTAT")
+        val saved = KeystoreSnapshotStore(file, stateFile) { KEY }.load()
+        assertNotNull(saved)
+        val secret = saved!!.secret
+        assertTrue("a small secret", secret.size <= 1024)
+        assertFalse("the secret stored encrypted", stored.toList().windowed(secret.size).contains(secret.toList()))
         idleUntil("paused status") { activity.statusLine.text.toString() == "Paused in the background" }
 
         // onStart: foreground, typing works again.
@@ -180,7 +184,7 @@ class MainActivityTest {
 
         runBlocking { second.controller.disconnect() }
         idleUntil("the end") { second.controller.state.value.phase == UiState.Phase.ENDED }
-        assertFalse("nothing left to restore", file.exists())
+        assertFalse("nothing left to restore", file.exists() || stateFile.exists())
         restarted.pause().stop().destroy()
     }
 

@@ -6,6 +6,7 @@ import dev.moshmobile.ffi.Event
 import dev.moshmobile.ffi.Key
 import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
@@ -23,10 +24,14 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import java.util.concurrent.atomic.AtomicInteger
 
-/** Where the snapshot lives between process deaths. It holds the session key: implementations encrypt it. */
+/**
+ * Where the saved session lives between process deaths: its secret in the platform's
+ * secret store (implementations encrypt it under a Keystore key), its sealed state in a
+ * file.
+ */
 interface SnapshotStore {
-    fun save(snapshot: ByteArray)
-    fun load(): ByteArray?
+    fun save(saved: SavedSession)
+    fun load(): SavedSession?
     fun clear()
 }
 
@@ -101,9 +106,9 @@ class SessionController(
 
     /** At launch: resumes the stored session, if there is one. Returns whether it did. */
     suspend fun restoreSaved(): Boolean {
-        val snapshot = withContext(persistence) { store.load() } ?: return false
+        val saved = withContext(persistence) { store.load() } ?: return false
         val restored = try {
-            MoshSession.restore(snapshot, options)
+            MoshSession.restore(saved, options)
         } catch (e: MoshException) {
             withContext(persistence) { store.clear() }
             mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")
@@ -144,8 +149,8 @@ class SessionController(
     suspend fun background() {
         val current = session ?: return
         try {
-            val snapshot = current.enterBackground()
-            withContext(persistence) { store.save(snapshot) }
+            val saved = current.enterBackground()
+            withContext(persistence) { store.save(saved) }
         } catch (_: MoshException.SessionClosed) {
             return
         }

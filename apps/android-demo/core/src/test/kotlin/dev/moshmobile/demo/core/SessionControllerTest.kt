@@ -12,16 +12,17 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
+import dev.moshmobile.ffi.SavedSession
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import org.junit.jupiter.api.Test
 
 /** An in-memory [SnapshotStore] (the app's one encrypts with an Android Keystore key). */
 class MemoryStore : SnapshotStore {
-    @Volatile var bytes: ByteArray? = null
-    override fun save(snapshot: ByteArray) { bytes = snapshot.copyOf() }
-    override fun load(): ByteArray? = bytes?.copyOf()
-    override fun clear() { bytes = null }
+    @Volatile var saved: SavedSession? = null
+    override fun save(saved: SavedSession) { this.saved = saved }
+    override fun load(): SavedSession? = saved
+    override fun clear() { saved = null }
 }
 
 /** The demo's controller against our real server (the bootstrap is SshBootstrapTest's). */
@@ -68,7 +69,7 @@ class SessionControllerTest {
 
             first.foreground() // harmless when not in the background
             first.background()
-            assertNotNull(store.bytes, "the snapshot was stored")
+            assertNotNull(store.saved, "the snapshot was stored")
             assertTrue(first.session!!.status.background)
             assertEquals("Paused in the background", StatusLine.format(first.state.value))
             first.foreground() // the runtime applies it at once, asynchronously
@@ -93,7 +94,7 @@ class SessionControllerTest {
             second.disconnect()
             val ended = withTimeout(20_000) { second.state.first { it.phase == UiState.Phase.ENDED } }
             assertEquals("Disconnected", StatusLine.format(ended))
-            assertNull(store.bytes, "an ended session leaves nothing to restore")
+            assertNull(store.saved, "an ended session leaves nothing to restore")
             second.release()
             nonces.deleteRecursively()
         }
@@ -133,9 +134,9 @@ class SessionControllerTest {
         val failure = runCatching { controller.connect(SshLogin("127.0.0.1", user = "u")) }.exceptionOrNull()
         assertTrue(failure is BootstrapException)
         assertEquals("SSH login failed: Auth fail", StatusLine.format(controller.state.value))
-        store.save("damaged".encodeToByteArray())
+        store.save(SavedSession("damaged".encodeToByteArray(), ByteArray(0)))
         assertTrue(!controller.restoreSaved())
-        assertNull(store.bytes)
+        assertNull(store.saved)
         assertTrue(controller.state.value.message.startsWith("Could not resume"), controller.state.value.message)
         controller.release()
     }
