@@ -1,6 +1,6 @@
 // The app: one session controller (MoshDemoCore) wired to the platform. The
-// scene phase goes to the controller (background: the snapshot is stored in the
-// Keychain; active: resume), NWPathMonitor's reports go to it (a changed path moves
+// scene phase goes to the controller (background: the saved session is stored, its
+// secret in the Keychain and its sealed state in a file; active: resume), NWPathMonitor's reports go to it (a changed path moves
 // the session to a fresh socket), and at launch a stored snapshot is restored (the
 // app was killed in the background).
 
@@ -12,7 +12,7 @@ import UIKit
 @main
 struct MoshDemoApp: App {
     @StateObject private var model = TerminalModel(
-        controller: SessionController(store: KeychainSnapshotStore()))
+        controller: SessionController(store: KeychainSnapshotStore(stateFile: stateFile())))
     @Environment(\.scenePhase) private var scenePhase
     private let network = NetworkMonitor()
 
@@ -74,4 +74,12 @@ final class TerminalModel: ObservableObject {
         self.controller = controller
         controller.onChange = { [weak self] in self?.objectWillChange.send() }
     }
+}
+
+/// Where the saved session's sealed state goes (the secret is in the Keychain).
+private func stateFile() -> URL {
+    let base = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask).first
+        ?? FileManager.default.temporaryDirectory
+    try? FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+    return base.appendingPathComponent("mosh-session.state")
 }

@@ -1,7 +1,9 @@
-// The session snapshot in the Keychain. It holds the session key, so it never goes
-// to UserDefaults or a file: a generic-password item, readable after the first
-// unlock (the app saves it while going to the background, possibly as the device
-// locks), never migrated to another device or into backups.
+// The saved session: its 54-byte secret in the Keychain (it unlocks the state,
+// which holds the session key, so it never goes to UserDefaults or a file: a
+// generic-password item, readable after the first unlock, since the app saves while
+// going to the background, possibly as the device locks, never migrated to another
+// device or into backups), and the state the library sealed under it in a file in
+// Application Support, excluded from backups.
 
 import Foundation
 import MoshDemoCore
@@ -16,7 +18,12 @@ struct KeychainError: Error, CustomStringConvertible {
 
 final class KeychainSnapshotStore: SnapshotStore {
     private let service = "dev.moshmobile.demo.session"
-    private let account = "snapshot"
+    private let account = "secret"
+    private let stateFile: URL
+
+    init(stateFile: URL) {
+        self.stateFile = stateFile
+    }
 
     private var item: [String: Any] {
         [
@@ -26,7 +33,32 @@ final class KeychainSnapshotStore: SnapshotStore {
         ]
     }
 
-    func load() throws -> Data? {
+    func load() throws -> SavedSession? {
+        guard let secret = try loadSecret(),
+              let state = try? Data(contentsOf: stateFile)
+        else { return nil }
+        return SavedSession(secret: secret, state: state)
+    }
+
+    /// The state first, the secret last: a process killed between the two leaves a
+    /// new state with the old secret, which the library refuses (StateMismatch)
+    /// rather than misreads.
+    func save(_ saved: SavedSession) throws {
+        try saved.state.write(
+            to: stateFile, options: [.atomic, .completeFileProtectionUntilFirstUserAuthentication])
+        var values = URLResourceValues()
+        values.isExcludedFromBackup = true
+        var url = stateFile
+        try url.setResourceValues(values)
+        try saveSecret(saved.secret)
+    }
+
+    func clear() throws {
+        try? FileManager.default.removeItem(at: stateFile)
+        try clearSecret()
+    }
+
+    private func loadSecret() throws -> Data? {
         var query = item
         query[kSecReturnData as String] = true
         query[kSecMatchLimit as String] = kSecMatchLimitOne
@@ -37,18 +69,18 @@ final class KeychainSnapshotStore: SnapshotStore {
         return result as? Data
     }
 
-    func save(_ snapshot: Data) throws {
-        let update = SecItemUpdate(item as CFDictionary, [kSecValueData as String: snapshot] as CFDictionary)
+    private func saveSecret(_ secret: Data) throws {
+        let update = SecItemUpdate(item as CFDictionary, [kSecValueData as String: secret] as CFDictionary)
         if update == errSecSuccess { return }
         guard update == errSecItemNotFound else { throw KeychainError(status: update) }
         var add = item
-        add[kSecValueData as String] = snapshot
+        add[kSecValueData as String] = secret
         add[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
         let status = SecItemAdd(add as CFDictionary, nil)
         guard status == errSecSuccess else { throw KeychainError(status: status) }
     }
 
-    func clear() throws {
+    private func clearSecret() throws {
         let status = SecItemDelete(item as CFDictionary)
         guard status == errSecSuccess || status == errSecItemNotFound else {
             throw KeychainError(status: status)

@@ -49,26 +49,26 @@ public protocol ServerBootstrap: Sendable {
     func startServer(_ settings: ConnectionSettings, command: String) async throws -> String
 }
 
-/// Where the session's snapshot lives between launches. It holds the session key:
-/// the app's implementation is the Keychain.
+/// Where the saved session lives between launches: its 54-byte secret in the
+/// Keychain (the app's implementation), its sealed state in a file.
 public protocol SnapshotStore: Sendable {
-    func load() throws -> Data?
-    func save(_ snapshot: Data) throws
+    func load() throws -> SavedSession?
+    func save(_ saved: SavedSession) throws
     func clear() throws
 }
 
-/// A snapshot store in memory (tests, previews).
+/// A store in memory (tests, previews).
 public final class MemorySnapshotStore: SnapshotStore, @unchecked Sendable {
     private let lock = NSLock()
-    private var snapshot: Data?
+    private var saved: SavedSession?
 
-    public init(_ snapshot: Data? = nil) {
-        self.snapshot = snapshot
+    public init(_ saved: SavedSession? = nil) {
+        self.saved = saved
     }
 
-    public func load() throws -> Data? { lock.withLock { snapshot } }
-    public func save(_ snapshot: Data) throws { lock.withLock { self.snapshot = snapshot } }
-    public func clear() throws { lock.withLock { snapshot = nil } }
+    public func load() throws -> SavedSession? { lock.withLock { saved } }
+    public func save(_ saved: SavedSession) throws { lock.withLock { self.saved = saved } }
+    public func clear() throws { lock.withLock { saved = nil } }
 }
 
 /// The text of a clipboard write (OSC 52 payload as the library passes it on,

@@ -110,13 +110,13 @@ public final class SessionController {
     public func restoreSaved() async -> Bool {
         guard session == nil else { return false }
         let store = self.store
-        let snapshot = await Task.detached {
+        let saved = await Task.detached {
             defer { try? store.clear() }
             return try? store.load()
         }.value
-        guard let snapshot, session == nil else { return false }
+        guard let saved, session == nil else { return false }
         do {
-            attach(try await MoshSession.restore(snapshot: snapshot, options: options))
+            attach(try await MoshSession.restore(saved: saved, options: options))
             try? session?.resize(columns: size.columns, rows: size.rows)
             return true
         } catch {
@@ -267,9 +267,9 @@ public final class SessionController {
         case .background:
             guard !session.status.background else { return }
             do {
-                let snapshot = try await session.enterBackground()
+                let saved = try await session.enterBackground()
                 let store = self.store
-                try await Task.detached { try store.save(snapshot) }.value
+                try await Task.detached { try store.save(saved) }.value
             } catch {
                 status = "The session could not be saved: \(error)"
             }

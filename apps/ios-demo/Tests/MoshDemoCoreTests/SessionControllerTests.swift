@@ -261,7 +261,7 @@ final class SessionControllerTests: XCTestCase, @unchecked Sendable {
         guard case .ended(let message) = controller.phase else { return XCTFail("\(controller.phase)") }
         XCTAssertTrue(message.contains("NoConnectLine"), message)
         // A stored snapshot that is not one.
-        let broken = SessionController(store: MemorySnapshotStore(Data("garbage".utf8)))
+        let broken = SessionController(store: MemorySnapshotStore(SavedSession(secret: Data("garbage".utf8), state: Data())))
         let brokenResumed = await broken.restoreSaved()
         XCTAssertFalse(brokenResumed)
         let emptyResumed = await SessionController(store: MemorySnapshotStore()).restoreSaved()

@@ -66,14 +66,15 @@ public final class MoshSession: Sendable {
             columns: columns, rows: rows, options: options)
     }
 
-    /// Resumes a session from ``snapshot()``, ``enterBackground()`` or ``detach()``
-    /// bytes, in this process or a new one (after the app was killed). A snapshot
-    /// resumes when it is the newest the session took; restoring the same one twice
-    /// never repeats a nonce.
+    /// Resumes a saved session (both parts of what ``snapshot()``,
+    /// ``enterBackground()`` or ``detach()`` returned), in this process or a new one
+    /// (after the app was killed). It resumes when it is the newest the session took;
+    /// restoring the same one twice never repeats a nonce. A state from another save
+    /// throws `MoshError.StateMismatch`.
     public static func restore(
-        snapshot: Data, options: SessionOptions = .standard
+        saved: SavedSession, options: SessionOptions = .standard
     ) async throws -> MoshSession {
-        MoshSession(try await Session.restore(snapshot: snapshot, options: options))
+        MoshSession(try await Session.restore(saved: saved, options: options))
     }
 
     /// This session's events for one consumer: each read of the property is a new,
@@ -124,9 +125,10 @@ public final class MoshSession: Sendable {
         try session.networkChanged()
     }
 
-    /// The app leaves the foreground: every timer and send stops. Returns the
-    /// snapshot to store. **It holds the session key**: keep it in the Keychain.
-    public func enterBackground() async throws -> Data {
+    /// The app leaves the foreground: every timer and send stops, the socket is not
+    /// read. Returns the session saved: its `secret` (54 bytes) for the Keychain, its
+    /// `state` (sealed by the library) for a file.
+    public func enterBackground() async throws -> SavedSession {
         try await session.enterBackground()
     }
 
@@ -135,21 +137,20 @@ public final class MoshSession: Sendable {
         try session.enterForeground()
     }
 
-    /// Bytes that let a new process resume this session with
-    /// ``restore(snapshot:options:)``. **They hold the session key**: store them as a
-    /// secret (the Keychain). Which snapshots resume: the newest one the session took,
+    /// The session saved now, for ``restore(saved:options:)`` in a new process
+    /// (`SavedSession` says where each part goes). Which saves resume: the newest one the session took,
     /// as long as no other process of the session talked to the server after it (the
     /// one ``enterBackground()`` or ``detach()`` returns is such). An older one ends as
     /// `CloseReason.outOfSync` at the server's first reply, or hears nothing from the
     /// server; either way, start a new session over SSH and delete the snapshot.
-    public func snapshot() async throws -> Data {
+    public func snapshot() async throws -> SavedSession {
         try await session.snapshot()
     }
 
-    /// Stops the session for good without ending the remote shell and returns its
-    /// last snapshot (it resumes with ``restore(snapshot:options:)``). The socket and
+    /// Stops the session for good without ending the remote shell and returns it
+    /// saved (it resumes with ``restore(saved:options:)``). The socket and
     /// timers go at once; ``events`` end with `.closed(reason: .detached)`.
-    public func detach() async throws -> Data {
+    public func detach() async throws -> SavedSession {
         try await session.detach()
     }
 

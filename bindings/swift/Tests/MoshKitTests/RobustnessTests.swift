@@ -53,7 +53,7 @@ final class RobustnessTests: XCTestCase {
                     case 1: if session.screen.rows.isEmpty { throw TestError.failed("empty screen") }
                     case 2: _ = session.status
                     case 3: try session.resize(columns: 80 + UInt16(i % 3), rows: 24)
-                    case 4: if try blocking({ try await session.snapshot() }).isEmpty { throw TestError.failed("empty snapshot") }
+                    case 4: if try blocking({ try await session.snapshot() }).state.isEmpty { throw TestError.failed("empty snapshot") }
                     default: try session.networkChanged()
                     }
                 } catch {

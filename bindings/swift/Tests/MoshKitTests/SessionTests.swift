@@ -192,7 +192,8 @@ final class SessionTests: XCTestCase {
         try waitForText(session, "tick ")
 
         let snapshot = try await session.enterBackground()
-        XCTAssertFalse(snapshot.isEmpty)
+        XCTAssertFalse(snapshot.state.isEmpty)
+        XCTAssertLessThanOrEqual(snapshot.secret.count, 1024)
         XCTAssertTrue(session.status.background)
         pause(0.2)
         let sent = relay.clientDatagrams
@@ -237,8 +238,12 @@ final class SessionTests: XCTestCase {
         try eventually("the first session released") { released == nil }
 
         let file = temporaryFile("snapshot")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try snapshot.write(to: file)
+        defer {
+            for part in ["secret", "state"] {
+                try? FileManager.default.removeItem(at: file.appendingPathExtension(part))
+            }
+        }
+        try writeSaved(snapshot, to: file)
         try restoreInAnotherProcess(file, server)
     }
 
@@ -250,7 +255,9 @@ final class SessionTests: XCTestCase {
         let file = temporaryFile("snapshot")
         defer {
             try? FileManager.default.removeItem(at: output)
-            try? FileManager.default.removeItem(at: file)
+            for part in ["secret", "state"] {
+                try? FileManager.default.removeItem(at: file.appendingPathExtension(part))
+            }
         }
         try server.output.write(to: output, atomically: true, encoding: .utf8)
         let app = try ChildProcess(child(), ["connect", output.path, file.path],
@@ -258,7 +265,8 @@ final class SessionTests: XCTestCase {
         try eventually("the first process stored its snapshot", 30) {
             app.stdout.contains("child saved the snapshot") || app.hasExited
         }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: file.path), app.stdout + app.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file.appendingPathExtension("secret").path),
+                      app.stdout + app.stderr)
         app.kill()
         XCTAssertEqual(app.wait(), 128 + SIGKILL)
         try restoreInAnotherProcess(file, server)
@@ -340,7 +348,7 @@ final class SessionTests: XCTestCase {
         pause(3.5)
         XCTAssertEqual(relay.clientDatagrams, sent, "sent after detach")
 
-        let resumed = try await MoshSession.restore(snapshot: snapshot)
+        let resumed = try await MoshSession.restore(saved: snapshot)
         try typeLine(resumed, "echo again-$marker")
         try waitForText(resumed, "again-kepthere")
         resumed.shutdown()
@@ -369,7 +377,8 @@ final class SessionTests: XCTestCase {
         await assertThrows(try await MoshSession.connect(host: "127.0.0.1", port: 60001, key: info.key, columns: 0)) {
             guard case .InvalidSize = $0 as? MoshError else { return XCTFail("\($0)") }
         }
-        await assertThrows(try await MoshSession.restore(snapshot: Data("not a snapshot".utf8))) {
+        await assertThrows(try await MoshSession.restore(
+            saved: SavedSession(secret: Data("not a secret".utf8), state: Data()))) {
             guard let error = $0 as? MoshError else { return XCTFail("\($0)") }
             switch error {
             case .SnapshotForeign, .SnapshotCorrupt: break

@@ -373,3 +373,10 @@ func blocking<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) thr
 private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, Error>?
 }
+
+/// Writes a saved session as the restore child reads it: `FILE.secret` and
+/// `FILE.state` (an app keeps the secret in the Keychain).
+func writeSaved(_ saved: SavedSession, to file: URL) throws {
+    try saved.state.write(to: file.appendingPathExtension("state"), options: .atomic)
+    try saved.secret.write(to: file.appendingPathExtension("secret"), options: .atomic)
+}

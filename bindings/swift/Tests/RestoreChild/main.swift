@@ -45,18 +45,23 @@ case (4, "connect"):
     waitFor(session, "$")
     try typeSlowly(session, "X=kept''42; echo s''et")
     waitFor(session, "set")
-    let snapshot = try await session.enterBackground()
-    // Written whole or not at all, as an app's store would.
+    let saved = try await session.enterBackground()
+    // Each part written whole or not at all, the state first, as an app's store
+    // would (the app keeps the secret in the Keychain).
     let file = URL(fileURLWithPath: arguments[3])
-    try snapshot.write(to: file, options: .atomic)
+    try saved.state.write(to: file.appendingPathExtension("state"), options: .atomic)
+    try saved.secret.write(to: file.appendingPathExtension("secret"), options: .atomic)
     // Unbuffered: this process is killed, never exits.
     FileHandle.standardOutput.write(Data("child saved the snapshot\n".utf8))
     pause(600)
     fail("child was not killed")
 
 case (5, "restore"):
-    let snapshot = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
-    let session = try await MoshSession.restore(snapshot: snapshot)
+    let file = URL(fileURLWithPath: arguments[2])
+    let saved = SavedSession(
+        secret: try Data(contentsOf: file.appendingPathExtension("secret")),
+        state: try Data(contentsOf: file.appendingPathExtension("state")))
+    let session = try await MoshSession.restore(saved: saved)
     try typeSlowly(session, arguments[3])
     waitFor(session, arguments[4])
     print("child saw \(arguments[4])")
