@@ -61,7 +61,7 @@ pub use bootstrap::{
 pub use error::{ListenerError, MoshError};
 pub use keys::{Key, KeyModifiers};
 pub use listener::{Event, EventStream, SessionListener, Subscription};
-pub use logging::{LogLevel, init_logging};
+pub use logging::{LogLevel, LogSink, init_logging, set_log_sink};
 pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
 pub use session::{
     ConnectConfig, OutputMode, PredictionMode, SavedSession, Session, SessionOptions,

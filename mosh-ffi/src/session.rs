@@ -386,6 +386,13 @@ impl Session {
         self.handle.screen().into()
     }
 
+    /// The server's screen as text, one string per row (wide characters once, blank
+    /// cells as spaces): what the remote program wrote, without local echo or the
+    /// notification bar. For search and copy, where a guess must not leak in.
+    pub fn confirmed_text(&self) -> Vec<String> {
+        self.handle.confirmed_text()
+    }
+
     /// Lines of scrollback held: rows that scrolled off the top of the screen.
     pub fn scrollback_len(&self) -> u64 {
         self.handle.scrollback_len() as u64

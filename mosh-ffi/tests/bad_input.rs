@@ -193,3 +193,45 @@ fn bootstrap_helpers_logging_and_version() {
     assert_eq!(version.library, env!("CARGO_PKG_VERSION"));
     assert!(version.protocol.contains("mosh 1.4"));
 }
+
+/// Collects what the library logs into the app's own sink.
+#[derive(Default)]
+struct AppLog(std::sync::Mutex<Vec<(mosh_ffi::LogLevel, String, String)>>);
+
+impl mosh_ffi::LogSink for AppLog {
+    fn log(&self, level: mosh_ffi::LogLevel, target: String, message: String) {
+        self.0.lock().unwrap().push((level, target, message));
+    }
+}
+
+#[test]
+fn the_apps_log_sink_gets_the_librarys_records_and_never_a_key() {
+    let server = our_server();
+    let sink = Arc::new(AppLog::default());
+    mosh_ffi::set_log_sink(Some(sink.clone()), mosh_ffi::LogLevel::Debug);
+    let session = connect_to("127.0.0.1", server.port, &server.key).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    session.network_changed().unwrap();
+    session.shutdown();
+    assert_eq!(wait(session.closed()), CloseReason::Closed);
+    mosh_ffi::set_log_sink(None, mosh_ffi::LogLevel::Info);
+    let records = sink.0.lock().unwrap().clone();
+    assert!(
+        records
+            .iter()
+            .any(|(level, _, message)| *level == mosh_ffi::LogLevel::Info
+                && message.contains("network changed")),
+        "{records:#?}"
+    );
+    assert!(
+        records
+            .iter()
+            .all(|(_, target, _)| target.starts_with("mosh"))
+    );
+    assert!(
+        !records
+            .iter()
+            .any(|(_, _, message)| message.contains(&server.key)),
+        "a record shows the key"
+    );
+}

@@ -395,3 +395,45 @@ fn listeners_that_panic_throw_or_lag_do_not_end_the_session() {
         drop(session);
     }
 }
+
+#[test]
+fn confirmed_text_leaves_out_local_echo_and_the_notification_bar() {
+    let server = our_server();
+    let link = Impairment {
+        delay: Duration::from_millis(250),
+        ..Impairment::NONE
+    };
+    let proxy = ProxyThread::in_front_of(server.port, link, 41);
+    let mut settings = config("127.0.0.1", proxy.addr.port(), &server.key);
+    settings.options.prediction = mosh_ffi::PredictionMode::Always;
+    let session = connect(settings, Arc::new(Recorder::default())).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    let confirmed = |session: &Session| session.confirmed_text().join("\n");
+    assert!(confirmed(&session).contains('$'));
+    // Once the server has confirmed a guess, a key shows at once as local echo;
+    // the server's echo is 500 ms away.
+    session.send_input(b"echo ".to_vec()).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while !confirmed(&session).contains("echo") {
+        assert!(Instant::now() < deadline, "no echo");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    session.send_input(b"Q".to_vec()).unwrap();
+    wait_for_text(&session, "Q", Duration::from_millis(200));
+    assert!(
+        !confirmed(&session).contains('Q'),
+        "a guess in the confirmed text"
+    );
+    let deadline = Instant::now() + WAIT;
+    while !confirmed(&session).contains('Q') {
+        assert!(Instant::now() < deadline, "the server's echo never arrived");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // A dead link: the notification bar is drawn on the screen, not in the text.
+    let dead = Impairment { loss: 1.0, ..link };
+    proxy.handle.set_up(dead);
+    proxy.handle.set_down(dead);
+    wait_for_text(&session, "mosh: Last contact", Duration::from_secs(20));
+    assert!(!confirmed(&session).contains("Last contact"));
+}

@@ -335,6 +335,13 @@ impl SessionHandle {
         self.published.screen()
     }
 
+    /// The server's screen as text, one string per row: what the remote program
+    /// wrote, without local echo (predictions) or the notification bar. For
+    /// searching and copying text.
+    pub fn confirmed_text(&self) -> Vec<String> {
+        self.published.confirmed_text()
+    }
+
     /// The displayed frame itself, for front ends that paint a terminal.
     pub fn frame(&self) -> Framebuffer {
         self.published.frame()

@@ -16,6 +16,8 @@ use crate::terminal::Framebuffer;
 #[derive(Debug, Clone)]
 pub(crate) struct View {
     pub frame: Framebuffer,
+    /// The server's screen as last received: no predictions, no notification bar.
+    pub confirmed: Framebuffer,
     pub predicted: Vec<PredictedCell>,
     pub status: ConnectionStatus,
     /// When the server's newest state arrived, to age `status` when it is read.
@@ -26,6 +28,7 @@ impl View {
     pub(super) fn new(columns: u16, rows: u16) -> Self {
         View {
             frame: Framebuffer::new(columns.into(), rows.into()),
+            confirmed: Framebuffer::new(columns.into(), rows.into()),
             predicted: Vec::new(),
             status: ConnectionStatus {
                 state: ConnectionState::Connecting,
@@ -129,6 +132,37 @@ impl Published {
             };
         }
         status
+    }
+
+    /// The server's screen as text rows: what the remote program wrote, without
+    /// local echo or the notification bar.
+    pub(super) fn confirmed_text(&self) -> Vec<String> {
+        let confirmed = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .confirmed
+            .clone();
+        ScreenModel::from_frame(&confirmed, &[])
+            .rows
+            .iter()
+            .map(ScreenRow::text)
+            .collect()
+    }
+
+    /// Records the server's screen (a cheap clone: rows are shared).
+    pub(super) fn set_confirmed(&self, frame: &Framebuffer) {
+        let frame = frame.clone();
+        let old = std::mem::replace(
+            &mut self
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .confirmed,
+            frame,
+        );
+        // Freed outside the lock.
+        drop(old);
     }
 
     pub(super) fn screen(&self) -> ScreenModel {

@@ -379,6 +379,7 @@ impl SessionTask {
             self.mailbox.scrollback_added(self.scrollback_seen - seen);
         }
         self.display.frame(session, now);
+        self.published.set_confirmed(session.screen());
         if let Some(rows) = self
             .published
             .set_frame(self.display.displayed(), self.display.predicted_cells())

@@ -801,6 +801,226 @@ public func FfiConverterTypeEventStream_lower(_ value: EventStream) -> UInt64 {
 
 
 /**
+ * The app's own log sink (a Kotlin or Swift object): receives the library's records
+ * besides the platform log, on whichever library thread logged them. Return
+ * promptly; nothing the library logs contains key material.
+ */
+public protocol LogSink: AnyObject, Sendable {
+    
+    /**
+     * One record: its level, the module that logged it, and the message.
+     */
+    func log(level: LogLevel, target: String, message: String) 
+    
+}
+/**
+ * The app's own log sink (a Kotlin or Swift object): receives the library's records
+ * besides the platform log, on whichever library thread logged them. Return
+ * promptly; nothing the library logs contains key material.
+ */
+open class LogSinkImpl: LogSink, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mosh_ffi_fn_clone_logsink(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mosh_ffi_fn_free_logsink(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One record: its level, the module that logged it, and the message.
+     */
+open func log(level: LogLevel, target: String, message: String)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_logsink_log(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLogLevel_lower(level),
+        FfiConverterString.lower(target),
+        FfiConverterString.lower(message),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogSink {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeLogSink.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeLogSink.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            target: RustBuffer,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeLogSink.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     target: try FfiConverterString.lift(target),
+                     message: try FfiConverterString.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogSink() {
+    uniffi_mosh_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogSink: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = LogSink
+
+    public static func lift(_ handle: UInt64) throws -> LogSink {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return LogSinkImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: LogSink) -> UInt64 {
+         if let rustImpl = value as? LogSinkImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogSink {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: LogSink, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogSink_lift(_ handle: UInt64) throws -> LogSink {
+    return try FfiConverterTypeLogSink.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
+    return FfiConverterTypeLogSink.lower(value)
+}
+
+
+
+
+
+
+/**
  * One mosh session. Thread-safe. Calls that only post to the session return at
  * once; those that wait for the library (`connect`, `restore`, `enter_background`,
  * `snapshot`, `detach`, `closed`) are `async` (Kotlin `suspend`, Swift `async`):
@@ -819,6 +1039,13 @@ public protocol SessionProtocol: AnyObject, Sendable {
      * Waits until the session has ended, and says why.
      */
     func closed() async  -> CloseReason
+    
+    /**
+     * The server's screen as text, one string per row (wide characters once, blank
+     * cells as spaces): what the remote program wrote, without local echo or the
+     * notification bar. For search and copy, where a guess must not leak in.
+     */
+    func confirmedText()  -> [String]
     
     /**
      * Stops the session for good without ending the remote shell, and returns it
@@ -1070,6 +1297,20 @@ open func closed()async  -> CloseReason  {
             errorHandler: nil
             
         )
+}
+    
+    /**
+     * The server's screen as text, one string per row (wide characters once, blank
+     * cells as spaces): what the remote program wrote, without local echo or the
+     * notification bar. For search and copy, where a guess must not leak in.
+     */
+open func confirmedText() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_confirmed_text(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4615,6 +4856,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLogSink: FfiConverterRustBuffer {
+    typealias SwiftType = LogSink?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogSink.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogSink.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeEvent: FfiConverterRustBuffer {
     typealias SwiftType = [Event]?
 
@@ -4853,6 +5118,19 @@ public func initLogging(level: LogLevel)  {try! rustCall() {
     )
 }
 }
+/**
+ * Also sends the library's log at `level` to the app's own `sink` (a crash
+ * reporter, the app's log file); `None` removes it. The platform log goes on as
+ * `init_logging` set it up.
+ */
+public func setLogSink(sink: LogSink?, level: LogLevel)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_func_set_log_sink(
+        FfiConverterOptionTypeLogSink.lower(sink),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
 
 private enum InitializationResult {
     case ok
@@ -4881,6 +5159,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_func_init_logging() != 22964) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mosh_ffi_checksum_func_set_log_sink() != 30855) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mosh_ffi_checksum_method_eventstream_cancel() != 14572) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4893,7 +5174,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_subscription_cancel() != 20341) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mosh_ffi_checksum_method_logsink_log() != 37552) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mosh_ffi_checksum_method_session_closed() != 40040) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_confirmed_text() != 19851) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_detach() != 51152) {
@@ -4957,6 +5244,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitLogSink()
     uniffiCallbackInitSessionListener()
     return InitializationResult.ok
 }()

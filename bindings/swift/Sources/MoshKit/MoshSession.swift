@@ -172,6 +172,10 @@ public final class MoshSession: Sendable {
     /// The connection status.
     public var status: Status { session.status() }
 
+    /// The server's screen as text rows: what the remote program wrote, without local
+    /// echo or the notification bar (for search and copy).
+    public var confirmedText: [String] { session.confirmedText() }
+
     /// Lines of scrollback held: rows that scrolled off the top of the screen, as
     /// captured on this client (a stock server's lines that scrolled away between two
     /// screens the client never saw cannot be recovered). `.scrollbackAdded` on

@@ -250,6 +250,13 @@ typedef void (*UniffiCallbackInterfaceSessionListenerMethod0)(uint64_t, RustBuff
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+typedef void (*UniffiCallbackInterfaceLogSinkMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SESSION_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SESSION_LISTENER
 typedef struct UniffiVTableCallbackInterfaceSessionListener {
@@ -257,6 +264,15 @@ typedef struct UniffiVTableCallbackInterfaceSessionListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceSessionListenerMethod0 _Nonnull onEvent;
 } UniffiVTableCallbackInterfaceSessionListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+typedef struct UniffiVTableCallbackInterfaceLogSink {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogSinkMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceLogSink;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_EVENTSTREAM
@@ -314,6 +330,26 @@ void uniffi_mosh_ffi_fn_free_subscription(uint64_t handle, RustCallStatus *_Nonn
 void uniffi_mosh_ffi_fn_method_subscription_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_LOGSINK
+uint64_t uniffi_mosh_ffi_fn_clone_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FREE_LOGSINK
+void uniffi_mosh_ffi_fn_free_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+void uniffi_mosh_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_LOGSINK_LOG
+void uniffi_mosh_ffi_fn_method_logsink_log(uint64_t ptr, RustBuffer level, RustBuffer target, RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_CLONE_SESSION
 uint64_t uniffi_mosh_ffi_fn_clone_session(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -337,6 +373,11 @@ uint64_t uniffi_mosh_ffi_fn_constructor_session_restore(RustBuffer saved, RustBu
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSED
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CLOSED
 uint64_t uniffi_mosh_ffi_fn_method_session_closed(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CONFIRMED_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_CONFIRMED_TEXT
+RustBuffer uniffi_mosh_ffi_fn_method_session_confirmed_text(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_DETACH
@@ -473,6 +514,11 @@ RustBuffer uniffi_mosh_ffi_fn_func_version(RustCallStatus *_Nonnull out_status
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_INIT_LOGGING
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_INIT_LOGGING
 void uniffi_mosh_ffi_fn_func_init_logging(RustBuffer level, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_SET_LOG_SINK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_FUNC_SET_LOG_SINK
+void uniffi_mosh_ffi_fn_func_set_log_sink(RustBuffer sink, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_MOSH_FFI_RUSTBUFFER_ALLOC
@@ -759,6 +805,12 @@ uint16_t uniffi_mosh_ffi_checksum_func_init_logging(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_FUNC_SET_LOG_SINK
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_FUNC_SET_LOG_SINK
+uint16_t uniffi_mosh_ffi_checksum_func_set_log_sink(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_CANCEL
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_EVENTSTREAM_CANCEL
 uint16_t uniffi_mosh_ffi_checksum_method_eventstream_cancel(void
@@ -783,9 +835,21 @@ uint16_t uniffi_mosh_ffi_checksum_method_subscription_cancel(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+uint16_t uniffi_mosh_ffi_checksum_method_logsink_log(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSED
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CLOSED
 uint16_t uniffi_mosh_ffi_checksum_method_session_closed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CONFIRMED_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_CONFIRMED_TEXT
+uint16_t uniffi_mosh_ffi_checksum_method_session_confirmed_text(void
     
 );
 #endif

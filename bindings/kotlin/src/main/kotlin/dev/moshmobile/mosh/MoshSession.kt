@@ -87,6 +87,12 @@ class MoshSession private constructor(
     val status: Status get() = session.status()
 
     /**
+     * The server's screen as text rows: what the remote program wrote, without local echo
+     * or the notification bar (for search and copy).
+     */
+    val confirmedText: List<String> get() = session.confirmedText()
+
+    /**
      * Lines of scrollback held: rows that scrolled off the top of the screen, as captured
      * on this client (a stock server's lines that scrolled away between two screens the
      * client never saw cannot be recovered). [Event.ScrollbackAdded] says when it grows.
