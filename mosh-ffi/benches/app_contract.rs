@@ -41,17 +41,19 @@ fn first_poll<F: Future>(future: F) -> Duration {
     start.elapsed()
 }
 
-/// Voluntary context switches of the calling thread so far: a call during which it
-/// grows blocked (waited for a lock or a wake-up) rather than being preempted.
+/// (voluntary, involuntary) context switches of the calling thread so far: a call
+/// during which the first grows blocked (waited for a lock or a wake-up); one during
+/// which the second grows was preempted by the scheduler.
 #[allow(unsafe_code)] // getrusage has no safe wrapper in std; the block says why it is sound.
-fn voluntary_switches() -> i64 {
+fn context_switches() -> (i64, i64) {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: `usage` is a valid, writable, zero-initialised `rusage` we own; with
     // RUSAGE_THREAD (Linux) getrusage fills it for the calling thread and returns 0, or
     // returns -1 leaving it zeroed, which is still a valid `rusage` (plain integers).
     unsafe {
         libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr());
-        usage.assume_init().ru_nvcsw
+        let usage = usage.assume_init();
+        (usage.ru_nvcsw, usage.ru_nivcsw)
     }
 }
 
@@ -82,13 +84,20 @@ fn ui_thread_holds() {
     );
     let mut holds: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut waits: BTreeMap<&str, u32> = BTreeMap::new();
+    // Calls during which the thread neither waited nor was preempted: the time the
+    // library itself held it.
+    let mut own: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut time = |name: &'static str, call: &mut dyn FnMut()| {
-        let switches = voluntary_switches();
+        let before = context_switches();
         let start = Instant::now();
         call();
-        holds.entry(name).or_default().push(start.elapsed());
-        if voluntary_switches() > switches {
+        let held = start.elapsed();
+        let after = context_switches();
+        holds.entry(name).or_default().push(held);
+        if after.0 > before.0 {
             *waits.entry(name).or_default() += 1;
+        } else if after.1 == before.1 {
+            own.entry(name).or_default().push(held);
         }
     };
     let until = Instant::now() + Duration::from_secs(10);
@@ -158,6 +167,28 @@ fn ui_thread_holds() {
         percentile(&all, 0.999),
         all.last().unwrap(),
         all.len()
+    );
+    println!(
+        "The library's own hold: calls during which the thread was neither blocked nor preempted:"
+    );
+    let mut mine = Vec::new();
+    for (name, mut samples) in own {
+        samples.sort();
+        println!(
+            "  {name:<24} p99.9 {:>9.1?}  max {:>9.1?}  ({} calls)",
+            percentile(&samples, 0.999),
+            samples.last().unwrap(),
+            samples.len()
+        );
+        mine.extend(samples);
+    }
+    mine.sort();
+    println!(
+        "  {:<24} p99.9 {:>9.1?}  max {:>9.1?}  ({} calls)",
+        "every call",
+        percentile(&mine, 0.999),
+        mine.last().unwrap(),
+        mine.len()
     );
     session.shutdown();
 }

@@ -44,6 +44,27 @@ fn end_of(stream: &mosh_ffi::EventStream) -> CloseReason {
     panic!("no end within {WAIT:?}");
 }
 
+/// Our server behind a pass-through proxy that counts datagrams, and a session to it
+/// through `host` (no listener).
+fn behind_a_proxy(
+    host: &str,
+    seed: u64,
+) -> (
+    support::server_process::ServerProcess,
+    ProxyThread,
+    Arc<Session>,
+) {
+    let server = our_server();
+    let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, seed);
+    let session = wait(Session::connect(config(
+        host,
+        proxy.addr.port(),
+        &server.key,
+    )))
+    .unwrap();
+    (server, proxy, session)
+}
+
 /// A listener that holds its session strongly, as a careless view would.
 struct Owning(Mutex<Option<Arc<Session>>>);
 
@@ -56,14 +77,7 @@ impl SessionListener for Owning {
 
 #[test]
 fn a_session_nobody_references_detaches_and_stops_sending() {
-    let server = our_server();
-    let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, 31);
-    let session = wait(Session::connect(config(
-        "127.0.0.1",
-        proxy.addr.port(),
-        &server.key,
-    )))
-    .unwrap();
+    let (_server, proxy, session) = behind_a_proxy("127.0.0.1", 31);
     wait_for_text(&session, "$", WAIT);
     let watcher = session.events();
     // The listener keeps the session; only its subscription keeps the listener.
@@ -193,15 +207,8 @@ fn a_listener_that_calls_every_method_from_inside_on_event_never_deadlocks() {
 
 #[test]
 fn background_while_the_name_resolves_and_a_network_change_in_the_background() {
-    let server = our_server();
-    let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, 33);
     // A name, so the session starts by resolving it; background at once.
-    let session = wait(Session::connect(config(
-        "localhost",
-        proxy.addr.port(),
-        &server.key,
-    )))
-    .unwrap();
+    let (_server, proxy, session) = behind_a_proxy("localhost", 33);
     match wait(session.enter_background()) {
         Ok(saved) => assert!(!saved.state.is_empty()),
         Err(error) => assert_eq!(error, MoshError::SnapshotUnavailable),

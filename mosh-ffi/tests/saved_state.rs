@@ -66,6 +66,16 @@ fn session_after(
     (server, session)
 }
 
+/// Restores `saved` with default options.
+fn resume(saved: mosh_ffi::SavedSession) -> support::Listened {
+    restore(
+        saved,
+        SessionOptions::default(),
+        Arc::new(Recorder::default()),
+    )
+    .unwrap()
+}
+
 #[test]
 fn ten_thousand_lines_in_the_state_and_a_small_secret() {
     let (_server, session) = session_after(10_500, 10_000);
@@ -77,12 +87,7 @@ fn ten_thousand_lines_in_the_state_and_a_small_secret() {
         saved.state.len()
     );
     assert!(saved.secret.len() <= 1024);
-    let resumed = restore(
-        saved,
-        SessionOptions::default(),
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let resumed = resume(saved);
     assert_eq!(
         resumed.scrollback_len(),
         held,
@@ -98,12 +103,7 @@ fn the_app_caps_the_scrollback_a_state_carries() {
     let (_server, session) = session_after(600, 100);
     assert!(session.scrollback_len() > 500);
     let saved = wait(session.detach()).unwrap();
-    let resumed = restore(
-        saved,
-        SessionOptions::default(),
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let resumed = resume(saved);
     holds(&resumed, 100);
     let newest = resumed.scrollback(99, 1);
     assert!(newest[0].text().contains("line 00"), "{}", newest[0].text());
@@ -111,12 +111,7 @@ fn the_app_caps_the_scrollback_a_state_carries() {
 
     let (_server, session) = session_after(300, 0);
     let saved = wait(session.detach()).unwrap();
-    let resumed = restore(
-        saved,
-        SessionOptions::default(),
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let resumed = resume(saved);
     // Nothing saved: the restored session's scrollback starts empty.
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(resumed.scrollback_len(), 0, "no scrollback saved");

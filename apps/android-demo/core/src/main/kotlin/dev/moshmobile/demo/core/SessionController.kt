@@ -114,6 +114,8 @@ class SessionController(
             mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")
             return false
         }
+        // Used: once the restored session talks to the server the save is stale.
+        withContext(persistence) { store.clear() }
         attach(restored)
         restored.resize(columns, rows)
         return true
@@ -151,6 +153,8 @@ class SessionController(
         try {
             val saved = current.enterBackground()
             withContext(persistence) { store.save(saved) }
+            // The secret (it unlocks the state) stays in memory no longer than needed.
+            saved.secret.fill(0)
         } catch (_: MoshException.SessionClosed) {
             return
         }
@@ -171,6 +175,8 @@ class SessionController(
         } catch (_: MoshException.SessionClosed) {
             return
         }
+        // Stale once the session talks again; after any save still being written.
+        saves.launch { store.clear() }
         refreshStatus(current)
     }
 

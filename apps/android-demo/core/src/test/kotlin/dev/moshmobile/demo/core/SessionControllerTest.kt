@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test
 /** An in-memory [SnapshotStore] (the app's one encrypts with an Android Keystore key). */
 class MemoryStore : SnapshotStore {
     @Volatile var saved: SavedSession? = null
-    override fun save(saved: SavedSession) { this.saved = saved }
+    // A copy, as a real store writes it away: the controller zeroes the secret after.
+    override fun save(saved: SavedSession) { this.saved = SavedSession(saved.secret.copyOf(), saved.state.copyOf()) }
     override fun load(): SavedSession? = saved
     override fun clear() { saved = null }
 }
@@ -87,6 +88,7 @@ class SessionControllerTest {
             val redrawn = AtomicReference<Screen?>()
             val second = SessionController(store, { error("no bootstrap on restore") }, { redrawn.set(it) }, options)
             assertTrue(second.restoreSaved())
+            assertNull(store.saved, "a used save is deleted")
             second.send(KeyInput.Text("echo restored \$X\r"))
             second.waitForScreen("restored kept42", redrawn)
 
