@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project. Works on a fresh Debian machine: it installs the
 # stock peers the interop tests start (Debian's mosh 1.4, tmux, openssh-server for the
-# wrapper test, vim-tiny as a full-screen program), then checks
+# wrapper test, vim-tiny as a full-screen program, less for the mouse tests), then checks
 # formatting and lints, checks the library for iOS and Android, and runs the unit,
 # vector, property, interop and fuzz-corpus tests, then the Kotlin tests
 # (scripts/test-kotlin.sh) and the Swift tests (scripts/test-swift.sh). The test vectors are read from ../shared/testvectors (or $MOSH_TESTVECTORS).
@@ -15,6 +15,8 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
 command -v vim.tiny >/dev/null 2>&1 || missing+=(vim-tiny)
+# The mouse tests scroll `less --mouse` with wheel events.
+command -v less >/dev/null 2>&1 || missing+=(less)
 # Tests signal the daemons they start with /usr/bin/kill (procps), not a shell builtin.
 { [ -x /usr/bin/kill ] || [ -x /bin/kill ]; } || missing+=(procps)
 # The servers' login records go through libutempter's helper (a dependency of mosh).

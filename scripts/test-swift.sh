@@ -6,7 +6,7 @@
 #
 # The Swift toolchain: `swift` on PATH if there is one (the stock mosh-server must then
 # be on PATH too). Otherwise, as root on Debian, a Debian 13 (trixie) root with
-# Debian's `swiftlang` and `mosh` is prepared ONCE, outside the repository, in
+# Debian's `swiftlang`, `mosh` and `less` (the mouse test scrolls it) is prepared ONCE, outside the repository, in
 # $MOSH_SWIFT_ROOT (default /var/cache/mosh-mobile/swift-root) and reused by later
 # runs. The tests run in it with /proc mounted, /dev/pts bind-mounted (the servers'
 # ptys) and the repository bind-mounted at the same absolute path; the root shares
@@ -96,7 +96,7 @@ mkdir -p "$(dirname "$swift_root")"
 # One preparation at a time; a half-prepared root never counts as ready.
 exec 9>"$swift_root.lock"
 flock 9
-if [ ! -f "$swift_root/.mosh-mobile-ready" ]; then
+if [ ! -f "$swift_root/.mosh-mobile-ready-v2" ]; then
     echo "== preparing the Debian 13 root with swiftlang once: $swift_root"
     command -v debootstrap >/dev/null 2>&1 || {
         apt-get update -qq
@@ -121,12 +121,13 @@ if [ ! -f "$swift_root/.mosh-mobile-ready" ]; then
     cp -f /etc/resolv.conf "$partial/etc/resolv.conf"
     mount -t proc proc "$partial/proc"
     chroot "$partial" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-        bash -c 'apt-get update -qq && apt-get install -y -qq swiftlang mosh >/dev/null && apt-get clean'
+        bash -c 'apt-get update -qq && apt-get install -y -qq swiftlang mosh less >/dev/null && apt-get clean'
     umount "$partial/proc"
     trap - EXIT
     chroot "$partial" /usr/bin/env -i PATH=/usr/bin:/bin test -x /usr/bin/mosh-server
+    chroot "$partial" /usr/bin/env -i PATH=/usr/bin:/bin test -x /usr/bin/less
     mv "$partial" "$swift_root"
-    touch "$swift_root/.mosh-mobile-ready"
+    touch "$swift_root/.mosh-mobile-ready-v2"
 else
     echo "== reusing the Debian 13 root: $swift_root"
 fi

@@ -50,6 +50,7 @@ mod error;
 mod keys;
 mod listener;
 mod logging;
+mod mouse;
 mod screen;
 mod session;
 mod session_key;
@@ -62,6 +63,9 @@ pub use error::{ListenerError, MoshError};
 pub use keys::{Key, KeyModifiers};
 pub use listener::{Event, EventStream, SessionListener, Subscription};
 pub use logging::{LogLevel, LogSink, init_logging, set_log_sink};
+pub use mouse::{
+    MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, TerminalModes,
+};
 pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
 pub use session::{
     ConnectConfig, OutputMode, PredictionMode, SavedSession, Session, SessionOptions,

@@ -1,6 +1,7 @@
 //! The structured screen an app draws: rows of styled runs, predicted cells marked,
 //! the cursor and the title.
 
+use crate::mouse::TerminalModes;
 use mosh_core::session::{ScreenModel, ScreenRow as CoreRow, StyledRun as CoreRun};
 use mosh_core::terminal::{Attributes, Colour, Rendition};
 
@@ -116,6 +117,8 @@ pub struct Screen {
     pub cursor: Cursor,
     /// The window title the remote program set.
     pub title: String,
+    /// The terminal modes the remote program set (mouse, paste, cursor keys).
+    pub modes: TerminalModes,
 }
 
 /// Sizes are at most 4096 (the protocol's limit), so they always fit.
@@ -154,6 +157,7 @@ impl From<ScreenModel> for Screen {
                 visible: model.cursor.visible,
             },
             title: model.title,
+            modes: model.modes.into(),
         }
     }
 }

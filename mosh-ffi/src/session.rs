@@ -10,6 +10,7 @@ use mosh_core::session::sealed;
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{EventStream, SessionListener, Subscription};
+use crate::mouse::MouseEvent;
 use crate::screen::{Screen, ScreenRow};
 use crate::session_key::SessionKey;
 use crate::status::{CloseReason, Status};
@@ -305,6 +306,20 @@ impl Session {
     /// Pasted text; bracketed when the remote program asked for bracketed paste.
     pub fn paste(&self, text: String) -> Result<(), MoshError> {
         Ok(self.handle.paste(&text)?)
+    }
+
+    /// A touch or mouse event, encoded for the remote program's mouse mode and
+    /// encoding; nothing is sent when the program did not ask for that kind of event
+    /// (`screen().modes.mouse_tracking` says what it wants: with `Off`, a swipe should
+    /// scroll the local scrollback instead).
+    pub fn send_mouse(&self, event: MouseEvent) -> Result<(), MoshError> {
+        Ok(self.handle.send_mouse(event.into())?)
+    }
+
+    /// The view gained or lost focus: reported to a program that asked (1004);
+    /// otherwise nothing is sent.
+    pub fn send_focus(&self, focused: bool) -> Result<(), MoshError> {
+        Ok(self.handle.send_focus(focused)?)
     }
 
     /// The view changed size. Zero is refused; above 4096 is clamped.

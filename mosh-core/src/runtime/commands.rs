@@ -4,6 +4,7 @@ use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
 use crate::terminal::keyboard::{Key, KeyModifiers};
+use crate::terminal::mouse::MouseEvent;
 
 /// A snapshot, or `None` when the session cannot be saved (closed, or never had a
 /// server address).
@@ -20,6 +21,10 @@ pub(crate) enum Command {
     Char(char, KeyModifiers),
     /// Pasted text, bracketed when the remote program asked for it.
     Paste(String),
+    /// A pointer event, reported if the remote program asked for the mouse.
+    Mouse(MouseEvent),
+    /// The view gained or lost focus, reported if the program asked (1004).
+    Focus(bool),
     /// The window changed size (never 0×0: the handle refuses that).
     Resize(u16, u16),
     /// The OS network path changed.

@@ -15,6 +15,7 @@ use crate::protocol::proto::resize::MAX_DIMENSION;
 use crate::session::{ClientSession, ConnectionStatus, ScreenModel, ScreenRow, SnapshotError};
 use crate::terminal::Framebuffer;
 use crate::terminal::keyboard::{Key, KeyModifiers};
+use crate::terminal::mouse::MouseEvent;
 
 use super::commands::{Command, SnapshotReply};
 use super::config::{SessionConfig, SessionOptions};
@@ -236,6 +237,19 @@ impl SessionHandle {
     /// Pasted text; bracketed when the remote program asked for bracketed paste.
     pub fn paste(&self, text: &str) -> Result<(), RuntimeError> {
         self.send(Command::Paste(text.to_owned()))
+    }
+
+    /// A pointer event, encoded for the remote program's mouse modes when it reaches
+    /// the session; nothing is sent when the program did not ask for that kind of
+    /// event (see [`MouseModes`](crate::terminal::mouse::MouseModes)).
+    pub fn send_mouse(&self, event: MouseEvent) -> Result<(), RuntimeError> {
+        self.send(Command::Mouse(event))
+    }
+
+    /// The view gained (`true`) or lost focus: reported to a program that asked for
+    /// focus events (1004), else nothing is sent.
+    pub fn send_focus(&self, focused: bool) -> Result<(), RuntimeError> {
+        self.send(Command::Focus(focused))
     }
 
     /// The window changed size. Zero is refused; sizes above the protocol's limit

@@ -14,6 +14,7 @@ use crate::protocol::ssp::Endpoint;
 use crate::session::client::SERVER_LATE;
 use crate::session::{ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState};
 use crate::terminal::keyboard::{encode_char_with, encode_key_with, encode_paste};
+use crate::terminal::mouse::{MouseModes, encode_focus, encode_mouse};
 
 use super::commands::Command;
 use super::config::SessionOptions;
@@ -460,6 +461,18 @@ impl SessionTask {
             Command::Paste(text) => {
                 let bracketed = self.session().screen().bracketed_paste();
                 self.input(&encode_paste(&text, bracketed), now);
+            }
+            Command::Mouse(event) => {
+                let modes = MouseModes::of(self.session().screen());
+                if let Some(bytes) = encode_mouse(&event, modes) {
+                    self.input_unpredicted(&bytes, now);
+                }
+            }
+            Command::Focus(focused) => {
+                let modes = MouseModes::of(self.session().screen());
+                if let Some(bytes) = encode_focus(focused, modes) {
+                    self.input_unpredicted(&bytes, now);
+                }
             }
             Command::Resize(columns, rows) => {
                 if self.session().window() != (columns, rows) {

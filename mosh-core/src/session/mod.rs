@@ -12,7 +12,7 @@ pub use client::{
     ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState, ConnectionStatus,
     OUT_OF_SYNC_TIMEOUT,
 };
-pub use screen_model::{ScreenCursor, ScreenModel, ScreenRow, StyledRun};
+pub use screen_model::{ScreenCursor, ScreenModel, ScreenModes, ScreenRow, StyledRun};
 pub use scrollback::{Scrollback, ScrollbackLine, ScrollbackRing};
 pub use sealed::{SavedSession, SealedError};
 pub use server::{ServerExit, ServerSession, ServerTimeouts};

@@ -3,6 +3,7 @@
 //! server, so the app can style predicted text its own way.
 
 use crate::prediction::PredictedCell;
+use crate::terminal::mouse::MouseModes;
 use crate::terminal::{Framebuffer, Rendition, Row};
 
 /// Consecutive cells of one row with the same rendition and prediction status.
@@ -85,6 +86,33 @@ pub struct ScreenCursor {
     pub visible: bool,
 }
 
+/// What the remote program asked of the terminal that a view needs to choose gestures
+/// and drawing. (mosh carries neither the cursor shape nor whether the alternate
+/// screen is active: the server draws whichever screen is.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScreenModes {
+    /// The mouse: which events and which encoding it wants, focus reports.
+    pub mouse: MouseModes,
+    /// Pastes are bracketed (2004).
+    pub bracketed_paste: bool,
+    /// Cursor keys in application mode (DECCKM).
+    pub application_cursor_keys: bool,
+    /// The whole screen in reverse video (DECSCNM).
+    pub reverse_video: bool,
+}
+
+impl ScreenModes {
+    /// The modes `frame` holds.
+    pub fn of(frame: &Framebuffer) -> ScreenModes {
+        ScreenModes {
+            mouse: MouseModes::of(frame),
+            bracketed_paste: frame.bracketed_paste(),
+            application_cursor_keys: frame.application_cursor_keys(),
+            reverse_video: frame.reverse_video(),
+        }
+    }
+}
+
 /// What the app should show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreenModel {
@@ -96,6 +124,8 @@ pub struct ScreenModel {
     pub cursor: ScreenCursor,
     /// Window title.
     pub title: String,
+    /// The terminal modes the remote program set.
+    pub modes: ScreenModes,
 }
 
 impl ScreenModel {
@@ -120,6 +150,7 @@ impl ScreenModel {
                 visible: frame.cursor_visible(),
             },
             title: frame.window_title().to_owned(),
+            modes: ScreenModes::of(frame),
         }
     }
 }

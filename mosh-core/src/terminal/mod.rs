@@ -22,6 +22,7 @@ mod emulator;
 mod framebuffer;
 pub mod keyboard;
 mod modes;
+pub mod mouse;
 mod osc;
 pub(crate) mod parser;
 mod perform;

@@ -36,7 +36,7 @@ final class RenderingTests: XCTestCase {
                 run(0, 3, "red", red), run(3, 4, "cube", cube), run(7, 3, "rgb", true24),
                 run(10, 3, "inv", inverse), run(13, 6, "secret", hidden), run(19, 1, " "),
             ])],
-            cursor: Cursor(row: 0, column: 5, visible: true), title: "t")
+            cursor: Cursor(row: 0, column: 5, visible: true), title: "t", modes: plainModes)
         let spans = TerminalRenderer(theme: theme).lines(screen)[0].spans
         XCTAssertEqual(spans.map(\.text), ["red", "cube", "rgb", "inv", "      ", " "])
         // Bold brightens ANSI red.
@@ -57,7 +57,7 @@ final class RenderingTests: XCTestCase {
         let screen = Screen(
             columns: 10,
             rows: [ScreenRow(runs: [run(0, 2, "$ "), run(2, 3, "abc", predicted: true), run(5, 5, "     ")])],
-            cursor: Cursor(row: 0, column: 5, visible: true), title: "")
+            cursor: Cursor(row: 0, column: 5, visible: true), title: "", modes: plainModes)
         let spans = TerminalRenderer().lines(screen)[0].spans
         XCTAssertFalse(spans[0].underline)
         XCTAssertTrue(spans[1].underline && spans[1].predicted)
@@ -68,7 +68,7 @@ final class RenderingTests: XCTestCase {
         let screen = Screen(
             columns: 10,
             rows: [ScreenRow(runs: [run(0, 8, "a中文b🙂"), run(8, 2, "  ")])],
-            cursor: Cursor(row: 0, column: 0, visible: false), title: "")
+            cursor: Cursor(row: 0, column: 0, visible: false), title: "", modes: plainModes)
         let spans = TerminalRenderer().lines(screen)[0].spans
         XCTAssertEqual(spans.map(\.text), ["a", "中文", "b", "🙂", "  "])
         XCTAssertEqual(spans.map(\.column), [0, 1, 5, 6, 8])
@@ -76,7 +76,7 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(spans.map(\.wide), [false, true, false, true, false])
         // Widths the ranges cannot explain keep the run whole.
         let odd = Screen(columns: 3, rows: [ScreenRow(runs: [run(0, 3, "ab")])],
-                         cursor: Cursor(row: 0, column: 0, visible: false), title: "")
+                         cursor: Cursor(row: 0, column: 0, visible: false), title: "", modes: plainModes)
         XCTAssertEqual(TerminalRenderer().lines(odd)[0].spans.map(\.text), ["ab"])
     }
 
@@ -158,3 +158,8 @@ final class KeyTests: XCTestCase {
         XCTAssertFalse(settings.isComplete)
     }
 }
+
+/// No mouse, no special modes: what a shell at its prompt has.
+let plainModes = TerminalModes(
+    mouseTracking: .off, mouseEncoding: .default, focusEvents: false,
+    bracketedPaste: false, applicationCursorKeys: false, reverseVideo: false)

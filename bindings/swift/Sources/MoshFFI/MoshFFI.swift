@@ -1126,6 +1126,12 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func scrollbackLen()  -> UInt64
     
     /**
+     * The view gained or lost focus: reported to a program that asked (1004);
+     * otherwise nothing is sent.
+     */
+    func sendFocus(focused: Bool) throws 
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
     func sendInput(bytes: Data) throws 
@@ -1135,6 +1141,14 @@ public protocol SessionProtocol: AnyObject, Sendable {
      * keys, modifiers).
      */
     func sendKey(key: Key, modifiers: KeyModifiers) throws 
+    
+    /**
+     * A touch or mouse event, encoded for the remote program's mouse mode and
+     * encoding; nothing is sent when the program did not ask for that kind of event
+     * (`screen().modes.mouse_tracking` says what it wants: with `Off`, a swipe should
+     * scroll the local scrollback instead).
+     */
+    func sendMouse(event: MouseEvent) throws 
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
@@ -1477,6 +1491,19 @@ open func scrollbackLen() -> UInt64  {
 }
     
     /**
+     * The view gained or lost focus: reported to a program that asked (1004);
+     * otherwise nothing is sent.
+     */
+open func sendFocus(focused: Bool)throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_send_focus(
+            self.uniffiCloneHandle(),
+        FfiConverterBool.lower(focused),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
 open func sendInput(bytes: Data)throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
@@ -1498,6 +1525,21 @@ open func sendKey(key: Key, modifiers: KeyModifiers)throws   {try rustCallWithEr
             self.uniffiCloneHandle(),
         FfiConverterTypeKey_lower(key),
         FfiConverterTypeKeyModifiers_lower(modifiers),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A touch or mouse event, encoded for the remote program's mouse mode and
+     * encoding; nothing is sent when the program did not ask for that kind of event
+     * (`screen().modes.mouse_tracking` says what it wants: with `Off`, a swipe should
+     * scroll the local scrollback instead).
+     */
+open func sendMouse(event: MouseEvent)throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_send_mouse(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMouseEvent_lower(event),uniffiCallStatus
     )
 }
 }
@@ -2484,6 +2526,95 @@ public func FfiConverterTypeKeyModifiers_lower(_ value: KeyModifiers) -> RustBuf
 
 
 /**
+ * A pointer event at a cell of the screen.
+ */
+public struct MouseEvent: Equatable, Hashable {
+    /**
+     * What happened.
+     */
+    public var action: MouseAction
+    /**
+     * Column, from 0 at the left.
+     */
+    public var column: UInt16
+    /**
+     * Row, from 0 at the top.
+     */
+    public var row: UInt16
+    /**
+     * Modifier keys held.
+     */
+    public var modifiers: KeyModifiers
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What happened.
+         */action: MouseAction, 
+        /**
+         * Column, from 0 at the left.
+         */column: UInt16, 
+        /**
+         * Row, from 0 at the top.
+         */row: UInt16, 
+        /**
+         * Modifier keys held.
+         */modifiers: KeyModifiers) {
+        self.action = action
+        self.column = column
+        self.row = row
+        self.modifiers = modifiers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MouseEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMouseEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MouseEvent {
+        return
+            try MouseEvent(
+                action: FfiConverterTypeMouseAction.read(from: &buf), 
+                column: FfiConverterUInt16.read(from: &buf), 
+                row: FfiConverterUInt16.read(from: &buf), 
+                modifiers: FfiConverterTypeKeyModifiers.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MouseEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeMouseAction.write(value.action, into: &buf)
+        FfiConverterUInt16.write(value.column, into: &buf)
+        FfiConverterUInt16.write(value.row, into: &buf)
+        FfiConverterTypeKeyModifiers.write(value.modifiers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseEvent_lift(_ buf: RustBuffer) throws -> MouseEvent {
+    return try FfiConverterTypeMouseEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseEvent_lower(_ value: MouseEvent) -> RustBuffer {
+    return FfiConverterTypeMouseEvent.lower(value)
+}
+
+
+/**
  * A session saved for a later process (`enter_background()`, `snapshot()`,
  * `detach()`), in two parts that must be stored and restored together:
  *
@@ -2582,6 +2713,10 @@ public struct Screen: Equatable, Hashable {
      * The window title the remote program set.
      */
     public var title: String
+    /**
+     * The terminal modes the remote program set (mouse, paste, cursor keys).
+     */
+    public var modes: TerminalModes
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2597,11 +2732,15 @@ public struct Screen: Equatable, Hashable {
          */cursor: Cursor, 
         /**
          * The window title the remote program set.
-         */title: String) {
+         */title: String, 
+        /**
+         * The terminal modes the remote program set (mouse, paste, cursor keys).
+         */modes: TerminalModes) {
         self.columns = columns
         self.rows = rows
         self.cursor = cursor
         self.title = title
+        self.modes = modes
     }
 
     
@@ -2623,7 +2762,8 @@ public struct FfiConverterTypeScreen: FfiConverterRustBuffer {
                 columns: FfiConverterUInt16.read(from: &buf), 
                 rows: FfiConverterSequenceTypeScreenRow.read(from: &buf), 
                 cursor: FfiConverterTypeCursor.read(from: &buf), 
-                title: FfiConverterString.read(from: &buf)
+                title: FfiConverterString.read(from: &buf), 
+                modes: FfiConverterTypeTerminalModes.read(from: &buf)
         )
     }
 
@@ -2632,6 +2772,7 @@ public struct FfiConverterTypeScreen: FfiConverterRustBuffer {
         FfiConverterSequenceTypeScreenRow.write(value.rows, into: &buf)
         FfiConverterTypeCursor.write(value.cursor, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeTerminalModes.write(value.modes, into: &buf)
     }
 }
 
@@ -3317,6 +3458,118 @@ public func FfiConverterTypeStyledRun_lift(_ buf: RustBuffer) throws -> StyledRu
 #endif
 public func FfiConverterTypeStyledRun_lower(_ value: StyledRun) -> RustBuffer {
     return FfiConverterTypeStyledRun.lower(value)
+}
+
+
+/**
+ * The terminal modes the remote program set that a view needs to choose gestures
+ * and drawing. mosh carries neither the cursor shape nor whether the alternate
+ * screen is active (the server draws whichever screen is): a full-screen program is
+ * usually one that asked for the mouse.
+ */
+public struct TerminalModes: Equatable, Hashable {
+    /**
+     * Which pointer events to send (`send_mouse` sends nothing when `Off`).
+     */
+    public var mouseTracking: MouseTracking
+    /**
+     * How positions are written.
+     */
+    public var mouseEncoding: MouseEncoding
+    /**
+     * Focus in/out reports wanted (`send_focus`; 1004).
+     */
+    public var focusEvents: Bool
+    /**
+     * Pastes are bracketed (2004; `paste` does it).
+     */
+    public var bracketedPaste: Bool
+    /**
+     * Cursor keys in application mode (`send_key` does it).
+     */
+    public var applicationCursorKeys: Bool
+    /**
+     * The whole screen in reverse video (draw the default colours swapped).
+     */
+    public var reverseVideo: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which pointer events to send (`send_mouse` sends nothing when `Off`).
+         */mouseTracking: MouseTracking, 
+        /**
+         * How positions are written.
+         */mouseEncoding: MouseEncoding, 
+        /**
+         * Focus in/out reports wanted (`send_focus`; 1004).
+         */focusEvents: Bool, 
+        /**
+         * Pastes are bracketed (2004; `paste` does it).
+         */bracketedPaste: Bool, 
+        /**
+         * Cursor keys in application mode (`send_key` does it).
+         */applicationCursorKeys: Bool, 
+        /**
+         * The whole screen in reverse video (draw the default colours swapped).
+         */reverseVideo: Bool) {
+        self.mouseTracking = mouseTracking
+        self.mouseEncoding = mouseEncoding
+        self.focusEvents = focusEvents
+        self.bracketedPaste = bracketedPaste
+        self.applicationCursorKeys = applicationCursorKeys
+        self.reverseVideo = reverseVideo
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminalModes: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminalModes: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminalModes {
+        return
+            try TerminalModes(
+                mouseTracking: FfiConverterTypeMouseTracking.read(from: &buf), 
+                mouseEncoding: FfiConverterTypeMouseEncoding.read(from: &buf), 
+                focusEvents: FfiConverterBool.read(from: &buf), 
+                bracketedPaste: FfiConverterBool.read(from: &buf), 
+                applicationCursorKeys: FfiConverterBool.read(from: &buf), 
+                reverseVideo: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminalModes, into buf: inout [UInt8]) {
+        FfiConverterTypeMouseTracking.write(value.mouseTracking, into: &buf)
+        FfiConverterTypeMouseEncoding.write(value.mouseEncoding, into: &buf)
+        FfiConverterBool.write(value.focusEvents, into: &buf)
+        FfiConverterBool.write(value.bracketedPaste, into: &buf)
+        FfiConverterBool.write(value.applicationCursorKeys, into: &buf)
+        FfiConverterBool.write(value.reverseVideo, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalModes_lift(_ buf: RustBuffer) throws -> TerminalModes {
+    return try FfiConverterTypeTerminalModes.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminalModes_lower(_ value: TerminalModes) -> RustBuffer {
+    return FfiConverterTypeTerminalModes.lower(value)
 }
 
 
@@ -4627,6 +4880,425 @@ public func FfiConverterTypeMoshError_lower(_ value: MoshError) -> RustBuffer {
 
 
 /**
+ * What the pointer did.
+ */
+
+public enum MouseAction: Equatable, Hashable {
+    
+    /**
+     * A button went down.
+     */
+    case press(
+        /**
+         * Which.
+         */button: MouseButton
+    )
+    /**
+     * A button went up.
+     */
+    case release(
+        /**
+         * Which.
+         */button: MouseButton
+    )
+    /**
+     * The pointer moved with a button held.
+     */
+    case drag(
+        /**
+         * Which.
+         */button: MouseButton
+    )
+    /**
+     * The pointer moved with no button held.
+     */
+    case move
+    /**
+     * One wheel step up (a swipe down the screen: earlier content).
+     */
+    case wheelUp
+    /**
+     * One wheel step down (a swipe up: later content).
+     */
+    case wheelDown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MouseAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMouseAction: FfiConverterRustBuffer {
+    typealias SwiftType = MouseAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MouseAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .press(button: try FfiConverterTypeMouseButton.read(from: &buf)
+        )
+        
+        case 2: return .release(button: try FfiConverterTypeMouseButton.read(from: &buf)
+        )
+        
+        case 3: return .drag(button: try FfiConverterTypeMouseButton.read(from: &buf)
+        )
+        
+        case 4: return .move
+        
+        case 5: return .wheelUp
+        
+        case 6: return .wheelDown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MouseAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .press(button):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeMouseButton.write(button, into: &buf)
+            
+        
+        case let .release(button):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeMouseButton.write(button, into: &buf)
+            
+        
+        case let .drag(button):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeMouseButton.write(button, into: &buf)
+            
+        
+        case .move:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .wheelUp:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .wheelDown:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseAction_lift(_ buf: RustBuffer) throws -> MouseAction {
+    return try FfiConverterTypeMouseAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseAction_lower(_ value: MouseAction) -> RustBuffer {
+    return FfiConverterTypeMouseAction.lower(value)
+}
+
+
+
+/**
+ * A mouse button.
+ */
+
+public enum MouseButton: Equatable, Hashable {
+    
+    /**
+     * The primary button (a tap).
+     */
+    case left
+    /**
+     * The middle button.
+     */
+    case middle
+    /**
+     * The secondary button (a long press, say).
+     */
+    case right
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MouseButton: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMouseButton: FfiConverterRustBuffer {
+    typealias SwiftType = MouseButton
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MouseButton {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .left
+        
+        case 2: return .middle
+        
+        case 3: return .right
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MouseButton, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .left:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .middle:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .right:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseButton_lift(_ buf: RustBuffer) throws -> MouseButton {
+    return try FfiConverterTypeMouseButton.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseButton_lower(_ value: MouseButton) -> RustBuffer {
+    return FfiConverterTypeMouseButton.lower(value)
+}
+
+
+
+/**
+ * How the program wants pointer positions written (the library does it; for
+ * information).
+ */
+
+public enum MouseEncoding: Equatable, Hashable {
+    
+    /**
+     * Bytes (positions up to 223).
+     */
+    case `default`
+    /**
+     * UTF-8 (1005).
+     */
+    case utf8
+    /**
+     * SGR decimal (1006).
+     */
+    case sgr
+    /**
+     * urxvt decimal (1015).
+     */
+    case urxvt
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MouseEncoding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMouseEncoding: FfiConverterRustBuffer {
+    typealias SwiftType = MouseEncoding
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MouseEncoding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`default`
+        
+        case 2: return .utf8
+        
+        case 3: return .sgr
+        
+        case 4: return .urxvt
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MouseEncoding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`default`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .utf8:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sgr:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .urxvt:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseEncoding_lift(_ buf: RustBuffer) throws -> MouseEncoding {
+    return try FfiConverterTypeMouseEncoding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseEncoding_lower(_ value: MouseEncoding) -> RustBuffer {
+    return FfiConverterTypeMouseEncoding.lower(value)
+}
+
+
+
+/**
+ * Which pointer events the remote program wants.
+ */
+
+public enum MouseTracking: Equatable, Hashable {
+    
+    /**
+     * None: gestures are the view's own (scroll local scrollback, select text).
+     */
+    case off
+    /**
+     * Button presses only (X10, mode 9).
+     */
+    case presses
+    /**
+     * Presses, releases and the wheel (1000; highlight tracking 1001 alike).
+     */
+    case clicks
+    /**
+     * Also motion while a button is held (1002).
+     */
+    case drags
+    /**
+     * All motion (1003).
+     */
+    case anyMotion
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MouseTracking: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMouseTracking: FfiConverterRustBuffer {
+    typealias SwiftType = MouseTracking
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MouseTracking {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .off
+        
+        case 2: return .presses
+        
+        case 3: return .clicks
+        
+        case 4: return .drags
+        
+        case 5: return .anyMotion
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MouseTracking, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .off:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .presses:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .clicks:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .drags:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .anyMotion:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseTracking_lift(_ buf: RustBuffer) throws -> MouseTracking {
+    return try FfiConverterTypeMouseTracking.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMouseTracking_lower(_ value: MouseTracking) -> RustBuffer {
+    return FfiConverterTypeMouseTracking.lower(value)
+}
+
+
+
+/**
  * Which outputs the listener receives.
  */
 
@@ -5213,10 +5885,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_scrollback_len() != 1723) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mosh_ffi_checksum_method_session_send_focus() != 17411) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mosh_ffi_checksum_method_session_send_input() != 7791) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_send_key() != 44107) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_send_mouse() != 26029) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64584) {

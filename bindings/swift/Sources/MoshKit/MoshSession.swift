@@ -114,6 +114,18 @@ public final class MoshSession: Sendable {
         try session.paste(text: text)
     }
 
+    /// A touch or mouse event, encoded for the remote program's mouse mode; nothing is
+    /// sent when `screen.modes.mouseTracking` is `.off` (then a swipe should scroll
+    /// local scrollback).
+    public func send(mouse event: MouseEvent) throws {
+        try session.sendMouse(event: event)
+    }
+
+    /// The view gained or lost focus (reported when the program asked for it).
+    public func focusChanged(_ focused: Bool) throws {
+        try session.sendFocus(focused: focused)
+    }
+
     /// The view's new size in cells.
     public func resize(columns: UInt16, rows: UInt16) throws {
         try session.resize(columns: columns, rows: rows)

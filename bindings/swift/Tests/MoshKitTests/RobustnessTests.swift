@@ -166,3 +166,31 @@ private func showsPrediction(_ screen: Screen, _ typed: String) -> Bool {
     else { return false }
     return String(row.text.prefix(Int(cursor.column))).hasSuffix(typed)
 }
+
+/// A swipe as wheel events scrolls `less --mouse` through our server; the modes say
+/// when to send them.
+final class MouseTests: XCTestCase {
+    private func topLine(_ session: MoshSession) -> String {
+        session.screen.rows.first?.text.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    func testWheelEventsScrollLessAndAShellGetsNothing() async throws {
+        let server = try ServerProcess(.ours)
+        let session = try await MoshSession.connect(host: "127.0.0.1", serverOutput: server.output)
+        try waitForText(session, "$")
+        XCTAssertEqual(session.screen.modes.mouseTracking, .off)
+        let wheelDown = MouseEvent(action: .wheelDown, column: 10, row: 10, modifiers: KeyModifiers())
+        try session.send(mouse: wheelDown)
+        try typeLine(session, "seq -f 'row %g' 1 500 > /tmp/sw-mouse-$$; less --mouse /tmp/sw-mouse-$$")
+        try eventually("less with the mouse") {
+            session.screen.modes.mouseTracking != .off && topLine(session) == "row 1"
+        }
+        XCTAssertEqual(session.screen.modes.mouseEncoding, .sgr)
+        for _ in 0..<5 { try session.send(mouse: wheelDown) }
+        try eventually("a scroll") { topLine(session) != "row 1" }
+        try session.send("q")
+        try eventually("the mouse off again") { session.screen.modes.mouseTracking == .off }
+        try typeLine(session, "rm -f /tmp/sw-mouse-$$")
+        session.shutdown()
+    }
+}

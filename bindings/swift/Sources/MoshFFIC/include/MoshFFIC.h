@@ -430,6 +430,11 @@ RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback(uint64_t ptr, uint64_t f
 uint64_t uniffi_mosh_ffi_fn_method_session_scrollback_len(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_FOCUS
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_FOCUS
+void uniffi_mosh_ffi_fn_method_session_send_focus(uint64_t ptr, int8_t focused, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_INPUT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_INPUT
 void uniffi_mosh_ffi_fn_method_session_send_input(uint64_t ptr, RustBuffer bytes, RustCallStatus *_Nonnull out_status
@@ -438,6 +443,11 @@ void uniffi_mosh_ffi_fn_method_session_send_input(uint64_t ptr, RustBuffer bytes
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_KEY
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_KEY
 void uniffi_mosh_ffi_fn_method_session_send_key(uint64_t ptr, RustBuffer key, RustBuffer modifiers, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_MOUSE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_MOUSE
+void uniffi_mosh_ffi_fn_method_session_send_mouse(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SHUTDOWN
@@ -913,6 +923,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback_len(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_FOCUS
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_FOCUS
+uint16_t uniffi_mosh_ffi_checksum_method_session_send_focus(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_INPUT
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_INPUT
 uint16_t uniffi_mosh_ffi_checksum_method_session_send_input(void
@@ -922,6 +938,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_send_input(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_KEY
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_KEY
 uint16_t uniffi_mosh_ffi_checksum_method_session_send_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_MOUSE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_MOUSE
+uint16_t uniffi_mosh_ffi_checksum_method_session_send_mouse(void
     
 );
 #endif

@@ -770,9 +770,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback_len(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_send_focus(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_input(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_key(
+    ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_send_mouse(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_shutdown(
     ): Int
@@ -874,9 +878,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_scrollback_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_mosh_ffi_fn_method_session_send_focus(`ptr`: Long,`focused`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_input(`ptr`: Long,`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_key(`ptr`: Long,`key`: RustBuffer.ByValue,`modifiers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_session_send_mouse(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1095,10 +1103,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback_len() and 0xFFFF) != 1723) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_send_focus() and 0xFFFF) != 17411) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_input() and 0xFFFF) != 7791) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_key() and 0xFFFF) != 44107) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_send_mouse() and 0xFFFF) != 26029) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64584) {
@@ -2410,6 +2424,12 @@ public interface SessionInterface {
     fun `scrollbackLen`(): kotlin.ULong
     
     /**
+     * The view gained or lost focus: reported to a program that asked (1004);
+     * otherwise nothing is sent.
+     */
+    fun `sendFocus`(`focused`: kotlin.Boolean)
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
     fun `sendInput`(`bytes`: kotlin.ByteArray)
@@ -2419,6 +2439,14 @@ public interface SessionInterface {
      * keys, modifiers).
      */
     fun `sendKey`(`key`: Key, `modifiers`: KeyModifiers)
+    
+    /**
+     * A touch or mouse event, encoded for the remote program's mouse mode and
+     * encoding; nothing is sent when the program did not ask for that kind of event
+     * (`screen().modes.mouse_tracking` says what it wants: with `Off`, a swipe should
+     * scroll the local scrollback instead).
+     */
+    fun `sendMouse`(`event`: MouseEvent)
     
     /**
      * Ends the session politely: the shutdown handshake tells the server, which
@@ -2816,6 +2844,24 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
+     * The view gained or lost focus: reported to a program that asked (1004);
+     * otherwise nothing is sent.
+     */
+    @Throws(MoshException::class)override fun `sendFocus`(`focused`: kotlin.Boolean)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_send_focus(
+        it,
+        
+        FfiConverterBoolean.lower(`focused`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Bytes typed by the user, already encoded (UTF-8 text, control characters).
      */
     @Throws(MoshException::class)override fun `sendInput`(`bytes`: kotlin.ByteArray)
@@ -2845,6 +2891,26 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         
         FfiConverterTypeKey.lower(`key`),
         FfiConverterTypeKeyModifiers.lower(`modifiers`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * A touch or mouse event, encoded for the remote program's mouse mode and
+     * encoding; nothing is sent when the program did not ask for that kind of event
+     * (`screen().modes.mouse_tracking` says what it wants: with `Off`, a swipe should
+     * scroll the local scrollback instead).
+     */
+    @Throws(MoshException::class)override fun `sendMouse`(`event`: MouseEvent)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_send_mouse(
+        it,
+        
+        FfiConverterTypeMouseEvent.lower(`event`),_status)
 }
     }
     
@@ -4214,6 +4280,69 @@ public object FfiConverterTypeKeyModifiers: FfiConverterRustBuffer<KeyModifiers>
 
 
 /**
+ * A pointer event at a cell of the screen.
+ */
+data class MouseEvent (
+    /**
+     * What happened.
+     */
+    var `action`: MouseAction
+    , 
+    /**
+     * Column, from 0 at the left.
+     */
+    var `column`: kotlin.UShort
+    , 
+    /**
+     * Row, from 0 at the top.
+     */
+    var `row`: kotlin.UShort
+    , 
+    /**
+     * Modifier keys held.
+     */
+    var `modifiers`: KeyModifiers
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMouseEvent: FfiConverterRustBuffer<MouseEvent> {
+    override fun read(buf: ByteBuffer): MouseEvent {
+        return MouseEvent(
+            FfiConverterTypeMouseAction.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterTypeKeyModifiers.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MouseEvent) = (
+            FfiConverterTypeMouseAction.allocationSize(value.`action`) +
+            FfiConverterUShort.allocationSize(value.`column`) +
+            FfiConverterUShort.allocationSize(value.`row`) +
+            FfiConverterTypeKeyModifiers.allocationSize(value.`modifiers`)
+    )
+
+    override fun write(value: MouseEvent, buf: ByteBuffer) {
+            FfiConverterTypeMouseAction.write(value.`action`, buf)
+            FfiConverterUShort.write(value.`column`, buf)
+            FfiConverterUShort.write(value.`row`, buf)
+            FfiConverterTypeKeyModifiers.write(value.`modifiers`, buf)
+    }
+}
+
+
+
+/**
  * A session saved for a later process (`enter_background()`, `snapshot()`,
  * `detach()`), in two parts that must be stored and restored together:
  *
@@ -4293,6 +4422,11 @@ data class Screen (
      * The window title the remote program set.
      */
     var `title`: kotlin.String
+    , 
+    /**
+     * The terminal modes the remote program set (mouse, paste, cursor keys).
+     */
+    var `modes`: TerminalModes
     
 ){
     
@@ -4313,6 +4447,7 @@ public object FfiConverterTypeScreen: FfiConverterRustBuffer<Screen> {
             FfiConverterSequenceTypeScreenRow.read(buf),
             FfiConverterTypeCursor.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterTypeTerminalModes.read(buf),
         )
     }
 
@@ -4320,7 +4455,8 @@ public object FfiConverterTypeScreen: FfiConverterRustBuffer<Screen> {
             FfiConverterUShort.allocationSize(value.`columns`) +
             FfiConverterSequenceTypeScreenRow.allocationSize(value.`rows`) +
             FfiConverterTypeCursor.allocationSize(value.`cursor`) +
-            FfiConverterString.allocationSize(value.`title`)
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterTypeTerminalModes.allocationSize(value.`modes`)
     )
 
     override fun write(value: Screen, buf: ByteBuffer) {
@@ -4328,6 +4464,7 @@ public object FfiConverterTypeScreen: FfiConverterRustBuffer<Screen> {
             FfiConverterSequenceTypeScreenRow.write(value.`rows`, buf)
             FfiConverterTypeCursor.write(value.`cursor`, buf)
             FfiConverterString.write(value.`title`, buf)
+            FfiConverterTypeTerminalModes.write(value.`modes`, buf)
     }
 }
 
@@ -4804,6 +4941,88 @@ public object FfiConverterTypeStyledRun: FfiConverterRustBuffer<StyledRun> {
             FfiConverterString.write(value.`text`, buf)
             FfiConverterTypeStyle.write(value.`style`, buf)
             FfiConverterBoolean.write(value.`predicted`, buf)
+    }
+}
+
+
+
+/**
+ * The terminal modes the remote program set that a view needs to choose gestures
+ * and drawing. mosh carries neither the cursor shape nor whether the alternate
+ * screen is active (the server draws whichever screen is): a full-screen program is
+ * usually one that asked for the mouse.
+ */
+data class TerminalModes (
+    /**
+     * Which pointer events to send (`send_mouse` sends nothing when `Off`).
+     */
+    var `mouseTracking`: MouseTracking
+    , 
+    /**
+     * How positions are written.
+     */
+    var `mouseEncoding`: MouseEncoding
+    , 
+    /**
+     * Focus in/out reports wanted (`send_focus`; 1004).
+     */
+    var `focusEvents`: kotlin.Boolean
+    , 
+    /**
+     * Pastes are bracketed (2004; `paste` does it).
+     */
+    var `bracketedPaste`: kotlin.Boolean
+    , 
+    /**
+     * Cursor keys in application mode (`send_key` does it).
+     */
+    var `applicationCursorKeys`: kotlin.Boolean
+    , 
+    /**
+     * The whole screen in reverse video (draw the default colours swapped).
+     */
+    var `reverseVideo`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminalModes: FfiConverterRustBuffer<TerminalModes> {
+    override fun read(buf: ByteBuffer): TerminalModes {
+        return TerminalModes(
+            FfiConverterTypeMouseTracking.read(buf),
+            FfiConverterTypeMouseEncoding.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminalModes) = (
+            FfiConverterTypeMouseTracking.allocationSize(value.`mouseTracking`) +
+            FfiConverterTypeMouseEncoding.allocationSize(value.`mouseEncoding`) +
+            FfiConverterBoolean.allocationSize(value.`focusEvents`) +
+            FfiConverterBoolean.allocationSize(value.`bracketedPaste`) +
+            FfiConverterBoolean.allocationSize(value.`applicationCursorKeys`) +
+            FfiConverterBoolean.allocationSize(value.`reverseVideo`)
+    )
+
+    override fun write(value: TerminalModes, buf: ByteBuffer) {
+            FfiConverterTypeMouseTracking.write(value.`mouseTracking`, buf)
+            FfiConverterTypeMouseEncoding.write(value.`mouseEncoding`, buf)
+            FfiConverterBoolean.write(value.`focusEvents`, buf)
+            FfiConverterBoolean.write(value.`bracketedPaste`, buf)
+            FfiConverterBoolean.write(value.`applicationCursorKeys`, buf)
+            FfiConverterBoolean.write(value.`reverseVideo`, buf)
     }
 }
 
@@ -6317,6 +6536,339 @@ public object FfiConverterTypeMoshError : FfiConverterRustBuffer<MoshException> 
     }
 
 }
+
+
+
+/**
+ * What the pointer did.
+ */
+sealed class MouseAction {
+    
+    /**
+     * A button went down.
+     */
+    data class Press(
+        /**
+         * Which.
+         */
+        val `button`: dev.moshmobile.ffi.MouseButton) : MouseAction()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A button went up.
+     */
+    data class Release(
+        /**
+         * Which.
+         */
+        val `button`: dev.moshmobile.ffi.MouseButton) : MouseAction()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The pointer moved with a button held.
+     */
+    data class Drag(
+        /**
+         * Which.
+         */
+        val `button`: dev.moshmobile.ffi.MouseButton) : MouseAction()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The pointer moved with no button held.
+     */
+    object Move : MouseAction()
+    
+    
+    /**
+     * One wheel step up (a swipe down the screen: earlier content).
+     */
+    object WheelUp : MouseAction()
+    
+    
+    /**
+     * One wheel step down (a swipe up: later content).
+     */
+    object WheelDown : MouseAction()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMouseAction : FfiConverterRustBuffer<MouseAction>{
+    override fun read(buf: ByteBuffer): MouseAction {
+        return when(buf.getInt()) {
+            1 -> MouseAction.Press(
+                FfiConverterTypeMouseButton.read(buf),
+                )
+            2 -> MouseAction.Release(
+                FfiConverterTypeMouseButton.read(buf),
+                )
+            3 -> MouseAction.Drag(
+                FfiConverterTypeMouseButton.read(buf),
+                )
+            4 -> MouseAction.Move
+            5 -> MouseAction.WheelUp
+            6 -> MouseAction.WheelDown
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: MouseAction): ULong = when(value) {
+        is MouseAction.Press -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeMouseButton.allocationSize(value.`button`)
+            )
+        }
+        is MouseAction.Release -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeMouseButton.allocationSize(value.`button`)
+            )
+        }
+        is MouseAction.Drag -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeMouseButton.allocationSize(value.`button`)
+            )
+        }
+        is MouseAction.Move -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is MouseAction.WheelUp -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is MouseAction.WheelDown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: MouseAction, buf: ByteBuffer) {
+        when(value) {
+            is MouseAction.Press -> {
+                buf.putInt(1)
+                FfiConverterTypeMouseButton.write(value.`button`, buf)
+                Unit
+            }
+            is MouseAction.Release -> {
+                buf.putInt(2)
+                FfiConverterTypeMouseButton.write(value.`button`, buf)
+                Unit
+            }
+            is MouseAction.Drag -> {
+                buf.putInt(3)
+                FfiConverterTypeMouseButton.write(value.`button`, buf)
+                Unit
+            }
+            is MouseAction.Move -> {
+                buf.putInt(4)
+                Unit
+            }
+            is MouseAction.WheelUp -> {
+                buf.putInt(5)
+                Unit
+            }
+            is MouseAction.WheelDown -> {
+                buf.putInt(6)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A mouse button.
+ */
+
+enum class MouseButton {
+    
+    /**
+     * The primary button (a tap).
+     */
+    LEFT,
+    /**
+     * The middle button.
+     */
+    MIDDLE,
+    /**
+     * The secondary button (a long press, say).
+     */
+    RIGHT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMouseButton: FfiConverterRustBuffer<MouseButton> {
+    override fun read(buf: ByteBuffer) = try {
+        MouseButton.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: MouseButton) = 4UL
+
+    override fun write(value: MouseButton, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How the program wants pointer positions written (the library does it; for
+ * information).
+ */
+
+enum class MouseEncoding {
+    
+    /**
+     * Bytes (positions up to 223).
+     */
+    DEFAULT,
+    /**
+     * UTF-8 (1005).
+     */
+    UTF8,
+    /**
+     * SGR decimal (1006).
+     */
+    SGR,
+    /**
+     * urxvt decimal (1015).
+     */
+    URXVT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMouseEncoding: FfiConverterRustBuffer<MouseEncoding> {
+    override fun read(buf: ByteBuffer) = try {
+        MouseEncoding.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: MouseEncoding) = 4UL
+
+    override fun write(value: MouseEncoding, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Which pointer events the remote program wants.
+ */
+
+enum class MouseTracking {
+    
+    /**
+     * None: gestures are the view's own (scroll local scrollback, select text).
+     */
+    OFF,
+    /**
+     * Button presses only (X10, mode 9).
+     */
+    PRESSES,
+    /**
+     * Presses, releases and the wheel (1000; highlight tracking 1001 alike).
+     */
+    CLICKS,
+    /**
+     * Also motion while a button is held (1002).
+     */
+    DRAGS,
+    /**
+     * All motion (1003).
+     */
+    ANY_MOTION;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMouseTracking: FfiConverterRustBuffer<MouseTracking> {
+    override fun read(buf: ByteBuffer) = try {
+        MouseTracking.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: MouseTracking) = 4UL
+
+    override fun write(value: MouseTracking, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 

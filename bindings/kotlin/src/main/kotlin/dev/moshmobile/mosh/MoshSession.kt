@@ -7,6 +7,7 @@ import dev.moshmobile.ffi.Event
 import dev.moshmobile.ffi.Key
 import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.MoshException
+import dev.moshmobile.ffi.MouseEvent
 import dev.moshmobile.ffi.OutputMode
 import dev.moshmobile.ffi.PredictionMode
 import dev.moshmobile.ffi.SavedSession
@@ -135,6 +136,16 @@ class MoshSession private constructor(
 
     /** Pasted text (bracketed when the remote program asked for it). */
     fun paste(text: String) = session.paste(text)
+
+    /**
+     * A touch or mouse event, encoded for the remote program's mouse mode; nothing is sent
+     * when `screen.modes.mouseTracking` is `OFF` (then a swipe should scroll local
+     * scrollback).
+     */
+    fun sendMouse(event: MouseEvent) = session.sendMouse(event)
+
+    /** The view gained or lost focus (reported when the program asked for it). */
+    fun sendFocus(focused: Boolean) = session.sendFocus(focused)
 
     /** The view's size in cells changed. */
     fun resize(columns: Int, rows: Int) {

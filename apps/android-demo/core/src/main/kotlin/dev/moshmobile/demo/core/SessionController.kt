@@ -12,6 +12,7 @@ import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
 import dev.moshmobile.mosh.MoshSession
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
@@ -21,6 +22,8 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.withContext
 import java.util.concurrent.atomic.AtomicInteger
 
@@ -51,9 +54,9 @@ data class UiState(
  * callbacks here and draws [screen] when [onScreen] fires.
  *
  * Threading: every method may be called from the UI thread and none blocks it: the
- * library's own calls suspend without holding a thread, and the snapshot store is read
- * and written on [persistence], one operation at a time in call order (so a restore in a
- * new Activity reads the snapshot the previous one's onStop was still saving).
+ * library's own calls suspend without holding a thread, and the store is read and
+ * written off the main thread under one lock taken in call order (so a restore in a new
+ * Activity reads the save the previous one's onStop was still making).
  * [onScreen] and [state] updates come from a background dispatcher.
  */
 class SessionController(
@@ -106,16 +109,16 @@ class SessionController(
 
     /** At launch: resumes the stored session, if there is one. Returns whether it did. */
     suspend fun restoreSaved(): Boolean {
-        val saved = withContext(persistence) { store.load() } ?: return false
+        val saved = stored { store.load() } ?: return false
         val restored = try {
             MoshSession.restore(saved, options)
         } catch (e: MoshException) {
-            withContext(persistence) { store.clear() }
+            stored { store.clear() }
             mutableState.value = UiState(UiState.Phase.IDLE, message = "Could not resume: ${e.message}")
             return false
         }
         // Used: once the restored session talks to the server the save is stale.
-        withContext(persistence) { store.clear() }
+        stored { store.clear() }
         attach(restored)
         restored.resize(columns, rows)
         return true
@@ -132,7 +135,7 @@ class SessionController(
                     is Event.ScreenChanged -> publishScreen(newSession)
                     is Event.StatusChanged -> refreshStatus(newSession)
                     is Event.Closed -> {
-                        if (event.reason != CloseReason.DETACHED) withContext(persistence) { store.clear() }
+                        if (event.reason != CloseReason.DETACHED) stored { store.clear() }
                         mutableState.value = UiState(UiState.Phase.ENDED, newSession.status, closeMessage(event.reason))
                     }
                     else -> Unit
@@ -151,10 +154,14 @@ class SessionController(
     suspend fun background() {
         val current = session ?: return
         try {
-            val saved = current.enterBackground()
-            withContext(persistence) { store.save(saved) }
-            // The secret (it unlocks the state) stays in memory no longer than needed.
-            saved.secret.fill(0)
+            // One step under the store's lock, from asking the library to the file, so a
+            // restore (a new Activity) waits for it rather than reading the older save.
+            storeLock.withLock {
+                val saved = current.enterBackground()
+                withContext(persistence) { store.save(saved) }
+                // The secret (it unlocks the state) stays in memory no longer than needed.
+                saved.secret.fill(0)
+            }
         } catch (_: MoshException.SessionClosed) {
             return
         }
@@ -165,7 +172,7 @@ class SessionController(
      * [background] from a lifecycle callback: returns at once (onStop must not block the
      * main thread) and finishes even if the Activity is destroyed meanwhile.
      */
-    fun backgroundSoon(): Job = saves.launch { background() }
+    fun backgroundSoon(): Job = saves.launch(start = CoroutineStart.UNDISPATCHED) { background() }
 
     /** The app is visible again: resync at once. */
     fun foreground() {
@@ -176,7 +183,7 @@ class SessionController(
             return
         }
         // Stale once the session talks again; after any save still being written.
-        saves.launch { store.clear() }
+        saves.launch(start = CoroutineStart.UNDISPATCHED) { stored { store.clear() } }
         refreshStatus(current)
     }
 
@@ -218,7 +225,7 @@ class SessionController(
     /** The user ends the session: polite close, forget the snapshot. */
     suspend fun disconnect() {
         session?.shutdown()
-        withContext(persistence) { store.clear() }
+        stored { store.clear() }
     }
 
     /**
@@ -232,7 +239,7 @@ class SessionController(
         scope.cancel()
         val current = session
         session = null
-        return saves.launch { current?.close() }
+        return saves.launch(start = CoroutineStart.UNDISPATCHED) { storeLock.withLock { current?.close() } }
     }
 
     companion object {
@@ -254,8 +261,20 @@ class SessionController(
          */
         private val persistence = Dispatchers.IO.limitedParallelism(1)
 
+        /**
+         * Held across a whole save (the library's answer, then the write), a load, a clear
+         * or a release, in the order they were asked for: lifecycle callbacks take it at
+         * once (started undispatched), so a restore in the next Activity waits for the
+         * previous one's save.
+         */
+        private val storeLock = Mutex()
+
         /** Saves and releases launched from lifecycle callbacks, on [persistence]. */
         private val saves = CoroutineScope(SupervisorJob() + persistence)
+
+        /** One store operation under the lock, off the main thread. */
+        private suspend fun <T> stored(operation: () -> T): T =
+            storeLock.withLock { withContext(persistence) { operation() } }
     }
 }
 
