@@ -8,6 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use mosh_core::runtime::{EventStream as CoreStream, SessionEvent, shared_runtime};
+use mosh_core::terminal::clipboard::decode_clipboard;
 use tokio::task::AbortHandle;
 
 use crate::error::{ListenerError, MoshError};
@@ -47,11 +48,14 @@ pub enum Event {
     },
     /// The bell rang.
     Bell,
-    /// The remote program wrote to the clipboard (OSC 52, as sent: usually
-    /// `c;` followed by base64).
+    /// The remote program wrote to the clipboard (OSC 52), decoded: put `bytes`
+    /// (usually UTF-8 text) on the system clipboard. Queries and malformed writes
+    /// make no event.
     Clipboard {
-        /// The payload.
-        text: String,
+        /// The selection written: `c`, the clipboard (the only one mosh carries).
+        selection: String,
+        /// What it wrote.
+        bytes: Vec<u8>,
     },
     /// The connection status changed.
     StatusChanged {
@@ -74,7 +78,13 @@ impl Event {
             SessionEvent::ScrollbackAdded { added } => Event::ScrollbackAdded { added },
             SessionEvent::TitleChanged(title) => Event::TitleChanged { title },
             SessionEvent::Bell => Event::Bell,
-            SessionEvent::Clipboard(text) => Event::Clipboard { text },
+            SessionEvent::Clipboard(payload) => {
+                let write = decode_clipboard(&payload)?;
+                Event::Clipboard {
+                    selection: write.selection,
+                    bytes: write.bytes,
+                }
+            }
             SessionEvent::StatusChanged(status) => Event::StatusChanged {
                 status: status.into(),
             },

@@ -437,3 +437,26 @@ fn confirmed_text_leaves_out_local_echo_and_the_notification_bar() {
     wait_for_text(&session, "mosh: Last contact", Duration::from_secs(20));
     assert!(!confirmed(&session).contains("Last contact"));
 }
+
+#[test]
+fn clipboard_writes_arrive_decoded_and_queries_do_not() {
+    let server = our_server();
+    let (session, recorder) = connect_at_prompt("127.0.0.1", server.port, &server.key);
+    // A query first (never answered, no event), then a write of "é copied".
+    type_line(
+        &session,
+        "printf '\\033]52;c;?\\007'; printf '\\033]52;c;w6kgY29waWVk\\007'; echo sent",
+    );
+    let event = recorder.wait_for("a clipboard write", WAIT, |e| {
+        matches!(e, Event::Clipboard { .. })
+    });
+    assert_eq!(
+        event,
+        Event::Clipboard {
+            selection: "c".into(),
+            bytes: "é copied".as_bytes().to_vec()
+        }
+    );
+    wait_for_text(&session, "sent", WAIT);
+    session.shutdown();
+}

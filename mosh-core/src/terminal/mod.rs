@@ -15,6 +15,7 @@
 
 mod action;
 mod cell;
+pub mod clipboard;
 mod control;
 mod csi;
 mod display;

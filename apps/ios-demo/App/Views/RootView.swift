@@ -51,7 +51,7 @@ struct RootView: View {
         .navigationTitle(controller.title)
         .sensoryFeedback(.impact(weight: .light), trigger: controller.bells)
         .onChange(of: controller.clipboard) { _, payload in
-            offeredClipboard = payload.flatMap(clipboardText)
+            offeredClipboard = payload
             _ = controller.takeClipboard()
         }
         .alert("Copy to the clipboard?", isPresented: .constant(offeredClipboard != nil)) {

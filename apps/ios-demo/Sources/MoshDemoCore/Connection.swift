@@ -71,11 +71,4 @@ public final class MemorySnapshotStore: SnapshotStore, @unchecked Sendable {
     public func clear() throws { lock.withLock { saved = nil } }
 }
 
-/// The text of a clipboard write (OSC 52 payload as the library passes it on,
-/// `c;` then base64), or nil when it is not text the app can use.
-public func clipboardText(_ payload: String) -> String? {
-    guard let data = Data(base64Encoded: String(payload.split(separator: ";", omittingEmptySubsequences: false).last ?? "")),
-          let text = String(data: data, encoding: .utf8), !text.isEmpty
-    else { return nil }
-    return text
-}
+

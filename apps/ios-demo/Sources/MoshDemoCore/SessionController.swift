@@ -50,8 +50,8 @@ public final class SessionController {
     public private(set) var status = ""
     /// Rings so far (the view flashes on a change).
     public private(set) var bells = 0
-    /// The newest clipboard write (OSC 52) from the remote program, for the app to
-    /// offer; nil once taken.
+    /// The newest clipboard write (OSC 52, decoded by the library) from the remote
+    /// program, as text for the app to offer; nil once taken.
     public private(set) var clipboard: String?
     public private(set) var keyBar = KeyBar()
     /// Called on the main actor after anything above changed.
@@ -146,8 +146,9 @@ public final class SessionController {
             self.title = title
         case .bell:
             bells += 1
-        case .clipboard(let text):
-            clipboard = text
+        case .clipboard(_, let bytes):
+            // The library decoded it; only text goes to the pasteboard.
+            clipboard = String(data: bytes, encoding: .utf8).flatMap { $0.isEmpty ? nil : $0 }
         case .statusChanged(let status):
             self.status = statusLine(status)
         case .closed(let reason):

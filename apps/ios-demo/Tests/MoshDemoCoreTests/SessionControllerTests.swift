@@ -237,9 +237,8 @@ final class SessionControllerTests: XCTestCase, @unchecked Sendable {
         // OSC 52: "copied" in base64.
         controller.type("printf '\\033]52;c;Y29waWVk\\007'; echo sent\r")
         try await until("a clipboard write") { controller.clipboard != nil }
-        XCTAssertEqual(controller.takeClipboard().flatMap(clipboardText), "copied")
+        XCTAssertEqual(controller.takeClipboard(), "copied")
         XCTAssertNil(controller.clipboard)
-        XCTAssertNil(clipboardText("c;!!!"))
         controller.disconnect()
     }
 

@@ -4042,13 +4042,17 @@ public enum Event: Equatable, Hashable {
      */
     case bell
     /**
-     * The remote program wrote to the clipboard (OSC 52, as sent: usually
-     * `c;` followed by base64).
+     * The remote program wrote to the clipboard (OSC 52), decoded: put `bytes`
+     * (usually UTF-8 text) on the system clipboard. Queries and malformed writes
+     * make no event.
      */
     case clipboard(
         /**
-         * The payload.
-         */text: String
+         * The selection written: `c`, the clipboard (the only one mosh carries).
+         */selection: String, 
+        /**
+         * What it wrote.
+         */bytes: Data
     )
     /**
      * The connection status changed.
@@ -4101,7 +4105,7 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         
         case 5: return .bell
         
-        case 6: return .clipboard(text: try FfiConverterString.read(from: &buf)
+        case 6: return .clipboard(selection: try FfiConverterString.read(from: &buf), bytes: try FfiConverterData.read(from: &buf)
         )
         
         case 7: return .statusChanged(status: try FfiConverterTypeStatus.read(from: &buf)
@@ -4142,9 +4146,10 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
         
         
-        case let .clipboard(text):
+        case let .clipboard(selection,bytes):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(text, into: &buf)
+            FfiConverterString.write(selection, into: &buf)
+            FfiConverterData.write(bytes, into: &buf)
             
         
         case let .statusChanged(status):

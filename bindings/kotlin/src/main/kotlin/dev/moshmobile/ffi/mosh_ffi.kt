@@ -5478,14 +5478,19 @@ sealed class Event {
     
     
     /**
-     * The remote program wrote to the clipboard (OSC 52, as sent: usually
-     * `c;` followed by base64).
+     * The remote program wrote to the clipboard (OSC 52), decoded: put `bytes`
+     * (usually UTF-8 text) on the system clipboard. Queries and malformed writes
+     * make no event.
      */
     data class Clipboard(
         /**
-         * The payload.
+         * The selection written: `c`, the clipboard (the only one mosh carries).
          */
-        val `text`: kotlin.String) : Event()
+        val `selection`: kotlin.String, 
+        /**
+         * What it wrote.
+         */
+        val `bytes`: kotlin.ByteArray) : Event()
         
     {
         
@@ -5554,6 +5559,7 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             5 -> Event.Bell
             6 -> Event.Clipboard(
                 FfiConverterString.read(buf),
+                FfiConverterByteArray.read(buf),
                 )
             7 -> Event.StatusChanged(
                 FfiConverterTypeStatus.read(buf),
@@ -5604,7 +5610,8 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
-                + FfiConverterString.allocationSize(value.`text`)
+                + FfiConverterString.allocationSize(value.`selection`)
+                + FfiConverterByteArray.allocationSize(value.`bytes`)
             )
         }
         is Event.StatusChanged -> {
@@ -5651,7 +5658,8 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             }
             is Event.Clipboard -> {
                 buf.putInt(6)
-                FfiConverterString.write(value.`text`, buf)
+                FfiConverterString.write(value.`selection`, buf)
+                FfiConverterByteArray.write(value.`bytes`, buf)
                 Unit
             }
             is Event.StatusChanged -> {
