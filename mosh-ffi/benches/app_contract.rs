@@ -105,6 +105,9 @@ fn ui_thread_holds() {
     while Instant::now() < until {
         round += 1;
         time("screen", &mut || drop(session.screen()));
+        time("screen_update(1 row)", &mut || {
+            drop(session.screen_update(vec![5]))
+        });
         time("status", &mut || {
             let _ = session.status();
         });

@@ -66,7 +66,7 @@ pub use logging::{LogLevel, LogSink, init_logging, set_log_sink};
 pub use mouse::{
     MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, TerminalModes,
 };
-pub use screen::{Color, Cursor, Screen, ScreenRow, Style, StyledRun};
+pub use screen::{Color, Cursor, NumberedRow, Screen, ScreenRow, ScreenUpdate, Style, StyledRun};
 pub use session::{
     ConnectConfig, OutputMode, PredictionMode, SavedSession, Session, SessionOptions,
 };

@@ -121,6 +121,50 @@ pub struct Screen {
     pub modes: TerminalModes,
 }
 
+/// A screen row and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NumberedRow {
+    /// Its index, 0 at the top.
+    pub index: u16,
+    /// The row.
+    pub row: ScreenRow,
+}
+
+/// What a view redraws after a change: everything `Screen` has but the rows, and
+/// only the rows asked for (those the `ScreenChanged` event named).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ScreenUpdate {
+    /// Columns.
+    pub columns: u16,
+    /// The cursor.
+    pub cursor: Cursor,
+    /// The window title the remote program set.
+    pub title: String,
+    /// The terminal modes the remote program set.
+    pub modes: TerminalModes,
+    /// The rows asked for that exist now (a resize may have removed some).
+    pub rows: Vec<NumberedRow>,
+}
+
+impl ScreenUpdate {
+    pub(crate) fn new(header: ScreenModel, rows: Vec<(u16, CoreRow)>) -> ScreenUpdate {
+        let header = Screen::from(header);
+        ScreenUpdate {
+            columns: header.columns,
+            cursor: header.cursor,
+            title: header.title,
+            modes: header.modes,
+            rows: rows
+                .into_iter()
+                .map(|(index, row)| NumberedRow {
+                    index,
+                    row: row.into(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Sizes are at most 4096 (the protocol's limit), so they always fit.
 fn small(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)

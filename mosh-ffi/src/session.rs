@@ -11,7 +11,7 @@ use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{EventStream, SessionListener, Subscription};
 use crate::mouse::MouseEvent;
-use crate::screen::{Screen, ScreenRow};
+use crate::screen::{Screen, ScreenRow, ScreenUpdate};
 use crate::session_key::SessionKey;
 use crate::status::{CloseReason, Status};
 
@@ -399,6 +399,14 @@ impl Session {
     /// What to show now: rows of styled runs (predictions marked), cursor, title.
     pub fn screen(&self) -> Screen {
         self.handle.screen().into()
+    }
+
+    /// What a view redraws after `ScreenChanged { rows }`: the cursor, title and modes,
+    /// and only those rows, so a busy screen costs the UI thread a few rows, not the
+    /// whole screen, per event.
+    pub fn screen_update(&self, rows: Vec<u16>) -> ScreenUpdate {
+        let (header, rows) = self.handle.screen_update(&rows);
+        ScreenUpdate::new(header, rows)
     }
 
     /// The server's screen as text, one string per row (wide characters once, blank

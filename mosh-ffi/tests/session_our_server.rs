@@ -460,3 +460,31 @@ fn clipboard_writes_arrive_decoded_and_queries_do_not() {
     wait_for_text(&session, "sent", WAIT);
     session.shutdown();
 }
+
+#[test]
+fn screen_update_returns_only_the_rows_asked_for_as_screen_shows_them() {
+    let server = our_server();
+    let (session, _recorder) = connect_at_prompt("127.0.0.1", server.port, &server.key);
+    type_line(
+        &session,
+        "printf '\\033[1;31mred\\033[m plain\\n'; echo up''date",
+    );
+    wait_for_text(&session, "update", WAIT);
+    let full = session.screen();
+    let update = session.screen_update(vec![0, 1, 2, 500]);
+    assert_eq!(update.columns, full.columns);
+    assert_eq!(update.cursor, full.cursor);
+    assert_eq!(update.modes, full.modes);
+    let indices: Vec<u16> = update.rows.iter().map(|r| r.index).collect();
+    assert_eq!(indices, vec![0, 1, 2], "row 500 does not exist");
+    for numbered in &update.rows {
+        assert_eq!(numbered.row, full.rows[usize::from(numbered.index)]);
+    }
+    assert!(
+        update
+            .rows
+            .iter()
+            .any(|r| r.row.text().starts_with("red plain"))
+    );
+    session.shutdown();
+}

@@ -356,6 +356,13 @@ impl SessionHandle {
         self.published.confirmed_text()
     }
 
+    /// The screen without its rows (size, cursor, title, modes) and only rows `rows`
+    /// (those a `ScreenChanged` event named): a view redraws them without copying
+    /// the whole screen.
+    pub fn screen_update(&self, rows: &[u16]) -> (ScreenModel, Vec<(u16, ScreenRow)>) {
+        self.published.screen_update(rows)
+    }
+
     /// The displayed frame itself, for front ends that paint a terminal.
     pub fn frame(&self) -> Framebuffer {
         self.published.frame()

@@ -165,6 +165,16 @@ impl Published {
         drop(old);
     }
 
+    /// The screen's size, cursor, title and modes (no rows), and only rows `rows`:
+    /// what a view redraws after a change.
+    pub(super) fn screen_update(&self, rows: &[u16]) -> (ScreenModel, Vec<(u16, ScreenRow)>) {
+        let view = self.view();
+        (
+            ScreenModel::header_of(&view.frame),
+            ScreenModel::rows_of(&view.frame, &view.predicted, rows),
+        )
+    }
+
     pub(super) fn screen(&self) -> ScreenModel {
         let view = self.view();
         ScreenModel::from_frame(&view.frame, &view.predicted)

@@ -131,19 +131,21 @@ pub struct ScreenModel {
 impl ScreenModel {
     /// Builds the model of `frame` (the displayed frame), with `predicted` cells marked.
     pub fn from_frame(frame: &Framebuffer, predicted: &[PredictedCell]) -> Self {
-        let is_predicted =
-            |row: usize, col: usize| predicted.iter().any(|p| p.row == row && p.col == col);
-        let rows = frame
-            .rows()
-            .iter()
-            .enumerate()
-            .map(|(r, row)| ScreenRow {
-                runs: styled_runs(row, row.width(), |col| is_predicted(r, col)),
-            })
-            .collect();
+        let every: Vec<u16> = (0..u16::try_from(frame.height()).unwrap_or(u16::MAX)).collect();
+        ScreenModel {
+            rows: Self::rows_of(frame, predicted, &every)
+                .into_iter()
+                .map(|(_, row)| row)
+                .collect(),
+            ..Self::header_of(frame)
+        }
+    }
+
+    /// The model of `frame` without its rows: size, cursor, title, modes.
+    pub fn header_of(frame: &Framebuffer) -> Self {
         ScreenModel {
             columns: frame.width(),
-            rows,
+            rows: Vec::new(),
             cursor: ScreenCursor {
                 row: frame.cursor().0,
                 col: frame.cursor().1,
@@ -152,6 +154,32 @@ impl ScreenModel {
             title: frame.window_title().to_owned(),
             modes: ScreenModes::of(frame),
         }
+    }
+
+    /// Only rows `rows` of `frame` (indices beyond its height are left out), as
+    /// `(index, row)`: what a view redraws after a change names those rows, without
+    /// copying the rest of the screen.
+    pub fn rows_of(
+        frame: &Framebuffer,
+        predicted: &[PredictedCell],
+        rows: &[u16],
+    ) -> Vec<(u16, ScreenRow)> {
+        rows.iter()
+            .filter_map(|&index| {
+                let row = frame.rows().get(usize::from(index))?;
+                let is_predicted = |col: usize| {
+                    predicted
+                        .iter()
+                        .any(|p| p.row == usize::from(index) && p.col == col)
+                };
+                Some((
+                    index,
+                    ScreenRow {
+                        runs: styled_runs(row, row.width(), is_predicted),
+                    },
+                ))
+            })
+            .collect()
     }
 }
 

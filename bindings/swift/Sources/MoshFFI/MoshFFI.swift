@@ -1107,6 +1107,13 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func screen()  -> Screen
     
     /**
+     * What a view redraws after `ScreenChanged { rows }`: the cursor, title and modes,
+     * and only those rows, so a busy screen costs the UI thread a few rows, not the
+     * whole screen, per event.
+     */
+    func screenUpdate(rows: [UInt16])  -> ScreenUpdate
+    
+    /**
      * Up to `count` scrollback lines from index `from`, oldest first (0 is the
      * oldest line held, `scrollback_len() - 1` the one just above the screen), as
      * styled rows like `screen()`'s, without trailing blank cells. When the bound is
@@ -1451,6 +1458,21 @@ open func screen() -> Screen  {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_screen(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What a view redraws after `ScreenChanged { rows }`: the cursor, title and modes,
+     * and only those rows, so a busy screen costs the UI thread a few rows, not the
+     * whole screen, per event.
+     */
+open func screenUpdate(rows: [UInt16]) -> ScreenUpdate  {
+    return try!  FfiConverterTypeScreenUpdate_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_screen_update(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceUInt16.lower(rows),uniffiCallStatus
     )
 })
 }
@@ -2615,6 +2637,75 @@ public func FfiConverterTypeMouseEvent_lower(_ value: MouseEvent) -> RustBuffer 
 
 
 /**
+ * A screen row and where it is.
+ */
+public struct NumberedRow: Equatable, Hashable {
+    /**
+     * Its index, 0 at the top.
+     */
+    public var index: UInt16
+    /**
+     * The row.
+     */
+    public var row: ScreenRow
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its index, 0 at the top.
+         */index: UInt16, 
+        /**
+         * The row.
+         */row: ScreenRow) {
+        self.index = index
+        self.row = row
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NumberedRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNumberedRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NumberedRow {
+        return
+            try NumberedRow(
+                index: FfiConverterUInt16.read(from: &buf), 
+                row: FfiConverterTypeScreenRow.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NumberedRow, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.index, into: &buf)
+        FfiConverterTypeScreenRow.write(value.row, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNumberedRow_lift(_ buf: RustBuffer) throws -> NumberedRow {
+    return try FfiConverterTypeNumberedRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNumberedRow_lower(_ value: NumberedRow) -> RustBuffer {
+    return FfiConverterTypeNumberedRow.lower(value)
+}
+
+
+/**
  * A session saved for a later process (`enter_background()`, `snapshot()`,
  * `detach()`), in two parts that must be stored and restored together:
  *
@@ -2848,6 +2939,106 @@ public func FfiConverterTypeScreenRow_lift(_ buf: RustBuffer) throws -> ScreenRo
 #endif
 public func FfiConverterTypeScreenRow_lower(_ value: ScreenRow) -> RustBuffer {
     return FfiConverterTypeScreenRow.lower(value)
+}
+
+
+/**
+ * What a view redraws after a change: everything `Screen` has but the rows, and
+ * only the rows asked for (those the `ScreenChanged` event named).
+ */
+public struct ScreenUpdate: Equatable, Hashable {
+    /**
+     * Columns.
+     */
+    public var columns: UInt16
+    /**
+     * The cursor.
+     */
+    public var cursor: Cursor
+    /**
+     * The window title the remote program set.
+     */
+    public var title: String
+    /**
+     * The terminal modes the remote program set.
+     */
+    public var modes: TerminalModes
+    /**
+     * The rows asked for that exist now (a resize may have removed some).
+     */
+    public var rows: [NumberedRow]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Columns.
+         */columns: UInt16, 
+        /**
+         * The cursor.
+         */cursor: Cursor, 
+        /**
+         * The window title the remote program set.
+         */title: String, 
+        /**
+         * The terminal modes the remote program set.
+         */modes: TerminalModes, 
+        /**
+         * The rows asked for that exist now (a resize may have removed some).
+         */rows: [NumberedRow]) {
+        self.columns = columns
+        self.cursor = cursor
+        self.title = title
+        self.modes = modes
+        self.rows = rows
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScreenUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenUpdate {
+        return
+            try ScreenUpdate(
+                columns: FfiConverterUInt16.read(from: &buf), 
+                cursor: FfiConverterTypeCursor.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                modes: FfiConverterTypeTerminalModes.read(from: &buf), 
+                rows: FfiConverterSequenceTypeNumberedRow.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScreenUpdate, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.columns, into: &buf)
+        FfiConverterTypeCursor.write(value.cursor, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeTerminalModes.write(value.modes, into: &buf)
+        FfiConverterSequenceTypeNumberedRow.write(value.rows, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenUpdate_lift(_ buf: RustBuffer) throws -> ScreenUpdate {
+    return try FfiConverterTypeScreenUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenUpdate_lower(_ value: ScreenUpdate) -> RustBuffer {
+    return FfiConverterTypeScreenUpdate.lower(value)
 }
 
 
@@ -5631,6 +5822,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNumberedRow: FfiConverterRustBuffer {
+    typealias SwiftType = [NumberedRow]
+
+    public static func write(_ value: [NumberedRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNumberedRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NumberedRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NumberedRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNumberedRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeScreenRow: FfiConverterRustBuffer {
     typealias SwiftType = [ScreenRow]
 
@@ -5882,6 +6098,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_screen() != 57945) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_screen_update() != 63248) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_scrollback() != 23565) {

@@ -184,6 +184,12 @@ public final class MoshSession: Sendable {
     /// The connection status.
     public var status: Status { session.status() }
 
+    /// What a view redraws after `.screenChanged(rows)`: cursor, title, modes and only
+    /// those rows (cheaper than ``screen`` on a busy screen).
+    public func screenUpdate(rows: [UInt16]) -> ScreenUpdate {
+        session.screenUpdate(rows: rows)
+    }
+
     /// The server's screen as text rows: what the remote program wrote, without local
     /// echo or the notification bar (for search and copy).
     public var confirmedText: [String] { session.confirmedText() }

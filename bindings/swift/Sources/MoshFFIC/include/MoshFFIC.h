@@ -420,6 +420,11 @@ void uniffi_mosh_ffi_fn_method_session_resize(uint64_t ptr, uint16_t columns, ui
 RustBuffer uniffi_mosh_ffi_fn_method_session_screen(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCREEN_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCREEN_UPDATE
+RustBuffer uniffi_mosh_ffi_fn_method_session_screen_update(uint64_t ptr, RustBuffer rows, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
 RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback(uint64_t ptr, uint64_t from, uint32_t count, RustCallStatus *_Nonnull out_status
@@ -908,6 +913,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_resize(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN
 uint16_t uniffi_mosh_ffi_checksum_method_session_screen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN_UPDATE
+uint16_t uniffi_mosh_ffi_checksum_method_session_screen_update(void
     
 );
 #endif

@@ -766,6 +766,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_screen(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_screen_update(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback_len(
@@ -873,6 +875,8 @@ internal object UniffiLib {
     external fun uniffi_mosh_ffi_fn_method_session_resize(`ptr`: Long,`columns`: Short,`rows`: Short,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_screen_update(`ptr`: Long,`rows`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_scrollback(`ptr`: Long,`from`: Long,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1095,6 +1099,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_screen() and 0xFFFF) != 57945) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_screen_update() and 0xFFFF) != 63248) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback() and 0xFFFF) != 23565) {
@@ -2405,6 +2412,13 @@ public interface SessionInterface {
     fun `screen`(): Screen
     
     /**
+     * What a view redraws after `ScreenChanged { rows }`: the cursor, title and modes,
+     * and only those rows, so a busy screen costs the UI thread a few rows, not the
+     * whole screen, per event.
+     */
+    fun `screenUpdate`(`rows`: List<kotlin.UShort>): ScreenUpdate
+    
+    /**
      * Up to `count` scrollback lines from index `from`, oldest first (0 is the
      * oldest line held, `scrollback_len() - 1` the one just above the screen), as
      * styled rows like `screen()`'s, without trailing blank cells. When the bound is
@@ -2793,6 +2807,25 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     UniffiLib.uniffi_mosh_ffi_fn_method_session_screen(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What a view redraws after `ScreenChanged { rows }`: the cursor, title and modes,
+     * and only those rows, so a busy screen costs the UI thread a few rows, not the
+     * whole screen, per event.
+     */override fun `screenUpdate`(`rows`: List<kotlin.UShort>): ScreenUpdate {
+            return FfiConverterTypeScreenUpdate.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_screen_update(
+        it,
+        
+        FfiConverterSequenceUShort.lower(`rows`),_status)
 }
     }
     )
@@ -4343,6 +4376,53 @@ public object FfiConverterTypeMouseEvent: FfiConverterRustBuffer<MouseEvent> {
 
 
 /**
+ * A screen row and where it is.
+ */
+data class NumberedRow (
+    /**
+     * Its index, 0 at the top.
+     */
+    var `index`: kotlin.UShort
+    , 
+    /**
+     * The row.
+     */
+    var `row`: ScreenRow
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNumberedRow: FfiConverterRustBuffer<NumberedRow> {
+    override fun read(buf: ByteBuffer): NumberedRow {
+        return NumberedRow(
+            FfiConverterUShort.read(buf),
+            FfiConverterTypeScreenRow.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NumberedRow) = (
+            FfiConverterUShort.allocationSize(value.`index`) +
+            FfiConverterTypeScreenRow.allocationSize(value.`row`)
+    )
+
+    override fun write(value: NumberedRow, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`index`, buf)
+            FfiConverterTypeScreenRow.write(value.`row`, buf)
+    }
+}
+
+
+
+/**
  * A session saved for a later process (`enter_background()`, `snapshot()`,
  * `detach()`), in two parts that must be stored and restored together:
  *
@@ -4504,6 +4584,78 @@ public object FfiConverterTypeScreenRow: FfiConverterRustBuffer<ScreenRow> {
 
     override fun write(value: ScreenRow, buf: ByteBuffer) {
             FfiConverterSequenceTypeStyledRun.write(value.`runs`, buf)
+    }
+}
+
+
+
+/**
+ * What a view redraws after a change: everything `Screen` has but the rows, and
+ * only the rows asked for (those the `ScreenChanged` event named).
+ */
+data class ScreenUpdate (
+    /**
+     * Columns.
+     */
+    var `columns`: kotlin.UShort
+    , 
+    /**
+     * The cursor.
+     */
+    var `cursor`: Cursor
+    , 
+    /**
+     * The window title the remote program set.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * The terminal modes the remote program set.
+     */
+    var `modes`: TerminalModes
+    , 
+    /**
+     * The rows asked for that exist now (a resize may have removed some).
+     */
+    var `rows`: List<NumberedRow>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScreenUpdate: FfiConverterRustBuffer<ScreenUpdate> {
+    override fun read(buf: ByteBuffer): ScreenUpdate {
+        return ScreenUpdate(
+            FfiConverterUShort.read(buf),
+            FfiConverterTypeCursor.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTerminalModes.read(buf),
+            FfiConverterSequenceTypeNumberedRow.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScreenUpdate) = (
+            FfiConverterUShort.allocationSize(value.`columns`) +
+            FfiConverterTypeCursor.allocationSize(value.`cursor`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterTypeTerminalModes.allocationSize(value.`modes`) +
+            FfiConverterSequenceTypeNumberedRow.allocationSize(value.`rows`)
+    )
+
+    override fun write(value: ScreenUpdate, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`columns`, buf)
+            FfiConverterTypeCursor.write(value.`cursor`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterTypeTerminalModes.write(value.`modes`, buf)
+            FfiConverterSequenceTypeNumberedRow.write(value.`rows`, buf)
     }
 }
 
@@ -7156,6 +7308,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeNumberedRow: FfiConverterRustBuffer<List<NumberedRow>> {
+    override fun read(buf: ByteBuffer): List<NumberedRow> {
+        val len = buf.getInt()
+        return List<NumberedRow>(len) {
+            FfiConverterTypeNumberedRow.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<NumberedRow>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNumberedRow.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<NumberedRow>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNumberedRow.write(it, buf)
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.moshmobile.ffi.PredictionMode
 import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.ScreenRow
+import dev.moshmobile.ffi.ScreenUpdate
 import dev.moshmobile.ffi.Session
 import dev.moshmobile.ffi.SessionListener
 import dev.moshmobile.ffi.SessionKey
@@ -86,6 +87,13 @@ class MoshSession private constructor(
 
     /** The connection status now. */
     val status: Status get() = session.status()
+
+    /**
+     * What a view redraws after [Event.ScreenChanged]: cursor, title, modes and only the
+     * given rows (cheaper than [screen] on a busy screen).
+     */
+    fun screenUpdate(rows: List<Int>): ScreenUpdate =
+        session.screenUpdate(rows.filter { it in 0..0xFFFF }.map { it.toUShort() })
 
     /**
      * The server's screen as text rows: what the remote program wrote, without local echo
