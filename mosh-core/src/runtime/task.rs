@@ -137,6 +137,7 @@ pub(crate) async fn run_session(
         detached: false,
         contact_wanted_since: None,
         saved_scrollback_lines: options.saved_scrollback_lines,
+        confirmed_at: None,
     };
     // What the app asked while the name was resolving.
     for command in early {
@@ -257,6 +258,8 @@ struct SessionTask {
     contact_wanted_since: Option<Instant>,
     /// Scrollback lines a snapshot carries.
     saved_scrollback_lines: usize,
+    /// When the server state last published as the confirmed screen arrived.
+    confirmed_at: Option<Option<Instant>>,
 }
 
 /// Longest input fed to the prediction engine at once.
@@ -380,7 +383,14 @@ impl SessionTask {
             self.mailbox.scrollback_added(self.scrollback_seen - seen);
         }
         self.display.frame(session, now);
-        self.published.set_confirmed(session.screen());
+        // The server's screen changes only with a new server state: recorded then,
+        // not on every pass of the loop.
+        // (`None` until the first pass, so a restored screen is published at once.)
+        let newest = Some(session.transport().last_new_remote_state());
+        if newest != self.confirmed_at {
+            self.confirmed_at = newest;
+            self.published.set_confirmed(session.screen());
+        }
         if let Some(rows) = self
             .published
             .set_frame(self.display.displayed(), self.display.predicted_cells())
