@@ -86,7 +86,7 @@ impl Event {
                 }
             }
             SessionEvent::StatusChanged(status) => Event::StatusChanged {
-                status: status.into(),
+                status: (*status).into(),
             },
             SessionEvent::Closed(reason) => Event::Closed {
                 reason: reason.into(),

@@ -74,6 +74,14 @@ pub struct SessionOptions {
     /// file.
     #[uniffi(default = 10000)]
     pub saved_scrollback_lines: u32,
+    /// Whether mosh's notification bar is drawn over the screen's top row
+    /// ("Last contact 12 seconds ago", "Nothing received from server"): stock's
+    /// behaviour, on by default. An app that draws the connection status itself turns
+    /// it off and reads `Status` (state, `last_contact_ms`, `last_reply_ms`,
+    /// `input_dropped_bytes`, `datagrams_unauthentic`), which carries every fact the
+    /// bar shows; the top row then always shows the remote program.
+    #[uniffi(default = true)]
+    pub notification_bar: bool,
 }
 
 impl Default for SessionOptions {
@@ -85,6 +93,7 @@ impl Default for SessionOptions {
             nonce_store_dir: None,
             scrollback_lines: 10_000,
             saved_scrollback_lines: 10_000,
+            notification_bar: true,
         }
     }
 }
@@ -101,6 +110,7 @@ impl From<SessionOptions> for runtime::SessionOptions {
                 },
                 overwrite: options.prediction_overwrite,
                 escape_key_name: None,
+                notification_bar: options.notification_bar,
             },
             escape_key: None,
             output: match options.output {

@@ -85,6 +85,24 @@ pub struct Status {
     pub bytes_sent: u64,
     /// Bytes received (UDP payloads).
     pub bytes_received: u64,
+    /// Datagrams that failed authentication and were dropped (forged, corrupted,
+    /// or for another session on the same port). A growing count while the
+    /// state stays `Connecting` usually means a wrong key.
+    pub datagrams_unauthentic: u64,
+    /// Milliseconds since the newest of this client's states that the server
+    /// acknowledged was sent (`None` before the first acknowledgement). Over
+    /// 10,000 while the state is `Connected`, the server is heard but what is typed
+    /// is not reaching it (stock's bar: "Last reply N seconds ago"): show that
+    /// input is not being delivered. A `StatusChanged` event comes when it passes
+    /// 10 s and each whole second after.
+    pub last_reply_ms: Option<u64>,
+    /// Input the server has not acknowledged yet, sent or held back: typed bytes
+    /// (a resize counts one). Read it to show that keys are still on their way.
+    pub input_waiting: u64,
+    /// Typed bytes refused since the session started, because 64 MiB of input was
+    /// already waiting for a link that is down (`send_input` still returns
+    /// normally: the refusal is reported here, with a `StatusChanged` event).
+    pub input_dropped_bytes: u64,
 }
 
 fn millis(duration: std::time::Duration) -> u64 {
@@ -109,6 +127,10 @@ impl From<ConnectionStatus> for Status {
             datagrams_received: status.stats.datagrams_received,
             bytes_sent: status.stats.bytes_sent,
             bytes_received: status.stats.bytes_received,
+            datagrams_unauthentic: status.stats.datagrams.unauthentic,
+            last_reply_ms: status.last_reply.map(millis),
+            input_waiting: status.input_waiting,
+            input_dropped_bytes: status.input_dropped,
         }
     }
 }

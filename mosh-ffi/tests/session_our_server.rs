@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use mosh_core::terminal::Emulator;
 use mosh_ffi::{
-    CloseReason, Color, Event, Key, KeyModifiers, ListenerError, OutputMode, Session,
-    SessionListener, SessionOptions,
+    CloseReason, Color, ConnectionState, Event, Key, KeyModifiers, ListenerError, OutputMode,
+    Session, SessionListener, SessionOptions,
 };
 use mosh_netem::Impairment;
 use support::proxy_thread::ProxyThread;
@@ -487,4 +487,63 @@ fn screen_update_returns_only_the_rows_asked_for_as_screen_shows_them() {
             .any(|r| r.row.text().starts_with("red plain"))
     );
     session.shutdown();
+}
+
+#[test]
+fn without_the_bar_the_status_says_what_it_would_show() {
+    let server = our_server();
+    let proxy = ProxyThread::in_front_of(server.port, Impairment::NONE, 43);
+    let mut settings = config("127.0.0.1", proxy.addr.port(), &server.key);
+    settings.options.notification_bar = false;
+    let recorder = Arc::new(Recorder::default());
+    let session = connect(settings, recorder.clone()).unwrap();
+    wait_for_text(&session, "$", WAIT);
+    // Output that keeps the server heard while nothing typed reaches it.
+    type_line(&session, "while :; do date +%s%N; sleep 0.3; done");
+    std::thread::sleep(Duration::from_secs(1));
+    let status = session.status();
+    assert!(
+        status.last_reply_ms.is_some_and(|ms| ms < 5_000),
+        "{status:?}"
+    );
+    assert_eq!(status.input_dropped_bytes, 0);
+    proxy.handle.set_up(Impairment {
+        loss: 1.0,
+        ..Impairment::NONE
+    });
+    session.send_input(b"abc".to_vec()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        session.status().input_waiting >= 3,
+        "{:?}",
+        session.status()
+    );
+    // Stock's bar would say "Last reply 10 seconds ago": the status says it, with an
+    // event, and the top row stays the program's.
+    let event = recorder.wait_for(
+        "a late reply",
+        Duration::from_secs(20),
+        |e| matches!(e, Event::StatusChanged { status } if status.last_reply_ms > Some(10_000)),
+    );
+    let Event::StatusChanged { status } = event else {
+        unreachable!()
+    };
+    assert_eq!(status.state, ConnectionState::Connected, "{status:?}");
+    assert!(status.input_waiting >= 3, "{status:?}");
+    let top = session.screen().rows[0].text();
+    assert!(!top.starts_with("mosh:"), "the bar was drawn: {top}");
+    // More input than may wait is refused: counted, announced, and send_input
+    // itself does not fail.
+    session.send_input(vec![b'x'; 64 << 20]).unwrap();
+    session.send_input(vec![b'y'; 128 << 10]).unwrap();
+    let event = recorder.wait_for(
+        "dropped input",
+        WAIT,
+        |e| matches!(e, Event::StatusChanged { status } if status.input_dropped_bytes > 0),
+    );
+    let Event::StatusChanged { status } = event else {
+        unreachable!()
+    };
+    assert_eq!(status.input_dropped_bytes, 128 << 10, "{status:?}");
+    assert!(!session.screen().rows[0].text().starts_with("mosh:"));
 }

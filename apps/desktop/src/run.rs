@@ -209,6 +209,7 @@ fn run_session(
                 prediction: options.prediction,
                 overwrite: options.prediction_overwrite,
                 escape_key_name: options.escape.key_name(),
+                notification_bar: true,
             },
             escape_key: Some(options.escape),
             // Without local scrollback nothing shows the lines that scroll off: keep

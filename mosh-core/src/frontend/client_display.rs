@@ -16,7 +16,7 @@ use super::notification_bar::NotificationBar;
 const CONNECTING_GRACE: Duration = Duration::from_millis(250);
 
 /// How predictions and notifications are configured.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayConfig {
     /// `MOSH_PREDICTION_DISPLAY`.
     pub prediction: PredictionDisplay,
@@ -24,6 +24,22 @@ pub struct DisplayConfig {
     pub overwrite: bool,
     /// Name of the escape key for the quit hint (`Ctrl-^`); `None` when disabled.
     pub escape_key_name: Option<String>,
+    /// Whether the notification bar is drawn over row 0 (stock's behaviour). Apps
+    /// that draw the connection status themselves turn it off and read
+    /// [`ConnectionStatus`](crate::session::ConnectionStatus), which carries every
+    /// fact the bar shows.
+    pub notification_bar: bool,
+}
+
+impl Default for DisplayConfig {
+    fn default() -> Self {
+        DisplayConfig {
+            prediction: PredictionDisplay::default(),
+            overwrite: false,
+            escape_key_name: None,
+            notification_bar: true,
+        }
+    }
 }
 
 /// What one read of typed bytes asks of the client.
@@ -44,6 +60,8 @@ pub struct TypedKeys {
 pub struct ClientDisplay {
     engine: PredictionEngine,
     bar: NotificationBar,
+    /// Whether the bar is drawn ([`DisplayConfig::notification_bar`]).
+    bar_drawn: bool,
     displayed: Framebuffer,
     predicted: Vec<PredictedCell>,
     started: Instant,
@@ -58,6 +76,7 @@ impl ClientDisplay {
         ClientDisplay {
             engine: PredictionEngine::new(config.prediction, config.overwrite),
             bar: NotificationBar::new(config.escape_key_name, now),
+            bar_drawn: config.notification_bar,
             displayed: session.screen().clone(),
             predicted: Vec::new(),
             started: now,
@@ -150,7 +169,7 @@ impl ClientDisplay {
         self.engine.cull(server, now);
         let mut frame = server.clone();
         self.predicted = self.engine.apply(&mut frame);
-        if self.bar.apply(&mut frame, now) {
+        if self.bar_drawn && self.bar.apply(&mut frame, now) {
             self.predicted.retain(|p| p.row != 0);
         }
         self.displayed = frame;
@@ -222,7 +241,8 @@ impl ClientDisplay {
 
     /// When the display must be rebuilt even if nothing arrives or is typed.
     pub fn poll_timeout(&self, session: &ClientSession, now: Instant) -> Option<Instant> {
-        let mut wake = [self.engine.poll_timeout(now), self.bar.poll_timeout(now)]
+        let bar = self.bar_drawn.then(|| self.bar.poll_timeout(now)).flatten();
+        let mut wake = [self.engine.poll_timeout(now), bar]
             .into_iter()
             .flatten()
             .min();
@@ -363,6 +383,39 @@ mod tests {
             display.screen_model().rows[0]
                 .text()
                 .starts_with("mosh: Timed out")
+        );
+    }
+
+    #[test]
+    fn without_the_bar_row_0_stays_the_servers_and_nothing_wakes_for_it() {
+        let t0 = Instant::now();
+        let config = ClientConfig {
+            server: "127.0.0.1:60799".parse().unwrap(),
+            key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
+            columns: 80,
+            rows: 5,
+            sequence: crate::crypto::SequencePlan::FROM_ZERO,
+            scrollback_lines: 0,
+        };
+        let session = ClientSession::connect(config, t0);
+        let mut display = ClientDisplay::new(
+            DisplayConfig {
+                notification_bar: false,
+                ..DisplayConfig::default()
+            },
+            &session,
+            t0,
+        );
+        // Connecting, then timed out: the drawn bar would say so on row 0.
+        for ms in [300, 15_200, 70_000] {
+            let now = t0 + Duration::from_millis(ms);
+            assert_eq!(row0(display.frame(&session, now)), "", "at {ms} ms");
+        }
+        // Only the connecting poll remains (for the status), not the bar's count-up.
+        let now = t0 + Duration::from_secs(70);
+        assert_eq!(
+            display.poll_timeout(&session, now),
+            Some(now + CONNECTING_GRACE)
         );
     }
 }

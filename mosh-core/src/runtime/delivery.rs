@@ -52,7 +52,7 @@ pub enum SessionEvent {
     Clipboard(String),
     /// The connection status changed (state, background, or while waiting another
     /// second without contact).
-    StatusChanged(ConnectionStatus),
+    StatusChanged(Box<ConnectionStatus>),
     /// Desktop escape key then Ctrl-Z: the front end should suspend itself.
     SuspendRequested,
     /// Ctrl-L was typed: a front end painting a local terminal repaints it whole.
@@ -356,7 +356,11 @@ impl EventStream {
         if pending.suspend {
             events.push(SessionEvent::SuspendRequested);
         }
-        events.extend(pending.status.map(SessionEvent::StatusChanged));
+        events.extend(
+            pending
+                .status
+                .map(|status| SessionEvent::StatusChanged(Box::new(status))),
+        );
         events.extend(pending.closed.map(SessionEvent::Closed));
         events
     }

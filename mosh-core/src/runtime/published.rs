@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::frontend::notification_bar::REPLY_LATE;
 use crate::prediction::PredictedCell;
 use crate::session::client::SERVER_LATE;
 use crate::session::{
@@ -22,6 +23,8 @@ pub(crate) struct View {
     pub status: ConnectionStatus,
     /// When the server's newest state arrived, to age `status` when it is read.
     pub heard_at: Option<Instant>,
+    /// When the newest state the server acknowledged was sent, likewise.
+    pub replied_at: Option<Instant>,
 }
 
 impl View {
@@ -36,8 +39,12 @@ impl View {
                 rtt: Duration::ZERO,
                 stats: Default::default(),
                 background: false,
+                last_reply: None,
+                input_waiting: 0,
+                input_dropped: 0,
             },
             heard_at: None,
+            replied_at: None,
         }
     }
 }
@@ -131,6 +138,12 @@ impl Published {
                 ConnectionState::Connected
             };
         }
+        if let (Some(at), false) = (
+            view.replied_at,
+            matches!(status.state, ConnectionState::Closed(_)),
+        ) {
+            status.last_reply = Some(at.elapsed());
+        }
         status
     }
 
@@ -209,11 +222,17 @@ impl Published {
     }
 
     /// Replaces the status; returns whether a front end should hear of it.
-    pub(super) fn set_status(&self, status: ConnectionStatus, heard_at: Option<Instant>) -> bool {
+    pub(super) fn set_status(
+        &self,
+        status: ConnectionStatus,
+        heard_at: Option<Instant>,
+        replied_at: Option<Instant>,
+    ) -> bool {
         let mut view = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let news = status_news(&view.status, &status);
         view.status = status;
         view.heard_at = heard_at;
+        view.replied_at = replied_at;
         news
     }
 
@@ -247,12 +266,21 @@ impl Published {
 }
 
 /// Whether `new` says something a status line shows differently from `old`: another
-/// state, the background flag, or (while waiting) another whole second of silence.
+/// state, the background flag, input refused, or (while waiting, or while the server
+/// acknowledges nothing) another whole second of silence.
 fn status_news(old: &ConnectionStatus, new: &ConnectionStatus) -> bool {
     let seconds = |status: &ConnectionStatus| status.last_contact.map(|age| age.as_secs());
+    let reply_seconds = |status: &ConnectionStatus| {
+        status
+            .last_reply
+            .filter(|age| *age > REPLY_LATE)
+            .map(|age| age.as_secs())
+    };
     old.state != new.state
         || old.background != new.background
+        || old.input_dropped != new.input_dropped
         || (new.state == ConnectionState::Waiting && seconds(old) != seconds(new))
+        || reply_seconds(old) != reply_seconds(new)
 }
 
 /// Rows whose cells or prediction marks differ; every row after a resize.

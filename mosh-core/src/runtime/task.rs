@@ -10,6 +10,7 @@ use crate::crypto::{SequencePlan, SessionKey};
 use crate::driver::UdpDriver;
 use crate::frontend::ClientDisplay;
 use crate::frontend::escape_key::EscapeKeyFilter;
+use crate::frontend::notification_bar::REPLY_LATE;
 use crate::protocol::ssp::Endpoint;
 use crate::session::client::SERVER_LATE;
 use crate::session::{ClientConfig, ClientEvent, ClientSession, CloseReason, ConnectionState};
@@ -407,6 +408,7 @@ impl SessionTask {
     fn publish_status(&mut self, now: Instant, always: bool) {
         let status = self.session().status(now);
         let heard_at = self.session().transport().last_new_remote_state();
+        let replied_at = self.session().transport().last_acknowledged_send();
         // Contact renewed after the app asked for it is news even when the state
         // stays Connected: the app learns the new path works without polling.
         let renewed = match (
@@ -419,7 +421,7 @@ impl SessionTask {
         if renewed {
             self.contact_wanted_since = None;
         }
-        if self.published.set_status(status, heard_at) || always || renewed {
+        if self.published.set_status(status, heard_at, replied_at) || always || renewed {
             self.mailbox.status(status);
         }
     }
@@ -443,9 +445,21 @@ impl SessionTask {
             }
             _ => None,
         };
+        // The reply age turns late, then counts in whole seconds (stock's bar).
+        let reply_due = match (status.state, status.last_reply) {
+            (ConnectionState::Closed(_), _) | (_, None) => None,
+            (_, Some(age)) if age <= REPLY_LATE => {
+                Some(now + (REPLY_LATE - age) + Duration::from_millis(1))
+            }
+            (_, Some(age)) => {
+                let into_second = Duration::from_nanos(u64::from(age.subsec_nanos()));
+                Some(now + (Duration::from_secs(1) - into_second))
+            }
+        };
         [
             self.display.poll_timeout(session, now),
             status_due,
+            reply_due,
             self.cycle.deadline(),
         ]
         .into_iter()

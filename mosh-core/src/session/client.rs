@@ -124,6 +124,17 @@ pub struct ConnectionStatus {
     pub stats: TransportStats,
     /// Whether the session is in the background (no timers, no sends).
     pub background: bool,
+    /// Time since the newest of this client's states that the server acknowledged
+    /// was sent (`None` before the first acknowledgement). Over
+    /// [`REPLY_LATE`](crate::frontend::notification_bar::REPLY_LATE) while the server
+    /// is still heard, what is typed is not reaching it (stock's bar: "Last reply").
+    pub last_reply: Option<Duration>,
+    /// Input the server has not acknowledged yet, sent or held back: typed bytes
+    /// (a window resize counts one).
+    pub input_waiting: u64,
+    /// Typed bytes refused since the session started because more than
+    /// [`MAX_HELD_INPUT`] was waiting (stock's bar: "Input dropped").
+    pub input_dropped: u64,
 }
 
 /// Something the app may want to react to.
@@ -187,6 +198,8 @@ pub struct ClientSession {
     /// Typed bytes not yet in the user stream, oldest first: what exceeds
     /// [`MAX_UNACKNOWLEDGED_INPUT`] waits here until the server acknowledges.
     held: VecDeque<u8>,
+    /// Typed bytes refused by [`ClientSession::send_input`], in all.
+    input_dropped: u64,
     /// The screen last reported, to tell what changed.
     reported: Framebuffer,
     reported_num: u64,
@@ -251,6 +264,7 @@ impl ClientSession {
             out_of_sync: None,
             events: VecDeque::new(),
             held: VecDeque::new(),
+            input_dropped: 0,
             reported,
             window,
             scrollback: Scrollback::default(),
@@ -271,6 +285,9 @@ impl ClientSession {
                 bytes = bytes.len(),
                 "input refused: too much is waiting to be sent"
             );
+            self.input_dropped = self
+                .input_dropped
+                .saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
             return false;
         }
         self.held.extend(bytes);
@@ -412,12 +429,21 @@ impl ClientSession {
             (None, Some(age)) if age > SERVER_LATE => ConnectionState::Waiting,
             (None, Some(_)) => ConnectionState::Connected,
         };
+        let sent = self.transport.current().len();
+        let acknowledged = self.transport.acknowledged_state().len();
+        let held = u64::try_from(self.held.len()).unwrap_or(u64::MAX);
         ConnectionStatus {
             state,
             last_contact,
             rtt: self.transport.srtt(),
             stats: self.transport.stats(),
             background: self.background,
+            last_reply: self
+                .transport
+                .last_acknowledged_send()
+                .map(|at| now.saturating_duration_since(at)),
+            input_waiting: sent.saturating_sub(acknowledged).saturating_add(held),
+            input_dropped: self.input_dropped,
         }
     }
 

@@ -3193,6 +3193,15 @@ public struct SessionOptions: Equatable, Hashable {
      * file.
      */
     public var savedScrollbackLines: UInt32
+    /**
+     * Whether mosh's notification bar is drawn over the screen's top row
+     * ("Last contact 12 seconds ago", "Nothing received from server"): stock's
+     * behaviour, on by default. An app that draws the connection status itself turns
+     * it off and reads `Status` (state, `last_contact_ms`, `last_reply_ms`,
+     * `input_dropped_bytes`, `datagrams_unauthentic`), which carries every fact the
+     * bar shows; the top row then always shows the remote program.
+     */
+    public var notificationBar: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3227,13 +3236,22 @@ public struct SessionOptions: Equatable, Hashable {
          * Lines of scrollback a saved session's state carries (the newest; 0: none;
          * never more than the session keeps). 10,000 lines take 1.5–3 MiB of the state
          * file.
-         */savedScrollbackLines: UInt32 = UInt32(10000)) {
+         */savedScrollbackLines: UInt32 = UInt32(10000), 
+        /**
+         * Whether mosh's notification bar is drawn over the screen's top row
+         * ("Last contact 12 seconds ago", "Nothing received from server"): stock's
+         * behaviour, on by default. An app that draws the connection status itself turns
+         * it off and reads `Status` (state, `last_contact_ms`, `last_reply_ms`,
+         * `input_dropped_bytes`, `datagrams_unauthentic`), which carries every fact the
+         * bar shows; the top row then always shows the remote program.
+         */notificationBar: Bool = true) {
         self.prediction = prediction
         self.predictionOverwrite = predictionOverwrite
         self.output = output
         self.nonceStoreDir = nonceStoreDir
         self.scrollbackLines = scrollbackLines
         self.savedScrollbackLines = savedScrollbackLines
+        self.notificationBar = notificationBar
     }
 
     
@@ -3257,7 +3275,8 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
                 output: FfiConverterTypeOutputMode.read(from: &buf), 
                 nonceStoreDir: FfiConverterOptionString.read(from: &buf), 
                 scrollbackLines: FfiConverterUInt32.read(from: &buf), 
-                savedScrollbackLines: FfiConverterUInt32.read(from: &buf)
+                savedScrollbackLines: FfiConverterUInt32.read(from: &buf), 
+                notificationBar: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3268,6 +3287,7 @@ public struct FfiConverterTypeSessionOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.nonceStoreDir, into: &buf)
         FfiConverterUInt32.write(value.scrollbackLines, into: &buf)
         FfiConverterUInt32.write(value.savedScrollbackLines, into: &buf)
+        FfiConverterBool.write(value.notificationBar, into: &buf)
     }
 }
 
@@ -3326,6 +3346,32 @@ public struct Status: Equatable, Hashable {
      * Bytes received (UDP payloads).
      */
     public var bytesReceived: UInt64
+    /**
+     * Datagrams that failed authentication and were dropped (forged, corrupted,
+     * or for another session on the same port). A growing count while the
+     * state stays `Connecting` usually means a wrong key.
+     */
+    public var datagramsUnauthentic: UInt64
+    /**
+     * Milliseconds since the newest of this client's states that the server
+     * acknowledged was sent (`None` before the first acknowledgement). Over
+     * 10,000 while the state is `Connected`, the server is heard but what is typed
+     * is not reaching it (stock's bar: "Last reply N seconds ago"): show that
+     * input is not being delivered. A `StatusChanged` event comes when it passes
+     * 10 s and each whole second after.
+     */
+    public var lastReplyMs: UInt64?
+    /**
+     * Input the server has not acknowledged yet, sent or held back: typed bytes
+     * (a resize counts one). Read it to show that keys are still on their way.
+     */
+    public var inputWaiting: UInt64
+    /**
+     * Typed bytes refused since the session started, because 64 MiB of input was
+     * already waiting for a link that is down (`send_input` still returns
+     * normally: the refusal is reported here, with a `StatusChanged` event).
+     */
+    public var inputDroppedBytes: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3356,7 +3402,29 @@ public struct Status: Equatable, Hashable {
          */bytesSent: UInt64, 
         /**
          * Bytes received (UDP payloads).
-         */bytesReceived: UInt64) {
+         */bytesReceived: UInt64, 
+        /**
+         * Datagrams that failed authentication and were dropped (forged, corrupted,
+         * or for another session on the same port). A growing count while the
+         * state stays `Connecting` usually means a wrong key.
+         */datagramsUnauthentic: UInt64, 
+        /**
+         * Milliseconds since the newest of this client's states that the server
+         * acknowledged was sent (`None` before the first acknowledgement). Over
+         * 10,000 while the state is `Connected`, the server is heard but what is typed
+         * is not reaching it (stock's bar: "Last reply N seconds ago"): show that
+         * input is not being delivered. A `StatusChanged` event comes when it passes
+         * 10 s and each whole second after.
+         */lastReplyMs: UInt64?, 
+        /**
+         * Input the server has not acknowledged yet, sent or held back: typed bytes
+         * (a resize counts one). Read it to show that keys are still on their way.
+         */inputWaiting: UInt64, 
+        /**
+         * Typed bytes refused since the session started, because 64 MiB of input was
+         * already waiting for a link that is down (`send_input` still returns
+         * normally: the refusal is reported here, with a `StatusChanged` event).
+         */inputDroppedBytes: UInt64) {
         self.state = state
         self.lastContactMs = lastContactMs
         self.rttMs = rttMs
@@ -3365,6 +3433,10 @@ public struct Status: Equatable, Hashable {
         self.datagramsReceived = datagramsReceived
         self.bytesSent = bytesSent
         self.bytesReceived = bytesReceived
+        self.datagramsUnauthentic = datagramsUnauthentic
+        self.lastReplyMs = lastReplyMs
+        self.inputWaiting = inputWaiting
+        self.inputDroppedBytes = inputDroppedBytes
     }
 
     
@@ -3390,7 +3462,11 @@ public struct FfiConverterTypeStatus: FfiConverterRustBuffer {
                 datagramsSent: FfiConverterUInt64.read(from: &buf), 
                 datagramsReceived: FfiConverterUInt64.read(from: &buf), 
                 bytesSent: FfiConverterUInt64.read(from: &buf), 
-                bytesReceived: FfiConverterUInt64.read(from: &buf)
+                bytesReceived: FfiConverterUInt64.read(from: &buf), 
+                datagramsUnauthentic: FfiConverterUInt64.read(from: &buf), 
+                lastReplyMs: FfiConverterOptionUInt64.read(from: &buf), 
+                inputWaiting: FfiConverterUInt64.read(from: &buf), 
+                inputDroppedBytes: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -3403,6 +3479,10 @@ public struct FfiConverterTypeStatus: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.datagramsReceived, into: &buf)
         FfiConverterUInt64.write(value.bytesSent, into: &buf)
         FfiConverterUInt64.write(value.bytesReceived, into: &buf)
+        FfiConverterUInt64.write(value.datagramsUnauthentic, into: &buf)
+        FfiConverterOptionUInt64.write(value.lastReplyMs, into: &buf)
+        FfiConverterUInt64.write(value.inputWaiting, into: &buf)
+        FfiConverterUInt64.write(value.inputDroppedBytes, into: &buf)
     }
 }
 

@@ -4787,6 +4787,16 @@ data class SessionOptions (
      * file.
      */
     var `savedScrollbackLines`: kotlin.UInt = 10000u 
+    , 
+    /**
+     * Whether mosh's notification bar is drawn over the screen's top row
+     * ("Last contact 12 seconds ago", "Nothing received from server"): stock's
+     * behaviour, on by default. An app that draws the connection status itself turns
+     * it off and reads `Status` (state, `last_contact_ms`, `last_reply_ms`,
+     * `input_dropped_bytes`, `datagrams_unauthentic`), which carries every fact the
+     * bar shows; the top row then always shows the remote program.
+     */
+    var `notificationBar`: kotlin.Boolean = true 
     
 ){
     
@@ -4809,6 +4819,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterOptionalString.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -4818,7 +4829,8 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterTypeOutputMode.allocationSize(value.`output`) +
             FfiConverterOptionalString.allocationSize(value.`nonceStoreDir`) +
             FfiConverterUInt.allocationSize(value.`scrollbackLines`) +
-            FfiConverterUInt.allocationSize(value.`savedScrollbackLines`)
+            FfiConverterUInt.allocationSize(value.`savedScrollbackLines`) +
+            FfiConverterBoolean.allocationSize(value.`notificationBar`)
     )
 
     override fun write(value: SessionOptions, buf: ByteBuffer) {
@@ -4828,6 +4840,7 @@ public object FfiConverterTypeSessionOptions: FfiConverterRustBuffer<SessionOpti
             FfiConverterOptionalString.write(value.`nonceStoreDir`, buf)
             FfiConverterUInt.write(value.`scrollbackLines`, buf)
             FfiConverterUInt.write(value.`savedScrollbackLines`, buf)
+            FfiConverterBoolean.write(value.`notificationBar`, buf)
     }
 }
 
@@ -4879,6 +4892,36 @@ data class Status (
      * Bytes received (UDP payloads).
      */
     var `bytesReceived`: kotlin.ULong
+    , 
+    /**
+     * Datagrams that failed authentication and were dropped (forged, corrupted,
+     * or for another session on the same port). A growing count while the
+     * state stays `Connecting` usually means a wrong key.
+     */
+    var `datagramsUnauthentic`: kotlin.ULong
+    , 
+    /**
+     * Milliseconds since the newest of this client's states that the server
+     * acknowledged was sent (`None` before the first acknowledgement). Over
+     * 10,000 while the state is `Connected`, the server is heard but what is typed
+     * is not reaching it (stock's bar: "Last reply N seconds ago"): show that
+     * input is not being delivered. A `StatusChanged` event comes when it passes
+     * 10 s and each whole second after.
+     */
+    var `lastReplyMs`: kotlin.ULong?
+    , 
+    /**
+     * Input the server has not acknowledged yet, sent or held back: typed bytes
+     * (a resize counts one). Read it to show that keys are still on their way.
+     */
+    var `inputWaiting`: kotlin.ULong
+    , 
+    /**
+     * Typed bytes refused since the session started, because 64 MiB of input was
+     * already waiting for a link that is down (`send_input` still returns
+     * normally: the refusal is reported here, with a `StatusChanged` event).
+     */
+    var `inputDroppedBytes`: kotlin.ULong
     
 ){
     
@@ -4903,6 +4946,10 @@ public object FfiConverterTypeStatus: FfiConverterRustBuffer<Status> {
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
         )
     }
 
@@ -4914,7 +4961,11 @@ public object FfiConverterTypeStatus: FfiConverterRustBuffer<Status> {
             FfiConverterULong.allocationSize(value.`datagramsSent`) +
             FfiConverterULong.allocationSize(value.`datagramsReceived`) +
             FfiConverterULong.allocationSize(value.`bytesSent`) +
-            FfiConverterULong.allocationSize(value.`bytesReceived`)
+            FfiConverterULong.allocationSize(value.`bytesReceived`) +
+            FfiConverterULong.allocationSize(value.`datagramsUnauthentic`) +
+            FfiConverterOptionalULong.allocationSize(value.`lastReplyMs`) +
+            FfiConverterULong.allocationSize(value.`inputWaiting`) +
+            FfiConverterULong.allocationSize(value.`inputDroppedBytes`)
     )
 
     override fun write(value: Status, buf: ByteBuffer) {
@@ -4926,6 +4977,10 @@ public object FfiConverterTypeStatus: FfiConverterRustBuffer<Status> {
             FfiConverterULong.write(value.`datagramsReceived`, buf)
             FfiConverterULong.write(value.`bytesSent`, buf)
             FfiConverterULong.write(value.`bytesReceived`, buf)
+            FfiConverterULong.write(value.`datagramsUnauthentic`, buf)
+            FfiConverterOptionalULong.write(value.`lastReplyMs`, buf)
+            FfiConverterULong.write(value.`inputWaiting`, buf)
+            FfiConverterULong.write(value.`inputDroppedBytes`, buf)
     }
 }
 
