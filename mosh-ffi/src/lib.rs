@@ -52,6 +52,7 @@ mod listener;
 mod logging;
 mod mouse;
 mod screen;
+mod scrollback;
 mod session;
 mod session_key;
 mod status;
@@ -67,6 +68,7 @@ pub use mouse::{
     MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, TerminalModes,
 };
 pub use screen::{Color, Cursor, NumberedRow, Screen, ScreenRow, ScreenUpdate, Style, StyledRun};
+pub use scrollback::{ScrollbackLines, ScrollbackRange};
 pub use session::{
     ConnectConfig, OutputMode, PredictionMode, SavedSession, Session, SessionOptions,
 };

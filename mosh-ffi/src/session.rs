@@ -12,6 +12,7 @@ use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{EventStream, SessionListener, Subscription};
 use crate::mouse::MouseEvent;
 use crate::screen::{Screen, ScreenRow, ScreenUpdate};
+use crate::scrollback::{ScrollbackLines, ScrollbackRange};
 use crate::session_key::SessionKey;
 use crate::status::{CloseReason, Status};
 
@@ -431,24 +432,34 @@ impl Session {
         self.handle.scrollback_len() as u64
     }
 
-    /// Up to `count` scrollback lines from index `from`, oldest first (0 is the
-    /// oldest line held, `scrollback_len() - 1` the one just above the screen), as
-    /// styled rows like `screen()`'s, without trailing blank cells. When the bound is
-    /// reached the oldest lines go, so indices shift down by the lines added
-    /// (`ScrollbackAdded`).
+    /// The numbers of the scrollback lines held (`ScrollbackRange`): line numbers
+    /// do not shift when the oldest lines go, so a list view can key its items by
+    /// them.
+    pub fn scrollback_range(&self) -> ScrollbackRange {
+        let range = self.handle.scrollback_range();
+        ScrollbackRange {
+            first: range.start,
+            end: range.end,
+        }
+    }
+
+    /// Up to `count` scrollback lines from line number `from` on, oldest first, as
+    /// styled rows like `screen()`'s without trailing blank cells; `first` says
+    /// which number the first row has (lines below the oldest held are gone, so a
+    /// `from` below it starts there). `scrollback(range.end - n, n)` reads the `n`
+    /// lines just above the screen.
     ///
     /// With a stock `mosh-server`, the history is inferred from the screens this
     /// client received: lines that scrolled away between two screens it never saw (a
     /// burst of more than a screen, output while the app was in the background)
     /// cannot be recovered and leave a gap.
-    pub fn scrollback(&self, from: u64, count: u32) -> Vec<ScreenRow> {
-        let from = usize::try_from(from).unwrap_or(usize::MAX);
+    pub fn scrollback(&self, from: u64, count: u32) -> ScrollbackLines {
         let count = usize::try_from(count).unwrap_or(usize::MAX);
-        self.handle
-            .scrollback(from, count)
-            .into_iter()
-            .map(ScreenRow::from)
-            .collect()
+        let (first, rows) = self.handle.scrollback(from, count);
+        ScrollbackLines {
+            first,
+            rows: rows.into_iter().map(ScreenRow::from).collect(),
+        }
     }
 
     /// The connection status.

@@ -105,7 +105,7 @@ fn the_app_caps_the_scrollback_a_state_carries() {
     let saved = wait(session.detach()).unwrap();
     let resumed = resume(saved);
     holds(&resumed, 100);
-    let newest = resumed.scrollback(99, 1);
+    let newest = resumed.scrollback(99, 1).rows;
     assert!(newest[0].text().contains("line 00"), "{}", newest[0].text());
     resumed.shutdown();
 

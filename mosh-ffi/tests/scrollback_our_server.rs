@@ -23,6 +23,7 @@ const LINK: Impairment = Impairment {
 fn numbers(session: &Session) -> Vec<u32> {
     let mut all: Vec<String> = session
         .scrollback(0, u32::MAX)
+        .rows
         .iter()
         .map(|row| row.text())
         .collect();
@@ -136,4 +137,52 @@ fn the_server_sends_no_more_history_than_the_client_keeps() {
         ten_thousand < everything,
         "{ten_thousand} bytes for 10,000 lines against {everything} for all"
     );
+}
+
+/// Waits until the scrollback range holds `lines` lines and ends at or after `end`.
+fn range_reaching(session: &Session, lines: u64, end: u64) -> mosh_ffi::ScrollbackRange {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let range = session.scrollback_range();
+        if range.end - range.first == lines && range.end >= end {
+            return range;
+        }
+        assert!(Instant::now() < deadline, "range stuck at {range:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn scrollback_lines_keep_their_numbers_when_the_oldest_go() {
+    let server = our_server();
+    let session = connect_keeping(server.port, &server.key, 100);
+    wait_for_text(&session, "$", Duration::from_secs(30));
+    type_line(&session, "seq 1 150; echo fin''ished");
+    wait_for_text(&session, "finished", Duration::from_secs(30));
+    let before = range_reaching(&session, 100, 100);
+    let number = before.end - 10;
+    let line = session.scrollback(number, 1);
+    assert_eq!(line.first, number);
+    let text = line.rows[0].text();
+    assert!(text.trim().parse::<u32>().is_ok(), "{text:?}");
+
+    // 60 more lines: the oldest 60 go, the numbers of those left stay.
+    type_line(&session, "seq 1000 1059; echo don''e");
+    wait_for_text(&session, "done", Duration::from_secs(30));
+    let after = range_reaching(&session, 100, before.end + 60);
+    assert_eq!(after.first, after.end - 100);
+    assert!(after.first > before.first && after.first <= number);
+    let again = session.scrollback(number, 1);
+    assert_eq!(again.first, number);
+    assert_eq!(again.rows[0].text(), text, "line {number} changed");
+    // A number that went starts at the oldest held; past the end there is nothing.
+    let from_zero = session.scrollback(0, 3);
+    assert_eq!(from_zero.first, after.first);
+    assert_eq!(from_zero.rows.len(), 3);
+    let beyond = session.scrollback(after.end, 5);
+    assert_eq!((beyond.first, beyond.rows.len()), (after.end, 0));
+    // The line just above the screen is `end - 1`, and the screen follows it.
+    let newest = session.scrollback(after.end - 1, 1).rows[0].text();
+    assert!(!newest.trim().is_empty(), "{newest:?}");
+    session.shutdown();
 }

@@ -17,6 +17,7 @@ use support::{
 fn history(session: &Session) -> Vec<String> {
     session
         .scrollback(0, u32::MAX)
+        .rows
         .iter()
         .map(|row| row.text())
         .collect()
@@ -67,9 +68,11 @@ fn seq_with_pauses_is_captured_and_survives_a_restore() {
         &start[..3]
     );
     // Paging from the end: the line just above the screen is the newest.
-    let last = session.scrollback(len - 1, 10);
-    assert_eq!(last.len(), 1);
-    assert!(session.scrollback(len, 10).is_empty());
+    let range = session.scrollback_range();
+    assert_eq!(range.end - range.first, len);
+    let last = session.scrollback(range.end - 1, 10);
+    assert_eq!(last.rows.len(), 1);
+    assert!(session.scrollback(range.end, 10).rows.is_empty());
 
     // Snapshot, and a new session from it (the original dropped quietly).
     let snapshot = wait(session.snapshot()).unwrap();

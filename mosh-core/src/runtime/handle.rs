@@ -374,19 +374,27 @@ impl SessionHandle {
         self.published.scrollback_len()
     }
 
-    /// Up to `count` lines of scrollback from index `from`, oldest first: index 0 is
-    /// the oldest line held, `scrollback_len() - 1` the one just above the screen.
-    /// Each is a row of styled runs like [`SessionHandle::screen`]'s, without its
-    /// trailing blank cells. Once the configured bound is reached the oldest lines
-    /// go, so indices shift down by the number of lines added
-    /// ([`SessionEvent::ScrollbackAdded`](super::SessionEvent)).
+    /// Up to `count` lines of scrollback from line number `from` on, oldest first,
+    /// and the number of the first line returned. Lines are numbered in the order
+    /// they scrolled off, from 0 for the first this handle's session captured (a
+    /// restored session numbers its saved lines from 0), and keep their number
+    /// while the configured bound drops the oldest: `from` below the oldest held
+    /// starts there; [`SessionHandle::scrollback_range`] says which are held. Each is
+    /// a row of styled runs like [`SessionHandle::screen`]'s, without its trailing
+    /// blank cells.
     ///
     /// With a stock `mosh-server` the history is inferred from the frames this client
     /// received: lines that scrolled away between two frames the client never saw
     /// (a burst of more than a screen, output while the app was in the background)
     /// cannot be recovered, and leave a gap.
-    pub fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
+    pub fn scrollback(&self, from: u64, count: usize) -> (u64, Vec<ScreenRow>) {
         self.published.scrollback(from, count)
+    }
+
+    /// The numbers of the scrollback lines held, `first..end` (`end` is the number
+    /// the next line will get; see [`SessionHandle::scrollback`]).
+    pub fn scrollback_range(&self) -> std::ops::Range<u64> {
+        self.published.scrollback_range()
     }
 
     /// The scrollback lines added since the first `seen` lines (those the bound has

@@ -94,14 +94,18 @@ impl Published {
         (ring.pushed(), lines)
     }
 
-    /// Up to `count` scrollback lines from index `from` (0 the oldest).
-    pub(super) fn scrollback(&self, from: usize, count: usize) -> Vec<ScreenRow> {
-        self.1
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .lines(from, count)
-            .map(|line| ScreenRow::clone(line))
-            .collect()
+    /// Up to `count` scrollback lines from number `from` on, and the number of the
+    /// first one returned (see [`ScrollbackRing::numbered`]).
+    pub(super) fn scrollback(&self, from: u64, count: usize) -> (u64, Vec<ScreenRow>) {
+        let ring = self.1.lock().unwrap_or_else(PoisonError::into_inner);
+        let (first, lines) = ring.numbered(from, count);
+        (first, lines.map(|line| ScreenRow::clone(line)).collect())
+    }
+
+    /// The numbers of the scrollback lines held: `first..end`.
+    pub(super) fn scrollback_range(&self) -> std::ops::Range<u64> {
+        let ring = self.1.lock().unwrap_or_else(PoisonError::into_inner);
+        ring.first_number()..ring.pushed()
     }
 
     /// A copy of the view. A poisoned lock (a panic while it was held, which the

@@ -1114,23 +1114,30 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func screenUpdate(rows: [UInt16])  -> ScreenUpdate
     
     /**
-     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
-     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
-     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
-     * reached the oldest lines go, so indices shift down by the lines added
-     * (`ScrollbackAdded`).
+     * Up to `count` scrollback lines from line number `from` on, oldest first, as
+     * styled rows like `screen()`'s without trailing blank cells; `first` says
+     * which number the first row has (lines below the oldest held are gone, so a
+     * `from` below it starts there). `scrollback(range.end - n, n)` reads the `n`
+     * lines just above the screen.
      *
      * With a stock `mosh-server`, the history is inferred from the screens this
      * client received: lines that scrolled away between two screens it never saw (a
      * burst of more than a screen, output while the app was in the background)
      * cannot be recovered and leave a gap.
      */
-    func scrollback(from: UInt64, count: UInt32)  -> [ScreenRow]
+    func scrollback(from: UInt64, count: UInt32)  -> ScrollbackLines
     
     /**
      * Lines of scrollback held: rows that scrolled off the top of the screen.
      */
     func scrollbackLen()  -> UInt64
+    
+    /**
+     * The numbers of the scrollback lines held (`ScrollbackRange`): line numbers
+     * do not shift when the oldest lines go, so a list view can key its items by
+     * them.
+     */
+    func scrollbackRange()  -> ScrollbackRange
     
     /**
      * The view gained or lost focus: reported to a program that asked (1004);
@@ -1478,19 +1485,19 @@ open func screenUpdate(rows: [UInt16]) -> ScreenUpdate  {
 }
     
     /**
-     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
-     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
-     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
-     * reached the oldest lines go, so indices shift down by the lines added
-     * (`ScrollbackAdded`).
+     * Up to `count` scrollback lines from line number `from` on, oldest first, as
+     * styled rows like `screen()`'s without trailing blank cells; `first` says
+     * which number the first row has (lines below the oldest held are gone, so a
+     * `from` below it starts there). `scrollback(range.end - n, n)` reads the `n`
+     * lines just above the screen.
      *
      * With a stock `mosh-server`, the history is inferred from the screens this
      * client received: lines that scrolled away between two screens it never saw (a
      * burst of more than a screen, output while the app was in the background)
      * cannot be recovered and leave a gap.
      */
-open func scrollback(from: UInt64, count: UInt32) -> [ScreenRow]  {
-    return try!  FfiConverterSequenceTypeScreenRow.lift(try! rustCall() {
+open func scrollback(from: UInt64, count: UInt32) -> ScrollbackLines  {
+    return try!  FfiConverterTypeScrollbackLines_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_scrollback(
             self.uniffiCloneHandle(),
@@ -1507,6 +1514,20 @@ open func scrollbackLen() -> UInt64  {
     return try!  FfiConverterUInt64.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_mosh_ffi_fn_method_session_scrollback_len(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The numbers of the scrollback lines held (`ScrollbackRange`): line numbers
+     * do not shift when the oldest lines go, so a list view can key its items by
+     * them.
+     */
+open func scrollbackRange() -> ScrollbackRange  {
+    return try!  FfiConverterTypeScrollbackRange_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_scrollback_range(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3039,6 +3060,151 @@ public func FfiConverterTypeScreenUpdate_lift(_ buf: RustBuffer) throws -> Scree
 #endif
 public func FfiConverterTypeScreenUpdate_lower(_ value: ScreenUpdate) -> RustBuffer {
     return FfiConverterTypeScreenUpdate.lower(value)
+}
+
+
+/**
+ * Scrollback lines with consecutive numbers from `first`, oldest first.
+ */
+public struct ScrollbackLines: Equatable, Hashable {
+    /**
+     * The number of the first row (the one asked for, or the oldest held when
+     * that had already gone).
+     */
+    public var first: UInt64
+    /**
+     * Styled rows like `Screen`'s, without trailing blank cells.
+     */
+    public var rows: [ScreenRow]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The number of the first row (the one asked for, or the oldest held when
+         * that had already gone).
+         */first: UInt64, 
+        /**
+         * Styled rows like `Screen`'s, without trailing blank cells.
+         */rows: [ScreenRow]) {
+        self.first = first
+        self.rows = rows
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScrollbackLines: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScrollbackLines: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScrollbackLines {
+        return
+            try ScrollbackLines(
+                first: FfiConverterUInt64.read(from: &buf), 
+                rows: FfiConverterSequenceTypeScreenRow.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScrollbackLines, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.first, into: &buf)
+        FfiConverterSequenceTypeScreenRow.write(value.rows, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollbackLines_lift(_ buf: RustBuffer) throws -> ScrollbackLines {
+    return try FfiConverterTypeScrollbackLines.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollbackLines_lower(_ value: ScrollbackLines) -> RustBuffer {
+    return FfiConverterTypeScrollbackLines.lower(value)
+}
+
+
+/**
+ * The numbers of the scrollback lines held. Lines are numbered in the order they
+ * scrolled off the screen, from 0 for the first this session object captured (a
+ * restored session numbers its saved lines from 0); a line keeps its number while
+ * the bound drops the oldest, so it can be a view's stable item id.
+ */
+public struct ScrollbackRange: Equatable, Hashable {
+    /**
+     * The number of the oldest line held (`first == end`: none).
+     */
+    public var first: UInt64
+    /**
+     * The number the next line will get: the line just above the screen is
+     * `end - 1`.
+     */
+    public var end: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The number of the oldest line held (`first == end`: none).
+         */first: UInt64, 
+        /**
+         * The number the next line will get: the line just above the screen is
+         * `end - 1`.
+         */end: UInt64) {
+        self.first = first
+        self.end = end
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScrollbackRange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScrollbackRange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScrollbackRange {
+        return
+            try ScrollbackRange(
+                first: FfiConverterUInt64.read(from: &buf), 
+                end: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScrollbackRange, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.first, into: &buf)
+        FfiConverterUInt64.write(value.end, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollbackRange_lift(_ buf: RustBuffer) throws -> ScrollbackRange {
+    return try FfiConverterTypeScrollbackRange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollbackRange_lower(_ value: ScrollbackRange) -> RustBuffer {
+    return FfiConverterTypeScrollbackRange.lower(value)
 }
 
 
@@ -6183,10 +6349,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_method_session_screen_update() != 63248) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_method_session_scrollback() != 23565) {
+    if (uniffi_mosh_ffi_checksum_method_session_scrollback() != 54115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_scrollback_len() != 1723) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_scrollback_range() != 9264) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_send_focus() != 17411) {

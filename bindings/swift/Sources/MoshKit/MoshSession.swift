@@ -200,17 +200,21 @@ public final class MoshSession: Sendable {
     /// ``events`` says when it grows.
     public var scrollbackCount: UInt64 { session.scrollbackLen() }
 
-    /// Up to `count` scrollback lines from index `from`, oldest first: 0 is the oldest
-    /// line held, ``scrollbackCount`` − 1 the one just above the screen. Rows are
-    /// styled like ``screen``'s, without trailing blanks.
-    public func scrollback(from: UInt64, count: UInt32) -> [ScreenRow] {
+    /// The numbers of the scrollback lines held, `first..<end`. A line keeps its
+    /// number while the oldest lines go, so a list view can use it as the item id.
+    public var scrollbackRange: ScrollbackRange { session.scrollbackRange() }
+
+    /// Up to `count` scrollback lines from line number `from` on, oldest first, and
+    /// the number of the first one (`first`: the oldest held when `from` had already
+    /// gone). Rows are styled like ``screen``'s, without trailing blanks.
+    public func scrollback(from: UInt64, count: UInt32) -> ScrollbackLines {
         session.scrollback(from: from, count: count)
     }
 
     /// The newest `count` scrollback lines (those just above the screen), oldest first.
     public func recentScrollback(_ count: UInt32) -> [ScreenRow] {
-        let held = scrollbackCount
-        return scrollback(from: held - min(held, UInt64(count)), count: count)
+        let end = scrollbackRange.end
+        return scrollback(from: end - min(end, UInt64(count)), count: count).rows
     }
 }
 

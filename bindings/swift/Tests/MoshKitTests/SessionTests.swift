@@ -86,10 +86,12 @@ final class SessionTests: XCTestCase {
         try eventually("line37 just above the screen") {
             session.recentScrollback(1).first?.text.trimmingCharacters(in: .whitespaces) == "line37"
         }
-        let all = session.scrollback(from: 0, count: .max).map {
+        let all = session.scrollback(from: 0, count: .max).rows.map {
             $0.text.trimmingCharacters(in: .whitespaces)
         }
         XCTAssertEqual(UInt64(all.count), session.scrollbackCount)
+        let range = session.scrollbackRange
+        XCTAssertEqual(range.end - range.first, session.scrollbackCount)
         XCTAssertEqual(all.filter { $0.hasPrefix("line") }, (1...37).map { "line\($0)" })
         session.shutdown()
         XCTAssertEqual(try log.closed(), .closed)

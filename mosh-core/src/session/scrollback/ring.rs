@@ -83,6 +83,26 @@ impl ScrollbackRing {
         self.pushed
     }
 
+    /// The number of the oldest line held. Lines are numbered from 0 in the order
+    /// they were pushed, so a line keeps its number while the oldest go;
+    /// `first_number()..pushed()` are held.
+    pub fn first_number(&self) -> u64 {
+        self.pushed.saturating_sub(self.lines.len() as u64)
+    }
+
+    /// Up to `count` lines from number `from` on (see [`ScrollbackRing::first_number`]),
+    /// oldest first, and the number of the first one returned: lines before the
+    /// oldest held are gone, so a `from` below it starts there.
+    pub fn numbered(
+        &self,
+        from: u64,
+        count: usize,
+    ) -> (u64, impl Iterator<Item = &ScrollbackLine>) {
+        let first = from.max(self.first_number());
+        let skip = usize::try_from(first - self.first_number()).unwrap_or(usize::MAX);
+        (first, self.lines.iter().skip(skip).take(count))
+    }
+
     /// Up to `count` lines from index `from` (0 is the oldest held), oldest first;
     /// fewer (or none) past the end.
     pub fn lines(&self, from: usize, count: usize) -> impl Iterator<Item = &ScrollbackLine> {
@@ -143,6 +163,16 @@ mod tests {
         assert_eq!(ring.lines(7, 2).count(), 0);
         ring.set_limit(1);
         assert_eq!(texts(&ring), ["9"]);
+        // Numbers stay with their lines: 7 is the oldest held.
+        assert_eq!(ring.first_number(), 7);
+        let (first, page) = ring.numbered(8, 5);
+        assert_eq!(first, 8);
+        assert_eq!(page.map(|l| l.text()).collect::<Vec<_>>(), ["8", "9"]);
+        let (first, page) = ring.numbered(2, 2);
+        assert_eq!(first, 7, "numbers that went start at the oldest held");
+        assert_eq!(page.map(|l| l.text()).collect::<Vec<_>>(), ["7", "8"]);
+        let (first, page) = ring.numbered(u64::MAX, 2);
+        assert_eq!((first, page.count()), (u64::MAX, 0));
         let mut none = ScrollbackRing::new(0);
         none.push(line("x"));
         assert!(none.is_empty());

@@ -435,6 +435,11 @@ RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback(uint64_t ptr, uint64_t f
 uint64_t uniffi_mosh_ffi_fn_method_session_scrollback_len(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK_RANGE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK_RANGE
+RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback_range(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_FOCUS
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SEND_FOCUS
 void uniffi_mosh_ffi_fn_method_session_send_focus(uint64_t ptr, int8_t focused, RustCallStatus *_Nonnull out_status
@@ -931,6 +936,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_LEN
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_LEN
 uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback_len(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_RANGE
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLLBACK_RANGE
+uint16_t uniffi_mosh_ffi_checksum_method_session_scrollback_range(void
     
 );
 #endif

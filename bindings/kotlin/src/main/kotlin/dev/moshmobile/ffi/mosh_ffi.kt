@@ -772,6 +772,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback_len(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_scrollback_range(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_focus(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_input(
@@ -882,6 +884,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_scrollback_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_mosh_ffi_fn_method_session_scrollback_range(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_send_focus(`ptr`: Long,`focused`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_input(`ptr`: Long,`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1104,10 +1108,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_method_session_screen_update() and 0xFFFF) != 63248) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback() and 0xFFFF) != 23565) {
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback() and 0xFFFF) != 54115) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback_len() and 0xFFFF) != 1723) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback_range() and 0xFFFF) != 9264) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_focus() and 0xFFFF) != 17411) {
@@ -2419,23 +2426,30 @@ public interface SessionInterface {
     fun `screenUpdate`(`rows`: List<kotlin.UShort>): ScreenUpdate
     
     /**
-     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
-     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
-     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
-     * reached the oldest lines go, so indices shift down by the lines added
-     * (`ScrollbackAdded`).
+     * Up to `count` scrollback lines from line number `from` on, oldest first, as
+     * styled rows like `screen()`'s without trailing blank cells; `first` says
+     * which number the first row has (lines below the oldest held are gone, so a
+     * `from` below it starts there). `scrollback(range.end - n, n)` reads the `n`
+     * lines just above the screen.
      *
      * With a stock `mosh-server`, the history is inferred from the screens this
      * client received: lines that scrolled away between two screens it never saw (a
      * burst of more than a screen, output while the app was in the background)
      * cannot be recovered and leave a gap.
      */
-    fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): List<ScreenRow>
+    fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): ScrollbackLines
     
     /**
      * Lines of scrollback held: rows that scrolled off the top of the screen.
      */
     fun `scrollbackLen`(): kotlin.ULong
+    
+    /**
+     * The numbers of the scrollback lines held (`ScrollbackRange`): line numbers
+     * do not shift when the oldest lines go, so a list view can key its items by
+     * them.
+     */
+    fun `scrollbackRange`(): ScrollbackRange
     
     /**
      * The view gained or lost focus: reported to a program that asked (1004);
@@ -2834,18 +2848,18 @@ open class Session: Disposable, AutoCloseable, SessionInterface
 
     
     /**
-     * Up to `count` scrollback lines from index `from`, oldest first (0 is the
-     * oldest line held, `scrollback_len() - 1` the one just above the screen), as
-     * styled rows like `screen()`'s, without trailing blank cells. When the bound is
-     * reached the oldest lines go, so indices shift down by the lines added
-     * (`ScrollbackAdded`).
+     * Up to `count` scrollback lines from line number `from` on, oldest first, as
+     * styled rows like `screen()`'s without trailing blank cells; `first` says
+     * which number the first row has (lines below the oldest held are gone, so a
+     * `from` below it starts there). `scrollback(range.end - n, n)` reads the `n`
+     * lines just above the screen.
      *
      * With a stock `mosh-server`, the history is inferred from the screens this
      * client received: lines that scrolled away between two screens it never saw (a
      * burst of more than a screen, output while the app was in the background)
      * cannot be recovered and leave a gap.
-     */override fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): List<ScreenRow> {
-            return FfiConverterSequenceTypeScreenRow.lift(
+     */override fun `scrollback`(`from`: kotlin.ULong, `count`: kotlin.UInt): ScrollbackLines {
+            return FfiConverterTypeScrollbackLines.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_mosh_ffi_fn_method_session_scrollback(
@@ -2867,6 +2881,24 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_mosh_ffi_fn_method_session_scrollback_len(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The numbers of the scrollback lines held (`ScrollbackRange`): line numbers
+     * do not shift when the oldest lines go, so a list view can key its items by
+     * them.
+     */override fun `scrollbackRange`(): ScrollbackRange {
+            return FfiConverterTypeScrollbackRange.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_scrollback_range(
         it,
         _status)
 }
@@ -4656,6 +4688,105 @@ public object FfiConverterTypeScreenUpdate: FfiConverterRustBuffer<ScreenUpdate>
             FfiConverterString.write(value.`title`, buf)
             FfiConverterTypeTerminalModes.write(value.`modes`, buf)
             FfiConverterSequenceTypeNumberedRow.write(value.`rows`, buf)
+    }
+}
+
+
+
+/**
+ * Scrollback lines with consecutive numbers from `first`, oldest first.
+ */
+data class ScrollbackLines (
+    /**
+     * The number of the first row (the one asked for, or the oldest held when
+     * that had already gone).
+     */
+    var `first`: kotlin.ULong
+    , 
+    /**
+     * Styled rows like `Screen`'s, without trailing blank cells.
+     */
+    var `rows`: List<ScreenRow>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScrollbackLines: FfiConverterRustBuffer<ScrollbackLines> {
+    override fun read(buf: ByteBuffer): ScrollbackLines {
+        return ScrollbackLines(
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeScreenRow.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScrollbackLines) = (
+            FfiConverterULong.allocationSize(value.`first`) +
+            FfiConverterSequenceTypeScreenRow.allocationSize(value.`rows`)
+    )
+
+    override fun write(value: ScrollbackLines, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`first`, buf)
+            FfiConverterSequenceTypeScreenRow.write(value.`rows`, buf)
+    }
+}
+
+
+
+/**
+ * The numbers of the scrollback lines held. Lines are numbered in the order they
+ * scrolled off the screen, from 0 for the first this session object captured (a
+ * restored session numbers its saved lines from 0); a line keeps its number while
+ * the bound drops the oldest, so it can be a view's stable item id.
+ */
+data class ScrollbackRange (
+    /**
+     * The number of the oldest line held (`first == end`: none).
+     */
+    var `first`: kotlin.ULong
+    , 
+    /**
+     * The number the next line will get: the line just above the screen is
+     * `end - 1`.
+     */
+    var `end`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScrollbackRange: FfiConverterRustBuffer<ScrollbackRange> {
+    override fun read(buf: ByteBuffer): ScrollbackRange {
+        return ScrollbackRange(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScrollbackRange) = (
+            FfiConverterULong.allocationSize(value.`first`) +
+            FfiConverterULong.allocationSize(value.`end`)
+    )
+
+    override fun write(value: ScrollbackRange, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`first`, buf)
+            FfiConverterULong.write(value.`end`, buf)
     }
 }
 

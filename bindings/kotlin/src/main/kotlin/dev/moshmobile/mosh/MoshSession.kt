@@ -14,6 +14,8 @@ import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.ScreenRow
 import dev.moshmobile.ffi.ScreenUpdate
+import dev.moshmobile.ffi.ScrollbackLines
+import dev.moshmobile.ffi.ScrollbackRange
 import dev.moshmobile.ffi.Session
 import dev.moshmobile.ffi.SessionListener
 import dev.moshmobile.ffi.SessionKey
@@ -109,12 +111,18 @@ class MoshSession private constructor(
     val scrollbackSize: Long get() = session.scrollbackLen().toLong()
 
     /**
-     * Up to [count] scrollback lines from index [from], oldest first: 0 is the oldest line
-     * held, `scrollbackSize - 1` the one just above the screen. Rows are styled like
-     * [screen]'s, without trailing blanks. A negative argument is
-     * [MoshException.InvalidArgument].
+     * The numbers of the scrollback lines held, `first until end`. A line keeps its number
+     * while the oldest lines go, so a list view can use it as the item id.
      */
-    fun scrollback(from: Long, count: Int): List<ScreenRow> {
+    val scrollbackRange: ScrollbackRange get() = session.scrollbackRange()
+
+    /**
+     * Up to [count] scrollback lines from line number [from] on, oldest first, and the
+     * number of the first one ([ScrollbackLines.first]: the oldest held when [from] had
+     * already gone). Rows are styled like [screen]'s, without trailing blanks. A negative
+     * argument is [MoshException.InvalidArgument].
+     */
+    fun scrollback(from: Long, count: Int): ScrollbackLines {
         if (from < 0 || count < 0) throw MoshException.InvalidArgument("negative range $from, $count")
         return session.scrollback(from.toULong(), count.toUInt())
     }
@@ -122,8 +130,8 @@ class MoshSession private constructor(
     /** The newest [count] scrollback lines (those just above the screen), oldest first. */
     fun recentScrollback(count: Int): List<ScreenRow> {
         if (count < 0) throw MoshException.InvalidArgument("negative count $count")
-        val size = scrollbackSize
-        return scrollback(maxOf(0L, size - count), count)
+        val end = scrollbackRange.end.toLong()
+        return scrollback(maxOf(0L, end - count), count).rows
     }
 
     /**

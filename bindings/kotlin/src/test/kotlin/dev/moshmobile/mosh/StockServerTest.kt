@@ -86,7 +86,7 @@ class StockServerTest {
                     kotlinx.coroutines.delay(20)
                 }
             }
-            val all = session.scrollback(0, Int.MAX_VALUE).map { it.text.trim() }
+            val all = session.scrollback(0, Int.MAX_VALUE).rows.map { it.text.trim() }
             assertEquals(session.scrollbackSize, all.size.toLong())
             assertEquals((1..37).map { "line$it" }, all.filter { it.startsWith("line") })
             session.shutdown()
