@@ -1,5 +1,6 @@
 //! Touch and mouse input through real programs: `less --mouse` scrolled by wheel
-//! events (SGR encoding), through our server and stock `mosh-server`; the modes
+//! events (SGR encoding) and `tmux` with `mouse on` switching panes by a click,
+//! through our server and stock `mosh-server`; the modes
 //! `screen()` reports; and nothing typed at a shell that did not ask for the mouse.
 
 mod support;
@@ -129,4 +130,92 @@ fn the_wheel_scrolls_less_through_our_server() {
 fn the_wheel_scrolls_less_through_the_stock_server() {
     let server = stock_server();
     wheel_scrolls_less("127.0.0.1", server.port, &server.key);
+}
+
+/// Kills the tmux server of one socket name when the test ends, passed or not (the
+/// tmux server outlives the mosh session that started it).
+struct TmuxSocket(String);
+
+impl Drop for TmuxSocket {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.0, "kill-server"])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+/// The column where `needle` first appears on the screen, if it does.
+fn column_of(session: &Session, needle: &str) -> Option<usize> {
+    screen_text(session)
+        .lines()
+        .find_map(|line| line.find(needle).map(|byte| line[..byte].chars().count()))
+}
+
+/// Clicks at `column`, then types a command whose output says which pane took it.
+fn click_then_echo(session: &Session, column: u16, tag: &str) -> usize {
+    let left = MouseButton::Left;
+    session
+        .send_mouse(at(MouseAction::Press { button: left }, column, 5))
+        .unwrap();
+    session
+        .send_mouse(at(MouseAction::Release { button: left }, column, 5))
+        .unwrap();
+    // The pane switch is drawn before the keys go, so a failure shows which pane
+    // the click left active.
+    std::thread::sleep(Duration::from_millis(300));
+    type_line(session, &format!("echo {tag}$((6*7))"));
+    let needle = format!("{tag}42");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(column) = column_of(session, &needle) {
+            return column;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {needle}:\n{}",
+            screen_text(session)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn a_click_switches_tmux_panes(host: &str, port: u16, key: &str) {
+    let (session, _recorder) = connect_at_prompt(host, port, key);
+    let socket = TmuxSocket(format!("mosh-ffi-mouse-{}-{port}", std::process::id()));
+    type_line(
+        &session,
+        &format!(
+            "tmux -L {} -f /dev/null new-session \\; set -g mouse on \\; split-window -h",
+            socket.0
+        ),
+    );
+    let deadline = Instant::now() + WAIT;
+    while session.screen().modes.mouse_tracking == MouseTracking::Off {
+        assert!(
+            Instant::now() < deadline,
+            "tmux did not ask for the mouse:\n{}",
+            screen_text(&session)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(session.screen().modes.mouse_encoding, MouseEncoding::Sgr);
+    // The new pane (the right one) is active; a click on the left moves there.
+    assert!(click_then_echo(&session, 10, "L") < 40);
+    assert!(click_then_echo(&session, 60, "R") > 40);
+    assert!(click_then_echo(&session, 5, "B") < 40);
+    drop(socket);
+    session.shutdown();
+}
+
+#[test]
+fn a_click_switches_tmux_panes_through_our_server() {
+    let server = our_server();
+    a_click_switches_tmux_panes("127.0.0.1", server.port, &server.key);
+}
+
+#[test]
+fn a_click_switches_tmux_panes_through_the_stock_server() {
+    let server = stock_server();
+    a_click_switches_tmux_panes("127.0.0.1", server.port, &server.key);
 }
