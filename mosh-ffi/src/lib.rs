@@ -65,7 +65,7 @@ pub use keys::{Key, KeyModifiers};
 pub use listener::{Event, EventStream, SessionListener, Subscription};
 pub use logging::{LogLevel, LogSink, init_logging, set_log_sink};
 pub use mouse::{
-    MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, TerminalModes,
+    MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, ScrollTarget, TerminalModes,
 };
 pub use screen::{Color, Cursor, NumberedRow, Screen, ScreenRow, ScreenUpdate, Style, StyledRun};
 pub use scrollback::{ScrollbackLines, ScrollbackRange};

@@ -86,6 +86,24 @@ impl From<MouseEvent> for core::MouseEvent {
     }
 }
 
+/// Where a swipe went (`Session.scroll`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ScrollTarget {
+    /// The remote program takes wheel events: they were sent.
+    Program,
+    /// It does not: scroll the view's local scrollback by the same lines.
+    Scrollback,
+}
+
+impl From<core::ScrollTarget> for ScrollTarget {
+    fn from(target: core::ScrollTarget) -> Self {
+        match target {
+            core::ScrollTarget::Program => ScrollTarget::Program,
+            core::ScrollTarget::Scrollback => ScrollTarget::Scrollback,
+        }
+    }
+}
+
 /// Which pointer events the remote program wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum MouseTracking {

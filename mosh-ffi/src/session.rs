@@ -10,7 +10,7 @@ use mosh_core::session::sealed;
 use crate::error::MoshError;
 use crate::keys::{Key, KeyInput, KeyModifiers};
 use crate::listener::{EventStream, SessionListener, Subscription};
-use crate::mouse::MouseEvent;
+use crate::mouse::{MouseEvent, ScrollTarget};
 use crate::screen::{Screen, ScreenRow, ScreenUpdate};
 use crate::scrollback::{ScrollbackLines, ScrollbackRange};
 use crate::session_key::SessionKey;
@@ -325,6 +325,17 @@ impl Session {
     /// scroll the local scrollback instead).
     pub fn send_mouse(&self, event: MouseEvent) -> Result<(), MoshError> {
         Ok(self.handle.send_mouse(event.into())?)
+    }
+
+    /// A swipe of `steps` lines at a cell: positive towards later content (the
+    /// finger moves up the screen), negative towards earlier. When the remote
+    /// program takes wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux`
+    /// with `mouse on`), up to 100 wheel steps are sent and `Program` is returned;
+    /// otherwise nothing is sent and `Scrollback` tells the view to scroll its local
+    /// scrollback by `steps` lines. The view turns its gesture's distance into
+    /// lines (one per cell height).
+    pub fn scroll(&self, steps: i32, column: u16, row: u16) -> Result<ScrollTarget, MoshError> {
+        Ok(self.handle.scroll(steps, column, row)?.into())
     }
 
     /// The view gained or lost focus: reported to a program that asked (1004);

@@ -8,7 +8,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{
-    KeyModifiers, MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, Session,
+    KeyModifiers, MouseAction, MouseButton, MouseEncoding, MouseEvent, MouseTracking, ScrollTarget,
+    Session,
 };
 use support::{
     WAIT, connect_at_prompt, our_server, screen_text, stock_server, type_line, wait_for_text,
@@ -35,8 +36,10 @@ fn top_line(session: &Session) -> String {
 
 fn wheel_scrolls_less(host: &str, port: u16, key: &str) {
     let (session, _recorder) = connect_at_prompt(host, port, key);
-    // At the shell nobody asked for the mouse: events send nothing.
+    // At the shell nobody asked for the mouse: events send nothing, and a swipe is
+    // the view's to scroll its scrollback.
     assert_eq!(session.screen().modes.mouse_tracking, MouseTracking::Off);
+    assert_eq!(session.scroll(-3, 3, 3).unwrap(), ScrollTarget::Scrollback);
     session
         .send_mouse(at(
             MouseAction::Press {
@@ -75,12 +78,8 @@ fn wheel_scrolls_less(host: &str, port: u16, key: &str) {
     let modes = session.screen().modes;
     assert_eq!(modes.mouse_tracking, MouseTracking::Clicks, "{modes:?}");
     assert_eq!(modes.mouse_encoding, MouseEncoding::Sgr, "{modes:?}");
-    // A swipe up the screen: wheel down, five steps.
-    for _ in 0..5 {
-        session
-            .send_mouse(at(MouseAction::WheelDown, 10, 10))
-            .unwrap();
-    }
+    // A swipe up the screen: five lines, which go to less as wheel events.
+    assert_eq!(session.scroll(5, 10, 10).unwrap(), ScrollTarget::Program);
     let deadline = Instant::now() + WAIT;
     while top_line(&session) == "row 1" {
         assert!(

@@ -15,7 +15,9 @@ use crate::protocol::proto::resize::MAX_DIMENSION;
 use crate::session::{ClientSession, ConnectionStatus, ScreenModel, ScreenRow, SnapshotError};
 use crate::terminal::Framebuffer;
 use crate::terminal::keyboard::{Key, KeyModifiers};
-use crate::terminal::mouse::MouseEvent;
+use crate::terminal::mouse::{
+    MAX_SWIPE_STEPS, MouseAction, MouseEvent, MouseModes, ScrollTarget, wheel_target,
+};
 
 use super::commands::{Command, SnapshotReply};
 use super::config::{SessionConfig, SessionOptions};
@@ -208,14 +210,19 @@ impl SessionHandle {
     }
 
     fn send(&self, command: Command) -> Result<(), RuntimeError> {
-        // Closed as soon as the end is published (before the listener hears of it),
-        // not only once the task has let go of its command queue.
-        if self.closing.load(Ordering::Acquire) || self.published.is_closed() {
-            return Err(RuntimeError::Closed);
-        }
+        self.check_open()?;
         self.commands
             .send(command)
             .map_err(|_| RuntimeError::Closed)
+    }
+
+    /// Closed as soon as the end is published (before the listener hears of it),
+    /// not only once the task has let go of its command queue.
+    fn check_open(&self) -> Result<(), RuntimeError> {
+        if self.closing.load(Ordering::Acquire) || self.published.is_closed() {
+            return Err(RuntimeError::Closed);
+        }
+        Ok(())
     }
 
     /// Bytes typed by the user (already encoded), through the escape key when one is
@@ -244,6 +251,36 @@ impl SessionHandle {
     /// event (see [`MouseModes`](crate::terminal::mouse::MouseModes)).
     pub fn send_mouse(&self, event: MouseEvent) -> Result<(), RuntimeError> {
         self.send(Command::Mouse(event))
+    }
+
+    /// A swipe of `steps` lines at a cell: positive towards later content (a finger
+    /// moving up the screen), negative towards earlier. When the remote program takes
+    /// wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux` with `mouse
+    /// on`), up to [`MAX_SWIPE_STEPS`] are sent and [`ScrollTarget::Program`] is
+    /// returned; otherwise nothing is sent and [`ScrollTarget::Scrollback`] tells the
+    /// view to scroll its local scrollback by `steps` lines. Decided on the screen
+    /// as last published, so the answer matches what the view shows.
+    pub fn scroll(&self, steps: i32, column: u16, row: u16) -> Result<ScrollTarget, RuntimeError> {
+        let modes = MouseModes::of(&self.published.frame());
+        let target = wheel_target(modes, column, row);
+        if target == ScrollTarget::Program {
+            let action = if steps > 0 {
+                MouseAction::WheelDown
+            } else {
+                MouseAction::WheelUp
+            };
+            for _ in 0..steps.unsigned_abs().min(MAX_SWIPE_STEPS) {
+                self.send(Command::Mouse(MouseEvent {
+                    action,
+                    column,
+                    row,
+                    modifiers: KeyModifiers::default(),
+                }))?;
+            }
+        } else {
+            self.check_open()?;
+        }
+        Ok(target)
     }
 
     /// The view gained (`true`) or lost focus: reported to a program that asked for

@@ -59,6 +59,35 @@ pub struct MouseEvent {
     pub modifiers: KeyModifiers,
 }
 
+/// Where a swipe goes (see [`wheel_target`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScrollTarget {
+    /// The remote program takes wheel events: they were sent.
+    Program,
+    /// It does not: the view scrolls its local scrollback.
+    Scrollback,
+}
+
+/// Most wheel steps one swipe sends: a fling of a thousand lines is a few screens
+/// for a program that scrolls by three lines a step, not a megabyte of input.
+pub const MAX_SWIPE_STEPS: u32 = 100;
+
+/// Where a swipe at (`column`, `row`) goes for a program in `modes`: to the program
+/// when it would be sent a wheel event there, else to the local scrollback.
+pub fn wheel_target(modes: MouseModes, column: u16, row: u16) -> ScrollTarget {
+    let wheel = MouseEvent {
+        action: MouseAction::WheelDown,
+        column,
+        row,
+        modifiers: KeyModifiers::default(),
+    };
+    if encode_mouse(&wheel, modes).is_some() {
+        ScrollTarget::Program
+    } else {
+        ScrollTarget::Scrollback
+    }
+}
+
 /// X10 compatibility: button presses only.
 const X10: u16 = 9;
 /// Normal tracking: presses, releases, the wheel.
@@ -185,6 +214,18 @@ mod tests {
     }
 
     const LEFT: MouseButton = MouseButton::Left;
+
+    #[test]
+    fn a_swipe_goes_where_a_wheel_event_would() {
+        use ScrollTarget::{Program, Scrollback};
+        assert_eq!(wheel_target(MouseModes::default(), 5, 5), Scrollback);
+        assert_eq!(wheel_target(modes(1000, None), 5, 5), Program);
+        assert_eq!(wheel_target(modes(1000, Some(1006)), 5, 5), Program);
+        assert_eq!(wheel_target(modes(1003, Some(1006)), 5, 5), Program);
+        // Beyond what the default encoding can write: the view keeps the swipe.
+        assert_eq!(wheel_target(modes(1000, None), 300, 5), Scrollback);
+        assert_eq!(wheel_target(modes(1000, Some(1006)), 300, 5), Program);
+    }
 
     #[test]
     fn nothing_is_sent_to_a_program_that_did_not_ask() {

@@ -1114,6 +1114,17 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func screenUpdate(rows: [UInt16])  -> ScreenUpdate
     
     /**
+     * A swipe of `steps` lines at a cell: positive towards later content (the
+     * finger moves up the screen), negative towards earlier. When the remote
+     * program takes wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux`
+     * with `mouse on`), up to 100 wheel steps are sent and `Program` is returned;
+     * otherwise nothing is sent and `Scrollback` tells the view to scroll its local
+     * scrollback by `steps` lines. The view turns its gesture's distance into
+     * lines (one per cell height).
+     */
+    func scroll(steps: Int32, column: UInt16, row: UInt16) throws  -> ScrollTarget
+    
+    /**
      * Up to `count` scrollback lines from line number `from` on, oldest first, as
      * styled rows like `screen()`'s without trailing blank cells; `first` says
      * which number the first row has (lines below the oldest held are gone, so a
@@ -1480,6 +1491,27 @@ open func screenUpdate(rows: [UInt16]) -> ScreenUpdate  {
     uniffi_mosh_ffi_fn_method_session_screen_update(
             self.uniffiCloneHandle(),
         FfiConverterSequenceUInt16.lower(rows),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A swipe of `steps` lines at a cell: positive towards later content (the
+     * finger moves up the screen), negative towards earlier. When the remote
+     * program takes wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux`
+     * with `mouse on`), up to 100 wheel steps are sent and `Program` is returned;
+     * otherwise nothing is sent and `Scrollback` tells the view to scroll its local
+     * scrollback by `steps` lines. The view turns its gesture's distance into
+     * lines (one per cell height).
+     */
+open func scroll(steps: Int32, column: UInt16, row: UInt16)throws  -> ScrollTarget  {
+    return try  FfiConverterTypeScrollTarget_lift(try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_scroll(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(steps),
+        FfiConverterUInt16.lower(column),
+        FfiConverterUInt16.lower(row),uniffiCallStatus
     )
 })
 }
@@ -5919,6 +5951,81 @@ public func FfiConverterTypePredictionMode_lower(_ value: PredictionMode) -> Rus
 }
 
 
+
+/**
+ * Where a swipe went (`Session.scroll`).
+ */
+
+public enum ScrollTarget: Equatable, Hashable {
+    
+    /**
+     * The remote program takes wheel events: they were sent.
+     */
+    case program
+    /**
+     * It does not: scroll the view's local scrollback by the same lines.
+     */
+    case scrollback
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ScrollTarget: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScrollTarget: FfiConverterRustBuffer {
+    typealias SwiftType = ScrollTarget
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScrollTarget {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .program
+        
+        case 2: return .scrollback
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ScrollTarget, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .program:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .scrollback:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollTarget_lift(_ buf: RustBuffer) throws -> ScrollTarget {
+    return try FfiConverterTypeScrollTarget.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScrollTarget_lower(_ value: ScrollTarget) -> RustBuffer {
+    return FfiConverterTypeScrollTarget.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -6347,6 +6454,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_screen_update() != 63248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_scroll() != 39788) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_scrollback() != 54115) {

@@ -121,6 +121,14 @@ public final class MoshSession: Sendable {
         try session.sendMouse(event: event)
     }
 
+    /// A swipe of `steps` lines at a cell (positive: towards later content, the
+    /// finger moving up). `.program`: the remote program took it as wheel events;
+    /// `.scrollback`: nothing was sent, scroll the local scrollback by `steps`.
+    @discardableResult
+    public func scroll(steps: Int32, column: UInt16, row: UInt16) throws -> ScrollTarget {
+        try session.scroll(steps: steps, column: column, row: row)
+    }
+
     /// The view gained or lost focus (reported when the program asked for it).
     public func focusChanged(_ focused: Bool) throws {
         try session.sendFocus(focused: focused)

@@ -181,6 +181,7 @@ final class MouseTests: XCTestCase {
         XCTAssertEqual(session.screen.modes.mouseTracking, .off)
         let wheelDown = MouseEvent(action: .wheelDown, column: 10, row: 10, modifiers: KeyModifiers())
         try session.send(mouse: wheelDown)
+        XCTAssertEqual(try session.scroll(steps: -3, column: 10, row: 10), .scrollback)
         try typeLine(session, "seq -f 'row %g' 1 500 > /tmp/sw-mouse-$$; less --mouse /tmp/sw-mouse-$$")
         try eventually("less with the mouse") {
             session.screen.modes.mouseTracking != .off && topLine(session) == "row 1"
@@ -188,6 +189,9 @@ final class MouseTests: XCTestCase {
         XCTAssertEqual(session.screen.modes.mouseEncoding, .sgr)
         for _ in 0..<5 { try session.send(mouse: wheelDown) }
         try eventually("a scroll") { topLine(session) != "row 1" }
+        let scrolled = Int(topLine(session).dropFirst(4)) ?? 0
+        XCTAssertEqual(try session.scroll(steps: -2, column: 10, row: 10), .program)
+        try eventually("a swipe back") { (Int(topLine(session).dropFirst(4)) ?? .max) < scrolled }
         try session.send("q")
         try eventually("the mouse off again") { session.screen.modes.mouseTracking == .off }
         try typeLine(session, "rm -f /tmp/sw-mouse-$$")

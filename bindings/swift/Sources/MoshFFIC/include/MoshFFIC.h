@@ -425,6 +425,11 @@ RustBuffer uniffi_mosh_ffi_fn_method_session_screen(uint64_t ptr, RustCallStatus
 RustBuffer uniffi_mosh_ffi_fn_method_session_screen_update(uint64_t ptr, RustBuffer rows, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLL
+RustBuffer uniffi_mosh_ffi_fn_method_session_scroll(uint64_t ptr, int32_t steps, uint16_t column, uint16_t row, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SCROLLBACK
 RustBuffer uniffi_mosh_ffi_fn_method_session_scrollback(uint64_t ptr, uint64_t from, uint32_t count, RustCallStatus *_Nonnull out_status
@@ -924,6 +929,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_screen(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCREEN_UPDATE
 uint16_t uniffi_mosh_ffi_checksum_method_session_screen_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLL
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SCROLL
+uint16_t uniffi_mosh_ffi_checksum_method_session_scroll(void
     
 );
 #endif

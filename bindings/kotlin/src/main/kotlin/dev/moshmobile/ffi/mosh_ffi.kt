@@ -768,6 +768,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_screen_update(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_scroll(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_scrollback_len(
@@ -879,6 +881,8 @@ internal object UniffiLib {
     external fun uniffi_mosh_ffi_fn_method_session_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_screen_update(`ptr`: Long,`rows`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mosh_ffi_fn_method_session_scroll(`ptr`: Long,`steps`: Int,`column`: Short,`row`: Short,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mosh_ffi_fn_method_session_scrollback(`ptr`: Long,`from`: Long,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1106,6 +1110,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_screen_update() and 0xFFFF) != 63248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_scroll() and 0xFFFF) != 39788) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_scrollback() and 0xFFFF) != 54115) {
@@ -2426,6 +2433,17 @@ public interface SessionInterface {
     fun `screenUpdate`(`rows`: List<kotlin.UShort>): ScreenUpdate
     
     /**
+     * A swipe of `steps` lines at a cell: positive towards later content (the
+     * finger moves up the screen), negative towards earlier. When the remote
+     * program takes wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux`
+     * with `mouse on`), up to 100 wheel steps are sent and `Program` is returned;
+     * otherwise nothing is sent and `Scrollback` tells the view to scroll its local
+     * scrollback by `steps` lines. The view turns its gesture's distance into
+     * lines (one per cell height).
+     */
+    fun `scroll`(`steps`: kotlin.Int, `column`: kotlin.UShort, `row`: kotlin.UShort): ScrollTarget
+    
+    /**
      * Up to `count` scrollback lines from line number `from` on, oldest first, as
      * styled rows like `screen()`'s without trailing blank cells; `first` says
      * which number the first row has (lines below the oldest held are gone, so a
@@ -2840,6 +2858,32 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         it,
         
         FfiConverterSequenceUShort.lower(`rows`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A swipe of `steps` lines at a cell: positive towards later content (the
+     * finger moves up the screen), negative towards earlier. When the remote
+     * program takes wheel events there (`less --mouse`, `vim` with `mouse=a`, `tmux`
+     * with `mouse on`), up to 100 wheel steps are sent and `Program` is returned;
+     * otherwise nothing is sent and `Scrollback` tells the view to scroll its local
+     * scrollback by `steps` lines. The view turns its gesture's distance into
+     * lines (one per cell height).
+     */
+    @Throws(MoshException::class)override fun `scroll`(`steps`: kotlin.Int, `column`: kotlin.UShort, `row`: kotlin.UShort): ScrollTarget {
+            return FfiConverterTypeScrollTarget.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_scroll(
+        it,
+        
+        FfiConverterInt.lower(`steps`),
+        FfiConverterUShort.lower(`column`),
+        FfiConverterUShort.lower(`row`),_status)
 }
     }
     )
@@ -7308,6 +7352,49 @@ public object FfiConverterTypePredictionMode: FfiConverterRustBuffer<PredictionM
     override fun allocationSize(value: PredictionMode) = 4UL
 
     override fun write(value: PredictionMode, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a swipe went (`Session.scroll`).
+ */
+
+enum class ScrollTarget {
+    
+    /**
+     * The remote program takes wheel events: they were sent.
+     */
+    PROGRAM,
+    /**
+     * It does not: scroll the view's local scrollback by the same lines.
+     */
+    SCROLLBACK;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScrollTarget: FfiConverterRustBuffer<ScrollTarget> {
+    override fun read(buf: ByteBuffer) = try {
+        ScrollTarget.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ScrollTarget) = 4UL
+
+    override fun write(value: ScrollTarget, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }

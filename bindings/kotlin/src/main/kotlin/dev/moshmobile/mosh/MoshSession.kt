@@ -14,6 +14,7 @@ import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
 import dev.moshmobile.ffi.ScreenRow
 import dev.moshmobile.ffi.ScreenUpdate
+import dev.moshmobile.ffi.ScrollTarget
 import dev.moshmobile.ffi.ScrollbackLines
 import dev.moshmobile.ffi.ScrollbackRange
 import dev.moshmobile.ffi.Session
@@ -159,6 +160,17 @@ class MoshSession private constructor(
      * scrollback).
      */
     fun sendMouse(event: MouseEvent) = session.sendMouse(event)
+
+    /**
+     * A swipe of [steps] lines at a cell (positive: towards later content, the finger moving
+     * up). [ScrollTarget.PROGRAM]: the remote program took it as wheel events;
+     * [ScrollTarget.SCROLLBACK]: nothing was sent, scroll the local scrollback by [steps].
+     * A cell outside 0..65535 is [MoshException.InvalidArgument].
+     */
+    fun scroll(steps: Int, column: Int, row: Int): ScrollTarget {
+        if (column !in 0..0xFFFF || row !in 0..0xFFFF) throw MoshException.InvalidArgument("cell $column, $row")
+        return session.scroll(steps, column.toUShort(), row.toUShort())
+    }
 
     /** The view gained or lost focus (reported when the program asked for it). */
     fun sendFocus(focused: Boolean) = session.sendFocus(focused)

@@ -5,6 +5,7 @@ import dev.moshmobile.ffi.MouseAction
 import dev.moshmobile.ffi.MouseEncoding
 import dev.moshmobile.ffi.MouseEvent
 import dev.moshmobile.ffi.MouseTracking
+import dev.moshmobile.ffi.ScrollTarget
 import dev.moshmobile.mosh.testing.MoshServer
 import dev.moshmobile.mosh.testing.typeLine
 import dev.moshmobile.mosh.testing.waitForText
@@ -34,6 +35,7 @@ class MouseTest {
                 session.waitForText("$")
                 assertEquals(MouseTracking.OFF, session.screen.modes.mouseTracking)
                 session.sendMouse(wheel(MouseAction.WheelDown))
+                assertEquals(ScrollTarget.SCROLLBACK, session.scroll(-3, 10, 10))
                 session.typeLine("seq -f 'row %g' 1 500 > /tmp/kt-mouse-$$; less --mouse /tmp/kt-mouse-$$")
                 session.waitUntil("less with the mouse") {
                     session.screen.modes.mouseTracking != MouseTracking.OFF && session.topLine() == "row 1"
@@ -41,7 +43,11 @@ class MouseTest {
                 assertEquals(MouseEncoding.SGR, session.screen.modes.mouseEncoding)
                 repeat(5) { session.sendMouse(wheel(MouseAction.WheelDown)) }
                 session.waitUntil("a scroll") { session.topLine() != "row 1" }
-                assertTrue(session.topLine().removePrefix("row ").toInt() > 1)
+                val scrolled = session.topLine().removePrefix("row ").toInt()
+                assertTrue(scrolled > 1)
+                // A swipe goes to less too, back towards the start.
+                assertEquals(ScrollTarget.PROGRAM, session.scroll(-2, 10, 10))
+                session.waitUntil("a swipe back") { session.topLine().removePrefix("row ").toInt() < scrolled }
                 session.type("q")
                 session.waitUntil("the mouse off again") { session.screen.modes.mouseTracking == MouseTracking.OFF }
                 session.typeLine("rm -f /tmp/kt-mouse-$$")
