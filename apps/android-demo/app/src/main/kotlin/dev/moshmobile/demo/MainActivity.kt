@@ -1,14 +1,19 @@
 package dev.moshmobile.demo
 
 import android.app.Activity
+import android.content.ClipData
+import android.content.ClipboardManager
 import android.graphics.Color
 import android.graphics.Typeface
+import android.os.Build
 import android.os.Bundle
 import android.os.Handler
 import android.os.Looper
 import android.text.InputType
 import android.view.Gravity
+import android.view.HapticFeedbackConstants
 import android.view.View
+import android.view.WindowInsets
 import android.view.WindowManager
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
@@ -18,6 +23,7 @@ import android.widget.HorizontalScrollView
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
+import dev.moshmobile.demo.core.Alert
 import dev.moshmobile.demo.core.BarKey
 import dev.moshmobile.demo.core.SessionController
 import dev.moshmobile.demo.core.SshBootstrap
@@ -44,7 +50,10 @@ import kotlinx.coroutines.launch
  * Wiring: onStart → enterForeground, onStop → enterBackground and the encrypted snapshot
  * stored (launched: the main thread never waits); a stored snapshot is restored when the
  * Activity is created (after the process was killed), off the main thread; the default
- * network's callbacks → networkChanged.
+ * network's callbacks → networkChanged. The library's notification bar is off: the status
+ * line says the same natively, with the remote title. The bell is a haptic tap, OSC 52
+ * writes go to the clipboard, swipes go to the program or the scrollback, and the content
+ * is padded by the system bars and the keyboard (edge to edge from Android 11 on).
  */
 class MainActivity : Activity() {
     lateinit var controller: SessionController
@@ -59,7 +68,10 @@ class MainActivity : Activity() {
     private val main = Handler(Looper.getMainLooper())
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     private lateinit var network: NetworkMonitor
-    private lateinit var terminalScreen: LinearLayout
+    /** The terminal, its status line and key bar: the content while a session runs. */
+    lateinit var terminalScreen: LinearLayout
+        private set
+    private lateinit var formScreen: ScrollView
     private val barButtons = mutableMapOf<BarKey, Button>()
 
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -67,6 +79,7 @@ class MainActivity : Activity() {
         // The terminal shows what the user types and reads: keep it out of Recents
         // thumbnails and screenshots.
         window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R) window.setDecorFitsSystemWindows(false)
         initLogging(LogLevel.INFO)
         val store = KeystoreSnapshotStore(
             File(filesDir, "session.secret"),
@@ -80,13 +93,26 @@ class MainActivity : Activity() {
         // two restores repeat a nonce even if the device clock went backwards. The
         // no-backup folder: a store from a backup belongs to another moment (harmless,
         // but useless).
-        val options = MoshSession.DEFAULT_OPTIONS.copy(nonceStoreDir = File(noBackupFilesDir, "nonces").apply { mkdirs() }.path)
-        controller = SessionController(store, bootstrap, { screen -> main.post { terminal.show(screen) } }, options)
+        // The status line under the terminal says what mosh's notification bar would, so the
+        // bar is off and the remote program keeps the top row.
+        val options = MoshSession.DEFAULT_OPTIONS.copy(
+            nonceStoreDir = File(noBackupFilesDir, "nonces").apply { mkdirs() }.path,
+            notificationBar = false,
+        )
+        controller = SessionController(
+            store, bootstrap, { screen -> main.post { terminal.show(screen) } }, options,
+            onAlert = { alert -> main.post { alert(alert) } },
+        )
         network = NetworkMonitor(this) { controller.networkChanged() }
 
         terminal = TerminalView(this).apply {
-            onInput = { input -> controller.send(input); refreshBar() }
+            onInput = { input -> followScreen(); controller.send(input); refreshBar() }
             onResize = { columns, rows -> controller.resize(columns, rows) }
+            onSwipe = { steps, column, row -> controller.scroll(steps, column, row) }
+            scrollback = object : ScrollbackSource {
+                override fun range() = controller.scrollbackRange()
+                override fun lines(from: Long, count: Int) = controller.scrollback(from, count)
+            }
         }
         statusLine = TextView(this).apply {
             setPadding(dp(8), dp(4), dp(8), dp(4))
@@ -102,6 +128,10 @@ class MainActivity : Activity() {
             addView(keyBar(), LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
         }
         form = ConnectForm(this) { login -> connect(login) }
+        // One container for the form, made once: the form's views keep their parent.
+        formScreen = ScrollView(this).apply { addView(form.view) }
+        padForSystemBars(terminalScreen)
+        padForSystemBars(formScreen)
 
         scope.launch {
             controller.state.collect { state -> main.post { statusLine.text = StatusLine.format(state); form.message.text = state.message } }
@@ -124,7 +154,8 @@ class MainActivity : Activity() {
     }
 
     private fun showForm() {
-        setContentView(ScrollView(this).apply { addView(form.view) })
+        (formScreen.parent as? android.view.ViewGroup)?.removeView(formScreen)
+        setContentView(formScreen)
     }
 
     private fun showTerminal() {
@@ -132,6 +163,32 @@ class MainActivity : Activity() {
         setContentView(terminalScreen)
         controller.screen?.let { terminal.show(it) }
         terminal.requestFocus()
+    }
+
+    /** What the remote program asked of the device: a haptic bell, text for the clipboard. */
+    private fun alert(alert: Alert) {
+        when (alert) {
+            Alert.Bell -> terminal.performHapticFeedback(HapticFeedbackConstants.KEYBOARD_TAP)
+            is Alert.Copy -> getSystemService(ClipboardManager::class.java)
+                ?.setPrimaryClip(ClipData.newPlainText("terminal", alert.text))
+        }
+    }
+
+    /**
+     * Pads [view] by the system bars, the display cutout and the keyboard. From Android 11
+     * on the window draws edge to edge (Android 15 enforces it for targetSdk 35), so the
+     * status line and key bar would otherwise sit under the bars and the keyboard. Before
+     * Android 11 the window fits the system bars itself and `adjustResize` makes room for
+     * the keyboard.
+     */
+    private fun padForSystemBars(view: View) {
+        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.R) return
+        view.setOnApplyWindowInsetsListener { v, insets ->
+            val types = WindowInsets.Type.systemBars() or WindowInsets.Type.displayCutout() or WindowInsets.Type.ime()
+            val bars = insets.getInsets(types)
+            v.setPadding(bars.left, bars.top, bars.right, bars.bottom)
+            WindowInsets.CONSUMED
+        }
     }
 
     private fun keyBar(): View {

@@ -21,20 +21,44 @@ import dev.moshmobile.demo.core.KeyBarState
 import dev.moshmobile.demo.core.KeyInput
 import dev.moshmobile.demo.core.Palette
 import dev.moshmobile.demo.core.StyledLines
+import dev.moshmobile.demo.core.ScrollbackViewport
 import dev.moshmobile.demo.core.StyledScreen
 import dev.moshmobile.ffi.Key
 import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.Screen
+import dev.moshmobile.ffi.ScrollTarget
+import dev.moshmobile.ffi.ScrollbackLines
+import dev.moshmobile.ffi.ScrollbackRange
+
+/** Where the view reads the scrollback it shows when the user swipes back. */
+interface ScrollbackSource {
+    fun range(): ScrollbackRange?
+    fun lines(from: Long, count: Int): ScrollbackLines?
+}
 
 /**
  * Draws the library's screen: colours, bold/italic/underline/inverse, wide characters,
  * the cursor, predicted cells underlined. Takes the soft keyboard (through an
- * InputConnection), hardware keys, paste (long press) and pinch to change the font size.
- * Reports its size in cells through [onResize] and input through [onInput].
+ * InputConnection), hardware keys, paste (long press), pinch to change the font size, and
+ * vertical swipes: to the remote program as wheel events when it takes them ([onSwipe]
+ * decides), else through the local scrollback. Reports its size in cells through
+ * [onResize] and input through [onInput].
  */
 class TerminalView(context: Context) : View(context) {
     var onInput: (KeyInput) -> Unit = {}
     var onResize: (columns: Int, rows: Int) -> Unit = { _, _ -> }
+
+    /** A swipe of so many lines at a cell; says whether the program took it. */
+    var onSwipe: (steps: Int, column: Int, row: Int) -> ScrollTarget = { _, _, _ -> ScrollTarget.SCROLLBACK }
+
+    /** The history shown above the screen while the user reads back. */
+    var scrollback: ScrollbackSource? = null
+
+    /** Which rows are shown: the live screen, or a window into the scrollback. */
+    val viewport = ScrollbackViewport()
+
+    /** Swipe distance not yet a whole line, in pixels. */
+    private var swipeRemainder = 0f
 
     /** The key bar shares the Ctrl latch with the soft keyboard. */
     val keyBar = KeyBarState()
@@ -104,16 +128,54 @@ class TerminalView(context: Context) : View(context) {
     override fun onDraw(canvas: Canvas) {
         canvas.drawColor(palette.background)
         val screen = styled ?: return
-        screen.lines.forEachIndexed { row, glyphs ->
-            val top = row * cellHeight
+        // Scrolled back: scrollback lines first, then as much of the screen as fits.
+        val source = scrollback
+        val range = if (viewport.live) null else source?.range()
+        val window = range?.let { viewport.window(it.first.toLong(), it.end.toLong(), rows) }
+        val history = window?.let { source?.lines(it.from, it.count)?.rows }.orEmpty()
+        history.forEachIndexed { row, line ->
+            for (glyph in StyledLines.line(line, palette)) drawGlyph(canvas, glyph, row * cellHeight)
+        }
+        val screenRows = window?.screenRows ?: screen.lines.size
+        screen.lines.take(screenRows).forEachIndexed { row, glyphs ->
+            val top = (history.size + row) * cellHeight
             for (glyph in glyphs) drawGlyph(canvas, glyph, top)
         }
-        if (screen.cursorVisible) {
+        if (screen.cursorVisible && screen.cursorRow < screenRows) {
             val left = screen.cursorColumn * cellWidth
-            val top = screen.cursorRow * cellHeight
+            val top = (history.size + screen.cursorRow) * cellHeight
             fill.color = CURSOR
             fill.alpha = 0xA0
             canvas.drawRect(left, top, left + cellWidth, top + cellHeight, fill)
+        }
+    }
+
+    /** Back to the live screen (the user typed). */
+    fun followScreen() {
+        if (!viewport.live) {
+            viewport.follow()
+            invalidate()
+        }
+    }
+
+    /** A finger went down: a new swipe starts from a whole line. */
+    fun startSwipe() {
+        swipeRemainder = 0f
+    }
+
+    /** A vertical swipe of [distancePx] (positive: the finger moved up, towards later lines) at [x], [y]. */
+    fun swipe(distancePx: Float, x: Float, y: Float) {
+        if (cellHeight <= 0f) return
+        swipeRemainder += distancePx
+        val steps = (swipeRemainder / cellHeight).toInt()
+        if (steps == 0) return
+        swipeRemainder -= steps * cellHeight
+        val column = (x / cellWidth).toInt().coerceIn(0, maxOf(0, columns - 1))
+        val row = (y / cellHeight).toInt().coerceIn(0, maxOf(0, rows - 1))
+        if (onSwipe(steps, column, row) == ScrollTarget.SCROLLBACK) {
+            val range = scrollback?.range() ?: return
+            viewport.scroll(steps, range.first.toLong(), range.end.toLong())
+            invalidate()
         }
     }
 
@@ -183,7 +245,7 @@ class TerminalView(context: Context) : View(context) {
         return true
     }
 
-    // Touch: tap for the keyboard, long press to paste, pinch for the font size.
+    // Touch: tap for the keyboard, long press to paste, pinch for the font size, swipes.
 
     private val scale = ScaleGestureDetector(context, object : ScaleGestureDetector.SimpleOnScaleGestureListener() {
         override fun onScale(detector: ScaleGestureDetector): Boolean {
@@ -193,6 +255,11 @@ class TerminalView(context: Context) : View(context) {
     })
 
     private val gestures = GestureDetector(context, object : GestureDetector.SimpleOnGestureListener() {
+        override fun onDown(e: MotionEvent): Boolean {
+            startSwipe()
+            return true
+        }
+
         override fun onSingleTapUp(e: MotionEvent): Boolean {
             showKeyboard()
             return true
@@ -200,6 +267,11 @@ class TerminalView(context: Context) : View(context) {
 
         override fun onLongPress(e: MotionEvent) {
             paste()
+        }
+
+        override fun onScroll(e1: MotionEvent?, e2: MotionEvent, distanceX: Float, distanceY: Float): Boolean {
+            swipe(distanceY, e2.x, e2.y)
+            return true
         }
     })
 

@@ -1,9 +1,13 @@
 package dev.moshmobile.demo
 
+import android.content.ClipboardManager
 import android.graphics.Bitmap
+import android.graphics.Insets
 import android.graphics.Canvas
 import android.net.ConnectivityManager
 import android.os.Looper
+import android.view.HapticFeedbackConstants
+import android.view.WindowInsets
 import android.view.inputmethod.EditorInfo
 import dev.moshmobile.demo.core.Palette
 import dev.moshmobile.demo.core.UiState
@@ -11,6 +15,7 @@ import dev.moshmobile.mosh.testing.Peers
 import dev.moshmobile.mosh.testing.Sshd
 import dev.moshmobile.mosh.text
 import java.io.File
+import java.security.KeyStoreException
 import javax.crypto.KeyGenerator
 import kotlinx.coroutines.runBlocking
 import org.junit.After
@@ -42,9 +47,16 @@ import org.robolectric.shadows.ShadowNetwork
 class MainActivityTest {
     private lateinit var sshd: Sshd
 
+    /** Set to make the "Keystore" fail, as a locked or wiped one does. */
+    @Volatile
+    private var keystoreFails = false
+
     @Before
     fun setUp() {
-        MainActivity.snapshotKey = { KEY }
+        MainActivity.snapshotKey = {
+            if (keystoreFails) throw KeyStoreException("Keystore locked")
+            KEY
+        }
         sshd = Sshd()
     }
 
@@ -186,6 +198,108 @@ class MainActivityTest {
         idleUntil("the end") { second.controller.state.value.phase == UiState.Phase.ENDED }
         assertFalse("nothing left to restore", file.exists() || stateFile.exists())
         restarted.pause().stop().destroy()
+    }
+
+    private fun MainActivity.lines(): List<String> = screenText().lines().map { it.trim() }
+
+    @Test
+    fun titleClipboardBellSwipesInsetsAndTheFormAgain() {
+        val controller = connectedActivity()
+        val activity = controller.get()
+        val view = activity.terminal
+        idleUntil("a laid-out terminal") { view.rows > 0 }
+        // The bar is off: the top row is the program's, the status line is native.
+        assertFalse(activity.lines().first().startsWith("mosh:"))
+
+        // The window title shows on the status line; OSC 52 reaches the clipboard; the bell
+        // is a haptic tap.
+        activity.type("printf '\\033]0;remote title\\007\\033]52;c;w6kgY29waWVk\\007\\007'; echo sen''t\n")
+        idleUntil("the title on the status line") { activity.statusLine.text.startsWith("remote title — Connected") }
+        val clipboard = activity.getSystemService(ClipboardManager::class.java)
+        idleUntil("the clipboard write") { clipboard.primaryClip?.getItemAt(0)?.text?.toString() == "é copied" }
+        idleUntil("the bell") { shadowOf(view).lastHapticFeedbackPerformed() == HapticFeedbackConstants.KEYBOARD_TAP }
+
+        // A swipe at the shell reads back through the local scrollback, keyed by line
+        // numbers; typing returns to the screen.
+        activity.type("clear; seq 1 200\n")
+        idleUntil("output") { activity.lines().contains("200") }
+        val cell = view.height.toFloat() / view.rows
+        idleUntil("scrollback") { (activity.controller.scrollbackRange()?.end ?: 0uL) > 150uL }
+        val before = activity.controller.scrollbackRange()!!.end.toLong()
+        view.startSwipe()
+        view.swipe(-10.5f * cell, 10f, 10f)
+        val after = activity.controller.scrollbackRange()!!.end.toLong()
+        assertFalse("scrolled back", view.viewport.live)
+        val anchored = view.viewport.top!!
+        assertTrue("ten lines back: $anchored", anchored in before - 10..after - 10)
+        val top = activity.controller.scrollback(anchored, 1)!!.rows.single().text.trim()
+        assertTrue("a number at the top: $top", top.toIntOrNull() != null)
+        val bitmap = Bitmap.createBitmap(view.width, view.height, Bitmap.Config.ARGB_8888)
+        view.draw(Canvas(bitmap)) // draws the history rows without failing
+        view.startSwipe()
+        view.swipe(4.5f * cell, 10f, 10f)
+        assertEquals(anchored + 4, view.viewport.top)
+        activity.type("echo typed\n")
+        assertTrue("typing returns to the screen", view.viewport.live)
+
+        // In less --mouse the same swipe goes to the program as wheel events.
+        activity.type("seq -f 'row %g' 1 300 > /tmp/demo-swipe-$$; less --mouse /tmp/demo-swipe-$$\n")
+        idleUntil("less") { activity.lines().firstOrNull() == "row 1" }
+        view.startSwipe()
+        view.swipe(5.5f * cell, 10f, 10f)
+        idleUntil("less scrolled") { activity.lines().firstOrNull() != "row 1" }
+        assertTrue("the view stayed live", view.viewport.live)
+        activity.type("q")
+        activity.type("rm -f /tmp/demo-swipe-$$\n")
+
+        // Edge to edge: the terminal screen is padded by the bars and the keyboard.
+        val insets = WindowInsets.Builder()
+            .setInsets(WindowInsets.Type.statusBars(), Insets.of(0, 63, 0, 0))
+            .setInsets(WindowInsets.Type.navigationBars(), Insets.of(0, 0, 0, 48))
+            .setInsets(WindowInsets.Type.ime(), Insets.of(0, 0, 0, 700))
+            .build()
+        activity.terminalScreen.dispatchApplyWindowInsets(insets)
+        assertEquals(63, activity.terminalScreen.paddingTop)
+        assertEquals(700, activity.terminalScreen.paddingBottom)
+
+        // The session ends; a tap on the status line shows the form again (a second time).
+        runBlocking { activity.controller.disconnect() }
+        idleUntil("the end") { activity.controller.state.value.phase == UiState.Phase.ENDED }
+        activity.statusLine.performClick()
+        idleUntil("the form again") { activity.form.view.isAttachedToWindow }
+        controller.pause().stop().destroy()
+    }
+
+    @Test
+    fun recreationAndAFailingKeystoreKeepTheSession() {
+        val controller = connectedActivity()
+        val activity = controller.get()
+        activity.type("Y=still''here; echo ok\n")
+        idleUntil("ok") { activity.lines().contains("ok") }
+        // onStop while the Keystore fails: no crash, the status line says so, and the
+        // session goes on in the foreground.
+        keystoreFails = true
+        controller.pause().stop()
+        idleUntil("the failure on the status line") {
+            activity.statusLine.text.contains("Could not save the session: Keystore locked")
+        }
+        keystoreFails = false
+        controller.restart().resume()
+        idleUntil("the message cleared") { !activity.statusLine.text.contains("Could not save") }
+        activity.type("echo after \$Y\n")
+        idleUntil("typing after the failed save") { activity.screenText().contains("after stillhere") }
+
+        // A recreation (rotation without the manifest's configChanges, which Robolectric does
+        // not read here; a locale or font-scale change on a device): the old Activity saves
+        // and releases, the new one resumes the same shell from the save.
+        controller.recreate()
+        val second = controller.get()
+        idleUntil("restored after recreation") { second.controller.session != null && second.terminal.isAttachedToWindow }
+        second.type("echo again \$Y\n")
+        idleUntil("the same shell") { second.screenText().contains("again stillhere") }
+        runBlocking { second.controller.disconnect() }
+        idleUntil("the end") { second.controller.state.value.phase == UiState.Phase.ENDED }
+        controller.pause().stop().destroy()
     }
 
     private companion object {

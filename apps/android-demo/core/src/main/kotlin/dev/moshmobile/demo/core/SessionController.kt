@@ -8,6 +8,9 @@ import dev.moshmobile.ffi.KeyModifiers
 import dev.moshmobile.ffi.MoshException
 import dev.moshmobile.ffi.SavedSession
 import dev.moshmobile.ffi.Screen
+import dev.moshmobile.ffi.ScrollTarget
+import dev.moshmobile.ffi.ScrollbackLines
+import dev.moshmobile.ffi.ScrollbackRange
 import dev.moshmobile.ffi.SessionOptions
 import dev.moshmobile.ffi.Status
 import dev.moshmobile.mosh.MoshSession
@@ -43,6 +46,8 @@ data class UiState(
     val phase: Phase = Phase.IDLE,
     val status: Status? = null,
     val message: String = "",
+    /** The window title the remote program set (empty: none). */
+    val title: String = "",
 ) {
     enum class Phase { IDLE, BOOTSTRAPPING, RUNNING, ENDED }
 }
@@ -65,6 +70,8 @@ class SessionController(
     private val onScreen: (Screen) -> Unit = {},
     /** Prediction, output, and the nonce store directory (the app's `filesDir/nonces`). */
     private val options: SessionOptions = MoshSession.DEFAULT_OPTIONS,
+    /** The bell and clipboard writes, from a background dispatcher. */
+    private val onAlert: (Alert) -> Unit = {},
 ) {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     private val mutableState = MutableStateFlow(UiState())
@@ -134,6 +141,9 @@ class SessionController(
                 when (event) {
                     is Event.ScreenChanged -> publishScreen(newSession)
                     is Event.StatusChanged -> refreshStatus(newSession)
+                    is Event.TitleChanged -> mutableState.update { it.copy(title = event.title) }
+                    is Event.Bell -> onAlert(Alert.Bell)
+                    is Event.Clipboard -> Alert.copy(event.bytes)?.let(onAlert)
                     is Event.Closed -> {
                         if (event.reason != CloseReason.DETACHED) stored { store.clear() }
                         mutableState.value = UiState(UiState.Phase.ENDED, newSession.status, closeMessage(event.reason))
@@ -150,7 +160,12 @@ class SessionController(
         mutableState.update { if (it.phase == UiState.Phase.RUNNING) it.copy(status = from.status) else it }
     }
 
-    /** The app left the foreground: stop sending and store the snapshot. */
+    /**
+     * The app left the foreground: stop sending and store the snapshot. Nothing escapes: a
+     * session that cannot be saved (it ended meanwhile, another save is running) or a store
+     * that fails (the Keystore, a full disk) is reported on the status line, since this runs
+     * from onStop where an exception would crash the app.
+     */
     suspend fun background() {
         val current = session ?: return
         try {
@@ -163,6 +178,10 @@ class SessionController(
                 saved.secret.fill(0)
             }
         } catch (_: MoshException.SessionClosed) {
+            return
+        } catch (e: Exception) {
+            if (e is kotlinx.coroutines.CancellationException) throw e
+            mutableState.update { it.copy(message = "Could not save the session: ${e.message ?: e}") }
             return
         }
         refreshStatus(current)
@@ -184,6 +203,7 @@ class SessionController(
         }
         // Stale once the session talks again; after any save still being written.
         saves.launch(start = CoroutineStart.UNDISPATCHED) { stored { store.clear() } }
+        mutableState.update { if (it.phase == UiState.Phase.RUNNING) it.copy(message = "") else it }
         refreshStatus(current)
     }
 
@@ -221,6 +241,26 @@ class SessionController(
         } catch (_: MoshException.SessionClosed) {
         }
     }
+
+    /**
+     * A swipe of [steps] lines at a cell: to the remote program as wheel events when it
+     * takes them ([ScrollTarget.PROGRAM]), else [ScrollTarget.SCROLLBACK]: the view scrolls
+     * its local scrollback.
+     */
+    fun scroll(steps: Int, column: Int, row: Int): ScrollTarget {
+        val current = session ?: return ScrollTarget.SCROLLBACK
+        return try {
+            current.scroll(steps, column, row)
+        } catch (_: MoshException) {
+            ScrollTarget.SCROLLBACK
+        }
+    }
+
+    /** The numbers of the scrollback lines held, or null without a session. */
+    fun scrollbackRange(): ScrollbackRange? = session?.scrollbackRange
+
+    /** Up to [count] scrollback lines from number [from] (see [MoshSession.scrollback]). */
+    fun scrollback(from: Long, count: Int): ScrollbackLines? = session?.scrollback(from, count)
 
     /** The user ends the session: polite close, forget the snapshot. */
     suspend fun disconnect() {
@@ -275,6 +315,27 @@ class SessionController(
         /** One store operation under the lock, off the main thread. */
         private suspend fun <T> stored(operation: () -> T): T =
             storeLock.withLock { withContext(persistence) { operation() } }
+    }
+}
+
+/** Something the remote program asked the device to do. */
+sealed class Alert {
+    /** The bell rang. */
+    data object Bell : Alert()
+
+    /** Text for the system clipboard (OSC 52). */
+    data class Copy(val text: String) : Alert()
+
+    companion object {
+        /** A clipboard write as text, or null when its bytes are not UTF-8 (not text to paste). */
+        fun copy(bytes: ByteArray): Copy? = try {
+            val decoder = Charsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            Copy(decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString())
+        } catch (_: java.nio.charset.CharacterCodingException) {
+            null
+        }
     }
 }
 

@@ -2,6 +2,7 @@ package dev.moshmobile.demo.core
 
 import dev.moshmobile.ffi.Color
 import dev.moshmobile.ffi.Screen
+import dev.moshmobile.ffi.ScreenRow
 
 /** One character cell group to draw: where, what, and in which resolved colours (ARGB). */
 data class Glyph(
@@ -58,30 +59,28 @@ data class Palette(val foreground: Int = 0xFFD0D0D0.toInt(), val background: Int
  * and each character placed in its own cell(s) so wide characters take two.
  */
 object StyledLines {
-    fun from(screen: Screen, palette: Palette = Palette()): StyledScreen {
-        val lines = screen.rows.map { row ->
-            row.runs.flatMap { run ->
-                val style = run.style
-                var fg = palette.resolve(style.foreground, palette.foreground)
-                var bg = palette.resolve(style.background, palette.background)
-                if (style.inverse) fg = bg.also { bg = fg }
-                if (style.invisible) fg = bg
-                val characters = graphemes(run.text)
-                val widths = characters.map { cellWidth(it) }
-                // The library's width is the truth; if our guess disagrees, spread evenly.
-                val fitted = if (widths.sum() == run.width.toInt()) widths
-                else List(characters.size) { maxOf(1, run.width.toInt() / maxOf(1, characters.size)) }
-                var column = run.column.toInt()
-                characters.mapIndexed { i, text ->
-                    Glyph(column, fitted[i], text, fg, bg, style.bold, style.italic,
-                        style.underline || run.predicted, run.predicted).also { column += fitted[i] }
-                }
-            }
+    fun from(screen: Screen, palette: Palette = Palette()): StyledScreen = StyledScreen(
+        screen.columns.toInt(), screen.rows.map { line(it, palette) },
+        screen.cursor.row.toInt(), screen.cursor.column.toInt(), screen.cursor.visible,
+    )
+
+    /** One row (of the screen or the scrollback) as glyphs. */
+    fun line(row: ScreenRow, palette: Palette = Palette()): List<Glyph> = row.runs.flatMap { run ->
+        val style = run.style
+        var fg = palette.resolve(style.foreground, palette.foreground)
+        var bg = palette.resolve(style.background, palette.background)
+        if (style.inverse) fg = bg.also { bg = fg }
+        if (style.invisible) fg = bg
+        val characters = graphemes(run.text)
+        val widths = characters.map { cellWidth(it) }
+        // The library's width is the truth; if our guess disagrees, spread evenly.
+        val fitted = if (widths.sum() == run.width.toInt()) widths
+        else List(characters.size) { maxOf(1, run.width.toInt() / maxOf(1, characters.size)) }
+        var column = run.column.toInt()
+        characters.mapIndexed { i, text ->
+            Glyph(column, fitted[i], text, fg, bg, style.bold, style.italic,
+                style.underline || run.predicted, run.predicted).also { column += fitted[i] }
         }
-        return StyledScreen(
-            screen.columns.toInt(), lines,
-            screen.cursor.row.toInt(), screen.cursor.column.toInt(), screen.cursor.visible,
-        )
     }
 
     /** Splits [text] into characters, keeping combining marks with their base. */
