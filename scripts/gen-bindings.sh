@@ -19,16 +19,21 @@ bindgen=target/debug/uniffi-bindgen
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/kotlin" >/dev/null
+# The Android flavour (mosh-ffi/uniffi-android.toml: a cleaner for every API level).
+"$bindgen" generate --library "$lib" --language kotlin --no-format \
+    --config mosh-ffi/uniffi-android.toml --out-dir "$out/kotlin-android" >/dev/null
 "$bindgen" generate --library "$lib" --language swift --no-format --out-dir "$out/swift" >/dev/null
 
 # Where each generated file lives in the packages.
-kotlin_src=bindings/kotlin/src/main/kotlin/dev/moshmobile/ffi/mosh_ffi.kt
+kotlin_src=bindings/kotlin/src/jvm/kotlin/dev/moshmobile/ffi/mosh_ffi.kt
+kotlin_android_src=bindings/kotlin/src/android/kotlin/dev/moshmobile/ffi/mosh_ffi.kt
 swift_src=bindings/swift/Sources/MoshFFI/MoshFFI.swift
 swift_header=bindings/swift/Sources/MoshFFIC/include/MoshFFIC.h
 swift_modulemap=bindings/swift/Sources/MoshFFIC/include/module.modulemap
 
 declare -A files=(
     ["$out/kotlin/dev/moshmobile/ffi/mosh_ffi.kt"]=$kotlin_src
+    ["$out/kotlin-android/dev/moshmobile/ffi/mosh_ffi.kt"]=$kotlin_android_src
     ["$out/swift/MoshFFI.swift"]=$swift_src
     ["$out/swift/MoshFFIC.h"]=$swift_header
     ["$out/swift/MoshFFIC.modulemap"]=$swift_modulemap

@@ -32,7 +32,9 @@ cargo build -p mosh-netem --bin mosh-impair
 
 # The binding: tests, then install the jar and its test-helpers jar for the demo.
 nice mvn -B -ntp -f bindings/kotlin/pom.xml clean install
-# The demo: core on the JVM, the app under Robolectric.
+# The binding as Android builds it: compiled against the framework, checked against API 24.
+nice mvn -B -ntp -f bindings/kotlin/android-api-check/pom.xml clean process-classes
+# The demo: core on the JVM, the app under Robolectric; both checked against API 26.
 nice mvn -B -ntp -f apps/android-demo/pom.xml clean test
 
 echo "test-kotlin: all Kotlin tests passed in $(( $(date +%s) - started )) s"

@@ -9,7 +9,8 @@ pluginManagement {
     plugins {
         id("com.android.application") version "8.7.3"
         id("com.android.library") version "8.7.3"
-        id("org.jetbrains.kotlin.android") version "2.1.0"
+        // The Kotlin of the Maven builds (pom.xml), so one compiler is tested and shipped.
+        id("org.jetbrains.kotlin.android") version "2.3.21"
     }
 }
 dependencyResolutionManagement {

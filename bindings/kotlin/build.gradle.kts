@@ -24,8 +24,10 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
     sourceSets["main"].apply {
-        // The layer and the generated file (scripts/gen-bindings.sh), as checked in.
-        java.srcDir("src/main/kotlin")
+        // The layer, and the Android flavour of the generated code as scripts/gen-bindings.sh
+        // writes it (objects released through a cleaner that exists at every API level;
+        // src/jvm is the desktop JVM's).
+        java.srcDirs("src/main/kotlin", "src/android/kotlin")
         jniLibs.srcDir(jniOut)
     }
 }
@@ -38,6 +40,8 @@ dependencies {
     // Both appear in the public API (Flow; the generated code's JNA types).
     api("net.java.dev.jna:jna:5.19.1@aar")
     api("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
+    // @RequiresApi on the generated code's API-34 cleaner.
+    implementation("androidx.annotation:annotation:1.9.1")
 }
 
 // libmosh_ffi.so per ABI: build/jniLibs/<abi>/libmosh_ffi.so.
