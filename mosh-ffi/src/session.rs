@@ -473,6 +473,17 @@ impl Session {
         }
     }
 
+    /// Data saver, for a metered or constrained network (`NWPath.isExpensive` /
+    /// `isConstrained`, a `NetworkCapabilities` without `NOT_METERED`): from now on
+    /// the server sends at most the newest `lines` of any output that scrolls off (0:
+    /// none, only the screen; skipped lines are a gap in the scrollback, the line
+    /// numbers jump), never more than `scrollback_lines`. Call again with
+    /// `scrollback_lines` when the network is free again. Our `mosh-server` applies
+    /// it; a stock one sends no scrollback in the first place.
+    pub fn set_scrollback_budget(&self, lines: u32) -> Result<(), MoshError> {
+        Ok(self.handle.set_scrollback_budget(lines)?)
+    }
+
     /// The connection status.
     pub fn status(&self) -> Status {
         self.handle.status().into()

@@ -81,6 +81,11 @@ fn seq_100000_through_a_lossy_250ms_link_and_a_roam_loses_no_line() {
 /// `delay` each way, for a session that keeps `lines` of scrollback, and the lines it
 /// kept.
 fn bulk_output(lines: u32, delay: Duration) -> (u64, usize) {
+    bulk_output_within(lines, None, delay)
+}
+
+/// [`bulk_output`] with the data saver's `budget` set before the output starts.
+fn bulk_output_within(lines: u32, budget: Option<u32>, delay: Duration) -> (u64, usize) {
     let server = our_server();
     let link = Impairment {
         delay,
@@ -90,6 +95,9 @@ fn bulk_output(lines: u32, delay: Duration) -> (u64, usize) {
     let proxy = ProxyThread::in_front_of(server.port, link, 7);
     let session = connect_keeping(proxy.addr.port(), &server.key, lines);
     wait_for_text(&session, "$", Duration::from_secs(30));
+    if let Some(budget) = budget {
+        session.set_scrollback_budget(budget).unwrap();
+    }
     let before = session.status().bytes_received;
     type_line(&session, "seq 1 200000; echo fin''ished");
     wait_for_text(&session, "finished", Duration::from_secs(60));
@@ -102,7 +110,7 @@ fn bulk_output(lines: u32, delay: Duration) -> (u64, usize) {
     while lines > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(250));
         let now_kept = session.scrollback_len();
-        if now_kept == u64::from(lines) {
+        if now_kept == u64::from(budget.unwrap_or(lines).min(lines)) {
             kept = now_kept;
             break;
         }
@@ -185,4 +193,31 @@ fn scrollback_lines_keep_their_numbers_when_the_oldest_go() {
     let newest = session.scrollback(after.end - 1, 1).rows[0].text();
     assert!(!newest.trim().is_empty(), "{newest:?}");
     session.shutdown();
+}
+
+#[test]
+fn the_data_saver_lowers_what_the_server_sends_at_run_time() {
+    let slow = Duration::from_millis(100);
+    let (none, _) = bulk_output(0, Duration::ZERO);
+    let (saver_off, kept_off) = bulk_output_within(10_000, Some(0), slow);
+    let (saver_100, kept_100) = bulk_output_within(10_000, Some(100), slow);
+    println!(
+        "RESULT seq 1 200000 through 100 ms each way, keeping 10,000 lines: {saver_off} bytes \
+         with the data saver at 0 lines ({kept_off} kept), {saver_100} at 100 ({kept_100} \
+         kept); {none} keeping none (loopback)"
+    );
+    // At 0 the history stays home: about what a session that keeps none receives.
+    assert_eq!(kept_off, 0);
+    assert!(
+        saver_off < 4 * none.max(5_000),
+        "{saver_off} bytes at 0 lines"
+    );
+    // At 100 the server holds back at most 100 lines for the client: the end of the
+    // output arrives, and up to 100 lines per round trip of the rest (the saver off
+    // and 10,000 kept: 279-300 kB, the_server_sends_no_more_history_than_the_client_keeps).
+    assert!(
+        (100..10_000).contains(&kept_100),
+        "{kept_100} lines kept at 100"
+    );
+    assert!(saver_100 < 30_000, "{saver_100} bytes at 100 lines");
 }

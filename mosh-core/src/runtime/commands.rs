@@ -27,6 +27,8 @@ pub(crate) enum Command {
     Focus(bool),
     /// The window changed size (never 0×0: the handle refuses that).
     Resize(u16, u16),
+    /// Data saver: the most scrollback lines the server sends from now on.
+    ScrollbackBudget(u32),
     /// The OS network path changed.
     NetworkChanged,
     /// The app leaves the foreground; the reply is a snapshot to store.

@@ -296,6 +296,15 @@ impl SessionHandle {
         self.send(Command::Resize(columns, rows))
     }
 
+    /// Data saver: from now on the server sends at most the newest `lines` of any
+    /// output that scrolls off (0: none; what it skips is a gap in the scrollback),
+    /// never more than the session keeps. Call again with the session's
+    /// `scrollback_lines` to lift it. Our server applies it; a stock one sends no
+    /// scrollback at all.
+    pub fn set_scrollback_budget(&self, lines: u32) -> Result<(), RuntimeError> {
+        self.send(Command::ScrollbackBudget(lines))
+    }
+
     /// The OS says the network path changed: a fresh socket, and a datagram at once.
     pub fn network_changed(&self) -> Result<(), RuntimeError> {
         self.send(Command::NetworkChanged)

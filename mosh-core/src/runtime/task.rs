@@ -498,6 +498,9 @@ impl SessionTask {
                     self.input_unpredicted(&bytes, now);
                 }
             }
+            Command::ScrollbackBudget(lines) => {
+                self.driver.endpoint_mut().set_scrollback_budget(lines);
+            }
             Command::Resize(columns, rows) => {
                 if self.session().window() != (columns, rows) {
                     self.driver.endpoint_mut().resize(columns, rows);

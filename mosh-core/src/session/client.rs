@@ -21,7 +21,7 @@ use crate::terminal::Framebuffer;
 
 use super::scrollback::{Scrollback, ScrollbackRing};
 use super::terminal_state::TerminalState;
-use crate::protocol::proto::scrollback::{Announcement, CAPABILITY_WITH_LINES};
+use crate::protocol::proto::scrollback::{Announcement, CAPABILITY_REANNOUNCED};
 
 /// The client gives up if no server state arrives this long after connecting
 /// (`protocol.md` §16.2).
@@ -234,7 +234,7 @@ impl ClientSession {
             transport
                 .current_mut()
                 .push_scrollback_capability(Announcement {
-                    version: CAPABILITY_WITH_LINES,
+                    version: CAPABILITY_REANNOUNCED,
                     lines: Some(u32::try_from(config.scrollback_lines).unwrap_or(u32::MAX)),
                 });
         }
@@ -326,6 +326,25 @@ impl ClientSession {
         }
         self.window = size;
         self.transport.current_mut().push_resize(size);
+    }
+
+    /// Data saver: from now on the server sends at most the newest `lines` of what
+    /// scrolls off (0: none; lines it skips are a gap in the scrollback), never more
+    /// than this client keeps. A new announcement of the scrollback extension
+    /// (version 3, `docs/scrollback-extension.md`); a client that keeps no scrollback
+    /// never announced, and a stock server sends no lines anyway.
+    pub fn set_scrollback_budget(&mut self, lines: u32) {
+        let kept = self.scrollback.ring().limit();
+        if kept == 0 || self.closed.is_some() || self.transport.shutdown_in_progress() {
+            return;
+        }
+        let kept = u32::try_from(kept).unwrap_or(u32::MAX);
+        self.transport
+            .current_mut()
+            .push_scrollback_capability(Announcement {
+                version: CAPABILITY_REANNOUNCED,
+                lines: Some(lines.min(kept)),
+            });
     }
 
     /// The newest screen from the server.
@@ -728,7 +747,7 @@ pub(crate) mod tests {
             [
                 UserEvent::Resize(size),
                 UserEvent::ScrollbackCapability(Announcement {
-                    version: CAPABILITY_WITH_LINES,
+                    version: CAPABILITY_REANNOUNCED,
                     lines: Some(500)
                 })
             ]

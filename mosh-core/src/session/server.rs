@@ -26,6 +26,7 @@ use crate::terminal::keyboard::CursorKeyTranslator;
 use super::scrollback::server_log::{MAX_HISTORY_BYTES_PER_STATE, MAX_LINES_PER_STATE};
 use super::scrollback::{ScrollLog, ScrollbackPart};
 use super::terminal_state::TerminalState;
+use crate::protocol::proto::scrollback::CAPABILITY_REANNOUNCED;
 use crate::protocol::ssp::constants::INPUT_RESPONSE_WINDOW;
 
 /// A server with no client state this long after start gives up (`protocol.md` §15.3).
@@ -171,12 +172,18 @@ impl ServerSession {
                 // are kept and sent.
                 // A client that says how many lines it keeps gets no more than the
                 // newest that many; older ones are skipped as they scroll off.
-                UserEvent::ScrollbackCapability(announcement) => {
-                    if announcement.version >= 1 && self.scroll_log.is_none() {
+                // From version 3 a later announcement sets a new bound (the
+                // client's data saver); numbers go on, skipped lines are a gap.
+                UserEvent::ScrollbackCapability(announcement) => match &self.scroll_log {
+                    None if announcement.version >= 1 => {
                         self.scroll_log = Some(ScrollLog::keeping(announcement.lines));
                         self.emulator.capture_scrolled_rows(true);
                     }
-                }
+                    Some(log) if announcement.version >= CAPABILITY_REANNOUNCED => {
+                        log.set_keep(announcement.lines);
+                    }
+                    _ => {}
+                },
             }
         }
         self.echo_acks.record(num, now);

@@ -1176,6 +1176,17 @@ public protocol SessionProtocol: AnyObject, Sendable {
     func sendMouse(event: MouseEvent) throws 
     
     /**
+     * Data saver, for a metered or constrained network (`NWPath.isExpensive` /
+     * `isConstrained`, a `NetworkCapabilities` without `NOT_METERED`): from now on
+     * the server sends at most the newest `lines` of any output that scrolls off (0:
+     * none, only the screen; skipped lines are a gap in the scrollback, the line
+     * numbers jump), never more than `scrollback_lines`. Call again with
+     * `scrollback_lines` when the network is free again. Our `mosh-server` applies
+     * it; a stock one sends no scrollback in the first place.
+     */
+    func setScrollbackBudget(lines: UInt32) throws 
+    
+    /**
      * Ends the session politely: the shutdown handshake tells the server, which
      * hangs up the remote program and exits; the streams' `Closed` event follows
      * (`closed()` waits for it). Returns at once; calling it again, or on a session
@@ -1615,6 +1626,24 @@ open func sendMouse(event: MouseEvent)throws   {try rustCallWithError(FfiConvert
     uniffi_mosh_ffi_fn_method_session_send_mouse(
             self.uniffiCloneHandle(),
         FfiConverterTypeMouseEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Data saver, for a metered or constrained network (`NWPath.isExpensive` /
+     * `isConstrained`, a `NetworkCapabilities` without `NOT_METERED`): from now on
+     * the server sends at most the newest `lines` of any output that scrolls off (0:
+     * none, only the screen; skipped lines are a gap in the scrollback, the line
+     * numbers jump), never more than `scrollback_lines`. Call again with
+     * `scrollback_lines` when the network is free again. Our `mosh-server` applies
+     * it; a stock one sends no scrollback in the first place.
+     */
+open func setScrollbackBudget(lines: UInt32)throws   {try rustCallWithError(FfiConverterTypeMoshError_lift) {
+        uniffiCallStatus in
+    uniffi_mosh_ffi_fn_method_session_set_scrollback_budget(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(lines),uniffiCallStatus
     )
 }
 }
@@ -6478,6 +6507,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_send_mouse() != 26029) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mosh_ffi_checksum_method_session_set_scrollback_budget() != 23511) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_method_session_shutdown() != 64584) {

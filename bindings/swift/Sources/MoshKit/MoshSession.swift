@@ -129,6 +129,15 @@ public final class MoshSession: Sendable {
         try session.scroll(steps: steps, column: column, row: row)
     }
 
+    /// Data saver, for an expensive or constrained path (`NWPath.isExpensive`,
+    /// `isConstrained`): from now on the server sends at most the newest `lines` of
+    /// output that scrolls off (0: only the screen; skipped lines are a gap in the
+    /// scrollback). Call again with the session's `scrollbackLines` when the path is
+    /// free again.
+    public func setScrollbackBudget(lines: UInt32) throws {
+        try session.setScrollbackBudget(lines: lines)
+    }
+
     /// The view gained or lost focus (reported when the program asked for it).
     public func focusChanged(_ focused: Bool) throws {
         try session.sendFocus(focused: focused)

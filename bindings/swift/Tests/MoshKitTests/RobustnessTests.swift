@@ -189,7 +189,15 @@ final class MouseTests: XCTestCase {
         XCTAssertEqual(session.screen.modes.mouseEncoding, .sgr)
         for _ in 0..<5 { try session.send(mouse: wheelDown) }
         try eventually("a scroll") { topLine(session) != "row 1" }
-        let scrolled = Int(topLine(session).dropFirst(4)) ?? 0
+        // Until every wheel step has been applied.
+        var settled = topLine(session)
+        while true {
+            Thread.sleep(forTimeInterval: 0.3)
+            let now = topLine(session)
+            if now == settled { break }
+            settled = now
+        }
+        let scrolled = Int(settled.dropFirst(4)) ?? 0
         XCTAssertEqual(try session.scroll(steps: -2, column: 10, row: 10), .program)
         try eventually("a swipe back") { (Int(topLine(session).dropFirst(4)) ?? .max) < scrolled }
         try session.send("q")

@@ -16,6 +16,11 @@ pub const SCROLLBACK_VERSION: u32 = 1;
 /// 2 of [`ScrollbackCapability`]); a version-1 server reads only field 1.
 pub const CAPABILITY_WITH_LINES: u32 = 2;
 
+/// The version from which a client may announce again, with a new `lines` (a data
+/// saver lowering what the server sends, or lifting it again); a version-3 server
+/// applies the newest announcement, an older one keeps the first.
+pub const CAPABILITY_REANNOUNCED: u32 = 3;
+
 /// A client's announcement in typed form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Announcement {

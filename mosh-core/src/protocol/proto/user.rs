@@ -224,6 +224,24 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_announcement_of_zero_lines_is_the_data_saver_at_its_lowest() {
+        let announcement = Announcement {
+            version: 3,
+            lines: Some(0),
+        };
+        let message = UserMessage::from_events(&[UserEvent::ScrollbackCapability(announcement)]);
+        // docs/scrollback-extension.md gives these bytes.
+        assert_eq!(
+            message.encode_to_vec(),
+            [0x0a, 0x07, 0xa2, 0x01, 0x04, 0x08, 0x03, 0x10, 0x00]
+        );
+        assert_eq!(
+            UserMessage::decode_events(&message.encode_to_vec()).unwrap(),
+            [UserEvent::ScrollbackCapability(announcement)]
+        );
+    }
+
+    #[test]
     fn unusable_sizes_are_events_that_change_nothing_and_huge_ones_are_clamped() {
         let resize = |width, height| UserMessage {
             instruction: vec![UserInstruction {

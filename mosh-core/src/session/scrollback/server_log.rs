@@ -100,6 +100,20 @@ impl ScrollLog {
         })))
     }
 
+    /// The client now keeps (or wants sent) at most the newest `lines` (`None`: no
+    /// bound but [`MAX_UNACKNOWLEDGED_LINES`]; 0: none, every line is skipped as it
+    /// scrolls off). Lines held beyond it go at once.
+    pub fn set_keep(&self, lines: Option<u32>) {
+        let mut log = self.log();
+        log.keep = lines.map_or(MAX_UNACKNOWLEDGED_LINES, |n| {
+            usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .min(MAX_UNACKNOWLEDGED_LINES)
+        });
+        let excess = log.lines.len().saturating_sub(log.keep);
+        log.drop_oldest(excess);
+    }
+
     fn log(&self) -> std::sync::MutexGuard<'_, Log> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -208,6 +222,24 @@ mod tests {
                 e.framebuffer().rows()[0].clone()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_new_bound_applies_at_once_and_zero_skips_every_line() {
+        let log = ScrollLog::keeping(Some(100));
+        log.push(&rows(0..50));
+        log.set_keep(Some(10));
+        assert_eq!((log.first(), log.end()), (40, 50));
+        log.set_keep(Some(0));
+        log.push(&rows(0..5));
+        assert_eq!(
+            (log.len(), log.end()),
+            (0, 55),
+            "numbers go on; nothing is held"
+        );
+        log.set_keep(None);
+        log.push(&rows(0..3));
+        assert_eq!((log.first(), log.end()), (55, 58));
     }
 
     #[test]

@@ -465,6 +465,11 @@ void uniffi_mosh_ffi_fn_method_session_send_key(uint64_t ptr, RustBuffer key, Ru
 void uniffi_mosh_ffi_fn_method_session_send_mouse(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SET_SCROLLBACK_BUDGET
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SET_SCROLLBACK_BUDGET
+void uniffi_mosh_ffi_fn_method_session_set_scrollback_budget(uint64_t ptr, uint32_t lines, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SHUTDOWN
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_FN_METHOD_SESSION_SHUTDOWN
 void uniffi_mosh_ffi_fn_method_session_shutdown(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -977,6 +982,12 @@ uint16_t uniffi_mosh_ffi_checksum_method_session_send_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_MOUSE
 #define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SEND_MOUSE
 uint16_t uniffi_mosh_ffi_checksum_method_session_send_mouse(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SET_SCROLLBACK_BUDGET
+#define UNIFFI_FFIDEF_UNIFFI_MOSH_FFI_CHECKSUM_METHOD_SESSION_SET_SCROLLBACK_BUDGET
+uint16_t uniffi_mosh_ffi_checksum_method_session_set_scrollback_budget(void
     
 );
 #endif

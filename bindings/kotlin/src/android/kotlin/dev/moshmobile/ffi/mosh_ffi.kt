@@ -786,6 +786,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_send_mouse(
     ): Int
+    external fun uniffi_mosh_ffi_checksum_method_session_set_scrollback_budget(
+    ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_shutdown(
     ): Int
     external fun uniffi_mosh_ffi_checksum_method_session_snapshot(
@@ -899,6 +901,8 @@ internal object UniffiLib {
     external fun uniffi_mosh_ffi_fn_method_session_send_key(`ptr`: Long,`key`: RustBuffer.ByValue,`modifiers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_send_mouse(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mosh_ffi_fn_method_session_set_scrollback_budget(`ptr`: Long,`lines`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mosh_ffi_fn_method_session_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1136,6 +1140,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_send_mouse() and 0xFFFF) != 26029) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_mosh_ffi_checksum_method_session_set_scrollback_budget() and 0xFFFF) != 23511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_method_session_shutdown() and 0xFFFF) != 64584) {
@@ -2497,6 +2504,17 @@ public interface SessionInterface {
     fun `sendMouse`(`event`: MouseEvent)
     
     /**
+     * Data saver, for a metered or constrained network (`NWPath.isExpensive` /
+     * `isConstrained`, a `NetworkCapabilities` without `NOT_METERED`): from now on
+     * the server sends at most the newest `lines` of any output that scrolls off (0:
+     * none, only the screen; skipped lines are a gap in the scrollback, the line
+     * numbers jump), never more than `scrollback_lines`. Call again with
+     * `scrollback_lines` when the network is free again. Our `mosh-server` applies
+     * it; a stock one sends no scrollback in the first place.
+     */
+    fun `setScrollbackBudget`(`lines`: kotlin.UInt)
+    
+    /**
      * Ends the session politely: the shutdown handshake tells the server, which
      * hangs up the remote program and exits; the streams' `Closed` event follows
      * (`closed()` waits for it). Returns at once; calling it again, or on a session
@@ -3022,6 +3040,29 @@ open class Session: Disposable, AutoCloseable, SessionInterface
         it,
         
         FfiConverterTypeMouseEvent.lower(`event`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Data saver, for a metered or constrained network (`NWPath.isExpensive` /
+     * `isConstrained`, a `NetworkCapabilities` without `NOT_METERED`): from now on
+     * the server sends at most the newest `lines` of any output that scrolls off (0:
+     * none, only the screen; skipped lines are a gap in the scrollback, the line
+     * numbers jump), never more than `scrollback_lines`. Call again with
+     * `scrollback_lines` when the network is free again. Our `mosh-server` applies
+     * it; a stock one sends no scrollback in the first place.
+     */
+    @Throws(MoshException::class)override fun `setScrollbackBudget`(`lines`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MoshException) { _status ->
+    UniffiLib.uniffi_mosh_ffi_fn_method_session_set_scrollback_budget(
+        it,
+        
+        FfiConverterUInt.lower(`lines`),_status)
 }
     }
     

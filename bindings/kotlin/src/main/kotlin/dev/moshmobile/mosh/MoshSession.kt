@@ -181,6 +181,18 @@ class MoshSession private constructor(
         session.resize(width, height)
     }
 
+    /**
+     * Data saver, for a metered network (a `NetworkCapabilities` without `NOT_METERED`):
+     * from now on the server sends at most the newest [lines] of output that scrolls off
+     * (0: only the screen; skipped lines are a gap in the scrollback). Call again with the
+     * session's `scrollbackLines` when the network is free again. A negative count is
+     * [MoshException.InvalidArgument].
+     */
+    fun setScrollbackBudget(lines: Int) {
+        if (lines < 0) throw MoshException.InvalidArgument("negative line count $lines")
+        session.setScrollbackBudget(lines.toUInt())
+    }
+
     /** The OS reported a new network path (Wi-Fi ↔ cellular, a new address). */
     fun networkChanged() = session.networkChanged()
 

@@ -43,7 +43,15 @@ class MouseTest {
                 assertEquals(MouseEncoding.SGR, session.screen.modes.mouseEncoding)
                 repeat(5) { session.sendMouse(wheel(MouseAction.WheelDown)) }
                 session.waitUntil("a scroll") { session.topLine() != "row 1" }
-                val scrolled = session.topLine().removePrefix("row ").toInt()
+                // Until every wheel step has been applied.
+                var settled = session.topLine()
+                while (true) {
+                    Thread.sleep(300)
+                    val now = session.topLine()
+                    if (now == settled) break
+                    settled = now
+                }
+                val scrolled = settled.removePrefix("row ").toInt()
                 assertTrue(scrolled > 1)
                 // A swipe goes to less too, back towards the start.
                 assertEquals(ScrollTarget.PROGRAM, session.scroll(-2, 10, 10))

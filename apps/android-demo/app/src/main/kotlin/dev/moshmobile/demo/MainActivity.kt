@@ -103,7 +103,9 @@ class MainActivity : Activity() {
             store, bootstrap, { screen -> main.post { terminal.show(screen) } }, options,
             onAlert = { alert -> main.post { alert(alert) } },
         )
-        network = NetworkMonitor(this) { controller.networkChanged() }
+        network = NetworkMonitor(this, onMetered = { metered -> controller.meteredNetwork(metered) }) {
+            controller.networkChanged()
+        }
 
         terminal = TerminalView(this).apply {
             onInput = { input -> followScreen(); controller.send(input); refreshBar() }

@@ -4,13 +4,20 @@ import android.content.Context
 import android.net.ConnectivityManager
 import android.net.LinkProperties
 import android.net.Network
+import android.net.NetworkCapabilities
 import dev.moshmobile.demo.core.NetworkChangeFilter
 
 /**
  * The default network's callbacks → [onChange] when the path really changed (another
  * network, or new addresses on the same one); the session then calls `networkChanged()`.
+ * [onMetered] hears whether the default network is metered (no `NOT_METERED`), for the
+ * data saver.
  */
-class NetworkMonitor(context: Context, private val onChange: () -> Unit) {
+class NetworkMonitor(
+    context: Context,
+    private val onMetered: (Boolean) -> Unit = {},
+    private val onChange: () -> Unit,
+) {
     private val connectivity = context.getSystemService(ConnectivityManager::class.java)
     private val filter = NetworkChangeFilter()
     private var registered = false
@@ -22,6 +29,10 @@ class NetworkMonitor(context: Context, private val onChange: () -> Unit) {
 
         override fun onLost(network: Network) {
             filter.lost(network)
+        }
+
+        override fun onCapabilitiesChanged(network: Network, capabilities: NetworkCapabilities) {
+            onMetered(!capabilities.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED))
         }
 
         override fun onLinkPropertiesChanged(network: Network, linkProperties: LinkProperties) {

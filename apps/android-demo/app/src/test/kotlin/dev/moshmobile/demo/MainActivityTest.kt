@@ -5,6 +5,7 @@ import android.graphics.Bitmap
 import android.graphics.Insets
 import android.graphics.Canvas
 import android.net.ConnectivityManager
+import android.net.NetworkCapabilities
 import android.os.Looper
 import android.view.HapticFeedbackConstants
 import android.view.WindowInsets
@@ -33,6 +34,7 @@ import org.robolectric.android.controller.ActivityController
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowNetwork
+import org.robolectric.shadows.ShadowNetworkCapabilities
 
 /**
  * The demo's Activity under Robolectric (Android 14 framework), against a real throwaway
@@ -183,6 +185,17 @@ class MainActivityTest {
         assertEquals(0, activity.controller.networkChanges.get())
         callbacks.forEach { it.onAvailable(ShadowNetwork.newInstance(101)) }
         assertEquals(1, activity.controller.networkChanges.get())
+        // A metered network turns the data saver on; an unmetered one off again.
+        val metered = ShadowNetworkCapabilities.newInstance().apply {
+            shadowOf(this).removeCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED)
+        }
+        callbacks.forEach { it.onCapabilitiesChanged(ShadowNetwork.newInstance(101), metered) }
+        assertTrue("data saver on", activity.controller.metered)
+        val free = ShadowNetworkCapabilities.newInstance().apply {
+            shadowOf(this).addCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED)
+        }
+        callbacks.forEach { it.onCapabilitiesChanged(ShadowNetwork.newInstance(101), free) }
+        assertFalse("data saver off", activity.controller.metered)
         activity.type("echo after''roam\n")
         idleUntil("typing after the network change") { activity.screenText().contains("afterroam") }
 

@@ -133,6 +133,7 @@ class SessionController(
 
     private fun attach(newSession: MoshSession) {
         session = newSession
+        if (metered) applyDataSaver(newSession)
         mutableState.value = UiState(UiState.Phase.RUNNING, newSession.status)
         // Each collector's stream starts with the whole screen and the status, so
         // nothing that happened before it subscribed is missed.
@@ -217,6 +218,30 @@ class SessionController(
         }
     }
 
+    /** Whether the default network is metered: the data saver is on while it is. */
+    @Volatile
+    var metered = false
+        private set
+
+    /**
+     * The default network is metered (or not): on a metered one the server sends at most
+     * [SAVER_LINES] of output that scrolls off, the newest; on a free one all the session
+     * keeps.
+     */
+    fun meteredNetwork(metered: Boolean) {
+        if (this.metered == metered) return
+        this.metered = metered
+        session?.let(::applyDataSaver)
+    }
+
+    private fun applyDataSaver(to: MoshSession) {
+        val budget = if (metered) minOf(SAVER_LINES, options.scrollbackLines.toInt()) else options.scrollbackLines.toInt()
+        try {
+            to.setScrollbackBudget(budget)
+        } catch (_: MoshException) {
+        }
+    }
+
     /** The terminal view's size in cells. */
     fun resize(columns: Int, rows: Int) {
         if (columns <= 0 || rows <= 0) return
@@ -283,6 +308,9 @@ class SessionController(
     }
 
     companion object {
+        /** Scrollback lines the server may send of a burst while the network is metered. */
+        const val SAVER_LINES = 100
+
         fun closeMessage(reason: CloseReason): String = when (reason) {
             CloseReason.SERVER_EXITED -> "Session ended (the shell exited)"
             CloseReason.CLOSED -> "Disconnected"
