@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // The demo's platform-independent part: the session controller, screen → styled
-// lines, key bar and hardware-key encoding, the status line. No UIKit, no SwiftUI:
+// lines kept current row by row, the scrollback viewport and swipe steps, key bar
+// and hardware-key encoding, the status line. No UIKit, no SwiftUI:
 // it builds and is tested on Linux (scripts/test-swift.sh). The SwiftUI app in App/
 // uses it; project.yml (XcodeGen) makes the Xcode project that builds the app with
 // this package, MoshKit and the SSH library (README.md).

@@ -65,14 +65,19 @@ struct MoshDemoApp: App {
     }
 }
 
-/// The controller for SwiftUI: redraws when it says something changed.
+/// The controller for SwiftUI: views observing it redraw when the controller says
+/// something changed; the remote program's clipboard writes go to the pasteboard.
 @MainActor
 final class TerminalModel: ObservableObject {
     let controller: SessionController
+    /// Taps on the terminal asking for the keyboard (TerminalInputView answers).
+    @Published var keyboardRequests = 0
 
     init(controller: SessionController) {
         self.controller = controller
         controller.onChange = { [weak self] in self?.objectWillChange.send() }
+        // OSC 52 writes the controller found to be text for the clipboard.
+        controller.onClipboard = { text in UIPasteboard.general.string = text }
     }
 }
 

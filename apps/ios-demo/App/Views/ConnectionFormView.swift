@@ -1,4 +1,6 @@
-// Host, SSH port and user, password, the server program and UDP ports.
+// Host, SSH port and user, password, the server program and UDP ports; why the last
+// attempt failed, and when the server's host key was not the saved one, a button to
+// forget the saved key.
 
 import MoshDemoCore
 import SwiftUI
@@ -8,6 +10,9 @@ struct ConnectionFormView: View {
     @Binding var password: String
     let starting: Bool
     let status: String
+    /// The last attempt met a host key other than the saved one.
+    let hostKeyChanged: HostKeyChanged?
+    let forgetHostKey: (HostKeyChanged) -> Void
     let connect: () -> Void
 
     var body: some View {
@@ -33,6 +38,9 @@ struct ConnectionFormView: View {
                         .disabled(starting || !settings.isComplete)
                     if !status.isEmpty {
                         Text(status).font(.footnote).foregroundStyle(.secondary)
+                    }
+                    if let hostKeyChanged {
+                        Button("Forget the saved host key", role: .destructive) { forgetHostKey(hostKeyChanged) }
                     }
                 }
             }

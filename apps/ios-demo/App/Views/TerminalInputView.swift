@@ -1,6 +1,8 @@
 // The keyboard: a first-responder UIView taking the software keyboard's text
 // (UIKeyInput) and hardware keys (pressesBegan), with the key bar as its input
-// accessory. Keys go to the controller, which hands them to the library.
+// accessory. Keys go to the controller, which hands them to the library (and
+// returns the view to the live screen). A tap on the terminal counts a keyboard
+// request; a new count makes this view first responder again.
 
 import MoshDemoCore
 import MoshKit
@@ -9,6 +11,8 @@ import UIKit
 
 struct TerminalInputView: UIViewRepresentable {
     let model: TerminalModel
+    /// Taps on the terminal so far (TerminalModel.keyboardRequests).
+    let keyboardRequests: Int
 
     func makeUIView(context: Context) -> KeyInputView {
         let view = KeyInputView()
@@ -18,11 +22,16 @@ struct TerminalInputView: UIViewRepresentable {
         bar.view.autoresizingMask = .flexibleWidth
         view.accessory = bar.view
         view.accessoryController = bar
+        view.keyboardRequests = keyboardRequests
         DispatchQueue.main.async { view.becomeFirstResponder() }
         return view
     }
 
-    func updateUIView(_ view: KeyInputView, context: Context) {}
+    func updateUIView(_ view: KeyInputView, context: Context) {
+        guard view.keyboardRequests != keyboardRequests else { return }
+        view.keyboardRequests = keyboardRequests
+        view.becomeFirstResponder()
+    }
 }
 
 final class KeyInputView: UIView, UIKeyInput {
@@ -30,6 +39,8 @@ final class KeyInputView: UIView, UIKeyInput {
     var accessory: UIView?
     /// Keeps the key bar's hosting controller alive with its view.
     var accessoryController: UIViewController?
+    /// The keyboard requests answered so far.
+    var keyboardRequests = 0
 
     override var canBecomeFirstResponder: Bool { true }
     override var inputAccessoryView: UIView? { accessory }
@@ -46,10 +57,6 @@ final class KeyInputView: UIView, UIKeyInput {
 
     func deleteBackward() {
         controller?.press(HardwareKeyPress(usage: 0x2A, characters: ""))  // Backspace
-    }
-
-    override func touchesEnded(_ touches: Set<UITouch>, with event: UIEvent?) {
-        becomeFirstResponder()
     }
 
     // A hardware keyboard: named keys and Ctrl/Alt chords by HID usage, the rest as

@@ -1,8 +1,9 @@
 // What the app's screens bind to: one session from the connection form (SSH, then
 // mosh) or from the snapshot stored when the app went to the background, its lines
-// and status for drawing, and the app's lifecycle and network wired to the library.
-// On the main actor; no call blocks it: the library's calls are awaited, and the
-// snapshot store (the Keychain) is read and written off the main actor.
+// (the screen's, and the scrollback's while the user reads back) and status for
+// drawing, and the app's lifecycle and network wired to the library. On the main
+// actor; no call blocks it: the library's calls are awaited, and the snapshot store
+// (the Keychain) is read and written off the main actor.
 
 import Foundation
 import MoshKit
@@ -43,23 +44,31 @@ public final class SessionController {
     }
 
     public private(set) var phase: Phase = .idle
-    public private(set) var lines: [TerminalLine] = []
-    public private(set) var cursor = TerminalCursor(row: 0, column: 0, visible: false)
+    /// The screen's rows and cursor, as last drawn.
+    public private(set) var screen: ScreenMirror
+    /// The scrollback lines shown above the screen while the user reads back
+    /// (`viewport`); empty while the view follows the screen.
+    public private(set) var history: [TerminalLine] = []
+    /// Where the view is: the live screen, or a scrollback line at its top.
+    public private(set) var viewport = ScrollbackViewport()
+    /// The window title the remote program set.
     public private(set) var title = ""
     /// The status line.
     public private(set) var status = ""
-    /// Rings so far (the view flashes on a change).
+    /// Why the last connect or restore failed before a session ran (the form shows
+    /// it, with a way out such as forgetting a changed host key); nil otherwise.
+    public private(set) var startFailure: (any Error)?
+    /// Rings so far (the view gives a haptic tap on a change).
     public private(set) var bells = 0
-    /// The newest clipboard write (OSC 52, decoded by the library) from the remote
-    /// program, as text for the app to offer; nil once taken.
-    public private(set) var clipboard: String?
     public private(set) var keyBar = KeyBar()
     /// Called on the main actor after anything above changed.
     public var onChange: (@MainActor () -> Void)?
-    public var renderer: TerminalRenderer
+    /// Called with the text the remote program put on the clipboard (OSC 52), for
+    /// the system pasteboard.
+    public var onClipboard: (@MainActor (String) -> Void)?
     /// How sessions are shown; the app sets `nonceStoreDir` to a directory in
     /// Application Support so that restores never repeat a nonce, whatever the clock.
-    public var options: SessionOptions = .standard
+    public var options: SessionOptions = .demo
 
     /// The session, while one runs.
     public private(set) var session: MoshSession?
@@ -77,7 +86,18 @@ public final class SessionController {
 
     public init(store: SnapshotStore, renderer: TerminalRenderer = TerminalRenderer()) {
         self.store = store
-        self.renderer = renderer
+        self.screen = ScreenMirror(renderer: renderer)
+    }
+
+    /// The screen's rows.
+    public var lines: [TerminalLine] { screen.lines }
+    public var cursor: TerminalCursor { screen.cursor }
+    public var renderer: TerminalRenderer { screen.renderer }
+
+    /// What the view shows, top to bottom: the scrollback lines the user scrolled
+    /// back to, then as many of the screen's rows as still fit.
+    public var visibleLines: [TerminalLine] {
+        history + lines.prefix(max(lines.count - history.count, 0))
     }
 
     deinit {
@@ -91,6 +111,7 @@ public final class SessionController {
     public func connect(_ settings: ConnectionSettings, via bootstrap: ServerBootstrap) async {
         guard session == nil, phase != .starting else { return }
         phase = .starting
+        startFailure = nil
         status = "Starting mosh-server on \(settings.host)…"
         changed()
         do {
@@ -99,6 +120,7 @@ public final class SessionController {
                 host: settings.host, serverOutput: output,
                 columns: size.columns, rows: size.rows, options: options))
         } catch {
+            startFailure = error
             end("Could not connect: \(error)")
         }
     }
@@ -120,11 +142,15 @@ public final class SessionController {
             try? session?.resize(columns: size.columns, rows: size.rows)
             return true
         } catch {
+            startFailure = error
             end("The saved session could not be resumed: \(error)")
             return false
         }
     }
 
+    /// Starts drawing a session. Its event stream begins with what a new view needs
+    /// (every row, the status, the title), so nothing is missed between here and
+    /// the first event.
     private func attach(_ session: MoshSession) {
         self.session = session
         phase = .running
@@ -135,48 +161,101 @@ public final class SessionController {
                 self?.handle(event)
             }
         }
-        redraw()
+        redrawAll()
     }
 
     func handle(_ event: Event) {
         switch event {
-        case .screenChanged:
-            redraw()
+        case .screenChanged(let rows):
+            redraw(rows)
         case .titleChanged(let title):
             self.title = title
         case .bell:
             bells += 1
-        case .clipboard(_, let bytes):
-            // The library decoded it; only text goes to the pasteboard.
-            clipboard = String(data: bytes, encoding: .utf8).flatMap { $0.isEmpty ? nil : $0 }
+        case .clipboard(let selection, let bytes):
+            if let text = clipboardText(selection: selection, bytes: bytes) { onClipboard?(text) }
         case .statusChanged(let status):
             self.status = statusLine(status)
         case .closed(let reason):
-            redraw()
+            redrawAll()
             end(closeText(reason))
             let store = self.store
             Task.detached { try? store.clear() }
         case .vtOutput:
             break  // this app draws screen(), not a VT stream
         case .scrollbackAdded:
-            break  // this app shows the screen only; session.scrollback(from:count:) has the rest
+            // The window keeps its top line; the oldest lines may have gone.
+            if !viewport.isLive { refreshHistory() }
         }
         changed()
     }
 
-    private func redraw() {
+    /// Redraws the rows an event named, or the whole screen when its height changed.
+    private func redraw(_ rows: [UInt16]) {
         guard let session else { return }
-        let screen = session.screen
-        lines = renderer.lines(screen)
-        cursor = renderer.cursor(screen)
-        title = screen.title
+        if !screen.apply(session.screenUpdate(rows: screen.rowsToRead(named: rows))) {
+            redrawAll()
+        }
+    }
+
+    private func redrawAll() {
+        guard let session else { return }
+        screen.replace(with: session.screen)
+        // A new height changes how many scrollback lines the window holds.
+        if !viewport.isLive { refreshHistory() }
     }
 
     private func end(_ message: String) {
         session = nil
+        viewport.follow()
+        history = []
         phase = .ended(message)
         status = message
         changed()
+    }
+
+    // MARK: scrollback
+
+    /// A vertical swipe of `steps` lines (positive: towards later content, the
+    /// finger moving up) at a cell of the view. The remote program takes it as wheel
+    /// events when it asked for the mouse there (`.program`); otherwise the view
+    /// scrolls through the scrollback (`.scrollback`). Nil without a session.
+    @discardableResult
+    public func scroll(steps: Int, column: Int, viewRow: Int) -> ScrollTarget? {
+        guard let session, steps != 0 else { return nil }
+        // The program sees screen rows; scrollback lines shown above push them down.
+        let screenRow = max(viewRow - history.count, 0)
+        guard let target = try? session.scroll(
+            steps: Int32(clamping: steps), column: UInt16(clamping: column), row: UInt16(clamping: screenRow))
+        else { return nil }
+        if target == .scrollback {
+            let range = session.scrollbackRange
+            viewport.scroll(steps: steps, first: range.first, end: range.end)
+            refreshHistory()
+            changed()
+        }
+        return target
+    }
+
+    /// Reads the scrollback lines the viewport shows, by number.
+    private func refreshHistory() {
+        guard let session, !viewport.isLive else {
+            history = []
+            return
+        }
+        let range = session.scrollbackRange
+        let window = viewport.window(first: range.first, end: range.end, rows: lines.count)
+        let read = session.scrollback(from: window.from, count: UInt32(clamping: window.count))
+        history = read.rows.enumerated().map { offset, row in
+            renderer.line(row, id: .scrollback(read.first + UInt64(offset)))
+        }
+    }
+
+    /// Back to the live screen: the user typed.
+    private func followScreen() {
+        guard !viewport.isLive else { return }
+        viewport.follow()
+        history = []
     }
 
     private func changed() {
@@ -188,6 +267,7 @@ public final class SessionController {
     /// Text from the keyboard (with Ctrl when the key bar's Ctrl is latched).
     public func type(_ text: String) {
         guard let session else { return }
+        followScreen()
         try? keyBar.type(text, into: session)
         changed()
     }
@@ -195,6 +275,7 @@ public final class SessionController {
     /// A key bar button.
     public func tap(_ key: KeyBarKey) {
         guard let session else { return }
+        followScreen()
         try? keyBar.tap(key, into: session)
         changed()
     }
@@ -202,17 +283,16 @@ public final class SessionController {
     /// A hardware keyboard key.
     public func press(_ press: HardwareKeyPress) {
         guard let session else { return }
+        followScreen()
         try? press.send(into: session)
+        changed()
     }
 
     public func paste(_ text: String) {
-        try? session?.paste(text)
-    }
-
-    /// The remote program's clipboard write, once.
-    public func takeClipboard() -> String? {
-        defer { clipboard = nil }
-        return clipboard
+        guard let session else { return }
+        followScreen()
+        try? session.paste(text)
+        changed()
     }
 
     /// The terminal view's size in cells.
@@ -231,8 +311,10 @@ public final class SessionController {
     public func dismiss() {
         guard session == nil else { return }
         phase = .idle
-        lines = []
+        screen.clear()
+        title = ""
         status = ""
+        startFailure = nil
         changed()
     }
 

@@ -1,6 +1,7 @@
 // screen() → lines of styled spans a view draws: colours resolved through a theme
 // (the 16 ANSI colours, the 256-colour cube and greys, 24-bit), inverse swapped,
-// invisible blanked, predicted cells underlined, wide characters in cells of two.
+// invisible blanked, predicted cells underlined, wide characters in cells of two,
+// and printable ASCII in spans of its own, which a view draws as one text run.
 
 import MoshKit
 
@@ -76,6 +77,11 @@ public struct TerminalSpan: Equatable, Sendable {
     /// The text. With `wide`, every character takes two cells; otherwise one.
     public var text: String
     public var wide: Bool
+    /// Every character is printable ASCII, which a monospaced font advances by
+    /// exactly one cell: the view may draw the span as one text run. Other
+    /// characters (accents, box drawing, symbols) may come from a fallback font with
+    /// other advances, so the view puts each of those in its cell.
+    public var ascii: Bool
     public var foreground: RGB
     public var background: RGB
     public var bold: Bool
@@ -87,11 +93,22 @@ public struct TerminalSpan: Equatable, Sendable {
     public var predicted: Bool
 }
 
+/// Which line a view shows: a scrollback line by its number (stable while the
+/// oldest lines go), or a screen row by its index.
+public enum TerminalLineKey: Hashable, Sendable {
+    case scrollback(UInt64)
+    case screen(Int)
+}
+
 /// One row of spans.
 public struct TerminalLine: Equatable, Sendable, Identifiable {
-    /// The row index.
-    public var id: Int
+    public var id: TerminalLineKey
     public var spans: [TerminalSpan]
+
+    public init(id: TerminalLineKey, spans: [TerminalSpan]) {
+        self.id = id
+        self.spans = spans
+    }
 
     /// The row's text.
     public var text: String { spans.map(\.text).joined() }
@@ -113,14 +130,20 @@ public struct TerminalRenderer: Sendable {
     }
 
     public func lines(_ screen: Screen) -> [TerminalLine] {
-        screen.rows.enumerated().map { index, row in
-            TerminalLine(id: index, spans: row.runs.flatMap(spans))
-        }
+        screen.rows.enumerated().map { index, row in line(row, id: .screen(index)) }
+    }
+
+    /// One screen row or scrollback line.
+    public func line(_ row: ScreenRow, id: TerminalLineKey) -> TerminalLine {
+        TerminalLine(id: id, spans: row.runs.flatMap(spans))
     }
 
     public func cursor(_ screen: Screen) -> TerminalCursor {
-        TerminalCursor(row: Int(screen.cursor.row), column: Int(screen.cursor.column),
-                       visible: screen.cursor.visible)
+        cursor(screen.cursor)
+    }
+
+    public func cursor(_ cursor: Cursor) -> TerminalCursor {
+        TerminalCursor(row: Int(cursor.row), column: Int(cursor.column), visible: cursor.visible)
     }
 
     func spans(_ run: StyledRun) -> [TerminalSpan] {
@@ -133,31 +156,33 @@ public struct TerminalRenderer: Sendable {
         if style.inverse { swap(&foreground, &background) }
         let text = style.invisible ? String(repeating: " ", count: run.text.count) : run.text
         let span = TerminalSpan(
-            column: Int(run.column), width: Int(run.width), text: text, wide: false,
+            column: Int(run.column), width: Int(run.width), text: text, wide: false, ascii: false,
             foreground: foreground, background: background,
             bold: style.bold, italic: style.italic, underline: style.underline || run.predicted,
             blink: style.blink, predicted: run.predicted)
         return cells(span)
     }
 
-    /// Splits a span where character widths change, so that a view can put every
-    /// character in its cell. The run says how many columns it covers; which
-    /// characters are the wide ones is read from their Unicode ranges and checked
-    /// against that total (a mismatch keeps the span whole).
+    /// Splits a span where character widths change, and around printable ASCII, so
+    /// that a view can draw ASCII as text runs and put every other character in its
+    /// cell. The run says how many columns it covers; which characters are the wide
+    /// ones is read from their Unicode ranges and checked against that total (a
+    /// mismatch keeps the span whole, drawn a character per cell).
     func cells(_ span: TerminalSpan) -> [TerminalSpan] {
         let characters = Array(span.text)
-        if characters.count == span.width { return [span] }
-        let widths = characters.map { isWide($0) ? 2 : 1 }
-        guard widths.reduce(0, +) == span.width else { return [span] }
+        guard !characters.isEmpty else { return [span] }
+        let kinds = characters.map(CellKind.init)
+        guard kinds.map(\.cells).reduce(0, +) == span.width else { return [span] }
         var result: [TerminalSpan] = []
         var column = span.column
         var start = 0
-        for index in 1...characters.count where index == characters.count || widths[index] != widths[start] {
+        for index in 1...characters.count where index == characters.count || kinds[index] != kinds[start] {
             var piece = span
             piece.column = column
             piece.text = String(characters[start..<index])
-            piece.wide = widths[start] == 2
-            piece.width = (index - start) * widths[start]
+            piece.wide = kinds[start] == .wide
+            piece.ascii = kinds[start] == .ascii
+            piece.width = (index - start) * kinds[start].cells
             result.append(piece)
             column += piece.width
             start = index
@@ -165,7 +190,27 @@ public struct TerminalRenderer: Sendable {
         return result
     }
 
-    func isWide(_ character: Character) -> Bool {
+    /// How a character is drawn.
+    enum CellKind {
+        /// Printable ASCII: one cell, in a run.
+        case ascii
+        /// Another character of one cell, drawn in its cell.
+        case narrow
+        /// A character of two cells.
+        case wide
+
+        init(_ character: Character) {
+            if character.isASCII, character.asciiValue.map({ (0x20...0x7E).contains($0) }) == true {
+                self = .ascii
+            } else {
+                self = TerminalRenderer.isWide(character) ? .wide : .narrow
+            }
+        }
+
+        var cells: Int { self == .wide ? 2 : 1 }
+    }
+
+    static func isWide(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first else { return false }
         if scalar.properties.isEmojiPresentation { return true }
         switch scalar.value {

@@ -74,10 +74,27 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(spans.map(\.column), [0, 1, 5, 6, 8])
         XCTAssertEqual(spans.map(\.width), [1, 4, 1, 2, 2])
         XCTAssertEqual(spans.map(\.wide), [false, true, false, true, false])
+        XCTAssertEqual(spans.map(\.ascii), [true, false, true, false, true])
         // Widths the ranges cannot explain keep the run whole.
         let odd = Screen(columns: 3, rows: [ScreenRow(runs: [run(0, 3, "ab")])],
                          cursor: Cursor(row: 0, column: 0, visible: false), title: "", modes: plainModes)
         XCTAssertEqual(TerminalRenderer().lines(odd)[0].spans.map(\.text), ["ab"])
+    }
+
+    func testPrintableASCIIGetsSpansOfItsOwnForTextRuns() {
+        // An accent and box drawing may come from a fallback font: each in its cell,
+        // the ASCII around them in runs.
+        let screen = Screen(
+            columns: 11,
+            rows: [ScreenRow(runs: [run(0, 11, "café ─┤ ok!")])],
+            cursor: Cursor(row: 0, column: 0, visible: false), title: "", modes: plainModes)
+        let spans = TerminalRenderer().lines(screen)[0].spans
+        XCTAssertEqual(spans.map(\.text), ["caf", "é", " ", "─┤", " ok!"])
+        XCTAssertEqual(spans.map(\.column), [0, 3, 4, 5, 7])
+        XCTAssertEqual(spans.map(\.ascii), [true, false, true, false, true])
+        XCTAssertEqual(spans.map(\.wide), [false, false, false, false, false])
+        // A control character is not drawn as text.
+        XCTAssertFalse(TerminalRenderer.CellKind("\u{7f}") == .ascii)
     }
 
     func testPaletteCubeAndGreys() {
@@ -135,16 +152,31 @@ final class KeyTests: XCTestCase {
         ])
     }
 
-    func testStatusLine() {
-        func status(_ state: ConnectionState, background: Bool = false, last: UInt64? = nil) -> Status {
-            Status(state: state, lastContactMs: last, rttMs: 42, background: background,
-                   datagramsSent: 0, datagramsReceived: 0, bytesSent: 0, bytesReceived: 0)
+    func testStatusLineSaysWhatTheNotificationBarWould() {
+        func status(_ state: ConnectionState, background: Bool = false, lastContact: UInt64? = nil,
+                    lastReply: UInt64? = nil, dropped: UInt64 = 0, unauthentic: UInt64 = 0) -> Status {
+            Status(state: state, lastContactMs: lastContact, rttMs: 42, background: background,
+                   datagramsSent: 0, datagramsReceived: 0, bytesSent: 0, bytesReceived: 0,
+                   datagramsUnauthentic: unauthentic, lastReplyMs: lastReply, inputWaiting: 0,
+                   inputDroppedBytes: dropped)
         }
-        XCTAssertEqual(statusLine(status(.connected)), "Connected · RTT 42 ms")
-        XCTAssertEqual(statusLine(status(.connected, background: true)), "Paused in the background")
-        XCTAssertEqual(statusLine(status(.waiting, last: 12_500)),
+        XCTAssertEqual(statusLine(status(.connecting)), "Connecting…")
+        XCTAssertEqual(statusLine(status(.connecting, unauthentic: 3)),
+                       "Connecting… · 3 datagrams failed authentication (wrong key?)")
+        XCTAssertEqual(statusLine(status(.connected, lastReply: 300)), "Connected · RTT 42 ms")
+        // The server is heard, but nothing typed has been acknowledged for 10 s.
+        XCTAssertEqual(statusLine(status(.connected, lastReply: 10_000)), "Connected · RTT 42 ms")
+        XCTAssertEqual(statusLine(status(.connected, lastReply: 12_900)),
+                       "Typing not reaching the server · last reply 12 s ago")
+        XCTAssertEqual(statusLine(status(.waiting, lastContact: 12_500)),
                        "Waiting for the server · last contact 12 s ago")
-        XCTAssertEqual(statusLine(status(.closed(reason: .serverExited))),
+        XCTAssertEqual(statusLine(status(.connected, lastReply: 11_000, dropped: 4096)),
+                       "Typing not reaching the server · last reply 11 s ago · 4096 bytes of input dropped")
+        // In the background nothing is sent or read: paused, whatever the state says.
+        XCTAssertEqual(statusLine(status(.connected, background: true)), "Paused in the background")
+        XCTAssertEqual(statusLine(status(.waiting, background: true, lastContact: 60_000)),
+                       "Paused in the background")
+        XCTAssertEqual(statusLine(status(.closed(reason: .serverExited), background: true)),
                        "Session ended: the remote shell exited")
     }
 
