@@ -192,7 +192,7 @@ final class MouseTests: XCTestCase {
         // Until every wheel step has been applied.
         var settled = topLine(session)
         while true {
-            Thread.sleep(forTimeInterval: 0.3)
+            try await Task.sleep(nanoseconds: 300_000_000)
             let now = topLine(session)
             if now == settled { break }
             settled = now
