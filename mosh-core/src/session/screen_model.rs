@@ -38,38 +38,62 @@ impl ScreenRow {
     /// something (trailing blank cells in the default rendition are left out), none
     /// predicted.
     pub fn trimmed(row: &Row) -> Self {
-        // Kept for long: no spare capacity.
-        let mut runs = styled_runs(row, row.shown_width(), |_| false);
-        runs.shrink_to_fit();
-        for run in &mut runs {
-            run.text.shrink_to_fit();
+        // Kept for long: built without spare capacity.
+        ScreenRow {
+            runs: styled_runs(row, row.shown_width(), |_| false),
         }
-        ScreenRow { runs }
     }
 }
 
 /// The first `used` cells of `row` as runs of one rendition and prediction status.
+/// Works on the packed cells and allocates each run's text once, at its size: a server
+/// capturing the lines of a flood calls this for every line that scrolls off.
 fn styled_runs(row: &Row, used: usize, predicted: impl Fn(usize) -> bool) -> Vec<StyledRun> {
-    let mut runs: Vec<StyledRun> = Vec::new();
-    let mut col = 0;
-    while let Some(cell) = (col < used).then(|| row.cell(col)).flatten() {
-        let width = cell.width().min(used - col);
-        let predicted = predicted(col);
-        let grapheme = cell.grapheme();
-        match runs.last_mut() {
-            Some(run) if run.rendition == cell.rendition() && run.predicted == predicted => {
-                run.text.push_str(&grapheme);
-                run.width += width;
+    let key = |col: usize| {
+        row.packed_cell(col)
+            .map(|(cell, _)| (cell.rendition_key_here(), predicted(col)))
+    };
+    // The end of the run starting at `start`: where the key changes.
+    let run_end = |start: usize| {
+        let first = key(start);
+        let mut col = start;
+        while let Some((cell, _)) = (col < used).then(|| row.packed_cell(col)).flatten() {
+            if key(col) != first {
+                break;
             }
-            _ => runs.push(StyledRun {
-                column: col,
-                width,
-                text: grapheme,
-                rendition: cell.rendition(),
-                predicted,
-            }),
+            col += cell.width().min(used - col);
         }
-        col += width;
+        col
+    };
+    let mut count = 0;
+    let mut col = 0;
+    while col < used && row.packed_cell(col).is_some() {
+        col = run_end(col);
+        count += 1;
+    }
+    let mut runs = Vec::with_capacity(count);
+    let mut start = 0;
+    while start < used && row.packed_cell(start).is_some() {
+        let end = run_end(start);
+        // One byte a column unless the text is not ASCII.
+        let mut text = Vec::with_capacity(end - start);
+        let mut rendition = None;
+        let mut col = start;
+        while let Some((cell, cluster)) = (col < end).then(|| row.packed_cell(col)).flatten() {
+            rendition.get_or_insert(cell.rendition());
+            cell.write_grapheme(cluster, &mut text);
+            col += cell.width().min(used - col);
+        }
+        text.shrink_to_fit();
+        runs.push(StyledRun {
+            column: start,
+            width: end - start,
+            text: String::from_utf8(text)
+                .unwrap_or_else(|bad| String::from_utf8_lossy(bad.as_bytes()).into_owned()),
+            rendition: rendition.unwrap_or_default(),
+            predicted: predicted(start),
+        });
+        start = end;
     }
     runs
 }

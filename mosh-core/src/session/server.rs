@@ -201,7 +201,7 @@ impl ServerSession {
     pub fn pty_output(&mut self, bytes: &[u8]) {
         self.emulator.feed(bytes);
         if let Some(log) = &self.scroll_log {
-            log.push(&self.emulator.take_scrolled_rows());
+            log.push(self.emulator.take_scrolled_rows());
         }
         let replies = self.emulator.take_replies();
         self.pty_input.extend_from_slice(&replies);

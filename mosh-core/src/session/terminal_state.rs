@@ -222,7 +222,7 @@ mod tests {
         emu.capture_scrolled_rows(true);
         emu.feed(b"1\r\n2\r\n3\r\n4\r\n5\r\n");
         let log = ScrollLog::default();
-        log.push(&emu.take_scrolled_rows());
+        log.push(emu.take_scrolled_rows());
         assert_eq!(log.end(), 3);
         let plain = TerminalState::new(emu.framebuffer().clone(), 0);
         let base = TerminalState::blank(20, 3);

@@ -45,6 +45,10 @@ const fn colour_of(code: u128) -> Colour {
     }
 }
 
+/// Bits that, when all clear, make a cell's text one byte: an ASCII character or an
+/// empty cell, the common case.
+const NOT_ONE_BYTE: u128 = 0xFFFF_FF80 | ((FALLBACK | CLUSTER) as u128) << FLAGS_SHIFT;
+
 impl PackedCell {
     /// An empty narrow cell with `rendition`.
     pub(crate) const fn blank(rendition: Rendition) -> Self {
@@ -122,6 +126,17 @@ impl PackedCell {
         self.0 = self.0 & !RENDITION_MASK | Self::rendition_key(rendition);
     }
 
+    /// At most how many bytes [`PackedCell::write_grapheme`] writes for this cell
+    /// (`cluster` its text from the row's table).
+    pub(crate) fn grapheme_len_bound(self, cluster: Option<&str>) -> usize {
+        if self.0 & NOT_ONE_BYTE == 0 {
+            1
+        } else {
+            // U+00A0 for a fallback, then the cluster or one character.
+            2 + cluster.map_or(4, str::len)
+        }
+    }
+
     /// Whether the character occupies this and the next column.
     pub(crate) const fn is_wide(self) -> bool {
         self.flags() & WIDE != 0
@@ -147,8 +162,6 @@ impl PackedCell {
     /// [`PackedCell::is_cluster`].
     #[inline]
     pub(crate) fn write_grapheme(self, cluster: Option<&str>, out: &mut Vec<u8>) {
-        // The common case, one ASCII character or an empty cell, is one byte.
-        const NOT_ONE_BYTE: u128 = 0xFFFF_FF80 | ((FALLBACK | CLUSTER) as u128) << FLAGS_SHIFT;
         if self.0 & NOT_ONE_BYTE == 0 {
             out.push(if self.is_empty() { b' ' } else { self.0 as u8 });
         } else {

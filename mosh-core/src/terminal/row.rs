@@ -13,7 +13,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cell::{Cell, PackedCell};
-use super::rendition::Rendition;
+use super::rendition::{Attributes, Colour, Rendition};
+
+/// The default rendition as packed cells hold it: trailing cells are compared with it
+/// without unpacking each one.
+const DEFAULT_KEY: u128 = PackedCell::rendition_key(Rendition {
+    fg: Colour::Default,
+    bg: Colour::Default,
+    attrs: Attributes::empty(),
+});
 
 static NEXT_ROW_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -63,6 +71,13 @@ impl Row {
         Some(self.unpack(col, *self.cells.get(col)?))
     }
 
+    /// Cell `col` packed, with its cluster text when it has one: what reading a row's
+    /// text needs, without building a [`Cell`] per column.
+    pub(crate) fn packed_cell(&self, col: usize) -> Option<(PackedCell, Option<&str>)> {
+        let packed = *self.cells.get(col)?;
+        Some((packed, self.cluster(col, packed)))
+    }
+
     /// The cells, left to right.
     pub fn cells(&self) -> impl DoubleEndedIterator<Item = Cell> + ExactSizeIterator + '_ {
         self.cells
@@ -76,8 +91,24 @@ impl Row {
     pub fn shown_width(&self) -> usize {
         self.cells
             .iter()
-            .rposition(|cell| !(cell.is_blank() && cell.rendition() == Rendition::default()))
+            .rposition(|cell| !(cell.is_blank() && cell.rendition_key_here() == DEFAULT_KEY))
             .map_or(0, |last| last + 1)
+    }
+
+    /// A copy of the first `width` cells: what the scrollback keeps of a row that
+    /// scrolled off (`width` its shown width).
+    pub(crate) fn first_cells(&self, width: usize) -> Row {
+        let width = width.min(self.cells.len());
+        Row {
+            id: self.id,
+            cells: self.cells[..width].to_vec(),
+            clusters: self
+                .clusters
+                .iter()
+                .filter(|(col, _)| *col < width)
+                .cloned()
+                .collect(),
+        }
     }
 
     /// Whether the two rows hold the same cells (identity aside).

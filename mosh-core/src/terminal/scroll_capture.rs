@@ -41,7 +41,10 @@ impl ScrollCapture {
                 Some(i) => {
                     self.leftover.swap_remove(i);
                 }
-                None => self.rows.push(row.clone()),
+                // A copy of what the row shows (a few cells of a typical line),
+                // not a second reference: the screen then reuses the row's storage
+                // for the blank row that replaces it instead of allocating one.
+                None => self.rows.push(Arc::new(row.first_cells(row.shown_width()))),
             }
         }
         let excess = self.rows.len().saturating_sub(MAX_CAPTURED_ROWS);

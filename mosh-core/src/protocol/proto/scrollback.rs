@@ -52,9 +52,11 @@ pub struct ScrollbackLines {
     /// Number of `lines[0]`; lines below it that the client lacks are lost.
     #[prost(uint64, optional, tag = "2")]
     pub first: Option<u64>,
-    /// The lines, oldest first.
-    #[prost(message, repeated, tag = "3")]
-    pub lines: Vec<LineMessage>,
+    /// The lines, oldest first: each an encoded [`LineMessage`] (on the wire a
+    /// length-delimited field either way), so a server encodes a line once however
+    /// many diffs carry it, and a client decodes each with its bounds.
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    pub lines: Vec<bytes::Bytes>,
 }
 
 /// One line: styled runs, trailing blanks left out.

@@ -1,11 +1,18 @@
 //! The server's side of the scrollback extension (`docs/scrollback-extension.md`):
 //! the lines that scrolled off its screen, numbered from 0, kept until the client
 //! has acknowledged a state that holds them.
+//!
+//! Lines are kept as the emulator captured them (rows cut to their shown width), and encoded when a
+//! state first carries them (then kept encoded, shared by every later diff): in a flood
+//! nearly every line is pushed out by newer ones before it can be sent, and then costs
+//! a cut, not a conversion.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::protocol::proto::scrollback::LineMessage;
+use bytes::Bytes;
+use prost::Message;
+
 use crate::session::ScreenRow;
 use crate::terminal::Row;
 
@@ -35,12 +42,31 @@ struct Log {
     keep: usize,
     /// Number of `lines[0]`.
     first: u64,
-    lines: VecDeque<Arc<ScreenRow>>,
+    lines: VecDeque<Line>,
     /// Per line, the estimated bytes of every line pushed before it (so the bytes
     /// of a range are a difference, found by binary search).
     starts: VecDeque<u64>,
     /// The estimated bytes of every line pushed.
     total_bytes: u64,
+}
+
+/// One line: the row as it scrolled off until a state carries it, then its message's
+/// bytes (smaller, and what every diff from then on copies by reference).
+#[derive(Debug)]
+enum Line {
+    Row(Arc<Row>),
+    Encoded(Bytes),
+}
+
+impl Line {
+    fn encoded(&mut self) -> Bytes {
+        let bytes = match self {
+            Line::Encoded(bytes) => return bytes.clone(),
+            Line::Row(row) => Bytes::from(persist::saved(&ScreenRow::trimmed(row)).encode_to_vec()),
+        };
+        *self = Line::Encoded(bytes.clone());
+        bytes
+    }
 }
 
 impl Log {
@@ -65,13 +91,21 @@ impl Log {
 }
 
 /// An upper bound of a line's encoded size: per run its text and at most 32 bytes of
-/// fields, tags and lengths; per line 8.
-fn estimated_bytes(line: &ScreenRow) -> u64 {
-    8 + line
-        .runs
-        .iter()
-        .map(|run| run.text.len() as u64 + 32)
-        .sum::<u64>()
+/// fields, tags and lengths; per line 8. Runs start where the rendition changes.
+fn estimated_bytes(line: &Row) -> u64 {
+    let mut bytes = 8;
+    let mut rendition = None;
+    let mut col = 0;
+    let shown = line.shown_width();
+    while let Some((cell, cluster)) = (col < shown).then(|| line.packed_cell(col)).flatten() {
+        if rendition != Some(cell.rendition_key_here()) {
+            rendition = Some(cell.rendition_key_here());
+            bytes += 32;
+        }
+        bytes += cell.grapheme_len_bound(cluster) as u64;
+        col += cell.width();
+    }
+    bytes
 }
 
 /// The lines, shared by the server session and the states it sends.
@@ -139,17 +173,24 @@ impl ScrollLog {
     }
 
     /// `rows` scrolled off the top, oldest first.
-    pub fn push(&self, rows: &[Arc<Row>]) {
+    pub fn push(&self, rows: Vec<Arc<Row>>) {
         if rows.is_empty() {
             return;
         }
         let mut log = self.log();
-        for row in rows {
-            let line = ScreenRow::trimmed(row);
+        // Of a batch longer than the bound only the newest can be kept: the rest get
+        // their numbers and are skipped unconverted (a flood's lines cost a count).
+        let skipped = rows.len().saturating_sub(log.keep);
+        if skipped > 0 {
+            let held = log.lines.len();
+            log.drop_oldest(held);
+            log.first += skipped as u64;
+        }
+        for row in rows.into_iter().skip(skipped) {
             let start = log.total_bytes;
             log.starts.push_back(start);
-            log.total_bytes += estimated_bytes(&line);
-            log.lines.push_back(Arc::new(line));
+            log.total_bytes += estimated_bytes(&row);
+            log.lines.push_back(Line::Row(row));
         }
         let excess = log.lines.len().saturating_sub(log.keep);
         log.drop_oldest(excess);
@@ -186,10 +227,11 @@ impl ScrollLog {
         end.clamp(from + 1, limit)
     }
 
-    /// Lines `from..to` as messages (at most [`MAX_LINES_PER_DIFF`], the newest),
-    /// with the number of the first one returned (above `from` when some are gone).
-    pub fn messages(&self, from: u64, to: u64) -> (u64, Vec<LineMessage>) {
-        let log = self.log();
+    /// Lines `from..to` as encoded messages (at most [`MAX_LINES_PER_DIFF`], the
+    /// newest), with the number of the first one returned (above `from` when some are
+    /// gone).
+    pub fn messages(&self, from: u64, to: u64) -> (u64, Vec<Bytes>) {
+        let mut log = self.log();
         let to = to.min(log.end());
         let from = from
             .max(log.first)
@@ -200,10 +242,10 @@ impl ScrollLog {
         let skip = (from - log.first) as usize;
         let lines = log
             .lines
-            .iter()
+            .iter_mut()
             .skip(skip)
             .take((to - from) as usize)
-            .map(|line| persist::saved(line))
+            .map(Line::encoded)
             .collect();
         (from, lines)
     }
@@ -212,6 +254,7 @@ impl ScrollLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::proto::scrollback::LineMessage;
     use crate::terminal::Emulator;
 
     fn rows(texts: std::ops::Range<u32>) -> Vec<Arc<Row>> {
@@ -225,38 +268,62 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_longer_than_the_bound_keeps_its_newest_lines() {
+        let log = ScrollLog::keeping(Some(3));
+        log.push(rows(0..2));
+        log.push(rows(10..20));
+        assert_eq!((log.first(), log.end()), (9, 12));
+        let (first, lines) = log.messages(0, 12);
+        assert_eq!(first, 9);
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|line| {
+                persist::restore(&LineMessage::decode(line.as_ref()).unwrap())
+                    .unwrap()
+                    .text()
+            })
+            .collect();
+        assert_eq!(texts, ["17", "18", "19"]);
+    }
+
+    #[test]
     fn a_new_bound_applies_at_once_and_zero_skips_every_line() {
         let log = ScrollLog::keeping(Some(100));
-        log.push(&rows(0..50));
+        log.push(rows(0..50));
         log.set_keep(Some(10));
         assert_eq!((log.first(), log.end()), (40, 50));
         log.set_keep(Some(0));
-        log.push(&rows(0..5));
+        log.push(rows(0..5));
         assert_eq!(
             (log.len(), log.end()),
             (0, 55),
             "numbers go on; nothing is held"
         );
         log.set_keep(None);
-        log.push(&rows(0..3));
+        log.push(rows(0..3));
         assert_eq!((log.first(), log.end()), (55, 58));
     }
 
     #[test]
     fn numbering_forgetting_and_the_diff_bound() {
         let log = ScrollLog::default();
-        log.push(&rows(0..10));
+        log.push(rows(0..10));
         assert_eq!(log.end(), 10);
         let (first, lines) = log.messages(3, 6);
         assert_eq!(first, 3);
         assert_eq!(lines.len(), 3);
-        assert_eq!(persist::restore(&lines[0]).unwrap().text(), "3");
+        assert_eq!(
+            persist::restore(&LineMessage::decode(lines[0].as_ref()).unwrap())
+                .unwrap()
+                .text(),
+            "3"
+        );
         log.forget_below(5);
         assert_eq!(log.len(), 5);
         // What is gone starts later.
         assert_eq!(log.messages(0, 10).0, 5);
         assert_eq!(log.messages(10, 10), (10, Vec::new()));
-        log.push(&rows(0..(MAX_LINES_PER_DIFF as u32 + 100)));
+        log.push(rows(0..(MAX_LINES_PER_DIFF as u32 + 100)));
         let (first, lines) = log.messages(0, log.end());
         assert_eq!(lines.len() as u64, MAX_LINES_PER_DIFF);
         assert_eq!(first, log.end() - MAX_LINES_PER_DIFF);
@@ -265,7 +332,7 @@ mod tests {
     #[test]
     fn a_client_that_keeps_n_lines_is_never_sent_an_older_one() {
         let log = ScrollLog::keeping(Some(5));
-        log.push(&rows(0..12));
+        log.push(rows(0..12));
         assert_eq!((log.end(), log.len()), (12, 5));
         // Lines 0..7 can no longer be among the client's newest 5: the first line
         // sent is 7, and the jump from 0 is the client's gap.
@@ -283,7 +350,7 @@ mod tests {
     fn byte_budgets_cut_ranges_at_whole_lines() {
         let log = ScrollLog::default();
         // Lines "0".."9" take 8 + 1 + 32 = 41 estimated bytes each.
-        log.push(&rows(0..10));
+        log.push(rows(0..10));
         assert_eq!(log.end_within(0, 10, 41 * 3), 3);
         assert_eq!(log.end_within(0, 10, 41 * 3 + 40), 3);
         assert_eq!(log.end_within(2, 10, 41 * 100), 10);

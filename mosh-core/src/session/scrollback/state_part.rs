@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use crate::protocol::proto::DiffError;
-use crate::protocol::proto::scrollback::{SCROLLBACK_VERSION, ScrollbackLines};
+use prost::Message;
+
+use crate::protocol::proto::scrollback::{LineMessage, SCROLLBACK_VERSION, ScrollbackLines};
 use crate::session::ScreenRow;
 
 use super::persist;
@@ -93,7 +95,11 @@ impl ScrollbackPart {
         let lines = message
             .lines
             .iter()
-            .map(persist::restore)
+            .map(|line| {
+                LineMessage::decode(line.as_ref())
+                    .ok()
+                    .and_then(|line| persist::restore(&line))
+            })
             .collect::<Option<Vec<_>>>()
             .ok_or(DiffError::BadScrollback)?;
         let first = message.first.unwrap_or(self.end);
@@ -135,24 +141,28 @@ fn line_bytes(line: &ScreenRow) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::proto::scrollback::{LineMessage, RunMessage};
+    use crate::protocol::proto::scrollback::RunMessage;
+
+    fn line(i: usize, foreground: u32) -> bytes::Bytes {
+        LineMessage {
+            runs: vec![RunMessage {
+                column: 0,
+                width: 5,
+                text: format!("{i:>5}"),
+                foreground,
+                background: 0,
+                attributes: 0,
+            }],
+        }
+        .encode_to_vec()
+        .into()
+    }
 
     fn message(first: u64, count: usize) -> ScrollbackLines {
         ScrollbackLines {
             version: Some(SCROLLBACK_VERSION),
             first: Some(first),
-            lines: (0..count)
-                .map(|i| LineMessage {
-                    runs: vec![RunMessage {
-                        column: 0,
-                        width: 5,
-                        text: format!("{i:>5}"),
-                        foreground: 0,
-                        background: 0,
-                        attributes: 0,
-                    }],
-                })
-                .collect(),
+            lines: (0..count).map(|i| line(i, 0)).collect(),
         }
     }
 
@@ -171,7 +181,9 @@ mod tests {
             Err(DiffError::BadScrollback)
         );
         let mut bad = message(0, 1);
-        bad.lines[0].runs[0].foreground = 7;
+        bad.lines[0] = line(0, 7);
+        assert_eq!(part.apply(&bad), Err(DiffError::BadScrollback));
+        bad.lines[0] = bytes::Bytes::from_static(&[0xff, 0xff]);
         assert_eq!(part.apply(&bad), Err(DiffError::BadScrollback));
         // Lines from an older base never move the count back.
         part.apply(&message(2, 1)).unwrap();
