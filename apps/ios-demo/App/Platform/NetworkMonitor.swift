@@ -13,7 +13,8 @@ final class NetworkMonitor: @unchecked Sendable {
             let reduced = NetworkPath(
                 satisfied: path.status == .satisfied,
                 interfaces: path.availableInterfaces.map(\.name),
-                gateways: path.gateways.map { "\($0)" })
+                gateways: path.gateways.map { "\($0)" },
+                metered: path.isExpensive || path.isConstrained)
             Task { @MainActor in update(reduced) }
         }
         monitor.start(queue: queue)

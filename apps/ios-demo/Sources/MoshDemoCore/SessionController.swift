@@ -21,11 +21,20 @@ public struct NetworkPath: Equatable, Sendable {
     public var interfaces: [String]
     /// Gateway addresses (they change when the address on an interface changes).
     public var gateways: [String]
+    /// Expensive or constrained (`isExpensive`, `isConstrained`: cellular, a hotspot,
+    /// Low Data Mode): the data saver is on while it is.
+    public var metered: Bool
 
-    public init(satisfied: Bool, interfaces: [String], gateways: [String] = []) {
+    public init(satisfied: Bool, interfaces: [String], gateways: [String] = [], metered: Bool = false) {
         self.satisfied = satisfied
         self.interfaces = interfaces
         self.gateways = gateways
+        self.metered = metered
+    }
+
+    /// Whether the two reach the network the same way (whether either is metered aside).
+    func sameRoute(as other: NetworkPath) -> Bool {
+        satisfied == other.satisfied && interfaces == other.interfaces && gateways == other.gateways
     }
 }
 
@@ -153,6 +162,7 @@ public final class SessionController {
     /// the first event.
     private func attach(_ session: MoshSession) {
         self.session = session
+        if dataSaver { applyDataSaver(to: session) }
         phase = .running
         status = statusLine(session.status)
         let events = session.events
@@ -324,8 +334,24 @@ public final class SessionController {
     /// path are not changes; any other is, and the session moves to a fresh socket.
     public func networkPathUpdated(_ newPath: NetworkPath) {
         defer { path = newPath }
-        guard let path, path != newPath, newPath.satisfied else { return }
+        if newPath.metered != dataSaver {
+            dataSaver = newPath.metered
+            if let session { applyDataSaver(to: session) }
+        }
+        guard let path, !path.sameRoute(as: newPath), newPath.satisfied else { return }
         try? session?.networkChanged()
+    }
+
+    /// Whether the path is metered: the server then sends at most `saverLines` of
+    /// output that scrolls off, the newest, instead of all the session keeps.
+    public private(set) var dataSaver = false
+
+    /// Scrollback lines the server may send of a burst while the data saver is on.
+    public static let saverLines: UInt32 = 100
+
+    private func applyDataSaver(to session: MoshSession) {
+        let kept = options.scrollbackLines
+        try? session.setScrollbackBudget(lines: dataSaver ? min(Self.saverLines, kept) : kept)
     }
 
     /// `scenePhase` changed. Background: the session stops sending and its snapshot

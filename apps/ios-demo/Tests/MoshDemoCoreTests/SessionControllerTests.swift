@@ -201,6 +201,15 @@ final class SessionControllerTests: XCTestCase, @unchecked Sendable {
         XCTAssertGreaterThanOrEqual(quiet, sent)
         controller.type("echo on''cellular\r")
         try await screenShows(controller, "oncellular")
+        // A metered path turns the data saver on without counting as a new path.
+        let before = controller.session!.status.datagramsSent
+        controller.networkPathUpdated(NetworkPath(satisfied: true, interfaces: ["pdp_ip0"], metered: true))
+        XCTAssertTrue(controller.dataSaver)
+        controller.networkPathUpdated(NetworkPath(satisfied: true, interfaces: ["pdp_ip0"], metered: false))
+        XCTAssertFalse(controller.dataSaver)
+        controller.type("echo still''here\r")
+        try await screenShows(controller, "stillhere")
+        XCTAssertGreaterThan(controller.session!.status.datagramsSent, before)
 
         // To the background: the snapshot is stored; then the app is killed.
         controller.appPhaseChanged(.inactive)
