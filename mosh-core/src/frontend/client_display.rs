@@ -275,6 +275,16 @@ mod tests {
     }
 
     fn start(t0: Instant) -> (ClientSession, ClientDisplay) {
+        start_with(
+            t0,
+            DisplayConfig {
+                escape_key_name: Some("Ctrl-^".into()),
+                ..DisplayConfig::default()
+            },
+        )
+    }
+
+    fn start_with(t0: Instant, display: DisplayConfig) -> (ClientSession, ClientDisplay) {
         let config = ClientConfig {
             server: "127.0.0.1:60799".parse().unwrap(),
             key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
@@ -284,14 +294,7 @@ mod tests {
             scrollback_lines: crate::session::scrollback::MAX_SCROLLBACK_LINES,
         };
         let session = ClientSession::connect(config, t0);
-        let display = ClientDisplay::new(
-            DisplayConfig {
-                escape_key_name: Some("Ctrl-^".into()),
-                ..DisplayConfig::default()
-            },
-            &session,
-            t0,
-        );
+        let display = ClientDisplay::new(display, &session, t0);
         (session, display)
     }
 
@@ -389,22 +392,12 @@ mod tests {
     #[test]
     fn without_the_bar_row_0_stays_the_servers_and_nothing_wakes_for_it() {
         let t0 = Instant::now();
-        let config = ClientConfig {
-            server: "127.0.0.1:60799".parse().unwrap(),
-            key: SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap(),
-            columns: 80,
-            rows: 5,
-            sequence: crate::crypto::SequencePlan::FROM_ZERO,
-            scrollback_lines: 0,
-        };
-        let session = ClientSession::connect(config, t0);
-        let mut display = ClientDisplay::new(
+        let (session, mut display) = start_with(
+            t0,
             DisplayConfig {
                 notification_bar: false,
                 ..DisplayConfig::default()
             },
-            &session,
-            t0,
         );
         // Connecting, then timed out: the drawn bar would say so on row 0.
         for ms in [300, 15_200, 70_000] {
