@@ -570,3 +570,54 @@ fn wide_colourful_history_goes_in_parts_within_the_instruction_limit() {
         "the screen stayed in colour (states never went plain)"
     );
 }
+
+#[test]
+fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    pair.client.current_mut().push_scrollback_capability(
+        mosh_core::protocol::proto::scrollback::Announcement {
+            version: 3,
+            lines: Some(1000),
+        },
+    );
+    pair.attach();
+    // A flood: 30,000 lines in 20 writes, 10 ms apart: each write scrolls off more
+    // lines than the client keeps, so the history waits for the burst to end and
+    // only the screen follows the output.
+    let mut line = 0u32;
+    for write in 0..20 {
+        let mut output = Vec::new();
+        for _ in 0..1500 {
+            line += 1;
+            output.extend_from_slice(format!("{line}\r\n").as_bytes());
+        }
+        pair.server.pty_output(&output);
+        pair.run_for(10 * MS);
+        let history = pair.client.remote_state().scrollback().end();
+        assert_eq!(history, 0, "history during the burst (write {write})");
+    }
+    // The screen first: the end of the burst shows before any history is sent.
+    pair.run_for(60 * MS);
+    let client_state = pair.client.remote_state();
+    assert_eq!(client_state.framebuffer().rows()[22].text(), "30000");
+    assert_eq!(client_state.scrollback().end(), 0);
+    // The output paused: the newest 1,000 lines (all the client keeps) follow, and
+    // none older; the jump is the client's gap.
+    pair.run_for(Duration::from_secs(1));
+    let client_state = pair.client.remote_state();
+    let (first, delivered) = client_state.scrollback().delivered();
+    let end = client_state.scrollback().end();
+    assert_eq!(
+        end,
+        30_000 - 23,
+        "every line that scrolled off is counted"
+    );
+    assert!(
+        first >= end - 1000,
+        "a line older than the newest 1,000: {first}"
+    );
+    assert_eq!(
+        delivered.last().map(|row| row.text()),
+        Some((end).to_string())
+    );
+}

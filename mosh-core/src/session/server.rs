@@ -82,7 +82,22 @@ pub struct ServerSession {
     /// After a state too large to send: until then, states are sent plain (see
     /// [`PLAIN_FRAMES_FOR`]).
     plain_until: Option<Instant>,
+    /// The log's end when states were last built, and when it last grew: a burst
+    /// of output holds history back (see [`ServerSession::scrollback_part`]).
+    log_end_seen: u64,
+    log_grew_at: Option<Instant>,
+    /// Whether the last state held new history back for a burst: then the session
+    /// wakes when the burst would count as over, to send it.
+    history_held: bool,
 }
+
+/// Output that scrolled lines off within this long is still a burst: while one runs
+/// with more lines scrolled off since the client's history than a state carries or the
+/// client keeps, states carry the screen alone, and
+/// the history (the newest lines the client keeps) follows when the output pauses
+/// this long. A flood's lines would otherwise be encoded, sent and applied only to be
+/// pushed out of the client's bound by the next ones.
+const BURST_QUIET: Duration = Duration::from_millis(100);
 
 /// After a state whose instruction was over the 4 MiB limit (a screen of hundreds of
 /// thousands of cells, each in colours of its own), states go without colours and
@@ -116,6 +131,9 @@ impl ServerSession {
             scroll_log: None,
             input_at: None,
             plain_until: None,
+            log_end_seen: 0,
+            log_grew_at: None,
+            history_held: false,
         }
     }
 
@@ -201,7 +219,8 @@ impl ServerSession {
     pub fn pty_output(&mut self, bytes: &[u8]) {
         self.emulator.feed(bytes);
         if let Some(log) = &self.scroll_log {
-            log.push(self.emulator.take_scrolled_rows());
+            let spent = log.push(self.emulator.take_scrolled_rows());
+            self.emulator.recycle_scrolled_rows(spent);
         }
         let replies = self.emulator.take_replies();
         self.pty_input.extend_from_slice(&replies);
@@ -272,7 +291,14 @@ impl ServerSession {
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
         let plain = self.plain(now);
-        let scrollback = self.scrollback_part(now, plain);
+        if let Some(end) = self.scroll_log.as_ref().map(ScrollLog::end)
+            && end > self.log_end_seen
+        {
+            self.log_end_seen = end;
+            self.log_grew_at = Some(now);
+        }
+        let (scrollback, held) = self.scrollback_part(now, plain);
+        self.history_held = held;
         let framebuffer = if plain {
             plain_copy(self.emulator.framebuffer())
         } else {
@@ -300,10 +326,12 @@ impl ServerSession {
     /// lines (a 4096-column line of true colours is some 80 KB). While the
     /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
     /// lines are added: history waits a moment, the answer does not wait behind a
-    /// flood's history (thousands of lines to encode, send and apply).
-    fn scrollback_part(&self, now: Instant, plain: bool) -> ScrollbackPart {
+    /// flood's history (thousands of lines to encode, send and apply). During a
+    /// burst ([`BURST_QUIET`]) no new lines are added either; the second value says
+    /// so.
+    fn scrollback_part(&self, now: Instant, plain: bool) -> (ScrollbackPart, bool) {
         let Some(log) = &self.scroll_log else {
-            return ScrollbackPart::default();
+            return (ScrollbackPart::default(), false);
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
@@ -320,11 +348,21 @@ impl ServerSession {
         let answering_input = self
             .input_at
             .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);
-        if answering_input || plain {
-            let sent_end = self.transport.current().scrollback().end();
-            end = end.min(sent_end.max(acknowledged));
+        let bursting = self
+            .log_grew_at
+            .is_some_and(|at| now.saturating_duration_since(at) < BURST_QUIET)
+            && log.end().saturating_sub(acknowledged) > MAX_LINES_PER_STATE.min(log.keep());
+        let sent_end = self
+            .transport
+            .current()
+            .scrollback()
+            .end()
+            .max(acknowledged);
+        let held = bursting && end > sent_end;
+        if answering_input || plain || bursting {
+            end = end.min(sent_end);
         }
-        ScrollbackPart::server(log.clone(), end)
+        (ScrollbackPart::server(log.clone(), end), held)
     }
 
     /// The next datagram to send, if any. Call until `None` after every input and at
@@ -400,6 +438,9 @@ impl ServerSession {
             }
         };
         consider(self.echo_acks.poll_timeout());
+        if self.history_held {
+            consider(self.log_grew_at.map(|at| at + BURST_QUIET));
+        }
         if !self.attached_once {
             consider(Some(self.started + FIRST_CLIENT_TIMEOUT));
         } else if let Some(limit) = self.timeouts.network

@@ -219,6 +219,12 @@ impl Emulator {
         std::mem::take(&mut self.target.fb.scrolled.rows)
     }
 
+    /// Rows taken with [`Emulator::take_scrolled_rows`] that the taker is done
+    /// with: later captures reuse their storage instead of allocating.
+    pub fn recycle_scrolled_rows(&mut self, rows: Vec<Arc<Row>>) {
+        self.target.fb.scrolled.recycle(rows);
+    }
+
     /// The screen.
     pub fn framebuffer(&self) -> &Framebuffer {
         &self.target.fb

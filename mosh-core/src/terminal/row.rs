@@ -111,6 +111,26 @@ impl Row {
         }
     }
 
+    /// Becomes a copy of the first `width` cells of `from`, reusing this row's
+    /// storage (a recycled scrollback row: no allocation in the steady state of a
+    /// flood). Storage far larger than needed is given back.
+    pub(crate) fn copy_first_cells(&mut self, from: &Row, width: usize) {
+        let width = width.min(from.cells.len());
+        self.id = from.id;
+        self.cells.clear();
+        self.cells.extend_from_slice(&from.cells[..width]);
+        if self.cells.capacity() > 4 * width + 64 {
+            self.cells.shrink_to_fit();
+        }
+        self.clusters.clear();
+        self.clusters.extend(
+            from.clusters
+                .iter()
+                .filter(|(col, _)| *col < width)
+                .cloned(),
+        );
+    }
+
     /// Whether the two rows hold the same cells (identity aside).
     pub fn same_cells(&self, other: &Row) -> bool {
         self.cells == other.cells && self.clusters == other.clusters

@@ -16,8 +16,11 @@ use super::row::Row;
 /// Most rows held between two takes; the oldest go beyond it.
 pub const MAX_CAPTURED_ROWS: usize = 65_536;
 
+/// Most spent rows kept for reuse (see [`ScrollCapture::recycle`]).
+const MAX_SPARE_ROWS: usize = 4096;
+
 /// The collection state.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct ScrollCapture {
     /// Whether rows are collected.
     pub on: bool,
@@ -28,6 +31,22 @@ pub(crate) struct ScrollCapture {
     /// The rows on the screen when the alternate screen was left: not collected
     /// while unchanged (a write copies a shared row, so it no longer matches).
     pub leftover: Vec<Arc<Row>>,
+    /// Rows the taker is done with, whose storage the next captures reuse.
+    spare: Vec<Arc<Row>>,
+}
+
+/// A copy of a framebuffer (a state about to be sent, a snapshot) keeps the settings
+/// but none of the collected rows: those belong to the live screen's taker, and
+/// copying them on every state would cost a reference per row and keep the spent rows
+/// from being reused.
+impl Clone for ScrollCapture {
+    fn clone(&self) -> Self {
+        ScrollCapture {
+            on: self.on,
+            alternate: self.alternate,
+            ..ScrollCapture::default()
+        }
+    }
 }
 
 impl ScrollCapture {
@@ -43,12 +62,39 @@ impl ScrollCapture {
                 }
                 // A copy of what the row shows (a few cells of a typical line),
                 // not a second reference: the screen then reuses the row's storage
-                // for the blank row that replaces it instead of allocating one.
-                None => self.rows.push(Arc::new(row.first_cells(row.shown_width()))),
+                // for the blank row that replaces it instead of allocating one; the
+                // copy goes into a spent row's storage when there is one.
+                None => {
+                    let shown = row.shown_width();
+                    let copy = match self.spare.pop() {
+                        Some(mut spare) => match Arc::get_mut(&mut spare) {
+                            Some(storage) => {
+                                storage.copy_first_cells(row, shown);
+                                spare
+                            }
+                            None => Arc::new(row.first_cells(shown)),
+                        },
+                        None => Arc::new(row.first_cells(shown)),
+                    };
+                    self.rows.push(copy);
+                }
             }
         }
         let excess = self.rows.len().saturating_sub(MAX_CAPTURED_ROWS);
         self.rows.drain(..excess);
+    }
+
+    /// Rows a taker no longer needs: their storage is reused by the next captures
+    /// (only rows nothing else holds, at most [`MAX_SPARE_ROWS`]).
+    pub(crate) fn recycle(&mut self, rows: impl IntoIterator<Item = Arc<Row>>) {
+        for row in rows {
+            if self.spare.len() >= MAX_SPARE_ROWS {
+                break;
+            }
+            if Arc::strong_count(&row) == 1 {
+                self.spare.push(row);
+            }
+        }
     }
 
     /// A program asked for the alternate screen (`on`) or left it, with `screen`

@@ -48,6 +48,8 @@ struct Log {
     starts: VecDeque<u64>,
     /// The estimated bytes of every line pushed.
     total_bytes: u64,
+    /// Rows dropped unsent since the last push, for the capture to reuse.
+    spent: Vec<Arc<Row>>,
 }
 
 /// One line: the row as it scrolled off until a state carries it, then its message's
@@ -74,9 +76,13 @@ impl Log {
         self.first + self.lines.len() as u64
     }
 
-    /// Drops the oldest `count` lines.
+    /// Drops the oldest `count` lines (their rows, if unsent, are kept for reuse).
     fn drop_oldest(&mut self, count: usize) {
-        self.lines.drain(..count);
+        let spent = self.lines.drain(..count).filter_map(|line| match line {
+            Line::Row(row) => Some(row),
+            Line::Encoded(_) => None,
+        });
+        self.spent.extend(spent);
         self.starts.drain(..count);
         self.first += count as u64;
     }
@@ -162,6 +168,11 @@ impl ScrollLog {
         self.log().first
     }
 
+    /// The most lines held for the client (its announced count, or the server's bound).
+    pub fn keep(&self) -> u64 {
+        self.log().keep as u64
+    }
+
     /// Lines held.
     pub fn len(&self) -> usize {
         self.log().lines.len()
@@ -172,10 +183,12 @@ impl ScrollLog {
         self.log().lines.is_empty()
     }
 
-    /// `rows` scrolled off the top, oldest first.
-    pub fn push(&self, rows: Vec<Arc<Row>>) {
+    /// `rows` scrolled off the top, oldest first. Returns the rows dropped unsent
+    /// since the last push (this batch's oldest among them), whose storage the
+    /// capture may reuse ([`Emulator::recycle_scrolled_rows`](crate::terminal::Emulator::recycle_scrolled_rows)).
+    pub fn push(&self, mut rows: Vec<Arc<Row>>) -> Vec<Arc<Row>> {
         if rows.is_empty() {
-            return;
+            return std::mem::take(&mut self.log().spent);
         }
         let mut log = self.log();
         // Of a batch longer than the bound only the newest can be kept: the rest get
@@ -185,8 +198,9 @@ impl ScrollLog {
             let held = log.lines.len();
             log.drop_oldest(held);
             log.first += skipped as u64;
+            log.spent.extend(rows.drain(..skipped));
         }
-        for row in rows.into_iter().skip(skipped) {
+        for row in rows {
             let start = log.total_bytes;
             log.starts.push_back(start);
             log.total_bytes += estimated_bytes(&row);
@@ -194,6 +208,7 @@ impl ScrollLog {
         }
         let excess = log.lines.len().saturating_sub(log.keep);
         log.drop_oldest(excess);
+        std::mem::take(&mut log.spent)
     }
 
     /// The client holds every line below `end`: they are dropped.
