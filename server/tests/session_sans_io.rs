@@ -607,11 +607,7 @@ fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
     let client_state = pair.client.remote_state();
     let (first, delivered) = client_state.scrollback().delivered();
     let end = client_state.scrollback().end();
-    assert_eq!(
-        end,
-        30_000 - 23,
-        "every line that scrolled off is counted"
-    );
+    assert_eq!(end, 30_000 - 23, "every line that scrolled off is counted");
     assert!(
         first >= end - 1000,
         "a line older than the newest 1,000: {first}"
