@@ -617,3 +617,56 @@ fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
         Some((end).to_string())
     );
 }
+
+fn flooded_pair(keep: u32) -> Pair {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    pair.client.current_mut().push_scrollback_capability(
+        mosh_core::protocol::proto::scrollback::Announcement {
+            version: 3,
+            lines: Some(keep),
+        },
+    );
+    pair.attach();
+    pair
+}
+
+#[test]
+fn steady_output_streams_its_history_as_it_comes() {
+    let mut pair = flooded_pair(10_000);
+    // A busy log: 30 lines every 100 ms (300 a second, slower than a burst).
+    let mut line = 0u32;
+    for _ in 0..30 {
+        let mut output = Vec::new();
+        for _ in 0..30 {
+            line += 1;
+            output.extend_from_slice(format!("log line {line}\r\n").as_bytes());
+        }
+        pair.server.pty_output(&output);
+        pair.run_for(100 * MS);
+    }
+    // Nearly all of it is in the client's history while the output still runs.
+    let history = pair.client.remote_state().scrollback().end();
+    assert!(history + 60 >= u64::from(line) - 23, "{history} of {line}");
+}
+
+#[test]
+fn a_program_that_exits_during_a_burst_sends_no_busy_wakeups() {
+    let mut pair = flooded_pair(1000);
+    let mut output = Vec::new();
+    for line in 1..=5000u32 {
+        output.extend_from_slice(format!("{line}\r\n").as_bytes());
+    }
+    pair.server.pty_output(&output);
+    pair.run_for(20 * MS);
+    pair.server.program_exited(pair.now);
+    // No timer fires in the past over and over while the shutdown waits for a client
+    // that does not answer (a phone asleep).
+    pair.client_alive = false;
+    for _ in 0..200 {
+        pair.now += MS;
+        while pair.server.poll_transmit(pair.now).unwrap().is_some() {}
+        if let Some(wake) = pair.server.poll_timeout() {
+            assert!(wake > pair.now, "a wake-up in the past during the shutdown");
+        }
+    }
+}

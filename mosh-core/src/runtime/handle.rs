@@ -277,9 +277,8 @@ impl SessionHandle {
                     modifiers: KeyModifiers::default(),
                 }))?;
             }
-        } else {
-            self.check_open()?;
         }
+        // The local scrollback scrolls after the end too.
         Ok(target)
     }
 

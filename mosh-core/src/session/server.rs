@@ -86,17 +86,21 @@ pub struct ServerSession {
     /// of output holds history back (see [`ServerSession::scrollback_part`]).
     log_end_seen: u64,
     log_grew_at: Option<Instant>,
-    /// Whether the last state held new history back for a burst: then the session
-    /// wakes when the burst would count as over, to send it.
-    history_held: bool,
+    /// The current [`BURST_QUIET`] window (its start and the log's end then), and
+    /// how many lines scrolled off in the window before it: the burst's rate.
+    burst_window: Option<(Instant, u64)>,
+    lines_last_window: u64,
+    /// When the last state's held-back history may go (a burst's end, the end of
+    /// the input window or of plain states): the session wakes then to send it.
+    history_held_until: Option<Instant>,
 }
 
-/// Output that scrolled lines off within this long is still a burst: while one runs
-/// with more lines scrolled off since the client's history than a state carries or the
-/// client keeps, states carry the screen alone, and
-/// the history (the newest lines the client keeps) follows when the output pauses
-/// this long. A flood's lines would otherwise be encoded, sent and applied only to be
-/// pushed out of the client's bound by the next ones.
+/// A burst is output that scrolls off more lines in this long than a state carries or
+/// the client keeps; while one runs, states carry the screen alone, and the history
+/// (the newest lines the client keeps) follows when the output stops scrolling lines
+/// for this long. A flood's lines would otherwise be encoded, sent and applied only
+/// to be pushed out of the client's bound by the next ones. Steady output slower than
+/// that (a busy `tail -f`) streams its history as it comes.
 const BURST_QUIET: Duration = Duration::from_millis(100);
 
 /// After a state whose instruction was over the 4 MiB limit (a screen of hundreds of
@@ -133,7 +137,9 @@ impl ServerSession {
             plain_until: None,
             log_end_seen: 0,
             log_grew_at: None,
-            history_held: false,
+            burst_window: None,
+            lines_last_window: 0,
+            history_held_until: None,
         }
     }
 
@@ -232,6 +238,10 @@ impl ServerSession {
             return;
         }
         self.program_exited = true;
+        // The final state: the screen frozen for the shutdown carries what history a
+        // state may, whatever was held back for a burst or an answer.
+        self.input_at = None;
+        self.log_grew_at = None;
         self.sync_state(now);
         if self.attached_once {
             self.transport.start_shutdown(now);
@@ -291,14 +301,11 @@ impl ServerSession {
     fn sync_state(&mut self, now: Instant) {
         let echo_ack = self.echo_acks.current(now);
         let plain = self.plain(now);
-        if let Some(end) = self.scroll_log.as_ref().map(ScrollLog::end)
-            && end > self.log_end_seen
-        {
-            self.log_end_seen = end;
-            self.log_grew_at = Some(now);
+        if let Some(end) = self.scroll_log.as_ref().map(ScrollLog::end) {
+            self.note_log_end(end, now);
         }
-        let (scrollback, held) = self.scrollback_part(now, plain);
-        self.history_held = held;
+        let (scrollback, held_until) = self.scrollback_part(now, plain);
+        self.history_held_until = held_until;
         let framebuffer = if plain {
             plain_copy(self.emulator.framebuffer())
         } else {
@@ -327,11 +334,11 @@ impl ServerSession {
     /// frames answer the client's input (the echo, the prompt after Ctrl-C) no new
     /// lines are added: history waits a moment, the answer does not wait behind a
     /// flood's history (thousands of lines to encode, send and apply). During a
-    /// burst ([`BURST_QUIET`]) no new lines are added either; the second value says
-    /// so.
-    fn scrollback_part(&self, now: Instant, plain: bool) -> (ScrollbackPart, bool) {
+    /// burst ([`BURST_QUIET`]) no new lines are added either. The second value is
+    /// when lines held back may go, if any are.
+    fn scrollback_part(&self, now: Instant, plain: bool) -> (ScrollbackPart, Option<Instant>) {
         let Some(log) = &self.scroll_log else {
-            return (ScrollbackPart::default(), false);
+            return (ScrollbackPart::default(), None);
         };
         let acknowledged = self.transport.acknowledged_state().scrollback().end();
         log.forget_below(acknowledged);
@@ -345,24 +352,59 @@ impl ServerSession {
             start + MAX_LINES_PER_STATE,
             MAX_HISTORY_BYTES_PER_STATE,
         );
-        let answering_input = self
+        let answer_until = self
             .input_at
-            .is_some_and(|at| now.saturating_duration_since(at) <= INPUT_RESPONSE_WINDOW);
-        let bursting = self
+            .map(|at| at + INPUT_RESPONSE_WINDOW)
+            .filter(|&until| now <= until);
+        let plain_until = self.plain_until.filter(|_| plain);
+        // Lines scrolling off faster than a state carries or the client keeps (a
+        // client that keeps none has nothing to hold).
+        let burst_rate = self.lines_last_window.max(
+            self.burst_window
+                .map_or(0, |(_, from)| log.end().saturating_sub(from)),
+        );
+        let burst_until = self
             .log_grew_at
-            .is_some_and(|at| now.saturating_duration_since(at) < BURST_QUIET)
-            && log.end().saturating_sub(acknowledged) > MAX_LINES_PER_STATE.min(log.keep());
+            .map(|at| at + BURST_QUIET)
+            .filter(|&until| {
+                now < until && log.keep() > 0 && burst_rate > MAX_LINES_PER_STATE.min(log.keep())
+            });
         let sent_end = self
             .transport
             .current()
             .scrollback()
             .end()
             .max(acknowledged);
-        let held = bursting && end > sent_end;
-        if answering_input || plain || bursting {
+        let hold_until = [answer_until, plain_until, burst_until]
+            .into_iter()
+            .flatten()
+            .max();
+        let mut held_until = None;
+        if hold_until.is_some() {
+            if end > sent_end {
+                held_until = hold_until;
+            }
             end = end.min(sent_end);
         }
-        (ScrollbackPart::server(log.clone(), end), held)
+        (ScrollbackPart::server(log.clone(), end), held_until)
+    }
+
+    /// Follows how fast lines scroll off, in [`BURST_QUIET`] windows.
+    fn note_log_end(&mut self, end: u64, now: Instant) {
+        if end > self.log_end_seen {
+            self.log_end_seen = end;
+            self.log_grew_at = Some(now);
+        }
+        match self.burst_window {
+            Some((start, from)) if now.saturating_duration_since(start) >= BURST_QUIET => {
+                // A window with no output between it and now counts as empty.
+                let quiet = now.saturating_duration_since(start) >= 2 * BURST_QUIET;
+                self.lines_last_window = if quiet { 0 } else { end.saturating_sub(from) };
+                self.burst_window = Some((now, end));
+            }
+            Some(_) => {}
+            None => self.burst_window = Some((now, end)),
+        }
     }
 
     /// The next datagram to send, if any. Call until `None` after every input and at
@@ -438,8 +480,8 @@ impl ServerSession {
             }
         };
         consider(self.echo_acks.poll_timeout());
-        if self.history_held {
-            consider(self.log_grew_at.map(|at| at + BURST_QUIET));
+        if !self.transport.shutdown_in_progress() {
+            consider(self.history_held_until);
         }
         if !self.attached_once {
             consider(Some(self.started + FIRST_CLIENT_TIMEOUT));

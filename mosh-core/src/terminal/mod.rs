@@ -31,7 +31,7 @@ mod print;
 mod rendition;
 mod resize;
 mod row;
-mod scroll_capture;
+pub(crate) mod scroll_capture;
 mod sgr;
 mod state;
 pub(crate) mod utf8;

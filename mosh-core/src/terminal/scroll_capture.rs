@@ -16,8 +16,9 @@ use super::row::Row;
 /// Most rows held between two takes; the oldest go beyond it.
 pub const MAX_CAPTURED_ROWS: usize = 65_536;
 
-/// Most spent rows kept for reuse (see [`ScrollCapture::recycle`]).
-const MAX_SPARE_ROWS: usize = 4096;
+/// Most spent rows kept for reuse (see [`ScrollCapture::recycle`]): more than one
+/// read of a flood scrolls off, few enough that their storage stays small.
+pub(crate) const MAX_SPARE_ROWS: usize = 1024;
 
 /// The collection state.
 #[derive(Debug, Default)]

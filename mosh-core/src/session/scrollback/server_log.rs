@@ -15,6 +15,7 @@ use prost::Message;
 
 use crate::session::ScreenRow;
 use crate::terminal::Row;
+use crate::terminal::scroll_capture::MAX_SPARE_ROWS;
 
 use super::persist;
 
@@ -50,6 +51,21 @@ struct Log {
     total_bytes: u64,
     /// Rows dropped unsent since the last push, for the capture to reuse.
     spent: Vec<Arc<Row>>,
+    /// Heap bytes of the lines still held as rows (see [`MAX_ROW_FORM_BYTES`]).
+    row_bytes: usize,
+    /// Index in `lines` before which every line is encoded.
+    first_row: usize,
+}
+
+/// Most bytes of lines held as rows (16 bytes a cell): beyond it the oldest are
+/// encoded, a few bytes a cell. A client that keeps 200,000 wide lines, or a phone
+/// asleep during a long burst, costs the server this much plus the encoded lines,
+/// not 16 bytes a cell for all of them.
+const MAX_ROW_FORM_BYTES: usize = 16 << 20;
+
+/// What a line held as a row costs: its cells, the row, the `Arc`.
+fn row_heap_bytes(row: &Row) -> usize {
+    96 + 16 * row.width()
 }
 
 /// One line: the row as it scrolled off until a state carries it, then its message's
@@ -61,13 +77,18 @@ enum Line {
 }
 
 impl Line {
-    fn encoded(&mut self) -> Bytes {
-        let bytes = match self {
-            Line::Encoded(bytes) => return bytes.clone(),
-            Line::Row(row) => Bytes::from(persist::saved(&ScreenRow::trimmed(row)).encode_to_vec()),
+    /// The line's message, encoding it the first time; and the row bytes that
+    /// freed.
+    fn encoded(&mut self) -> (Bytes, usize) {
+        let (bytes, freed) = match self {
+            Line::Encoded(bytes) => return (bytes.clone(), 0),
+            Line::Row(row) => (
+                Bytes::from(persist::saved(&ScreenRow::trimmed(row)).encode_to_vec()),
+                row_heap_bytes(row),
+            ),
         };
         *self = Line::Encoded(bytes.clone());
-        bytes
+        (bytes, freed)
     }
 }
 
@@ -78,11 +99,15 @@ impl Log {
 
     /// Drops the oldest `count` lines (their rows, if unsent, are kept for reuse).
     fn drop_oldest(&mut self, count: usize) {
-        let spent = self.lines.drain(..count).filter_map(|line| match line {
-            Line::Row(row) => Some(row),
-            Line::Encoded(_) => None,
-        });
-        self.spent.extend(spent);
+        self.first_row = self.first_row.saturating_sub(count);
+        for line in self.lines.drain(..count) {
+            if let Line::Row(row) = line {
+                self.row_bytes = self.row_bytes.saturating_sub(row_heap_bytes(&row));
+                if self.spent.len() < MAX_SPARE_ROWS {
+                    self.spent.push(row);
+                }
+            }
+        }
         self.starts.drain(..count);
         self.first += count as u64;
     }
@@ -198,16 +223,24 @@ impl ScrollLog {
             let held = log.lines.len();
             log.drop_oldest(held);
             log.first += skipped as u64;
-            log.spent.extend(rows.drain(..skipped));
+            let room = MAX_SPARE_ROWS.saturating_sub(log.spent.len());
+            log.spent.extend(rows.drain(..skipped).take(room));
         }
         for row in rows {
             let start = log.total_bytes;
             log.starts.push_back(start);
             log.total_bytes += estimated_bytes(&row);
+            log.row_bytes += row_heap_bytes(&row);
             log.lines.push_back(Line::Row(row));
         }
         let excess = log.lines.len().saturating_sub(log.keep);
         log.drop_oldest(excess);
+        while log.row_bytes > MAX_ROW_FORM_BYTES && log.first_row < log.lines.len() {
+            let index = log.first_row;
+            let (_, freed) = log.lines[index].encoded();
+            log.row_bytes = log.row_bytes.saturating_sub(freed);
+            log.first_row += 1;
+        }
         std::mem::take(&mut log.spent)
     }
 
@@ -255,13 +288,19 @@ impl ScrollLog {
             return (to, Vec::new());
         }
         let skip = (from - log.first) as usize;
+        let mut freed = 0;
         let lines = log
             .lines
             .iter_mut()
             .skip(skip)
             .take((to - from) as usize)
-            .map(Line::encoded)
+            .map(|line| {
+                let (bytes, row) = line.encoded();
+                freed += row;
+                bytes
+            })
             .collect();
+        log.row_bytes = log.row_bytes.saturating_sub(freed);
         (from, lines)
     }
 }
@@ -280,6 +319,26 @@ mod tests {
                 e.framebuffer().rows()[0].clone()
             })
             .collect()
+    }
+
+    #[test]
+    fn lines_held_as_rows_stay_within_their_byte_bound() {
+        let log = ScrollLog::keeping(None);
+        let wide: Vec<Arc<Row>> = (0..300u32)
+            .map(|i| {
+                let mut e = Emulator::new(4096, 1);
+                e.feed("x".repeat(4000 + i as usize % 90).as_bytes());
+                e.framebuffer().rows()[0].clone()
+            })
+            .collect();
+        log.push(wide);
+        assert_eq!(log.len(), 300);
+        assert!(log.log().row_bytes <= MAX_ROW_FORM_BYTES);
+        // The oldest went to their encoded form and still read back whole.
+        let (first, lines) = log.messages(0, 1);
+        assert_eq!(first, 0);
+        let line = persist::restore(&LineMessage::decode(lines[0].as_ref()).unwrap()).unwrap();
+        assert_eq!(line.text().len(), 4000);
     }
 
     #[test]
