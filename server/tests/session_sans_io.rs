@@ -571,27 +571,35 @@ fn wide_colourful_history_goes_in_parts_within_the_instruction_limit() {
     );
 }
 
-#[test]
-fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
+/// An attached pair whose client announced the scrollback extension, keeping `keep` lines.
+fn pair_keeping(keep: u32) -> Pair {
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.client.current_mut().push_scrollback_capability(
         mosh_core::protocol::proto::scrollback::Announcement {
             version: 3,
-            lines: Some(1000),
+            lines: Some(keep),
         },
     );
     pair.attach();
+    pair
+}
+
+/// Output of the lines `numbers`, one number per line.
+fn numbered_lines(numbers: std::ops::RangeInclusive<u32>) -> Vec<u8> {
+    numbers
+        .flat_map(|n| format!("{n}\r\n").into_bytes())
+        .collect()
+}
+
+#[test]
+fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
+    let mut pair = pair_keeping(1000);
     // A flood: 30,000 lines in 20 writes, 10 ms apart: each write scrolls off more
     // lines than the client keeps, so the history waits for the burst to end and
     // only the screen follows the output.
-    let mut line = 0u32;
     for write in 0..20 {
-        let mut output = Vec::new();
-        for _ in 0..1500 {
-            line += 1;
-            output.extend_from_slice(format!("{line}\r\n").as_bytes());
-        }
-        pair.server.pty_output(&output);
+        pair.server
+            .pty_output(&numbered_lines(write * 1500 + 1..=(write + 1) * 1500));
         pair.run_for(10 * MS);
         let history = pair.client.remote_state().scrollback().end();
         assert_eq!(history, 0, "history during the burst (write {write})");
@@ -618,21 +626,9 @@ fn a_burst_sends_the_screen_first_and_only_the_newest_history_after_it() {
     );
 }
 
-fn flooded_pair(keep: u32) -> Pair {
-    let mut pair = Pair::new(ServerTimeouts::default());
-    pair.client.current_mut().push_scrollback_capability(
-        mosh_core::protocol::proto::scrollback::Announcement {
-            version: 3,
-            lines: Some(keep),
-        },
-    );
-    pair.attach();
-    pair
-}
-
 #[test]
 fn steady_output_streams_its_history_as_it_comes() {
-    let mut pair = flooded_pair(10_000);
+    let mut pair = pair_keeping(10_000);
     // A busy log: 30 lines every 100 ms (300 a second, slower than a burst).
     let mut line = 0u32;
     for _ in 0..30 {
@@ -651,12 +647,8 @@ fn steady_output_streams_its_history_as_it_comes() {
 
 #[test]
 fn a_program_that_exits_during_a_burst_sends_no_busy_wakeups() {
-    let mut pair = flooded_pair(1000);
-    let mut output = Vec::new();
-    for line in 1..=5000u32 {
-        output.extend_from_slice(format!("{line}\r\n").as_bytes());
-    }
-    pair.server.pty_output(&output);
+    let mut pair = pair_keeping(1000);
+    pair.server.pty_output(&numbered_lines(1..=5000));
     pair.run_for(20 * MS);
     pair.server.program_exited(pair.now);
     // No timer fires in the past over and over while the shutdown waits for a client
