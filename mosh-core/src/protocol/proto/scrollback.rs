@@ -12,13 +12,11 @@ pub const SCROLLBACK_FIELD: u32 = 20;
 /// The extension's version this library speaks.
 pub const SCROLLBACK_VERSION: u32 = 1;
 
-/// The version of a client's announcement that says how many lines it keeps (field
-/// 2 of [`ScrollbackCapability`]); a version-1 server reads only field 1.
-pub const CAPABILITY_WITH_LINES: u32 = 2;
-
-/// The version from which a client may announce again, with a new `lines` (a data
-/// saver lowering what the server sends, or lifting it again); a version-3 server
-/// applies the newest announcement, an older one keeps the first.
+/// The version of the announcement this library sends. Version 2 added how many
+/// lines the client keeps (field 2 of [`ScrollbackCapability`]; a version-1 server
+/// reads only field 1); version 3, that a client may announce again with a new
+/// `lines` (a data saver lowering what the server sends, or lifting it again): a
+/// version-3 server applies the newest announcement, an older one keeps the first.
 pub const CAPABILITY_REANNOUNCED: u32 = 3;
 
 /// A client's announcement in typed form.
