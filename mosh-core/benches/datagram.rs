@@ -29,6 +29,8 @@ fn keystroke_instruction() -> Instruction {
         throwaway_num: 41,
         diff: UserMessage::from_events(&[UserEvent::Keys(b"a".to_vec())]).encode_to_vec(),
         chaff: vec![0x5A; 6],
+        resume: None,
+        resync: None,
     }
 }
 

@@ -35,6 +35,8 @@ fn instruction(old_num: u64, new_num: u64, diff: Vec<u8>) -> Instruction {
         throwaway_num: 0,
         diff,
         chaff: Vec::new(),
+        resume: None,
+        resync: None,
     }
 }
 

@@ -40,6 +40,8 @@ impl Server {
             throwaway_num: self.sent_num,
             diff: HostMessage::from_events(events).encode_to_vec(),
             chaff: random_chaff().unwrap(),
+            resume: None,
+            resync: None,
         };
         if new_num != SHUTDOWN_STATE_NUM {
             self.sent_num = new_num;

@@ -36,6 +36,8 @@ fn instruction() -> impl Strategy<Value = Instruction> {
             throwaway_num: nums[3],
             diff,
             chaff,
+            resume: None,
+            resync: None,
         })
 }
 

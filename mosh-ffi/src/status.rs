@@ -20,12 +20,17 @@ pub enum CloseReason {
     HostNotFound,
     /// The device's network stack failed in a way the session cannot recover from.
     NetworkFailed,
-    /// The server went on without this session: for 10 s it sent only states built
-    /// on ones this client does not hold. This happens when a snapshot is restored
-    /// after the session it came from talked to the server again (delete a stored
-    /// snapshot once its session has been resumed). The server session may still
-    /// run; start a new one.
+    /// The server went on without this session and cannot resume it: a stock
+    /// `mosh-server` keeps no state this restored snapshot holds (the session it
+    /// came from talked to the server after it was taken), and says so in its first
+    /// reply. Our `mosh-server` resumes any snapshot instead. The server session may
+    /// still run; start a new one over SSH.
     OutOfSync,
+    /// Another process took this session over: it was restored from a snapshot
+    /// elsewhere (another device, or this app again) and our `mosh-server` follows
+    /// that one now. Nothing this session sends reaches the shell; the session goes
+    /// on over there.
+    Superseded,
     /// The app detached the session (`detach()`), or released every reference to
     /// it: nothing more is sent, and the server keeps the remote shell for a stored
     /// snapshot to resume.
@@ -42,6 +47,7 @@ impl From<CoreReason> for CloseReason {
             CoreReason::HostNotFound => CloseReason::HostNotFound,
             CoreReason::NetworkFailed => CloseReason::NetworkFailed,
             CoreReason::OutOfSync => CloseReason::OutOfSync,
+            CoreReason::Superseded => CloseReason::Superseded,
             CoreReason::Detached => CloseReason::Detached,
         }
     }

@@ -64,6 +64,7 @@ impl Outcome {
             | CloseReason::HostNotFound
             | CloseReason::NetworkFailed
             | CloseReason::OutOfSync
+            | CloseReason::Superseded
             | CloseReason::Detached => 1,
         }
     }

@@ -68,6 +68,8 @@ pub fn run(data: &[u8]) {
             throwaway_num: number(field(3), flags, 3),
             diff,
             chaff: Vec::new(),
+            resume: None,
+            resync: None,
         };
         let Ok(datagrams) = peer.encode(&instruction, 1400, Some(1), None) else {
             continue;

@@ -92,6 +92,12 @@ pub enum CloseReason {
     /// silent and the status shows no contact. The server session may still run; a
     /// new session is needed.
     OutOfSync,
+    /// Another process of this session took it over: the session was restored
+    /// elsewhere from a snapshot (another device, or this app again after a crash)
+    /// and our `mosh-server` follows that process now (the resync extension,
+    /// docs/resync-extension.md). Nothing this process sends reaches the shell any
+    /// more, and it sends nothing more; the session goes on over there.
+    Superseded,
     /// The front end detached the session (or dropped every handle of it): nothing
     /// more is sent, the server keeps the remote shell for a stored snapshot to
     /// resume (set by the runtime).
@@ -626,6 +632,9 @@ impl Endpoint for ClientSession {
             .handle_datagram(now, datagram, from, socket)?;
         match receipt.incoming {
             Incoming::State(StateOutcome::MissingBase) => self.note_missing_base(now),
+            // The server's own word, authentic and naming a process newer than this
+            // one: no shutdown is sent (the session is the other process's now).
+            Incoming::Superseded(_) => self.finish(CloseReason::Superseded),
             // The server's own word that it will never send a diff this client can
             // apply (a stale snapshot restored): the verdict at once, within a round
             // trip of the restore, not after the timeout. No shutdown is sent: the

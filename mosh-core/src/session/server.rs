@@ -153,6 +153,12 @@ impl ServerSession {
         let receipt = self
             .transport
             .handle_datagram(now, datagram, from, SocketId::SERVER)?;
+        // A restored client process took the session over (the resync extension):
+        // what earlier processes typed after its snapshot was applied, and its own
+        // input from the snapshot on is new, whatever its event numbers.
+        if let Some(own_from) = self.transport.take_resumed_from() {
+            self.applied = self.applied.min(own_from);
+        }
         if receipt.new_remote_state() {
             self.attached_once = true;
             self.apply_user_events(now);

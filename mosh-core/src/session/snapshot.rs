@@ -49,7 +49,7 @@ use zeroize::Zeroizing;
 use crate::crypto::sequence_plan::{clock_tick, tick_above};
 use crate::crypto::{KeyError, Role, SequencePlan, SessionCipher, SessionKey};
 use crate::protocol::proto::resize::MAX_CELLS;
-use crate::protocol::proto::{DiffError, UserMessage, WindowSize};
+use crate::protocol::proto::{DiffError, Resume, UserMessage, WindowSize};
 use crate::protocol::ssp::{ResumePoint, Transport, UserStream};
 use crate::terminal::{Emulator, Framebuffer, new_frame};
 
@@ -307,6 +307,7 @@ impl ClientSession {
             ));
         }
         let acknowledged = UserStream::from_held(body.acknowledged_len, Vec::new());
+        let fork_events = current.len();
         let mut emulator = Emulator::new(remote_size.width.into(), remote_size.height.into());
         emulator.feed(&body.remote_frame);
         let remote =
@@ -335,8 +336,17 @@ impl ClientSession {
             remote_address: Some(server),
         };
         let cipher = Arc::new(SessionCipher::new(&key));
-        let transport = Transport::resuming(cipher, point, now)
+        let mut transport = Transport::resuming(cipher, point, now)
             .map_err(|_| SnapshotError::Invalid("sequence numbers exhausted"))?;
+        // Our server then resumes any snapshot, not only the newest: it adopts this
+        // process, sends the whole state if it no longer holds the one we have, and
+        // takes our input from the snapshot on as new (docs/resync-extension.md).
+        // Stock servers skip the field.
+        transport.set_resume(Resume::new(
+            transport.last_sent_state_num(),
+            body.acknowledged_len,
+            fork_events,
+        ));
         let mut session =
             ClientSession::assemble(transport, key, remote.framebuffer().clone(), window);
         // Every saved line is kept until the front end sets its own bound.

@@ -127,6 +127,12 @@ impl SyncState for TerminalState {
         Ok(())
     }
 
+    /// The reset base: a blank 1×1 screen, echo ack 0, no history. A diff from it
+    /// carries the whole state (a resize to any other size, every cell and mode).
+    fn rebuilt_base(_extent: u64) -> Option<Self> {
+        Some(TerminalState::blank(1, 1))
+    }
+
     /// The cells of the screen (counted whole: rows shared with other versions count
     /// for each), which is what a hostile server could inflate, and the scrollback
     /// lines this version's diff delivered. Text clusters' own allocations are small
@@ -183,6 +189,25 @@ mod tests {
         let mut applied = base.clone();
         applied.apply(&next.diff_from(&base)).unwrap();
         assert_same_screen(&applied, &next);
+    }
+
+    #[test]
+    fn a_diff_from_the_reset_base_rebuilds_any_state() {
+        // Colours, a wide character, a title, modes (application cursor keys,
+        // bracketed paste, mouse reporting) and the cursor away from the text.
+        let output = "\x1b]0;title\x07\x1b[?1h\x1b[?2004h\x1b[?1000h\x1b[1;38;5;200mbold\x1b[0m \
+                      界\r\n\x1b[44m  \x1b[0m\x1b[5;7H";
+        for (columns, rows) in [(80, 24), (1, 1), (132, 50)] {
+            let next = state_after(columns, rows, output.as_bytes(), 9);
+            let reset = TerminalState::rebuilt_base(0).unwrap();
+            let mut applied = TerminalState::rebuilt_base(12345).unwrap();
+            applied.apply(&next.diff_from(&reset)).unwrap();
+            assert_same_screen(&applied, &next);
+            let (got, want) = (applied.framebuffer(), next.framebuffer());
+            assert_eq!(got.window_title(), want.window_title());
+            assert_eq!(got.bracketed_paste(), want.bracketed_paste());
+            assert_eq!(got.mouse_reporting(), want.mouse_reporting());
+        }
     }
 
     #[test]

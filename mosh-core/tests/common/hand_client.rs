@@ -54,6 +54,8 @@ impl HandClient {
             throwaway_num: self.sent_num,
             diff,
             chaff: random_chaff().unwrap(),
+            resume: None,
+            resync: None,
         };
         self.peer.send(&instruction)
     }

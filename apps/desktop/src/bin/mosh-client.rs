@@ -74,6 +74,8 @@ fn main() -> ExitCode {
                 eprintln!(
                     "mosh-client: the server went on without this client; start a new session."
                 );
+            } else if outcome.reason == CloseReason::Superseded {
+                eprintln!("mosh-client: the session was resumed elsewhere; it goes on there.");
             } else if outcome.exit_code() != 0 {
                 eprintln!(
                     "mosh-client: the server did not acknowledge the shutdown; it may still be running."

@@ -15,7 +15,7 @@ pub const MAX_CHAFF_LEN: usize = 16;
 /// One SSP instruction: a diff between two numbered states of the sender's object,
 /// plus an acknowledgement of the receiver's states.
 ///
-/// All seven fields are proto2 `required` here, so they are always serialized, in
+/// The seven stock fields are proto2 `required` here, so they are always serialized, in
 /// field order, exactly as stock mosh writes them; a field missing on input decodes as
 /// its default (a missing `protocol_version` is 0 and is refused).
 #[derive(Clone, PartialEq, Eq, Message)]
@@ -41,6 +41,14 @@ pub struct Instruction {
     /// 0–16 random bytes that hide the true length; ignored by receivers.
     #[prost(bytes = "vec", required, tag = "7")]
     pub chaff: Vec<u8>,
+    /// The resync extension, client to server: this process continues the session
+    /// from a snapshot (`docs/resync-extension.md`). Stock servers skip it.
+    #[prost(message, optional, tag = "20")]
+    pub resume: Option<super::Resume>,
+    /// The resync extension, server to client: a diff from the reset base, or word
+    /// that another process took the session over.
+    #[prost(message, optional, tag = "21")]
+    pub resync: Option<super::Resync>,
 }
 
 /// Why a completed assembly is not a usable instruction.

@@ -6,6 +6,7 @@ pub mod event_limit;
 pub mod host;
 pub mod instruction;
 pub mod resize;
+pub mod resync;
 pub mod scrollback;
 pub mod user;
 
@@ -13,4 +14,5 @@ pub use diff_error::DiffError;
 pub use host::{HostEvent, HostMessage};
 pub use instruction::{Instruction, InstructionError, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
 pub use resize::{ResizeMessage, WindowSize};
+pub use resync::{Resume, Resync};
 pub use user::{UserEvent, UserMessage};

@@ -17,6 +17,19 @@ struct ReceivedState<S> {
     bytes: usize,
 }
 
+/// A base rebuilt from what the peer said (the resync extension).
+#[derive(Debug, Clone)]
+pub enum Rebuilt<S> {
+    /// None: the base is the held state the instruction names.
+    None,
+    /// Used when the state the instruction names is not held (the server, for a
+    /// client continuing from a snapshot).
+    IfMissing(S),
+    /// Used whatever the instruction names (the client, for a diff from the reset
+    /// base).
+    InPlace(S),
+}
+
 /// What became of one received instruction's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateOutcome {
@@ -153,12 +166,25 @@ impl<S: SyncState> StateReceiver<S> {
         instruction: &Instruction,
         defer_new: bool,
     ) -> StateOutcome {
+        self.receive_rebuilding(now, instruction, defer_new, Rebuilt::None)
+    }
+
+    /// [`StateReceiver::receive_unless`], with a base rebuilt from what the peer
+    /// said (the resync extension, [`SyncState::rebuilt_base`]) for a diff whose
+    /// base is not held, or in place of the one it names.
+    pub fn receive_rebuilding(
+        &mut self,
+        now: Instant,
+        instruction: &Instruction,
+        defer_new: bool,
+        rebuilt: Rebuilt<S>,
+    ) -> StateOutcome {
         let new_newest = instruction.new_num > self.newest_num()
             && instruction.new_num != crate::protocol::proto::SHUTDOWN_STATE_NUM;
         let outcome = if defer_new && new_newest {
             StateOutcome::Deferred
         } else {
-            self.apply(now, instruction)
+            self.apply(now, instruction, rebuilt)
         };
         let counter = match &outcome {
             StateOutcome::Newest { .. } => &mut self.stats.newest,
@@ -178,18 +204,27 @@ impl<S: SyncState> StateReceiver<S> {
         self.states.binary_search_by_key(&num, |entry| entry.num)
     }
 
-    fn apply(&mut self, now: Instant, instruction: &Instruction) -> StateOutcome {
+    fn apply(
+        &mut self,
+        now: Instant,
+        instruction: &Instruction,
+        rebuilt: Rebuilt<S>,
+    ) -> StateOutcome {
         if self.find(instruction.new_num).is_ok() {
             return StateOutcome::Duplicate;
         }
-        let Ok(base) = self.find(instruction.old_num) else {
-            return if instruction.throwaway_num > self.newest_num() {
-                StateOutcome::Forgotten
-            } else {
-                StateOutcome::MissingBase
-            };
+        let mut state = match (rebuilt, self.find(instruction.old_num)) {
+            (Rebuilt::InPlace(state), _) => state,
+            (_, Ok(base)) => self.states[base].state.clone(),
+            (Rebuilt::IfMissing(state), Err(_)) => state,
+            (Rebuilt::None, Err(_)) => {
+                return if instruction.throwaway_num > self.newest_num() {
+                    StateOutcome::Forgotten
+                } else {
+                    StateOutcome::MissingBase
+                };
+            }
         };
-        let mut state = self.states[base].state.clone();
         // Never drop the newest state: it is what we show and acknowledge.
         let below = self
             .states
@@ -268,6 +303,8 @@ mod tests {
             throwaway_num,
             diff: new.diff_from(&base),
             chaff: Vec::new(),
+            resume: None,
+            resync: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct OutgoingState {
     pub throwaway_num: u64,
     /// The serialized diff (empty for a heartbeat).
     pub diff: Vec<u8>,
+    /// The diff starts from the reset base ([`StateSender::reset_to`]), whatever
+    /// `old_num` says.
+    pub from_reset: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +99,9 @@ pub struct StateSender<S: SyncState> {
     /// once instead of waiting up to a whole interval).
     last_data_sent_at: Option<Instant>,
     shutdown: Option<Shutdown>,
+    /// `sent[0]` is the reset base, not a state the peer acknowledged: the peer
+    /// holds none of ours (see [`StateSender::reset_to`]).
+    from_reset: bool,
 }
 
 impl<S: SyncState> StateSender<S> {
@@ -138,6 +144,7 @@ impl<S: SyncState> StateSender<S> {
             input_response: None,
             last_data_sent_at: None,
             shutdown: None,
+            from_reset: false,
         }
     }
 
@@ -185,6 +192,14 @@ impl<S: SyncState> StateSender<S> {
         let Some(index) = self.sent.iter().position(|entry| entry.num == ack_num) else {
             return;
         };
+        if self.from_reset {
+            // The reset base is no state the peer holds: an acknowledgement of its
+            // number (a peer that kept a state 0 of its own) is not one of ours.
+            if index == 0 {
+                return;
+            }
+            self.from_reset = false;
+        }
         self.sent.drain(..index);
         self.assumed = self.assumed.saturating_sub(index);
         self.last_round_trip_success = Some(self.sent[0].sent_at);
@@ -195,6 +210,33 @@ impl<S: SyncState> StateSender<S> {
             }
             self.current.subtract(&acknowledged);
         }
+    }
+
+    /// Whether `num` names a state we keep (the acknowledged one or a later sent one).
+    pub fn holds(&self, num: u64) -> bool {
+        !self.from_reset && self.sent.iter().any(|entry| entry.num == num)
+    }
+
+    /// Whether the peer holds none of our states: diffs go from the reset base.
+    pub fn resetting(&self) -> bool {
+        self.from_reset
+    }
+
+    /// The peer holds none of the states we keep (a client restored from an older
+    /// snapshot, the resync extension): from now on diffs start from `base`, which
+    /// the peer can rebuild ([`SyncState::rebuilt_base`]), until it acknowledges one
+    /// of the states sent from it. Numbers go on above every one used, and a send
+    /// goes at once.
+    pub fn reset_to(&mut self, base: S, now: Instant) {
+        self.sent = VecDeque::from([SentState {
+            num: 0,
+            state: base,
+            sent_at: now,
+        }]);
+        self.assumed = 0;
+        self.from_reset = true;
+        self.last_round_trip_success = None;
+        self.send_now(now);
     }
 
     /// A new state with a non-empty diff arrived from the peer: acknowledge it soon.
@@ -411,6 +453,7 @@ impl<S: SyncState> StateSender<S> {
             new_num,
             throwaway_num: self.sent[0].num,
             diff,
+            from_reset: self.from_reset && base == 0,
         })
     }
 
@@ -494,6 +537,38 @@ mod tests {
     fn type_keys(s: &mut StateSender<UserStream>, now: Instant, keys: &[u8]) {
         s.current_mut().push_keys(keys);
         s.poll_timeout(now, timing(true));
+    }
+
+    #[test]
+    fn after_a_reset_diffs_go_from_the_reset_base_until_a_state_is_acknowledged() {
+        let t0 = Instant::now();
+        let mut s = sender(t0);
+        type_keys(&mut s, t0, b"abc");
+        let first = s.tick(t0 + 10 * MS, timing(true)).unwrap();
+        s.process_ack(first.new_num);
+        type_keys(&mut s, t0 + 20 * MS, b"def");
+        let before = s.tick(t0 + 300 * MS, timing(true)).unwrap();
+        // The peer turns out to hold none of our states.
+        s.reset_to(UserStream::rebuilt_base(3).unwrap(), t0 + 310 * MS);
+        assert!(s.resetting() && !s.holds(first.new_num));
+        let reset = s.tick(t0 + 310 * MS, timing(true)).unwrap();
+        assert!(reset.from_reset);
+        assert_eq!((reset.old_num, reset.throwaway_num), (0, 0));
+        assert!(reset.new_num > before.new_num, "numbers go on");
+        // A retransmission goes from the reset base again, with the same number.
+        let again = s.tick(t0 + 2_000 * MS, timing(true)).unwrap();
+        assert!(again.from_reset);
+        assert_eq!(again.new_num, reset.new_num);
+        // An acknowledgement of 0 (a state 0 of the peer's own) changes nothing;
+        // one of the state sent from the base ends the reset.
+        s.process_ack(0);
+        assert!(s.resetting());
+        s.process_ack(reset.new_num);
+        assert!(!s.resetting() && s.holds(reset.new_num));
+        type_keys(&mut s, t0 + 2_100 * MS, b"g");
+        let next = s.tick(t0 + 2_400 * MS, timing(true)).unwrap();
+        assert!(!next.from_reset);
+        assert_eq!(next.old_num, reset.new_num);
     }
 
     #[test]

@@ -40,4 +40,16 @@ pub trait SyncState: Clone + PartialEq + Debug {
     fn heap_bytes(&self) -> usize {
         0
     }
+
+    /// A base to apply the peer's diff to when the state the diff names is no longer
+    /// held (the resync extension, `docs/resync-extension.md`), rebuilt from what
+    /// the peer says it had: `extent` is the user stream's event count (a diff from
+    /// a version with that many events carries every event after them); the
+    /// terminal ignores it and gives its reset base, a blank 1×1 screen. Both ends
+    /// build it alike, so a diff from it applies on either. `None` (the default):
+    /// this state type rebuilds nothing.
+    fn rebuilt_base(extent: u64) -> Option<Self> {
+        let _ = extent;
+        None
+    }
 }

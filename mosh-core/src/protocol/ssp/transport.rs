@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use super::clock::PeerClock;
 use super::connection::{Connection, Event, SocketId};
 use super::constants::{ACTIVE_RETRY_TIMEOUT, CLIENT_MIN_DELAY, SERVER_MIN_DELAY};
-use super::receiver::{StateOutcome, StateReceiver, StateStats};
+use super::receiver::{Rebuilt, StateOutcome, StateReceiver, StateStats};
+use super::resync::{Adoption, Verdict};
 use super::sender::{SendTiming, StateSender};
 use super::state::SyncState;
 use crate::crypto::{Role, SeqOutOfRange, SequencePlan, SessionCipher};
@@ -26,7 +27,7 @@ use crate::protocol::codec::{
     SendError,
 };
 use crate::protocol::proto::instruction::{MAX_CHAFF_LEN, random_chaff};
-use crate::protocol::proto::{Instruction, PROTOCOL_VERSION, SHUTDOWN_STATE_NUM};
+use crate::protocol::proto::{Instruction, PROTOCOL_VERSION, Resume, Resync, SHUTDOWN_STATE_NUM};
 
 /// A datagram to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,11 @@ pub enum Incoming {
     State(StateOutcome),
     /// The instruction could not be assembled, inflated or parsed.
     Rejected(AssemblyError),
+    /// The resync extension: another process of the session took it over, the one
+    /// with this fork. On the server: a datagram from a process it no longer
+    /// follows, dropped unread. On the client: the server's word that it follows
+    /// another process (this one is superseded).
+    Superseded(u64),
 }
 
 impl Receipt {
@@ -84,6 +90,9 @@ pub struct TransportStats {
     pub datagrams: ReceiveStats,
     /// What became of the received states.
     pub states: StateStats,
+    /// The server: datagrams dropped because they came from a client process
+    /// another one took over from (the resync extension).
+    pub superseded: u64,
 }
 
 /// What a transport must keep to continue its session in a new process (a snapshot
@@ -151,6 +160,14 @@ pub struct Transport<L: SyncState, R: SyncState> {
     oversized_send: bool,
     /// New remote states are refused (the owner cannot take more input now).
     paused: bool,
+    /// The server: the client process it follows (the resync extension).
+    adoption: Adoption,
+    /// The server: set when it adopted a restored client process, to the index of
+    /// that process's first own input event (see [`Transport::take_resumed_from`]).
+    resumed_from: Option<u64>,
+    /// The client: what a restored process says in each instruction until the
+    /// server acknowledges one of its states.
+    resume: Option<Resume>,
 }
 
 impl<L: SyncState, R: SyncState> Transport<L, R> {
@@ -281,6 +298,9 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             chaff_seed: None,
             oversized_send: false,
             paused: false,
+            adoption: Adoption::default(),
+            resumed_from: None,
+            resume: None,
         }
     }
 
@@ -324,6 +344,21 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.stats.datagrams_received += 1;
         self.stats.bytes_received += datagram.len() as u64;
         let received = self.decoder.receive(datagram)?;
+        if self.role == Role::Server
+            && let Verdict::Superseded { fork, notify } = self.adoption.judge(received.seq, now)
+        {
+            // Nothing of it is used: not its address, its acknowledgements or its
+            // input (a superseded phone's keys must not reach the shell, nor its
+            // close end the session).
+            self.stats.superseded += 1;
+            if notify {
+                self.queue_superseded_notice(fork, from, socket, now)?;
+            }
+            return Ok(Receipt {
+                in_order: false,
+                incoming: Incoming::Superseded(fork),
+            });
+        }
         if received.in_order {
             self.clock
                 .on_in_order(now, received.timestamp, received.timestamp_reply);
@@ -346,21 +381,140 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             Assembly::Pending => Incoming::Pending,
             Assembly::Rejected(error) => Incoming::Rejected(error),
             Assembly::Complete(instruction) => {
-                self.sender.process_ack(instruction.ack_num);
-                let outcome = self.receiver.receive_unless(now, &instruction, self.paused);
-                if outcome == (StateOutcome::Newest { changed: true }) {
-                    self.sender.schedule_data_ack(now);
-                    if self.role == Role::Server {
-                        self.sender.peer_input(now);
-                    }
-                }
-                Incoming::State(outcome)
+                self.take_instruction(now, &instruction, received.in_order, received.seq)
             }
         };
         Ok(Receipt {
             in_order: received.in_order,
             incoming,
         })
+    }
+
+    /// A complete, authentic instruction: its acknowledgement, the resync
+    /// extension's fields, then its state.
+    fn take_instruction(
+        &mut self,
+        now: Instant,
+        instruction: &Instruction,
+        in_order: bool,
+        seq: u64,
+    ) -> Incoming {
+        let rebuilt = match (self.role, &instruction.resume, &instruction.resync) {
+            (Role::Server, Some(resume), _) => {
+                self.take_resume(now, instruction, resume, in_order, seq)
+            }
+            (Role::Client, _, Some(resync)) => {
+                if let Some(fork) = resync.superseded_by
+                    && fork > self.sender.last_num()
+                {
+                    return Incoming::Superseded(fork);
+                }
+                match resync.reset {
+                    Some(true) => R::rebuilt_base(0).map_or(Rebuilt::None, Rebuilt::InPlace),
+                    _ => Rebuilt::None,
+                }
+            }
+            _ => Rebuilt::None,
+        };
+        self.sender.process_ack(instruction.ack_num);
+        // Once the server holds one of this process's states it follows this process,
+        // and the resume field has said what it had to.
+        if let Some(fork) = self.resume.and_then(|resume| resume.fork)
+            && self.sender.acknowledged().0 > fork
+        {
+            self.resume = None;
+        }
+        let outcome = self
+            .receiver
+            .receive_rebuilding(now, instruction, self.paused, rebuilt);
+        if outcome == (StateOutcome::Newest { changed: true }) {
+            self.sender.schedule_data_ack(now);
+            if self.role == Role::Server {
+                self.sender.peer_input(now);
+            }
+        }
+        Incoming::State(outcome)
+    }
+
+    /// The server: a restored client process speaks. It is adopted if new, and if
+    /// it holds none of the states we keep, our diffs go from the reset base until it
+    /// acknowledges one; its own diffs apply to a base rebuilt from what it says.
+    fn take_resume(
+        &mut self,
+        now: Instant,
+        instruction: &Instruction,
+        resume: &Resume,
+        in_order: bool,
+        seq: u64,
+    ) -> Rebuilt<R> {
+        if in_order {
+            if let Some(fork_events) = self.adoption.adopt(resume, seq) {
+                self.resumed_from = Some(fork_events);
+            }
+            if !self.sender.resetting()
+                && !self.sender.holds(instruction.ack_num)
+                && instruction.ack_num != SHUTDOWN_STATE_NUM
+                && let Some(base) = L::rebuilt_base(0)
+            {
+                self.sender.reset_to(base, now);
+            }
+        }
+        R::rebuilt_base(resume.base_events.unwrap_or(0)).map_or(Rebuilt::None, Rebuilt::IfMissing)
+    }
+
+    /// The server: tells a superseded client process which one took over, in an
+    /// instruction that changes nothing else, sent to where it came from.
+    fn queue_superseded_notice(
+        &mut self,
+        fork: u64,
+        to: SocketAddr,
+        socket: SocketId,
+        now: Instant,
+    ) -> Result<(), ReceiveError> {
+        let (acknowledged, _) = self.sender.acknowledged();
+        let instruction = Instruction {
+            protocol_version: PROTOCOL_VERSION,
+            old_num: acknowledged,
+            new_num: acknowledged,
+            ack_num: self.receiver.newest_num(),
+            throwaway_num: acknowledged,
+            diff: Vec::new(),
+            chaff: self.next_chaff(),
+            resume: None,
+            resync: Some(Resync::superseded_notice(fork)),
+        };
+        let timestamp = self.clock.now16(now);
+        // A notice that cannot be sealed (sequence numbers used up) is not sent; the
+        // superseded process stays unanswered, as before the extension.
+        let Ok(datagrams) =
+            self.encoder
+                .encode(&instruction, self.connection.mtu(), Some(timestamp), None)
+        else {
+            return Ok(());
+        };
+        for payload in datagrams {
+            self.stats.datagrams_sent += 1;
+            self.stats.bytes_sent += payload.len() as u64;
+            self.queue.push_back(Transmit {
+                destination: to,
+                socket,
+                payload,
+            });
+        }
+        Ok(())
+    }
+
+    /// The server: the index of the first input event of its own of a restored
+    /// client process adopted since the last call (its events from there on are new
+    /// to the session, whatever earlier processes sent after its snapshot).
+    pub fn take_resumed_from(&mut self) -> Option<u64> {
+        self.resumed_from.take()
+    }
+
+    /// The client: this process continues the session from a snapshot; every
+    /// instruction says so until the server acknowledges one of its states.
+    pub fn set_resume(&mut self, resume: Resume) {
+        self.resume = Some(resume);
     }
 
     /// The next datagram to send at `now`, if any. Call until `None` after every
@@ -425,6 +579,8 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 throwaway_num: outgoing.throwaway_num,
                 diff: outgoing.diff,
                 chaff: self.next_chaff(),
+                resume: self.resume,
+                resync: outgoing.from_reset.then(Resync::from_reset_base),
             };
             let timestamp = self.clock.now16(now);
             let reply = self.clock.take_echo(now);

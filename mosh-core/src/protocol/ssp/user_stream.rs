@@ -187,6 +187,12 @@ impl SyncState for UserStream {
         Ok(())
     }
 
+    /// A version with `extent` events, none held: every version of a session's
+    /// stream is identified by its length alone.
+    fn rebuilt_base(extent: u64) -> Option<Self> {
+        Some(UserStream::from_held(extent, Vec::new()))
+    }
+
     fn subtract(&mut self, acknowledged: &Self) {
         let cut = acknowledged.len.min(self.len);
         if cut <= self.first {

@@ -1,0 +1,119 @@
+//! The resync extension's bookkeeping in the transport (`docs/resync-extension.md`):
+//! which process of a session the server follows, and what a restored client says
+//! about itself until the server has taken one of its states.
+//!
+//! A client restored from a snapshot numbers its datagrams from a tick above the
+//! clock, in a lane of its own (`crypto/sequence_plan.rs`), so its datagrams are the
+//! newest the server has seen. The server adopts it when an instruction carrying its
+//! [`Resume`] arrives in order; from then on a datagram with a lower sequence number
+//! in another lane comes from a process it superseded: it is dropped unread (its
+//! keys must not reach the shell, its close must not end the session), and that
+//! process is told, at most once per [`NOTICE_INTERVAL`].
+
+use std::time::{Duration, Instant};
+
+use crate::crypto::sequence_plan::LANE_STRIDE;
+use crate::protocol::proto::Resume;
+
+/// Least time between two notices to superseded processes: one per second answers a
+/// phone that is still sending, without making the server a reflector.
+pub const NOTICE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The server's side: the client process it follows.
+#[derive(Debug, Clone, Default)]
+pub struct Adoption {
+    /// The adopted process's fork and the sequence number of the datagram that made
+    /// the server adopt it.
+    adopted: Option<(u64, u64)>,
+    last_notice: Option<Instant>,
+}
+
+/// What the server does with a client's datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// From the process the server follows (or before any restore): used.
+    Current,
+    /// From a process another one took over from: dropped.
+    Superseded {
+        /// The fork of the process that took over.
+        fork: u64,
+        /// Whether to tell the superseded process now.
+        notify: bool,
+    },
+}
+
+impl Adoption {
+    /// Judges a datagram by its sequence number alone (before anything in it is used).
+    pub fn judge(&mut self, seq: u64, now: Instant) -> Verdict {
+        let Some((fork, adopted_seq)) = self.adopted else {
+            return Verdict::Current;
+        };
+        let same_process = seq % LANE_STRIDE == adopted_seq % LANE_STRIDE;
+        if seq >= adopted_seq || same_process {
+            return Verdict::Current;
+        }
+        let notify = self
+            .last_notice
+            .is_none_or(|at| now.saturating_duration_since(at) >= NOTICE_INTERVAL);
+        if notify {
+            self.last_notice = Some(now);
+        }
+        Verdict::Superseded { fork, notify }
+    }
+
+    /// An in-order instruction carried `resume`: returns the event index from which
+    /// this process's input is its own if it is a process the server did not follow
+    /// before (the server then applies its events from there), `None` otherwise.
+    pub fn adopt(&mut self, resume: &Resume, seq: u64) -> Option<u64> {
+        let fork = resume.fork?;
+        if self.adopted.is_some_and(|(current, _)| current == fork) {
+            return None;
+        }
+        self.adopted = Some((fork, seq));
+        Some(resume.fork_events.unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(tick: u64, lane: u64) -> u64 {
+        tick * LANE_STRIDE + lane
+    }
+
+    #[test]
+    fn older_datagrams_of_another_lane_are_superseded_and_notices_are_paced() {
+        let now = Instant::now();
+        let mut adoption = Adoption::default();
+        assert_eq!(adoption.judge(seq(100, 1), now), Verdict::Current);
+        let resume = Resume::new(7_000, 3, 5);
+        assert_eq!(adoption.adopt(&resume, seq(200, 2)), Some(5));
+        assert_eq!(adoption.adopt(&resume, seq(201, 2)), None, "adopted once");
+        // The adopted process's own late datagram is used.
+        assert_eq!(adoption.judge(seq(199, 2), now), Verdict::Current);
+        assert_eq!(
+            adoption.judge(seq(150, 1), now),
+            Verdict::Superseded {
+                fork: 7_000,
+                notify: true
+            }
+        );
+        assert_eq!(
+            adoption.judge(seq(151, 1), now + Duration::from_millis(500)),
+            Verdict::Superseded {
+                fork: 7_000,
+                notify: false
+            }
+        );
+        assert_eq!(
+            adoption.judge(seq(152, 1), now + NOTICE_INTERVAL),
+            Verdict::Superseded {
+                fork: 7_000,
+                notify: true
+            }
+        );
+        // A newer process is not judged by the older adoption.
+        assert_eq!(adoption.judge(seq(300, 3), now), Verdict::Current);
+    }
+}
