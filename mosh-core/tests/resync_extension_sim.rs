@@ -297,3 +297,58 @@ fn a_handoff_supersedes_the_first_process() {
     assert_eq!(lab.session(second).closed(), None);
     assert!(lab.in_sync(second));
 }
+
+/// A client that holds the key and says impossible things in its resume field
+/// (event counts at the top of the range, a base the server never had) cannot make
+/// the server panic or stop serving: a count beyond 2^62 rebuilds nothing, one at
+/// 2^62 applies without overflow, and the session goes on.
+#[test]
+fn hostile_resume_fields_never_panic_the_server() {
+    use mosh_core::crypto::Role;
+    use mosh_core::protocol::proto::Resume;
+    use mosh_core::protocol::ssp::{ResumePoint, Transport, UserStream};
+    use mosh_core::session::TerminalState;
+
+    let mut lab = Lab::new();
+    for (lane, base_events, fork_events) in [
+        (5u16, u64::MAX, u64::MAX),
+        (6, 1 << 62, 0),
+        (7, 0, u64::MAX),
+    ] {
+        let plan =
+            SequencePlan::lane(clock_tick(WALL) + 1_000_000 * u64::from(lane), lane).unwrap();
+        let mut current = UserStream::from_held(1_000, Vec::new());
+        current.push_keys(b"x");
+        let point = ResumePoint {
+            role: Role::Client,
+            next_seq: plan.first(),
+            seq_stride: plan.stride(),
+            remote_next_seq: 0,
+            next_instruction_id: plan.first(),
+            acknowledged_num: 12_345,
+            acknowledged: UserStream::from_held(1_000, Vec::new()),
+            last_num: plan.first(),
+            current,
+            remote_num: 99_999,
+            remote: TerminalState::blank(80, 24),
+            remote_address: Some(server_addr()),
+        };
+        let cipher = Arc::new(SessionCipher::new(&key()));
+        let mut hostile: Transport<UserStream, TerminalState> =
+            Transport::resuming(cipher, point, lab.now).unwrap();
+        hostile.set_resume(Resume::new(plan.first(), base_events, fork_events));
+        let addr: SocketAddr = format!("127.0.0.1:{}", 50000 + lane).parse().unwrap();
+        for _ in 0..20 {
+            let now = lab.now;
+            while let Some(t) = hostile.poll_transmit(now).unwrap() {
+                let _ = lab.server.handle_datagram(now, &t.payload, addr);
+            }
+            while let Some(t) = lab.server.poll_transmit(now).unwrap() {
+                let _ = hostile.handle_datagram(now, &t.payload, server_addr(), t.socket);
+            }
+            lab.pty.extend(lab.server.take_pty_input());
+            lab.now += Duration::from_millis(10);
+        }
+        assert!(lab.server.exit().is_none());
+    }
+}

@@ -9,6 +9,11 @@ use prost::Message;
 /// The version of the extension this library speaks.
 pub const RESYNC_VERSION: u32 = 1;
 
+/// Largest event count a [`Resume`] may name (2^62, as for every number a snapshot
+/// holds): a base rebuilt from a larger one is refused, so no count overflows
+/// when a diff's events are added to it.
+pub const MAX_RESUME_EVENTS: u64 = 1 << 62;
+
 /// Client to server (`Instruction` field 20): this process continues the session
 /// from a snapshot. Sent in every instruction until the server acknowledges one of
 /// this process's states.
@@ -50,6 +55,12 @@ pub struct Resync {
 }
 
 impl Resume {
+    /// The event count of the base it names, if within [`MAX_RESUME_EVENTS`].
+    pub fn checked_base_events(&self) -> Option<u64> {
+        self.base_events
+            .filter(|&events| events <= MAX_RESUME_EVENTS)
+    }
+
     /// What a restored client sends.
     pub fn new(fork: u64, base_events: u64, fork_events: u64) -> Self {
         Resume {

@@ -459,7 +459,10 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 self.sender.reset_to(base, now);
             }
         }
-        R::rebuilt_base(resume.base_events.unwrap_or(0)).map_or(Rebuilt::None, Rebuilt::IfMissing)
+        resume
+            .checked_base_events()
+            .and_then(R::rebuilt_base)
+            .map_or(Rebuilt::None, Rebuilt::IfMissing)
     }
 
     /// The server: tells a superseded client process which one took over, in an
