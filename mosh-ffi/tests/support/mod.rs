@@ -258,14 +258,13 @@ pub struct NonceRelay {
 }
 
 impl NonceRelay {
-    /// Starts relaying to `server`.
+    /// Starts relaying to `server`. Like a NAT, each client address gets a socket of
+    /// its own towards the server, so two client processes at once (a handoff) are
+    /// two addresses to the server, and its replies reach the process they are for.
     pub fn start(server: SocketAddr) -> NonceRelay {
         let front = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let back = UdpSocket::bind("127.0.0.1:0").unwrap();
         front
-            .set_read_timeout(Some(Duration::from_millis(5)))
-            .unwrap();
-        back.set_read_timeout(Some(Duration::from_millis(5)))
+            .set_read_timeout(Some(Duration::from_millis(2)))
             .unwrap();
         let addr = front.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(NonceLog::default()));
@@ -273,11 +272,10 @@ impl NonceRelay {
         let thread = {
             let (seen, stop) = (seen.clone(), stop.clone());
             std::thread::spawn(move || {
-                let mut client = None;
+                let mut backs: Vec<(SocketAddr, UdpSocket)> = Vec::new();
                 let mut buf = vec![0u8; 65536];
                 while !stop.load(Ordering::Relaxed) {
                     if let Ok((n, from)) = front.recv_from(&mut buf) {
-                        client = Some(from);
                         if n >= 8 {
                             let nonce: [u8; 8] = buf[..8].try_into().unwrap();
                             let mut seen = seen.lock().unwrap();
@@ -288,10 +286,19 @@ impl NonceRelay {
                             let seq = u64::from_be_bytes(nonce) & !(1 << 63);
                             seen.by_source.entry(from).or_default().push(seq);
                         }
-                        let _ = back.send_to(&buf[..n], server);
+                        if !backs.iter().any(|(client, _)| *client == from) {
+                            let back = UdpSocket::bind("127.0.0.1:0").unwrap();
+                            back.set_nonblocking(true).unwrap();
+                            backs.push((from, back));
+                        }
+                        if let Some((_, back)) = backs.iter().find(|(client, _)| *client == from) {
+                            let _ = back.send_to(&buf[..n], server);
+                        }
                     }
-                    if let (Ok((n, _)), Some(client)) = (back.recv_from(&mut buf), client) {
-                        let _ = front.send_to(&buf[..n], client);
+                    for (client, back) in &backs {
+                        while let Ok((n, _)) = back.recv_from(&mut buf) {
+                            let _ = front.send_to(&buf[..n], client);
+                        }
                     }
                 }
             })
