@@ -192,7 +192,12 @@ impl ClientDisplay {
     }
 
     fn update_connecting_message(&mut self, session: &ClientSession, now: Instant) {
-        let connected = session.transport().last_new_remote_state().is_some();
+        // Authentic datagrams count as contact even before a state applies (a
+        // restored client whose base the server no longer holds hears it at once
+        // and gets its verdict or the whole state within a round trip): the bar
+        // never says nothing was received while the server is answering.
+        let connected = session.transport().last_new_remote_state().is_some()
+            || session.transport().last_heard().is_some();
         if connected {
             if let Some(message) = self.connecting_message.take()
                 && self.bar.message() == message
@@ -387,6 +392,37 @@ mod tests {
                 .text()
                 .starts_with("mosh: Timed out")
         );
+    }
+
+    #[test]
+    fn a_server_heard_is_not_nothing_received_even_before_a_state_applies() {
+        use crate::crypto::{Role, SessionCipher};
+        use crate::protocol::codec::InstructionSender;
+        use crate::protocol::proto::{Instruction, PROTOCOL_VERSION};
+        use crate::protocol::ssp::{Endpoint, SocketId};
+        let t0 = Instant::now();
+        let (mut session, mut display) = start(t0);
+        // An authentic server datagram whose base this client does not hold.
+        let key = SessionKey::parse("AAECAwQFBgcICQoLDA0ODw").unwrap();
+        let cipher = std::sync::Arc::new(SessionCipher::new(&key));
+        let mut server = InstructionSender::new(cipher, Role::Server);
+        let instruction = Instruction {
+            protocol_version: PROTOCOL_VERSION,
+            old_num: 7,
+            new_num: 8,
+            ..Default::default()
+        };
+        let datagram = server
+            .encode(&instruction, 1200, None, None)
+            .unwrap()
+            .remove(0);
+        let from = "127.0.0.1:60799".parse().unwrap();
+        session
+            .handle_datagram(t0, &datagram, from, SocketId(0))
+            .unwrap();
+        assert_eq!(session.transport().stats().states.missing_base, 1);
+        let row = row0(display.frame(&session, t0 + Duration::from_millis(300)));
+        assert!(!row.contains("Nothing received"), "{row}");
     }
 
     #[test]
