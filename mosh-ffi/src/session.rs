@@ -256,13 +256,17 @@ impl Session {
     /// Resumes a saved session (both parts of what `enter_background()`,
     /// `snapshot()` or `detach()` returned), in this process or a new one. A
     /// restored session never repeats a nonce, even when one save is restored twice.
-    /// Which saves resume: the newest one the session took, as long as no other
-    /// process of the session talked to the server after it (the one
-    /// `enter_background()` or `detach()` returns is such, since nothing is sent
-    /// after it). An older one ends as `CloseReason::OutOfSync` at the server's
-    /// first reply, or, if the session it came from also sent input after it, hears
-    /// nothing from the server (no contact in `status()`). Either way, start a new
-    /// session over SSH (`mosh-server new`) and delete the saved parts.
+    /// Which saves resume: with our `mosh-server`, any save of a live session (one
+    /// taken in use, one restored before, one moved to another device: the server
+    /// follows the newest process and the other ends as `CloseReason::Superseded`;
+    /// docs/resync-extension.md). With stock `mosh-server`, only the newest one the
+    /// session took, as long as no other process of the session talked to the
+    /// server after it (the one `enter_background()` or `detach()` returns is such,
+    /// since nothing is sent after it); an older one ends as
+    /// `CloseReason::OutOfSync` at the server's first reply, or, if the session it
+    /// came from also sent input after it, hears nothing from the server (no contact
+    /// in `status()`). Either way, then start a new session over SSH (`mosh-server
+    /// new`) and delete the saved parts.
     #[uniffi::constructor]
     pub async fn restore(
         saved: SavedSession,

@@ -49,6 +49,7 @@ public func closeText(_ reason: CloseReason) -> String {
     case .hostNotFound: return "Host not found"
     case .networkFailed: return "The network failed"
     case .outOfSync: return "The server went on without this app; start a new session"
+    case .superseded: return "Resumed on another device or app; it goes on there"
     case .detached: return "Detached: the remote shell goes on"
     }
 }

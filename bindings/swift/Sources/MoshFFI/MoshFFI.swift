@@ -1304,13 +1304,17 @@ public static func connect(config: ConnectConfig)async throws  -> Session  {
      * Resumes a saved session (both parts of what `enter_background()`,
      * `snapshot()` or `detach()` returned), in this process or a new one. A
      * restored session never repeats a nonce, even when one save is restored twice.
-     * Which saves resume: the newest one the session took, as long as no other
-     * process of the session talked to the server after it (the one
-     * `enter_background()` or `detach()` returns is such, since nothing is sent
-     * after it). An older one ends as `CloseReason::OutOfSync` at the server's
-     * first reply, or, if the session it came from also sent input after it, hears
-     * nothing from the server (no contact in `status()`). Either way, start a new
-     * session over SSH (`mosh-server new`) and delete the saved parts.
+     * Which saves resume: with our `mosh-server`, any save of a live session (one
+     * taken in use, one restored before, one moved to another device: the server
+     * follows the newest process and the other ends as `CloseReason::Superseded`;
+     * docs/resync-extension.md). With stock `mosh-server`, only the newest one the
+     * session took, as long as no other process of the session talked to the
+     * server after it (the one `enter_background()` or `detach()` returns is such,
+     * since nothing is sent after it); an older one ends as
+     * `CloseReason::OutOfSync` at the server's first reply, or, if the session it
+     * came from also sent input after it, hears nothing from the server (no contact
+     * in `status()`). Either way, then start a new session over SSH (`mosh-server
+     * new`) and delete the saved parts.
      */
 public static func restore(saved: SavedSession, options: SessionOptions)async throws  -> Session  {
     return
@@ -4172,13 +4176,20 @@ public enum CloseReason: Equatable, Hashable {
      */
     case networkFailed
     /**
-     * The server went on without this session: for 10 s it sent only states built
-     * on ones this client does not hold. This happens when a snapshot is restored
-     * after the session it came from talked to the server again (delete a stored
-     * snapshot once its session has been resumed). The server session may still
-     * run; start a new one.
+     * The server went on without this session and cannot resume it: a stock
+     * `mosh-server` keeps no state this restored snapshot holds (the session it
+     * came from talked to the server after it was taken), and says so in its first
+     * reply. Our `mosh-server` resumes any snapshot instead. The server session may
+     * still run; start a new one over SSH.
      */
     case outOfSync
+    /**
+     * Another process took this session over: it was restored from a snapshot
+     * elsewhere (another device, or this app again) and our `mosh-server` follows
+     * that one now. Nothing this session sends reaches the shell; the session goes
+     * on over there.
+     */
+    case superseded
     /**
      * The app detached the session (`detach()`), or released every reference to
      * it: nothing more is sent, and the server keeps the remote shell for a stored
@@ -4220,7 +4231,9 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
         
         case 7: return .outOfSync
         
-        case 8: return .detached
+        case 8: return .superseded
+        
+        case 9: return .detached
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4258,8 +4271,12 @@ public struct FfiConverterTypeCloseReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case .detached:
+        case .superseded:
             writeInt(&buf, Int32(8))
+        
+        
+        case .detached:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -6530,7 +6547,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mosh_ffi_checksum_constructor_session_connect() != 6208) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 55411) {
+    if (uniffi_mosh_ffi_checksum_constructor_session_restore() != 56309) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() != 43935) {

@@ -167,11 +167,14 @@ public final class MoshSession: Sendable {
     }
 
     /// The session saved now, for ``restore(saved:options:)`` in a new process
-    /// (`SavedSession` says where each part goes). Which saves resume: the newest one the session took,
-    /// as long as no other process of the session talked to the server after it (the
-    /// one ``enterBackground()`` or ``detach()`` returns is such). An older one ends as
-    /// `CloseReason.outOfSync` at the server's first reply, or hears nothing from the
-    /// server; either way, start a new session over SSH and delete the snapshot.
+    /// (`SavedSession` says where each part goes). Which saves resume: with our
+    /// `mosh-server`, any save of a live session (taken in use, restored before, moved
+    /// to another device: the server follows the newest process, the other ends with
+    /// `.closed(reason: .superseded)`). With stock `mosh-server`, only the newest one the
+    /// session took, as long as no other process of the session talked to the server
+    /// after it (the one ``enterBackground()`` or ``detach()`` returns is such); an older
+    /// one ends as `CloseReason.outOfSync` at the server's first reply, or hears nothing
+    /// from the server; then start a new session over SSH and delete the snapshot.
     public func snapshot() async throws -> SavedSession {
         try await session.snapshot()
     }

@@ -113,5 +113,26 @@ mod tests {
             Resync::superseded_notice(0x10000).encode_to_vec(),
             [0x08, 0x01, 0x18, 0x80, 0x80, 0x04]
         );
+        // Inside an instruction, after the seven stock fields.
+        let stock = super::super::Instruction {
+            protocol_version: super::super::PROTOCOL_VERSION,
+            ..Default::default()
+        };
+        let with = |instruction: super::super::Instruction| {
+            let bytes = instruction.encode_to_vec();
+            bytes[stock.encode_to_vec().len()..].to_vec()
+        };
+        let mut resumed = stock.clone();
+        resumed.resume = Some(Resume::new(0x0123_4567_0000, 5, 7));
+        assert_eq!(
+            with(resumed),
+            [
+                0xa2, 0x01, 0x0d, 0x08, 0x01, 0x10, 0x80, 0x80, 0x9c, 0xab, 0xb4, 0x24, 0x18, 0x05,
+                0x20, 0x07
+            ]
+        );
+        let mut reset = stock.clone();
+        reset.resync = Some(Resync::from_reset_base());
+        assert_eq!(with(reset), [0xaa, 0x01, 0x04, 0x08, 0x01, 0x10, 0x01]);
     }
 }

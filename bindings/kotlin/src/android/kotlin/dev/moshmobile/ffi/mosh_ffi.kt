@@ -1163,7 +1163,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_mosh_ffi_checksum_constructor_session_connect() and 0xFFFF) != 6208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 55411) {
+    if ((lib.uniffi_mosh_ffi_checksum_constructor_session_restore() and 0xFFFF) != 56309) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_mosh_ffi_checksum_constructor_sessionkey_parse() and 0xFFFF) != 43935) {
@@ -3184,13 +3184,17 @@ open class Session: Disposable, AutoCloseable, SessionInterface
      * Resumes a saved session (both parts of what `enter_background()`,
      * `snapshot()` or `detach()` returned), in this process or a new one. A
      * restored session never repeats a nonce, even when one save is restored twice.
-     * Which saves resume: the newest one the session took, as long as no other
-     * process of the session talked to the server after it (the one
-     * `enter_background()` or `detach()` returns is such, since nothing is sent
-     * after it). An older one ends as `CloseReason::OutOfSync` at the server's
-     * first reply, or, if the session it came from also sent input after it, hears
-     * nothing from the server (no contact in `status()`). Either way, start a new
-     * session over SSH (`mosh-server new`) and delete the saved parts.
+     * Which saves resume: with our `mosh-server`, any save of a live session (one
+     * taken in use, one restored before, one moved to another device: the server
+     * follows the newest process and the other ends as `CloseReason::Superseded`;
+     * docs/resync-extension.md). With stock `mosh-server`, only the newest one the
+     * session took, as long as no other process of the session talked to the
+     * server after it (the one `enter_background()` or `detach()` returns is such,
+     * since nothing is sent after it); an older one ends as
+     * `CloseReason::OutOfSync` at the server's first reply, or, if the session it
+     * came from also sent input after it, hears nothing from the server (no contact
+     * in `status()`). Either way, then start a new session over SSH (`mosh-server
+     * new`) and delete the saved parts.
      */
     @Throws(MoshException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5532,13 +5536,20 @@ enum class CloseReason {
      */
     NETWORK_FAILED,
     /**
-     * The server went on without this session: for 10 s it sent only states built
-     * on ones this client does not hold. This happens when a snapshot is restored
-     * after the session it came from talked to the server again (delete a stored
-     * snapshot once its session has been resumed). The server session may still
-     * run; start a new one.
+     * The server went on without this session and cannot resume it: a stock
+     * `mosh-server` keeps no state this restored snapshot holds (the session it
+     * came from talked to the server after it was taken), and says so in its first
+     * reply. Our `mosh-server` resumes any snapshot instead. The server session may
+     * still run; start a new one over SSH.
      */
     OUT_OF_SYNC,
+    /**
+     * Another process took this session over: it was restored from a snapshot
+     * elsewhere (another device, or this app again) and our `mosh-server` follows
+     * that one now. Nothing this session sends reaches the shell; the session goes
+     * on over there.
+     */
+    SUPERSEDED,
     /**
      * The app detached the session (`detach()`), or released every reference to
      * it: nothing more is sent, and the server keeps the remote shell for a stored

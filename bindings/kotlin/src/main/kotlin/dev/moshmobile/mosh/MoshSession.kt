@@ -208,11 +208,13 @@ class MoshSession private constructor(
 
     /**
      * The session saved now, for [restore] in a new process ([SavedSession] says where each
-     * part goes). Which saves resume: the newest one the session took, as long as no other process of
-     * the session talked to the server after it (the one [enterBackground] or [detach]
-     * returns is such). An older one ends as `CloseReason.OUT_OF_SYNC` at the server's first
-     * reply, or hears nothing from the server; either way, start a new session over SSH and
-     * delete the snapshot.
+     * part goes). Which saves resume: with our `mosh-server`, any save of a live session (taken in
+     * use, restored before, moved to another device: the server follows the newest process, the
+     * other ends with `CloseReason.SUPERSEDED`). With stock `mosh-server`, only the newest one the
+     * session took, as long as no other process of the session talked to the server after it (the
+     * one [enterBackground] or [detach] returns is such); an older one ends as
+     * `CloseReason.OUT_OF_SYNC` at the server's first reply, or hears nothing from the server;
+     * then start a new session over SSH and delete the snapshot.
      */
     suspend fun snapshot(): SavedSession = session.snapshot()
 

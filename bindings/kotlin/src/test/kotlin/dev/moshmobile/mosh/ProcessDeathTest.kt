@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test
 
 /**
  * A snapshot taken in one JVM, that JVM killed with SIGKILL, and a new JVM restoring the
- * snapshot and continuing the same shell (a variable set before the kill is still there).
+ * snapshot and continuing the same shell (a variable set before the kill is still there);
+ * also a snapshot taken in use after which the session went on, restored twice.
  */
 class ProcessDeathTest {
     private fun childJvm(vararg args: String): Process {
@@ -59,6 +60,41 @@ class ProcessDeathTest {
             }
         }
     }
+
+    /**
+     * The issue-28 case: `snapshot()` taken while the session is in use, the session goes on
+     * for 4 s and the JVM is killed; a new JVM restores it (our server resumes any snapshot),
+     * and a third JVM restores the same snapshot again.
+     */
+    @Test
+    fun `a snapshot taken in use resumes after the session went on, twice`() {
+        MoshServer.ours().use { server ->
+            val dir = Files.createTempDirectory("mosh-kotlin-in-use").toFile()
+            try {
+                val file = File(dir, "snapshot")
+                val first = childJvm("snapshot-in-use", "127.0.0.1", "${server.port}", server.key, file.path)
+                val out = first.inputStream.bufferedReader()
+                var line: String?
+                do {
+                    line = out.readLine()
+                    println("first JVM: $line")
+                } while (line != null && line != "WENT-ON")
+                assertEquals("WENT-ON", line, "the first JVM went on after its snapshot")
+                first.destroyForcibly()
+                assertTrue(first.waitFor(10, TimeUnit.SECONDS))
+                repeat(2) { attempt ->
+                    val restored = childJvm("restore", file.path, "keep")
+                    val output = restored.inputStream.bufferedReader().readText()
+                    assertTrue(restored.waitFor(60, TimeUnit.SECONDS))
+                    println("restore ${attempt + 1}:\n$output")
+                    assertEquals(0, restored.exitValue(), output)
+                    assertTrue("RESTORED kept42" in output, output)
+                }
+            } finally {
+                dir.deleteRecursively()
+            }
+        }
+    }
 }
 
 /** The child JVMs of [ProcessDeathTest]. */
@@ -80,12 +116,33 @@ object ChildJvm {
                 System.out.flush()
                 Thread.sleep(Long.MAX_VALUE)
             }
+            "snapshot-in-use" -> {
+                val session = MoshSession.connect(args[1], args[2].toInt(), args[3])
+                session.waitForText("$")
+                session.typeLine("X=kept''42; for i in 1 2 3 4 5 6 7 8; do echo tick\$i; sleep 0.5; done")
+                session.waitForText("tick1")
+                // Saved periodically while in use, as apps do; then the session goes on.
+                val saved = session.snapshot()
+                File(args[4] + ".state").writeBytes(saved.state)
+                File(args[4] + ".secret").writeBytes(saved.secret)
+                session.typeLine("echo typed''-after")
+                session.waitForText("typed-after")
+                session.waitForText("tick8")
+                println("WENT-ON")
+                System.out.flush()
+                Thread.sleep(Long.MAX_VALUE)
+            }
             "restore" -> {
                 val saved = SavedSession(File(args[1] + ".secret").readBytes(), File(args[1] + ".state").readBytes())
                 val session = MoshSession.restore(saved)
                 session.typeLine("echo RESTORED \$X")
                 session.waitForText("RESTORED kept42")
                 println("RESTORED kept42")
+                if (args.getOrNull(2) == "keep") {
+                    // Killed like an app: the remote shell stays for the next restore.
+                    System.out.flush()
+                    Runtime.getRuntime().halt(0)
+                }
                 session.shutdown()
                 println("CLOSED ${withTimeout(20_000) { session.awaitClosed() }}")
             }

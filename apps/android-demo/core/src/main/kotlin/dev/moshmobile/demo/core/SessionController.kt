@@ -319,6 +319,7 @@ class SessionController(
             CloseReason.HOST_NOT_FOUND -> "Host not found"
             CloseReason.NETWORK_FAILED -> "The network failed"
             CloseReason.OUT_OF_SYNC -> "The server went on without this app; start a new session"
+            CloseReason.SUPERSEDED -> "Resumed on another device or app; it goes on there"
             CloseReason.DETACHED -> "Detached (the remote shell goes on)"
         }
 
