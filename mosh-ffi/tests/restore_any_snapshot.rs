@@ -225,3 +225,36 @@ fn with_stock_server_a_stale_snapshot_ends_as_out_of_sync_within_a_round_trip() 
     let (_, repeated) = relay.counts();
     assert_eq!(repeated, 0, "a nonce was sent twice");
 }
+
+/// The newest snapshot (the one `enter_background()` returns, after which nothing is
+/// sent) resumes with either server; prints the time from the restore to the first
+/// screen that shows what the server printed after the snapshot.
+#[test]
+fn the_newest_snapshot_resumes_with_either_server() {
+    for (name, server) in [("ours", our_server()), ("stock", stock_server())] {
+        let session = connect(
+            config("127.0.0.1", server.port, &server.key),
+            Arc::new(Recorder::default()),
+        )
+        .unwrap();
+        wait_for_text(&session, "$", WAIT);
+        type_line(&session, "sleep 1; echo after''-background");
+        // The command reached the shell before the app goes to the background (the
+        // keys are on the screen, then acknowledged).
+        wait_for_text(&session, "sleep 1", WAIT);
+        let start = Instant::now();
+        while session.status().input_waiting > 0 {
+            assert!(start.elapsed() < WAIT, "the command was never acknowledged");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let saved = wait(session.enter_background()).unwrap();
+        drop(session);
+        std::thread::sleep(Duration::from_millis(1500));
+        let (restored, events, took) = restore_timed(&saved, "after-background");
+        println!("{name}: the newest snapshot, first screen {took:?} after the restore");
+        type_line(&restored, "echo still''-here");
+        wait_for_text(&restored, "still-here", WAIT);
+        restored.shutdown();
+        assert_eq!(events.closed(WAIT), CloseReason::Closed);
+    }
+}
