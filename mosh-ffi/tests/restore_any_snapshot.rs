@@ -179,6 +179,12 @@ fn with_our_server_any_snapshot_resumes_and_a_handoff_supersedes() {
     assert_eq!(third_events.closed(WAIT), CloseReason::Superseded);
     succeeded(second_device, "the handoff");
 
+    // No orphan: whatever became of the processes, any save closes the server
+    // session when the app asks (restore, then shut down).
+    let (last, last_events, _) = restore_timed(&fresh, "handed-over kept42");
+    last.shutdown();
+    assert_eq!(last_events.closed(WAIT), CloseReason::Closed);
+
     // The command typed just before the snapshot ran once, though four processes
     // resumed from points before its acknowledgement.
     let once = std::fs::read_to_string(&log).unwrap();
@@ -224,6 +230,39 @@ fn with_stock_server_a_stale_snapshot_ends_as_out_of_sync_within_a_round_trip() 
     }
     let (_, repeated) = relay.counts();
     assert_eq!(repeated, 0, "a nonce was sent twice");
+}
+
+/// A handoff with stock `mosh-server`: a fresh snapshot resumed by a second process
+/// while the first stays connected (typing nothing). Stock follows the process that
+/// sent last, so the second resumes; the first is not told (stock has no word for
+/// it) and hears nothing more.
+#[test]
+fn with_stock_server_a_handoff_of_a_fresh_snapshot_resumes_the_second_process() {
+    let server = stock_server();
+    let scratch = Scratch::new("stock-handoff");
+    let first = connect(
+        config("127.0.0.1", server.port, &server.key),
+        Arc::new(Recorder::default()),
+    )
+    .unwrap();
+    wait_for_text(&first, "$", WAIT);
+    type_line(&first, "X=kept''42; echo set");
+    wait_for_text(&first, "set", WAIT);
+    let fresh = wait(first.snapshot()).unwrap();
+    succeeded(
+        resume_in_new_process(
+            &scratch.0,
+            "handoff",
+            &fresh,
+            "echo handed''-over $X\\r",
+            "handed-over kept42",
+        ),
+        "the handoff",
+    );
+    assert!(!matches!(
+        first.status().state,
+        ConnectionState::Closed { .. }
+    ));
 }
 
 /// The newest snapshot (the one `enter_background()` returns, after which nothing is
