@@ -191,6 +191,32 @@ fn echo_ack_follows_keystrokes_after_fifty_milliseconds() {
 }
 
 #[test]
+fn the_echo_of_a_key_goes_a_millisecond_after_it_not_after_the_collection_delay() {
+    let mut pair = Pair::new(ServerTimeouts::default());
+    pair.attach();
+    pair.run_for(500 * MS);
+    pair.client.current_mut().push_keys(b"x");
+    let mut input = Vec::new();
+    pair.run_until(|server| {
+        input.extend(server.take_pty_input());
+        !input.is_empty()
+    });
+    let typed_at = pair.now;
+    // The program echoes at once; the frame carrying it leaves 1 ms later (stock
+    // waits the 8 ms collection delay).
+    pair.server.pty_output(b"x");
+    let sent_before = pair.server.stats().instructions_sent;
+    pair.run_until(|server| server.stats().instructions_sent > sent_before);
+    let took = pair.now - typed_at;
+    assert!(took <= 2 * MS, "the echo left {took:?} after the key");
+    assert!(
+        pair.client.remote_state().framebuffer().rows()[0]
+            .text()
+            .starts_with('x')
+    );
+}
+
+#[test]
 fn consecutive_resizes_apply_only_the_last() {
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.attach();

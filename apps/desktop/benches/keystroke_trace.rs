@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p mosh-desktop --bench keystroke_trace`; environment: `TRACE_KEYS`
 //! (300), `TRACE_SEED` (1), `DELAYS_MS` ("0,100,250"), `LOSS` (0.05), `CLIENTS`
-//! ("ours,stock"), `PROXY_SEED` (`TRACE_SEED`), `TRACE_DUMP` (set: print every
+//! ("ours,stock"), `SERVER` (`stock`; `ours`: our mosh-server, built with `cargo
+//! build --release -p mosh-server`), `PROXY_SEED` (`TRACE_SEED`), `TRACE_DUMP` (set: print every
 //! keystroke's figures), `TRACE` (`mixed`: shell and editor; `prompt`: short
 //! commands each begun after the new prompt shows, the first keystrokes reported
 //! apart).
@@ -143,8 +144,14 @@ fn measured_run(
     reference: &Reference,
 ) -> RunResult {
     workspace.reset_files();
+    // `SERVER=ours`: our mosh-server (build it first: `cargo build --release -p
+    // mosh-server`), to measure what it changes (the answer to input on a LAN).
+    let server_binary = match std::env::var("SERVER").as_deref() {
+        Ok("ours") => server_process::our_server_binary(),
+        _ => stock_binary("mosh-server"),
+    };
     let server = server_process::start_server(
-        &stock_binary("mosh-server"),
+        &server_binary,
         &[
             "new",
             "-c",

@@ -323,7 +323,7 @@ impl ServerSession {
             || *current.scrollback() != scrollback
         {
             let state = TerminalState::new(framebuffer, echo_ack).with_scrollback(scrollback);
-            self.transport.set_current(state);
+            self.transport.set_current_at(state, now);
         }
     }
 

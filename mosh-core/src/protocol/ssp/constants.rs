@@ -42,6 +42,15 @@ pub const INPUT_RESPONSE_WINDOW: Duration = Duration::from_millis(100);
 /// comes at typing speed, so this adds at most a couple of small frames per key.
 pub const INPUT_RESPONSE_FRAMES: u8 = 2;
 
+/// A frame answering input goes once the program's output has paused this long after
+/// the input arrived (the echo of a key is one write, its prompt redraw a few more
+/// within microseconds), and at the latest after the collection delay: on a LAN the
+/// echo then arrives about a millisecond after the key reached the server instead of
+/// the 8 ms collection delay. Output that keeps coming (a flood) never pauses that
+/// long, so the collection delay applies as before (not in stock mosh; the wire
+/// format is unchanged).
+pub const ANSWER_QUIET: Duration = Duration::from_millis(1);
+
 /// A newly received state with a non-empty diff is acknowledged within this delay, so
 /// that one ack covers a burst of updates (§10.6).
 pub const ACK_DELAY: Duration = Duration::from_millis(100);

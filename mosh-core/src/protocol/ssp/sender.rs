@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::constants::{
-    ACK_DELAY, ACK_INTERVAL, INPUT_RESPONSE_FRAMES, INPUT_RESPONSE_WINDOW,
+    ACK_DELAY, ACK_INTERVAL, ANSWER_QUIET, INPUT_RESPONSE_FRAMES, INPUT_RESPONSE_WINDOW,
     PRESUMED_DELIVERED_SLACK, PROSPECTIVE_RESEND_MAX_EXTRA, PROSPECTIVE_RESEND_MAX_LEN,
     SENT_STATES_CAP, SENT_STATES_DROP_FROM_END, SHUTDOWN_MAX_RETRIES, SHUTDOWN_TIMEOUT,
     SILENT_PEER_PROBE_INTERVAL,
@@ -94,6 +94,9 @@ pub struct StateSender<S: SyncState> {
     /// When the peer's input last arrived and how many frames answering it may still
     /// skip the frame interval (see [`StateSender::peer_input`]).
     input_response: Option<(Instant, u8)>,
+    /// When the live state last changed ([`StateSender::changed_at`]): a frame
+    /// answering input waits for the program's output to pause.
+    last_change: Option<Instant>,
     /// When a send last carried a non-empty diff: the frame interval paces data,
     /// not acknowledgements (a keystroke right after an ack of the screen goes at
     /// once instead of waiting up to a whole interval).
@@ -142,6 +145,7 @@ impl<S: SyncState> StateSender<S> {
             unanswered_since: None,
             last_heard: now,
             input_response: None,
+            last_change: None,
             last_data_sent_at: None,
             shutdown: None,
             from_reset: false,
@@ -151,6 +155,12 @@ impl<S: SyncState> StateSender<S> {
     /// The live state.
     pub fn current(&self) -> &S {
         &self.current
+    }
+
+    /// The live state changed at `now` (the server: the program's output). A frame
+    /// answering input goes once such changes pause for [`ANSWER_QUIET`].
+    pub fn changed_at(&mut self, now: Instant) {
+        self.last_change = Some(now);
     }
 
     /// The live state, to change it.
@@ -374,15 +384,23 @@ impl<S: SyncState> StateSender<S> {
             None
         } else if self.current != last.state {
             let since = *self.mindelay_clock.get_or_insert(now);
-            let paced = match self.answering_input(now) {
-                // Collect the program's answer for the collection delay after the
-                // input arrived, then send it without waiting for the frame slot.
-                Some(input_at) => input_at + self.min_delay,
-                None => self
-                    .last_data_sent_at
-                    .map_or(since, |at| at + timing.send_interval),
-            };
-            Some((since + self.min_delay).max(paced))
+            Some(match self.answering_input(now) {
+                // The program's answer goes without waiting for the frame slot:
+                // once its output paused after the input, at the latest the
+                // collection delay after the input or the change.
+                Some(input_at) => {
+                    let latest = since.max(input_at) + self.min_delay;
+                    self.last_change
+                        .filter(|&changed| changed >= input_at)
+                        .map_or(latest, |changed| (changed + ANSWER_QUIET).min(latest))
+                }
+                None => {
+                    let paced = self
+                        .last_data_sent_at
+                        .map_or(since, |at| at + timing.send_interval);
+                    (since + self.min_delay).max(paced)
+                }
+            })
         } else if timing.fresh && self.current != self.sent[self.assumed].state {
             let frame = last_sent_at + timing.send_interval;
             Some(match self.mindelay_clock {
@@ -699,6 +717,37 @@ mod tests {
         let now = t0 + 2251 * MS;
         assert!(s.tick(now, timing(true)).is_none());
         assert_eq!(s.poll_timeout(now, timing(true)), Some(t0 + 3250 * MS));
+    }
+
+    #[test]
+    fn an_answer_goes_once_the_output_pauses_not_after_the_collection_delay() {
+        let t0 = Instant::now();
+        let mut s = StateSender::new(0u8, 8 * MS, t0);
+        s.tick(t0, timing(true)).unwrap();
+        // A key arrives; its echo 300 µs later, then nothing: the frame goes 1 ms
+        // after the echo, not 8 ms after it.
+        let input = t0 + 1000 * MS;
+        s.peer_input(input);
+        let echo = input + Duration::from_micros(300);
+        s.changed_at(echo);
+        *s.current_mut() = 1;
+        assert_eq!(
+            s.poll_timeout(echo, timing(true)),
+            Some(echo + ANSWER_QUIET)
+        );
+        assert!(s.tick(echo + ANSWER_QUIET, timing(true)).is_some());
+        // Output that keeps coming after the next key (a flood) never pauses: the
+        // collection delay after the input applies, as before.
+        let input = t0 + 2000 * MS;
+        s.peer_input(input);
+        for (i, value) in (2u8..14).enumerate() {
+            let now = input + Duration::from_micros(700 * i as u64);
+            s.changed_at(now);
+            *s.current_mut() = value;
+            let wake = s.poll_timeout(now, timing(true)).unwrap();
+            assert_eq!(wake, (now + ANSWER_QUIET).min(input + 8 * MS));
+            assert!(wake > now, "nothing due while output keeps coming");
+        }
     }
 
     #[test]

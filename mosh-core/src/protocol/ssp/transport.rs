@@ -679,6 +679,14 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         *self.current_mut() = state;
     }
 
+    /// Replaces our live state with one that changed at `now`: a frame answering the
+    /// peer's input goes once such changes pause (see
+    /// [`ANSWER_QUIET`](super::constants::ANSWER_QUIET)).
+    pub fn set_current_at(&mut self, state: L, now: Instant) {
+        self.sender.changed_at(now);
+        self.set_current(state);
+    }
+
     /// The peer's newest state.
     pub fn remote_state(&self) -> &R {
         self.receiver.newest()
