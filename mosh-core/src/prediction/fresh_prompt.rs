@@ -10,13 +10,18 @@
 //!   acknowledged every key before the Enter: its screen showed that line, so a
 //!   prompt at the cursor now (not the line's end) means it has had the Enter too
 //!   (a password typed before its prompt arrived finds the typed line there);
-//! - the text left of the server's cursor ends like a prompt that has already
-//!   echoed typing in this session (learned when a tentative epoch that began at it
-//!   was confirmed), with nothing right of the cursor;
+//! - the text left of the server's cursor ends like a shell prompt (`$ `, `# `,
+//!   `% `) or like a prompt that has already echoed typing in this session (learned
+//!   when a tentative epoch that began at it was confirmed), with nothing right of
+//!   the cursor;
 //! - that text does not mention a password, passphrase, PIN or the like.
 //!
-//! Prompts are learned from what happened, not guessed: a session whose prompt has
-//! never echoed (only `read -s` prompts, say) never trusts one.
+//! The session's first keystroke is trusted at a shell prompt too (nothing was typed
+//! before it that the server might not have had). Other prompts are learned from what
+//! happened, not guessed: a continuation prompt (`> `) or a program's prompt that has
+//! never echoed (only `read -s` prompts, say) is never trusted. What this accepts: a
+//! program that asks for a secret behind a prompt ending like a shell's and naming
+//! no secret (`read -s -p '$ '`) would show its first key for a round trip.
 
 use crate::terminal::Framebuffer;
 
@@ -25,6 +30,9 @@ const MAX_LEARNED: usize = 8;
 /// How many characters of the text left of the cursor identify a prompt's ending
 /// (`$ `, `# `, `> `, `% `, `): `).
 const ENDING_CHARS: usize = 2;
+/// Endings of shell prompts (the default `PS1` of sh and bash, root's, csh's and
+/// zsh's): trusted without having echoed first.
+const SHELL_ENDINGS: &[&str] = &["$ ", "# ", "% "];
 /// Words that mark a prompt whose answer must not be shown (lower case).
 const SECRET_WORDS: &[&str] = &[
     "password",
@@ -120,13 +128,14 @@ impl PromptMemory {
         if at_enter.is_some() || first_of_session {
             self.candidate = Some((epoch, ending.clone()));
         }
+        let shell = SHELL_ENDINGS.contains(&ending.as_str());
         let Some(at_enter) = at_enter else {
-            return false;
+            return first_of_session && shell && !looks_secret(&prompt);
         };
         at_enter.typed_on_line
             && late_ack >= at_enter.frame_before
             && !looks_secret(&prompt)
-            && self.learned.contains(&ending)
+            && (shell || self.learned.contains(&ending))
     }
 
     /// Epoch `epoch` was confirmed: if it began at a prompt, that prompt echoes.
@@ -224,16 +233,43 @@ mod tests {
     #[test]
     fn a_prompt_is_trusted_only_once_it_has_echoed() {
         let mut memory = PromptMemory::default();
-        let first = screen(&["$ "], (0, 2));
-        // The session's first keystroke: a candidate, not trusted.
+        let first = screen(&[">>> "], (0, 4));
+        // The session's first keystroke at a program's prompt: a candidate, not
+        // trusted.
         assert!(!memory.trust_first_keystroke(1, &first, 0));
         memory.epoch_confirmed(1);
-        assert_eq!(memory.learned, ["$ "]);
+        assert_eq!(memory.learned, ["> "]);
         let before = type_line(&mut memory, "s", 1);
-        let next = screen(&["$ ls", "a b", "$ "], (2, 2));
+        let next = screen(&[">>> 1+1", "2", ">>> "], (2, 4));
         assert!(memory.trust_first_keystroke(2, &next, before));
         // Only the first keystroke after Enter.
         assert!(!memory.trust_first_keystroke(2, &next, before));
+    }
+
+    #[test]
+    fn shell_prompts_are_trusted_from_the_first_keystroke_of_the_session() {
+        for (prompt, col) in [("$ ", 2), ("root@host:~# ", 13), ("host% ", 6)] {
+            let mut memory = PromptMemory::default();
+            assert!(
+                memory.trust_first_keystroke(1, &screen(&[prompt], (0, col)), 0),
+                "{prompt:?}"
+            );
+            // And at the second prompt, before the first epoch was confirmed.
+            let before = type_line(&mut memory, "ls", 1);
+            let second = screen(&[&format!("{prompt}ls"), "a", prompt], (2, col));
+            assert!(
+                memory.trust_first_keystroke(2, &second, before),
+                "{prompt:?}"
+            );
+        }
+        // Not a continuation prompt, a secret one, or a first keystroke mid-session.
+        let mut memory = PromptMemory::default();
+        assert!(!memory.trust_first_keystroke(1, &screen(&["> "], (0, 2)), 0));
+        let mut memory = PromptMemory::default();
+        assert!(!memory.trust_first_keystroke(1, &screen(&["PIN$ "], (0, 5)), 0));
+        let mut memory = PromptMemory::default();
+        memory.other_key_pressed();
+        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0));
     }
 
     #[test]

@@ -101,14 +101,15 @@ fn confirmed(mode: PredictionDisplay, w: usize, h: usize, prompt: &str, typed: &
 
 #[test]
 fn p1_first_keystroke_is_tentative_then_typing_shows_at_once() {
-    let mut h = Harness::new(PredictionDisplay::Always, 12, 3, b"$ ");
+    // A program's prompt (a shell's is trusted at once: fresh_prompt.rs).
+    let mut h = Harness::new(PredictionDisplay::Always, 12, 3, b"> ");
     h.type_keys(b"a");
     assert!(h.shows_server_frame());
-    assert_eq!(h.row(0), "$");
+    assert_eq!(h.row(0), ">");
     h.echo(b"a");
-    assert_eq!(h.row(0), "$ a");
+    assert_eq!(h.row(0), "> a");
     h.type_keys(b"bc");
-    assert_eq!(h.row(0), "$ abc");
+    assert_eq!(h.row(0), "> abc");
     assert_eq!(h.cursor(), (0, 5));
     assert!(!h.underlined(0, 3) && !h.underlined(0, 4));
     assert_eq!(h.drawn.len(), 2);
@@ -632,9 +633,10 @@ fn at_a_fresh_prompt_after(h: &mut Harness, command: &str, output: &str) {
 #[test]
 fn the_first_keystroke_at_a_fresh_prompt_that_echoed_before_shows_at_once() {
     let mut h = Harness::new(PredictionDisplay::Always, 20, 6, b"$ ");
-    // The very first prompt has never echoed: tentative, as the spec says.
+    // The very first prompt has never echoed, but it is a shell's: trusted at once
+    // (the spec makes it tentative).
     h.type_keys(b"l");
-    assert!(h.shows_server_frame());
+    assert_eq!(h.row(0), "$ l");
     h.echo(b"l");
     h.type_keys(b"s");
     assert_eq!(h.row(0), "$ ls");
