@@ -198,8 +198,11 @@ impl PredictionEngine {
                 }
                 Keystroke::Char(_) if self.is_tentative(self.prediction_epoch) => {
                     let epoch = self.prediction_epoch;
-                    let late_ack = self.link.late_ack;
-                    if self.prompts.trust_first_keystroke(epoch, server, late_ack) {
+                    let (late_ack, frame_sent) = (self.link.late_ack, self.link.frame_sent);
+                    if self
+                        .prompts
+                        .trust_first_keystroke(epoch, server, late_ack, frame_sent)
+                    {
                         self.trust_fresh_prompt(server, now);
                     }
                 }

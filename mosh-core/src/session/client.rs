@@ -35,6 +35,14 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// every 3 s, so it shows within this time.
 pub const OUT_OF_SYNC_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A restored client that still says so (the resync extension) waits this long
+/// beyond a round trip after the server's word that it keeps none of its states,
+/// before it ends as [`CloseReason::OutOfSync`]: our server may have answered the
+/// first fragment of its first instruction before the rest arrived, and the whole
+/// state from the reset base follows within that time. A stock server's verdict
+/// stands then.
+const FORGOTTEN_GRACE: Duration = Duration::from_millis(50);
+
 /// Two such states further apart than this (twice the server's heartbeat interval)
 /// start the count of [`OUT_OF_SYNC_TIMEOUT`] again: time the client spent asleep or
 /// in the background is not evidence.
@@ -200,6 +208,9 @@ pub struct ClientSession {
     /// and when the last such state came (`None` once one applied); see
     /// [`OUT_OF_SYNC_TIMEOUT`].
     out_of_sync: Option<(Instant, Instant)>,
+    /// When the server's word that it keeps none of our states becomes the verdict
+    /// (see [`FORGOTTEN_GRACE`]).
+    forgotten_verdict_at: Option<Instant>,
     events: VecDeque<ClientEvent>,
     /// Typed bytes not yet in the user stream, oldest first: what exceeds
     /// [`MAX_UNACKNOWLEDGED_INPUT`] waits here until the server acknowledges.
@@ -268,6 +279,7 @@ impl ClientSession {
             background: false,
             closed: None,
             out_of_sync: None,
+            forgotten_verdict_at: None,
             events: VecDeque::new(),
             held: VecDeque::new(),
             input_dropped: 0,
@@ -574,6 +586,12 @@ impl ClientSession {
         if self.closed.is_some() {
             return;
         }
+        if self.forgotten_verdict_at.is_some_and(|at| now >= at)
+            && !self.transport.shutdown_in_progress()
+        {
+            self.finish(CloseReason::OutOfSync);
+            return;
+        }
         if self.transport.shutdown_in_progress() {
             if self.transport.shutdown_acknowledged() {
                 self.finish(CloseReason::Closed);
@@ -640,11 +658,19 @@ impl Endpoint for ClientSession {
             // trip of the restore, not after the timeout. No shutdown is sent: the
             // server session is someone else's now.
             Incoming::State(StateOutcome::Forgotten) if !self.transport.shutdown_in_progress() => {
-                self.finish(CloseReason::OutOfSync)
+                if self.transport.resume_pending() {
+                    let verdict = now + self.transport.srtt() + FORGOTTEN_GRACE;
+                    self.forgotten_verdict_at.get_or_insert(verdict);
+                } else {
+                    self.finish(CloseReason::OutOfSync)
+                }
             }
             Incoming::State(
                 StateOutcome::Newest { .. } | StateOutcome::Late | StateOutcome::Duplicate,
-            ) => self.out_of_sync = None,
+            ) => {
+                self.out_of_sync = None;
+                self.forgotten_verdict_at = None;
+            }
             _ => {}
         }
         if receipt.new_remote_state() {
@@ -684,6 +710,10 @@ impl Endpoint for ClientSession {
             .connect_deadline
             .filter(|_| self.transport.last_new_remote_state().is_none())
             .filter(|_| !self.transport.shutdown_in_progress());
+        let give_up = match (give_up, self.forgotten_verdict_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         match (wake, give_up) {
             (Some(wake), Some(give_up)) => Some(wake.min(give_up)),
             (wake, give_up) => wake.or(give_up),

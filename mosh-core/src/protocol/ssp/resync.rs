@@ -10,6 +10,7 @@
 //! keys must not reach the shell, its close must not end the session), and that
 //! process is told, at most once per [`NOTICE_INTERVAL`].
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::crypto::sequence_plan::LANE_STRIDE;
@@ -19,13 +20,18 @@ use crate::protocol::proto::Resume;
 /// phone that is still sending, without making the server a reflector.
 pub const NOTICE_INTERVAL: Duration = Duration::from_secs(1);
 
+/// Most notices in one [`NOTICE_INTERVAL`], whatever their addresses: a replayed
+/// datagram from spoofed addresses gets the server to send no more than this.
+pub const MAX_NOTICES_PER_INTERVAL: usize = 4;
+
 /// The server's side: the client process it follows.
 #[derive(Debug, Clone, Default)]
 pub struct Adoption {
     /// The adopted process's fork and the sequence number of the datagram that made
     /// the server adopt it.
     adopted: Option<(u64, u64)>,
-    last_notice: Option<Instant>,
+    /// Recent notices: where and when (at most [`MAX_NOTICES_PER_INTERVAL`]).
+    notices: Vec<(SocketAddr, Instant)>,
 }
 
 /// What the server does with a client's datagram.
@@ -43,8 +49,9 @@ pub enum Verdict {
 }
 
 impl Adoption {
-    /// Judges a datagram by its sequence number alone (before anything in it is used).
-    pub fn judge(&mut self, seq: u64, now: Instant) -> Verdict {
+    /// Judges a datagram from `from` by its sequence number alone (before anything
+    /// in it is used).
+    pub fn judge(&mut self, seq: u64, from: SocketAddr, now: Instant) -> Verdict {
         let Some((fork, adopted_seq)) = self.adopted else {
             return Verdict::Current;
         };
@@ -52,13 +59,21 @@ impl Adoption {
         if seq >= adopted_seq || same_process {
             return Verdict::Current;
         }
-        let notify = self
-            .last_notice
-            .is_none_or(|at| now.saturating_duration_since(at) >= NOTICE_INTERVAL);
+        // Once a second per address (a replay from elsewhere does not use up the
+        // superseded phone's notices), and a few a second in all.
+        self.notices
+            .retain(|(_, at)| now.saturating_duration_since(*at) < NOTICE_INTERVAL);
+        let notify = self.notices.len() < MAX_NOTICES_PER_INTERVAL
+            && !self.notices.iter().any(|(to, _)| *to == from);
         if notify {
-            self.last_notice = Some(now);
+            self.notices.push((from, now));
         }
         Verdict::Superseded { fork, notify }
+    }
+
+    /// Whether the server follows the process with this fork.
+    pub fn follows(&self, fork: u64) -> bool {
+        self.adopted.is_some_and(|(current, _)| current == fork)
     }
 
     /// An in-order instruction carried `resume`: returns the event index from which
@@ -82,38 +97,56 @@ mod tests {
         tick * LANE_STRIDE + lane
     }
 
+    fn phone() -> SocketAddr {
+        "192.0.2.1:4000".parse().unwrap()
+    }
+
     #[test]
     fn older_datagrams_of_another_lane_are_superseded_and_notices_are_paced() {
         let now = Instant::now();
         let mut adoption = Adoption::default();
-        assert_eq!(adoption.judge(seq(100, 1), now), Verdict::Current);
+        assert_eq!(adoption.judge(seq(100, 1), phone(), now), Verdict::Current);
         let resume = Resume::new(7_000, 3, 5);
         assert_eq!(adoption.adopt(&resume, seq(200, 2)), Some(5));
         assert_eq!(adoption.adopt(&resume, seq(201, 2)), None, "adopted once");
         // The adopted process's own late datagram is used.
-        assert_eq!(adoption.judge(seq(199, 2), now), Verdict::Current);
+        assert_eq!(adoption.judge(seq(199, 2), phone(), now), Verdict::Current);
         assert_eq!(
-            adoption.judge(seq(150, 1), now),
+            adoption.judge(seq(150, 1), phone(), now),
             Verdict::Superseded {
                 fork: 7_000,
                 notify: true
             }
         );
         assert_eq!(
-            adoption.judge(seq(151, 1), now + Duration::from_millis(500)),
+            adoption.judge(seq(151, 1), phone(), now + Duration::from_millis(500)),
             Verdict::Superseded {
                 fork: 7_000,
                 notify: false
             }
         );
         assert_eq!(
-            adoption.judge(seq(152, 1), now + NOTICE_INTERVAL),
+            adoption.judge(seq(152, 1), phone(), now + NOTICE_INTERVAL),
             Verdict::Superseded {
                 fork: 7_000,
                 notify: true
             }
         );
+        // A replay from other addresses gets its own notice, a few a second in all,
+        // and does not use up the phone's.
+        let later = now + 3 * NOTICE_INTERVAL;
+        let notified = (0..10)
+            .filter(|i| {
+                let spoofed: SocketAddr = format!("198.51.100.{i}:53").parse().unwrap();
+                matches!(
+                    adoption.judge(seq(153, 1), spoofed, later),
+                    Verdict::Superseded { notify: true, .. }
+                )
+            })
+            .count();
+        assert_eq!(notified, MAX_NOTICES_PER_INTERVAL);
+        assert!(adoption.follows(7_000) && !adoption.follows(6_999));
         // A newer process is not judged by the older adoption.
-        assert_eq!(adoption.judge(seq(300, 3), now), Verdict::Current);
+        assert_eq!(adoption.judge(seq(300, 3), phone(), now), Verdict::Current);
     }
 }

@@ -105,6 +105,9 @@ pub struct StateSender<S: SyncState> {
     /// `sent[0]` is the reset base, not a state the peer acknowledged: the peer
     /// holds none of ours (see [`StateSender::reset_to`]).
     from_reset: bool,
+    /// States sent before this went to a peer process that another took over from
+    /// (the resync extension): never presumed delivered.
+    presume_from: Option<Instant>,
 }
 
 impl<S: SyncState> StateSender<S> {
@@ -149,6 +152,7 @@ impl<S: SyncState> StateSender<S> {
             last_data_sent_at: None,
             shutdown: None,
             from_reset: false,
+            presume_from: None,
         }
     }
 
@@ -225,6 +229,14 @@ impl<S: SyncState> StateSender<S> {
     /// Whether `num` names a state we keep (the acknowledged one or a later sent one).
     pub fn holds(&self, num: u64) -> bool {
         !self.from_reset && self.sent.iter().any(|entry| entry.num == num)
+    }
+
+    /// A new peer process took over at `now` (the resync extension): the states sent
+    /// before went to the old process, so none of them is presumed delivered; diffs
+    /// go from the acknowledged state or one sent since.
+    pub fn presume_nothing_sent_before(&mut self, now: Instant) {
+        self.presume_from = Some(now);
+        self.assumed = 0;
     }
 
     /// Whether the peer holds none of our states: diffs go from the reset base.
@@ -359,10 +371,11 @@ impl<S: SyncState> StateSender<S> {
         let horizon = rto + PRESUMED_DELIVERED_SLACK;
         self.assumed = 0;
         for (index, entry) in self.sent.iter().enumerate().skip(1) {
-            if now.saturating_duration_since(entry.sent_at) < horizon {
-                self.assumed = index;
-            } else {
+            if now.saturating_duration_since(entry.sent_at) >= horizon {
                 break;
+            }
+            if self.presume_from.is_none_or(|from| entry.sent_at >= from) {
+                self.assumed = index;
             }
         }
     }

@@ -345,7 +345,8 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         self.stats.bytes_received += datagram.len() as u64;
         let received = self.decoder.receive(datagram)?;
         if self.role == Role::Server
-            && let Verdict::Superseded { fork, notify } = self.adoption.judge(received.seq, now)
+            && let Verdict::Superseded { fork, notify } =
+                self.adoption.judge(received.seq, from, now)
         {
             // Nothing of it is used: not its address, its acknowledgements or its
             // input (a superseded phone's keys must not reach the shell, nor its
@@ -401,7 +402,12 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
     ) -> Incoming {
         let rebuilt = match (self.role, &instruction.resume, &instruction.resync) {
             (Role::Server, Some(resume), _) => {
-                self.take_resume(now, instruction, resume, in_order, seq)
+                match self.take_resume(now, instruction, resume, in_order, seq) {
+                    Some(rebuilt) => rebuilt,
+                    // Not (yet) the process the server follows: its state waits, as
+                    // after a loss, until an in-order datagram of it is adopted.
+                    None => return Incoming::State(StateOutcome::MissingBase),
+                }
             }
             (Role::Client, _, Some(resync)) => {
                 if let Some(fork) = resync.superseded_by
@@ -438,7 +444,10 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
 
     /// The server: a restored client process speaks. It is adopted if new, and if
     /// it holds none of the states we keep, our diffs go from the reset base until it
-    /// acknowledges one; its own diffs apply to a base rebuilt from what it says.
+    /// acknowledges one; its diffs from the snapshot's base apply to a base rebuilt
+    /// from what it says. `None`: not the process the server follows (its state is
+    /// not taken: applied before the adoption, its input would be read from the
+    /// wrong event, and read again once adopted).
     fn take_resume(
         &mut self,
         now: Instant,
@@ -446,10 +455,11 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         resume: &Resume,
         in_order: bool,
         seq: u64,
-    ) -> Rebuilt<R> {
+    ) -> Option<Rebuilt<R>> {
         if in_order {
             if let Some(fork_events) = self.adoption.adopt(resume, seq) {
                 self.resumed_from = Some(fork_events);
+                self.sender.presume_nothing_sent_before(now);
             }
             if !self.sender.resetting()
                 && !self.sender.holds(instruction.ack_num)
@@ -459,10 +469,23 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 self.sender.reset_to(base, now);
             }
         }
-        resume
-            .checked_base_events()
-            .and_then(R::rebuilt_base)
-            .map_or(Rebuilt::None, Rebuilt::IfMissing)
+        let fork = resume.fork?;
+        if !self.adoption.follows(fork) {
+            return None;
+        }
+        // Only a base from before the restore is rebuilt from the count: the
+        // process's own states (above its fork) are diffed against as usual, and one
+        // missing is missing (a lost or late datagram), never rebuilt with the
+        // snapshot's count.
+        if instruction.old_num > fork {
+            return Some(Rebuilt::None);
+        }
+        Some(
+            resume
+                .checked_base_events()
+                .and_then(R::rebuilt_base)
+                .map_or(Rebuilt::None, Rebuilt::IfMissing),
+        )
     }
 
     /// The server: tells a superseded client process which one took over, in an
@@ -512,6 +535,12 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
     /// to the session, whatever earlier processes sent after its snapshot).
     pub fn take_resumed_from(&mut self) -> Option<u64> {
         self.resumed_from.take()
+    }
+
+    /// The client: whether this process still says it continues from a snapshot
+    /// (no state of its own acknowledged yet).
+    pub fn resume_pending(&self) -> bool {
+        self.resume.is_some()
     }
 
     /// The client: this process continues the session from a snapshot; every
