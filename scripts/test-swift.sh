@@ -40,6 +40,18 @@ cp -f "$target_dir/debug/libmosh_ffi.so" "$native/libmosh_ffi.so"
 our_server=$target_dir/debug/mosh-server
 [ -x "$our_server" ] || { echo "missing $our_server" >&2; exit 1; }
 
+# SwiftPM 6.0 has been seen to keep objects of a package's targets built against the
+# previous generated bindings after an FFI enum gained a case (the demo's switch then
+# read the wrong case): a build made against other bindings starts afresh.
+bindings_stamp=$(sha256sum bindings/swift/Sources/MoshFFI/MoshFFI.swift | cut -c1-64)
+for package in bindings/swift apps/ios-demo; do
+    if [ "$(cat "$package/.build/.bindings-stamp" 2>/dev/null)" != "$bindings_stamp" ]; then
+        rm -rf "$package/.build"
+        mkdir -p "$package/.build"
+        echo "$bindings_stamp" > "$package/.build/.bindings-stamp"
+    fi
+done
+
 # What runs inside the toolchain (the host or the trixie root): both packages.
 run_swift_tests() {
     cat <<EOF
