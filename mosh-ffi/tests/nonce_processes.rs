@@ -13,26 +13,9 @@ use std::sync::Arc;
 use mosh_core::crypto::sequence_plan::LANE_BITS;
 use mosh_ffi::SessionOptions;
 use support::{
-    NonceRelay, Recorder, WAIT, config, connect, our_server, type_line, wait, wait_for_text,
+    NonceRelay, Recorder, Scratch, WAIT, config, connect, our_server, type_line, wait,
+    wait_for_text,
 };
-
-/// A scratch directory for this test, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("mosh-ffi-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A session through `relay` that reserved its numbers in `store`, used and saved:
 /// the snapshot's path.

@@ -10,34 +10,16 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mosh_ffi::{CloseReason, ConnectionState, SavedSession, SessionOptions};
 use support::{
-    Listened, NonceRelay, Recorder, WAIT, config, connect, our_server, restore, stock_server,
-    type_line, wait, wait_for_text,
+    Listened, NonceRelay, Recorder, Scratch, WAIT, config, connect, our_server, restore,
+    stock_server, type_line, wait, wait_for_text,
 };
-
-/// A scratch directory removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("mosh-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Connects through `relay`, sets a shell variable, starts a command that prints a
 /// line every half second for 4 s, and takes a snapshot while it runs. With

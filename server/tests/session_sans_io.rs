@@ -122,6 +122,18 @@ impl Pair {
         panic!("condition not met within a second");
     }
 
+    /// The client types `keys`; runs until the server writes something to the pty,
+    /// and returns what it wrote.
+    fn type_until_the_pty_has_it(&mut self, keys: &[u8]) -> Vec<u8> {
+        self.client.current_mut().push_keys(keys);
+        let mut input = Vec::new();
+        self.run_until(|server| {
+            input.extend(server.take_pty_input());
+            !input.is_empty()
+        });
+        input
+    }
+
     fn attach(&mut self) {
         self.client.current_mut().push_resize(WindowSize {
             width: 80,
@@ -164,14 +176,8 @@ fn echo_ack_follows_keystrokes_after_fifty_milliseconds() {
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.attach();
     let before = pair.server.transport().current().echo_ack();
-    pair.client.current_mut().push_keys(b"x");
-    let mut input = Vec::new();
-    pair.run_until(|server| {
-        input.extend(server.take_pty_input());
-        !input.is_empty()
-    });
+    assert_eq!(pair.type_until_the_pty_has_it(b"x"), b"x");
     let typed_at = pair.now;
-    assert_eq!(input, b"x");
     let keys_num = pair.server.transport().remote_state_num();
     assert!(keys_num > before);
     assert_eq!(pair.server.transport().current().echo_ack(), before);
@@ -195,12 +201,7 @@ fn the_echo_of_a_key_goes_a_millisecond_after_it_not_after_the_collection_delay(
     let mut pair = Pair::new(ServerTimeouts::default());
     pair.attach();
     pair.run_for(500 * MS);
-    pair.client.current_mut().push_keys(b"x");
-    let mut input = Vec::new();
-    pair.run_until(|server| {
-        input.extend(server.take_pty_input());
-        !input.is_empty()
-    });
+    pair.type_until_the_pty_has_it(b"x");
     let typed_at = pair.now;
     // The program echoes at once; the frame carrying it leaves 1 ms later (stock
     // waits the 8 ms collection delay).

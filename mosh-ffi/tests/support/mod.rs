@@ -27,6 +27,25 @@ use mosh_ffi::{
 use server_process::{ServerProcess, our_server_binary, start_server};
 use stock::stock_binary;
 
+/// A scratch directory for one test, removed when dropped.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    /// A fresh, empty directory named after `name` and this process.
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("mosh-ffi-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// How long a step on loopback may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(15);
 
