@@ -8,6 +8,8 @@ import dev.moshmobile.mosh.testing.waitForText
 import java.io.File
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import kotlin.test.assertEquals
@@ -95,6 +97,41 @@ class ProcessDeathTest {
             }
         }
     }
+
+    /**
+     * A handoff: the first JVM saves its live session and goes on typing; a second JVM
+     * restores the save. Our server follows the second, and the first ends with
+     * `CloseReason.SUPERSEDED` (the resync extension).
+     */
+    @Test
+    fun `a handoff to a second JVM supersedes the first`() {
+        MoshServer.ours().use { server ->
+            val dir = Files.createTempDirectory("mosh-kotlin-handoff").toFile()
+            try {
+                val file = File(dir, "snapshot")
+                val first = childJvm("hold-and-type", "127.0.0.1", "${server.port}", server.key, file.path)
+                val out = first.inputStream.bufferedReader()
+                var line: String?
+                do {
+                    line = out.readLine()
+                    println("first JVM: $line")
+                } while (line != null && line != "SNAPSHOT-WRITTEN")
+                assertEquals("SNAPSHOT-WRITTEN", line)
+                val second = childJvm("restore", file.path, "keep")
+                val output = second.inputStream.bufferedReader().readText()
+                assertTrue(second.waitFor(60, TimeUnit.SECONDS))
+                println("second JVM:\n$output")
+                assertEquals(0, second.exitValue(), output)
+                assertTrue("RESTORED kept42" in output, output)
+                val rest = out.readText()
+                assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the first JVM never ended")
+                println("first JVM:\n$rest")
+                assertTrue("CLOSED ${CloseReason.SUPERSEDED}" in rest, rest)
+            } finally {
+                dir.deleteRecursively()
+            }
+        }
+    }
 }
 
 /** The child JVMs of [ProcessDeathTest]. */
@@ -131,6 +168,29 @@ object ChildJvm {
                 println("WENT-ON")
                 System.out.flush()
                 Thread.sleep(Long.MAX_VALUE)
+            }
+            "hold-and-type" -> {
+                val session = MoshSession.connect(args[1], args[2].toInt(), args[3])
+                session.waitForText("$")
+                session.typeLine("X=kept''42; echo set")
+                session.waitForText("set")
+                val saved = session.snapshot()
+                File(args[4] + ".state").writeBytes(saved.state)
+                File(args[4] + ".secret").writeBytes(saved.secret)
+                println("SNAPSHOT-WRITTEN")
+                System.out.flush()
+                // The phone goes on typing while the tablet takes over.
+                val typing = launch {
+                    while (true) {
+                        session.sendInput("echo phone\r".toByteArray())
+                        delay(200)
+                    }
+                }
+                val reason = withTimeout(30_000) { session.awaitClosed() }
+                typing.cancel()
+                println("CLOSED $reason")
+                System.out.flush()
+                Runtime.getRuntime().halt(0)
             }
             "restore" -> {
                 val saved = SavedSession(File(args[1] + ".secret").readBytes(), File(args[1] + ".state").readBytes())
