@@ -73,8 +73,12 @@ pub struct ClientDisplay {
 impl ClientDisplay {
     /// Overlays for `session`, started at `now`.
     pub fn new(config: DisplayConfig, session: &ClientSession, now: Instant) -> Self {
+        let mut engine = PredictionEngine::new(config.prediction, config.overwrite);
+        if session.resumed() {
+            engine.continuing();
+        }
         ClientDisplay {
-            engine: PredictionEngine::new(config.prediction, config.overwrite),
+            engine,
             bar: NotificationBar::new(config.escape_key_name, now),
             bar_drawn: config.notification_bar,
             displayed: session.screen().clone(),

@@ -100,6 +100,12 @@ impl PredictionEngine {
         }
     }
 
+    /// The session was restored from a snapshot: its first keystroke is not trusted
+    /// as the session's first at a shell prompt (see `fresh_prompt.rs`).
+    pub fn continuing(&mut self) {
+        self.prompts.continuing();
+    }
+
     /// The display preference.
     pub fn display(&self) -> PredictionDisplay {
         self.display
@@ -198,11 +204,8 @@ impl PredictionEngine {
                 }
                 Keystroke::Char(_) if self.is_tentative(self.prediction_epoch) => {
                     let epoch = self.prediction_epoch;
-                    let (late_ack, frame_sent) = (self.link.late_ack, self.link.frame_sent);
-                    if self
-                        .prompts
-                        .trust_first_keystroke(epoch, server, late_ack, frame_sent)
-                    {
+                    let late_ack = self.link.late_ack;
+                    if self.prompts.trust_first_keystroke(epoch, server, late_ack) {
                         self.trust_fresh_prompt(server, now);
                     }
                 }

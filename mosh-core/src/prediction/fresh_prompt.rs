@@ -16,15 +16,14 @@
 //!   the cursor;
 //! - that text does not mention a password, passphrase, PIN or the like.
 //!
-//! The session's first keystroke is trusted at a shell prompt too, once the server's
-//! screen shows the effect of every state this client sent (a restored session may
-//! carry keys the server has not had yet, and shows the snapshot's screen until the
-//! server answers). Other prompts are learned from what happened, not guessed: a
-//! continuation prompt (`> `) or a program's prompt that has never echoed (only
-//! `read -s` prompts, say) is never trusted. What this accepts: a program that asks
-//! for a secret behind a prompt ending like a shell's and naming no secret
-//! (`read -s -p '$ '`) would show what is typed there until the server's screen
-//! replaces the guess, about a round trip.
+//! The session's first keystroke is trusted at a shell prompt too (nothing was typed
+//! before it that the server might not have had); not in a session restored from a
+//! snapshot, which may carry keys the server has not had yet and shows the
+//! snapshot's screen until the server answers ([`PromptMemory::continuing`]). Other prompts are learned from what
+//! happened, not guessed: a continuation prompt (`> `) or a program's prompt that has
+//! never echoed (only `read -s` prompts, say) is never trusted. What this accepts: a
+//! program that asks for a secret behind a prompt ending like a shell's and naming
+//! no secret (`read -s -p '$ '`) would show its first key for a round trip.
 
 use crate::terminal::Framebuffer;
 
@@ -78,6 +77,12 @@ pub(crate) struct PromptMemory {
 }
 
 impl PromptMemory {
+    /// The session continues one restored from a snapshot: its first keystroke is not
+    /// the session's first (keys of the snapshot may still be on their way).
+    pub(crate) fn continuing(&mut self) {
+        self.typed_any = true;
+    }
+
     /// Enter was pressed; `frame_before` is the newest client state before the one
     /// that carries it.
     pub(crate) fn enter_pressed(&mut self, frame_before: u64) {
@@ -110,15 +115,14 @@ impl PromptMemory {
     }
 
     /// A printable keystroke in tentative epoch `epoch`, with `server` the newest
-    /// server frame, `late_ack` its echo acknowledgement and `frame_sent` our newest
-    /// state sent: whether to trust it at once (see the module docs). The first of a
-    /// line makes the prompt left of the cursor a candidate to learn.
+    /// server frame and `late_ack` its echo acknowledgement: whether to trust it at
+    /// once (see the module docs). The first of a line makes the prompt left of the
+    /// cursor a candidate to learn.
     pub(crate) fn trust_first_keystroke(
         &mut self,
         epoch: u64,
         server: &Framebuffer,
         late_ack: u64,
-        frame_sent: u64,
     ) -> bool {
         let at_enter = self.after_enter.take();
         let first_of_session = !self.typed_any;
@@ -134,10 +138,7 @@ impl PromptMemory {
         }
         let shell = SHELL_ENDINGS.contains(&ending.as_str());
         let Some(at_enter) = at_enter else {
-            // The session's first key: only if the screen shows the effect of every
-            // key sent so far (a restored session may carry keys the server has not
-            // had, and its screen is the snapshot's until the server answers).
-            return first_of_session && shell && !looks_secret(&prompt) && late_ack >= frame_sent;
+            return first_of_session && shell && !looks_secret(&prompt);
         };
         at_enter.typed_on_line
             && late_ack >= at_enter.frame_before
@@ -243,14 +244,14 @@ mod tests {
         let first = screen(&[">>> "], (0, 4));
         // The session's first keystroke at a program's prompt: a candidate, not
         // trusted.
-        assert!(!memory.trust_first_keystroke(1, &first, 0, 0));
+        assert!(!memory.trust_first_keystroke(1, &first, 0));
         memory.epoch_confirmed(1);
         assert_eq!(memory.learned, ["> "]);
         let before = type_line(&mut memory, "s", 1);
         let next = screen(&[">>> 1+1", "2", ">>> "], (2, 4));
-        assert!(memory.trust_first_keystroke(2, &next, before, 0));
+        assert!(memory.trust_first_keystroke(2, &next, before));
         // Only the first keystroke after Enter.
-        assert!(!memory.trust_first_keystroke(2, &next, before, 0));
+        assert!(!memory.trust_first_keystroke(2, &next, before));
     }
 
     #[test]
@@ -258,29 +259,29 @@ mod tests {
         for (prompt, col) in [("$ ", 2), ("root@host:~# ", 13), ("host% ", 6)] {
             let mut memory = PromptMemory::default();
             assert!(
-                memory.trust_first_keystroke(1, &screen(&[prompt], (0, col)), 0, 0),
+                memory.trust_first_keystroke(1, &screen(&[prompt], (0, col)), 0),
                 "{prompt:?}"
             );
             // And at the second prompt, before the first epoch was confirmed.
             let before = type_line(&mut memory, "ls", 1);
             let second = screen(&[&format!("{prompt}ls"), "a", prompt], (2, col));
             assert!(
-                memory.trust_first_keystroke(2, &second, before, 0),
+                memory.trust_first_keystroke(2, &second, before),
                 "{prompt:?}"
             );
         }
-        // Not while the server has not shown the effect of every key sent (a
-        // restored session carrying unacknowledged keys).
+        // Not the first keystroke of a restored session.
         let mut memory = PromptMemory::default();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 4, 5));
+        memory.continuing();
+        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0));
         // Not a continuation prompt, a secret one, or a first keystroke mid-session.
         let mut memory = PromptMemory::default();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["> "], (0, 2)), 0, 0));
+        assert!(!memory.trust_first_keystroke(1, &screen(&["> "], (0, 2)), 0));
         let mut memory = PromptMemory::default();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["PIN$ "], (0, 5)), 0, 0));
+        assert!(!memory.trust_first_keystroke(1, &screen(&["PIN$ "], (0, 5)), 0));
         let mut memory = PromptMemory::default();
         memory.other_key_pressed();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0, 0));
+        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0));
     }
 
     #[test]
@@ -288,32 +289,29 @@ mod tests {
         let mut memory = learned("$ ");
         let before = type_line(&mut memory, "sudo ls", 1);
         let sudo = screen(&["$ sudo ls", "[sudo] password for me: "], (1, 24));
-        assert!(
-            !memory.trust_first_keystroke(2, &sudo, before, 0),
-            "password"
-        );
+        assert!(!memory.trust_first_keystroke(2, &sudo, before), "password");
         let before = type_line(&mut memory, "read -s x", 20);
         let secret = screen(&["$ read -s x", "Secret$ "], (1, 8));
         assert!(
-            !memory.trust_first_keystroke(3, &secret, before, 0),
+            !memory.trust_first_keystroke(3, &secret, before),
             "secret word"
         );
         // A password typed before its prompt arrived: the keys before the Enter are
         // not all acknowledged yet, so an old prompt on screen proves nothing.
         let before = type_line(&mut memory, "sudo ls", 40);
         let old_prompt = screen(&["$ "], (0, 2));
-        assert!(!memory.trust_first_keystroke(4, &old_prompt, before - 1, 0));
+        assert!(!memory.trust_first_keystroke(4, &old_prompt, before - 1));
         // Acknowledged, the screen shows the line, not a prompt.
         let before = type_line(&mut memory, "sudo ls", 60);
         let line = screen(&["$ sudo ls"], (0, 9));
-        assert!(!memory.trust_first_keystroke(5, &line, before, 0));
+        assert!(!memory.trust_first_keystroke(5, &line, before));
         // Enter on an empty line: the old prompt is where the new one will be.
         memory.enter_pressed(79);
         memory.enter_pressed(80);
-        assert!(!memory.trust_first_keystroke(6, &old_prompt, 80, 0));
+        assert!(!memory.trust_first_keystroke(6, &old_prompt, 80));
         // Text right of the cursor: not a prompt waiting for input.
         let before = type_line(&mut memory, "ls", 90);
-        assert!(!memory.trust_first_keystroke(7, &screen(&["$ ", "$ x"], (1, 2)), before, 0));
+        assert!(!memory.trust_first_keystroke(7, &screen(&["$ ", "$ x"], (1, 2)), before));
     }
 
     #[test]
@@ -321,11 +319,11 @@ mod tests {
         let mut memory = PromptMemory::default();
         memory.other_key_pressed();
         // A tentative epoch that starts mid-line (after a wrong guess, say).
-        assert!(!memory.trust_first_keystroke(3, &screen(&["$ echo c"], (0, 8)), 0, 0));
+        assert!(!memory.trust_first_keystroke(3, &screen(&["$ echo c"], (0, 8)), 0));
         memory.epoch_confirmed(3);
         assert!(memory.learned.is_empty());
         let before = type_line(&mut memory, "x", 1);
-        assert!(!memory.trust_first_keystroke(7, &screen(&["$ x", "Name: "], (1, 6)), before, 0));
+        assert!(!memory.trust_first_keystroke(7, &screen(&["$ x", "Name: "], (1, 6)), before));
         memory.epoch_confirmed(8);
         assert!(memory.learned.is_empty());
     }

@@ -89,11 +89,14 @@ pub enum CloseReason {
     /// The local network stack failed in a way the session cannot go on from (set by
     /// the runtime).
     NetworkFailed,
-    /// The server went on without this client, which happens when a snapshot is
-    /// restored after the session it came from talked to the server again (or a
-    /// second client connects with the key of one that did). Decided with the
-    /// server's first reply when it says it keeps no state this client holds (its
-    /// throwaway number; a round trip after the restore), else after
+    /// The server went on without this client, which happens with a stock
+    /// `mosh-server` when a snapshot is restored after the session it came from
+    /// talked to the server again (or a second client connects with the key of one
+    /// that did; our server resumes any snapshot, docs/resync-extension.md). Decided
+    /// with the server's first reply when it says it keeps no state this client holds
+    /// (its throwaway number; a round trip after the restore, and one more round trip
+    /// and 50 ms for a restored client, in case the server speaks the resync
+    /// extension and its whole state is on the way), else after
     /// [`OUT_OF_SYNC_TIMEOUT`] of states built on ones this client does not hold. A
     /// server that cannot apply the client's input either (the old session also
     /// typed after the snapshot) does not reply at all: stock `mosh-server` then stays
@@ -447,6 +450,11 @@ impl ClientSession {
         if self.closed.is_none() && !self.transport.shutdown_in_progress() {
             self.transport.start_shutdown(now);
         }
+    }
+
+    /// Whether this session was restored from a snapshot.
+    pub fn resumed(&self) -> bool {
+        self.resumed
     }
 
     /// Why the session ended, once it has.
