@@ -16,12 +16,14 @@
 //!   the cursor;
 //! - that text does not mention a password, passphrase, PIN or the like.
 //!
-//! The session's first keystroke is trusted at a shell prompt too (nothing was typed
-//! before it that the server might not have had); not in a session restored from a
-//! snapshot, which may carry keys the server has not had yet and shows the
-//! snapshot's screen until the server answers ([`PromptMemory::continuing`]). Other prompts are learned from what
-//! happened, not guessed: a continuation prompt (`> `) or a program's prompt that has
-//! never echoed (only `read -s` prompts, say) is never trusted. What this accepts: a
+//! The session's first keystroke is not trusted: until the echo acknowledgement of
+//! its line arrives, the guesses of a trusted epoch would stay on screen over
+//! whatever the program draws (a `clear` typed at once, with the server frozen
+//! before its acknowledgement, left the typed line over the new screen). A session
+//! restored from a snapshot starts as mid-session ([`PromptMemory::continuing`]).
+//! Other prompts are learned from what happened, not guessed: a continuation prompt
+//! (`> `) or a program's prompt that has never echoed (only `read -s` prompts, say)
+//! is never trusted. What this accepts: a
 //! program that asks for a secret behind a prompt ending like a shell's and naming
 //! no secret (`read -s -p '$ '`) would show its first key for a round trip.
 
@@ -138,7 +140,7 @@ impl PromptMemory {
         }
         let shell = SHELL_ENDINGS.contains(&ending.as_str());
         let Some(at_enter) = at_enter else {
-            return first_of_session && shell && !looks_secret(&prompt);
+            return false;
         };
         at_enter.typed_on_line
             && late_ack >= at_enter.frame_before
@@ -255,14 +257,15 @@ mod tests {
     }
 
     #[test]
-    fn shell_prompts_are_trusted_from_the_first_keystroke_of_the_session() {
+    fn shell_prompts_are_trusted_after_enter_without_having_echoed() {
         for (prompt, col) in [("$ ", 2), ("root@host:~# ", 13), ("host% ", 6)] {
             let mut memory = PromptMemory::default();
+            // The session's first keystroke: not trusted, even at a shell prompt.
             assert!(
-                memory.trust_first_keystroke(1, &screen(&[prompt], (0, col)), 0),
+                !memory.trust_first_keystroke(1, &screen(&[prompt], (0, col)), 0),
                 "{prompt:?}"
             );
-            // And at the second prompt, before the first epoch was confirmed.
+            // The second prompt, before the first epoch was confirmed.
             let before = type_line(&mut memory, "ls", 1);
             let second = screen(&[&format!("{prompt}ls"), "a", prompt], (2, col));
             assert!(
@@ -270,18 +273,12 @@ mod tests {
                 "{prompt:?}"
             );
         }
-        // Not the first keystroke of a restored session.
+        // Not a continuation prompt or a secret one.
         let mut memory = PromptMemory::default();
-        memory.continuing();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0));
-        // Not a continuation prompt, a secret one, or a first keystroke mid-session.
-        let mut memory = PromptMemory::default();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["> "], (0, 2)), 0));
-        let mut memory = PromptMemory::default();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["PIN$ "], (0, 5)), 0));
-        let mut memory = PromptMemory::default();
-        memory.other_key_pressed();
-        assert!(!memory.trust_first_keystroke(1, &screen(&["$ "], (0, 2)), 0));
+        let before = type_line(&mut memory, "cat <<x", 1);
+        assert!(!memory.trust_first_keystroke(2, &screen(&["$ cat <<x", "> "], (1, 2)), before));
+        let before = type_line(&mut memory, "x", 10);
+        assert!(!memory.trust_first_keystroke(3, &screen(&["PIN$ "], (0, 5)), before));
     }
 
     #[test]
