@@ -32,6 +32,18 @@ class ProcessDeathTest {
         ).redirectErrorStream(true).start()
     }
 
+    /** Echoes the child's lines until `marker`; fails (saying `what`) if it never comes. */
+    private fun readUntil(child: Process, marker: String, what: String): java.io.BufferedReader {
+        val out = child.inputStream.bufferedReader()
+        var line: String?
+        do {
+            line = out.readLine()
+            println("first JVM: $line")
+        } while (line != null && line != marker)
+        assertEquals(marker, line, what)
+        return out
+    }
+
     @Test
     fun `snapshot, kill the JVM, a new JVM restores and continues the same shell`() {
         MoshServer.ours().use { server ->
@@ -39,13 +51,7 @@ class ProcessDeathTest {
             try {
                 val file = File(dir, "snapshot")
                 val first = childJvm("snapshot", "127.0.0.1", "${server.port}", server.key, file.path)
-                val out = first.inputStream.bufferedReader()
-                var line: String?
-                do {
-                    line = out.readLine()
-                    println("first JVM: $line")
-                } while (line != null && line != "SNAPSHOT-WRITTEN")
-                assertEquals("SNAPSHOT-WRITTEN", line, "the first JVM wrote its snapshot")
+                readUntil(first, "SNAPSHOT-WRITTEN", "the first JVM wrote its snapshot")
                 first.destroyForcibly() // SIGKILL: no shutdown hooks, no close
                 assertTrue(first.waitFor(10, TimeUnit.SECONDS))
                 assertEquals(137, first.exitValue(), "killed by SIGKILL")
@@ -75,13 +81,7 @@ class ProcessDeathTest {
             try {
                 val file = File(dir, "snapshot")
                 val first = childJvm("snapshot-in-use", "127.0.0.1", "${server.port}", server.key, file.path)
-                val out = first.inputStream.bufferedReader()
-                var line: String?
-                do {
-                    line = out.readLine()
-                    println("first JVM: $line")
-                } while (line != null && line != "WENT-ON")
-                assertEquals("WENT-ON", line, "the first JVM went on after its snapshot")
+                readUntil(first, "WENT-ON", "the first JVM went on after its snapshot")
                 first.destroyForcibly()
                 assertTrue(first.waitFor(10, TimeUnit.SECONDS))
                 repeat(2) { attempt ->
@@ -110,13 +110,7 @@ class ProcessDeathTest {
             try {
                 val file = File(dir, "snapshot")
                 val first = childJvm("hold-and-type", "127.0.0.1", "${server.port}", server.key, file.path)
-                val out = first.inputStream.bufferedReader()
-                var line: String?
-                do {
-                    line = out.readLine()
-                    println("first JVM: $line")
-                } while (line != null && line != "SNAPSHOT-WRITTEN")
-                assertEquals("SNAPSHOT-WRITTEN", line)
+                val out = readUntil(first, "SNAPSHOT-WRITTEN", "the first JVM wrote its snapshot")
                 val second = childJvm("restore", file.path, "keep")
                 val output = second.inputStream.bufferedReader().readText()
                 assertTrue(second.waitFor(60, TimeUnit.SECONDS))
