@@ -353,7 +353,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             // close end the session).
             self.stats.superseded += 1;
             if notify {
-                self.queue_superseded_notice(fork, from, socket, now)?;
+                self.queue_superseded_notice(fork, from, socket, now);
             }
             return Ok(Receipt {
                 in_order: false,
@@ -496,7 +496,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
         to: SocketAddr,
         socket: SocketId,
         now: Instant,
-    ) -> Result<(), ReceiveError> {
+    ) {
         let (acknowledged, _) = self.sender.acknowledged();
         let instruction = Instruction {
             protocol_version: PROTOCOL_VERSION,
@@ -516,18 +516,27 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
             self.encoder
                 .encode(&instruction, self.connection.mtu(), Some(timestamp), None)
         else {
-            return Ok(());
+            return;
         };
+        self.queue_datagrams(datagrams, to, socket);
+    }
+
+    /// Queues sealed datagrams for `destination`, counted as sent.
+    fn queue_datagrams(
+        &mut self,
+        datagrams: Vec<Vec<u8>>,
+        destination: SocketAddr,
+        socket: SocketId,
+    ) {
         for payload in datagrams {
             self.stats.datagrams_sent += 1;
             self.stats.bytes_sent += payload.len() as u64;
             self.queue.push_back(Transmit {
-                destination: to,
+                destination,
                 socket,
                 payload,
             });
         }
-        Ok(())
     }
 
     /// The server: the index of the first input event of its own of a restored
@@ -632,15 +641,7 @@ impl<L: SyncState, R: SyncState> Transport<L, R> {
                 Err(error) => return Err(error),
             };
             self.stats.instructions_sent += 1;
-            for payload in datagrams {
-                self.stats.datagrams_sent += 1;
-                self.stats.bytes_sent += payload.len() as u64;
-                self.queue.push_back(Transmit {
-                    destination,
-                    socket,
-                    payload,
-                });
-            }
+            self.queue_datagrams(datagrams, destination, socket);
             if instruction.ack_num == SHUTDOWN_STATE_NUM {
                 self.shutdown_ack_sent = true;
             }
